@@ -1,0 +1,256 @@
+package io.jetconnect.runtime.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.spi.StreamSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@code pipeline.conf}: parses it, resolves {@code ${?ENV}} substitutions, falls back to the runtime's
+ * {@code reference.conf}, and checks the runtime's own keys, the streams and the shape of every pipeline. All
+ * problems are collected and thrown together as {@link ConfigProblems}, each with its file and line.
+ */
+public final class PipelineConfigLoader {
+
+    private static final Set<String> PIPELINE_KEYS = Set.of("source", "sinks");
+    private static final Set<String> NOT_IN_REFERENCE = Set.of("plugins-dir");
+
+    private final Config reference;
+
+    public PipelineConfigLoader() {
+        this.reference = ConfigFactory.parseResources(PipelineConfigLoader.class.getClassLoader(), "reference.conf");
+    }
+
+    /**
+     * @param file the configuration file
+     * @return the checked configuration
+     * @throws ConfigProblems listing every problem found
+     */
+    public LoadedConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigProblems(List.of(file + ": no such file"));
+        }
+        Config user;
+        try {
+            user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new ConfigProblems(List.of(ConfigErrors.translate(e, "").getMessage()));
+        }
+        Config root;
+        try {
+            root = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
+        } catch (ConfigException e) {
+            throw new ConfigProblems(List.of(ConfigErrors.translate(e, "").getMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        if (!user.hasPath("jetconnect")) {
+            problems.add(file + ": no 'jetconnect' block");
+            throw new ConfigProblems(problems);
+        }
+        Config userRoot = user.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+        Config runtimeOnly = userRoot.getConfig("jetconnect").withoutPath("pipelines").withoutPath("streams");
+        for (String key : NOT_IN_REFERENCE) {
+            runtimeOnly = runtimeOnly.withoutPath(key);
+        }
+        problems.addAll(BlockChecker.check(runtimeOnly,
+                reference.getConfig("jetconnect").withoutPath("pipelines").withoutPath("streams"), "jetconnect",
+                Set.of()));
+        Map<String, StreamSpec> streams = streams(root, problems);
+        List<PipelineSpec> pipelines = pipelines(root, problems);
+        RuntimeSettings settings = null;
+        if (problems.isEmpty()) {
+            try {
+                settings = settings(root.getConfig("jetconnect"), streams);
+            } catch (ConfigException e) {
+                problems.add(ConfigErrors.translate(e, "jetconnect").getMessage());
+            } catch (io.jetconnect.spi.ConfigurationException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems(problems);
+        }
+        return new LoadedConfig(file, root, settings, pipelines);
+    }
+
+    private RuntimeSettings settings(Config c, Map<String, StreamSpec> streams) {
+        Path pluginsDir;
+        if (c.hasPath("plugins-dir")) {
+            pluginsDir = Path.of(c.getString("plugins-dir")).toAbsolutePath().normalize();
+        } else {
+            String home = System.getProperty("jetconnect.home");
+            pluginsDir = (home == null ? Path.of("plugins") : Path.of(home, "plugins")).toAbsolutePath().normalize();
+        }
+        Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
+        String embedded = c.getString("nats.embedded");
+        if (!embedded.equals("auto") && !embedded.equals("off")) {
+            throw ConfigErrors.invalid(c.getValue("nats.embedded").origin(), "jetconnect.nats.embedded",
+                    "must be auto or off");
+        }
+        int port = c.getInt("http.port");
+        if (port < 0 || port > 65535) {
+            throw ConfigErrors.invalid(c.getValue("http.port").origin(), "jetconnect.http.port",
+                    "must be between 0 and 65535");
+        }
+        NatsSettings nats = new NatsSettings(c.getString("nats.url"),
+                RuntimeSettings.optionalPath(c.hasPath("nats.ca-file") ? c.getString("nats.ca-file") : null),
+                RuntimeSettings.optionalPath(
+                        c.hasPath("nats.credentials-file") ? c.getString("nats.credentials-file") : null),
+                c.getString("nats.connection-name"));
+        return new RuntimeSettings(pluginsDir, dataDir, c.getBoolean("strict"), c.getDuration("shutdown-timeout"),
+                c.getString("http.host"), port, nats, embedded, System.getenv("NATS_URL") != null, streams);
+    }
+
+    private Map<String, StreamSpec> streams(Config root, List<String> problems) {
+        Map<String, StreamSpec> streams = new LinkedHashMap<>();
+        Config defaults = reference.getConfig("jetconnect.defaults.stream");
+        // name and subjects have no default, but are known keys of the types given here.
+        Config streamReference = defaults
+                .withValue("name", com.typesafe.config.ConfigValueFactory.fromAnyRef("name"))
+                .withValue("subjects", com.typesafe.config.ConfigValueFactory.fromIterable(List.of()));
+        ConfigObject declared;
+        try {
+            declared = root.getObject("jetconnect.streams");
+        } catch (ConfigException e) {
+            problems.add(ConfigErrors.translate(e, "").getMessage());
+            return streams;
+        }
+        for (Map.Entry<String, ConfigValue> entry : declared.entrySet()) {
+            String key = entry.getKey();
+            String path = "jetconnect.streams." + key;
+            if (entry.getValue().valueType() != ConfigValueType.OBJECT) {
+                problems.add(ConfigErrors.where(entry.getValue().origin()) + ": Invalid value at '" + path
+                        + "': a stream is a block with at least a name and subjects");
+                continue;
+            }
+            Config block = ((ConfigObject) entry.getValue()).toConfig();
+            List<String> found = BlockChecker.check(block, streamReference, path, Set.of());
+            problems.addAll(found);
+            if (!found.isEmpty()) {
+                continue;
+            }
+            Config c = block.withFallback(defaults);
+            try {
+                if (!c.hasPath("subjects") || c.getStringList("subjects").isEmpty()) {
+                    problems.add(ConfigErrors.where(block.root().origin()) + ": Invalid value at '" + path
+                            + ".subjects': a stream needs at least one subject");
+                    continue;
+                }
+                String storage = c.getString("storage");
+                if (!storage.equals("file") && !storage.equals("memory")) {
+                    problems.add(ConfigErrors.where(c.getValue("storage").origin()) + ": Invalid value at '" + path
+                            + ".storage': must be file or memory");
+                    continue;
+                }
+                String policy = c.getString("retention-floor-policy");
+                if (!policy.equals("fail") && !policy.equals("warn")) {
+                    problems.add(ConfigErrors.where(c.getValue("retention-floor-policy").origin())
+                            + ": Invalid value at '" + path + ".retention-floor-policy': must be fail or warn");
+                    continue;
+                }
+                streams.put(key, new StreamSpec(key, c.hasPath("name") ? c.getString("name") : key,
+                        c.getStringList("subjects"), storage, c.getDuration("max-age"),
+                        c.getDuration("retention-floor"), c.getDuration("duplicate-window"), c.getInt("replicas"),
+                        c.getLong("max-messages"), c.getLong("max-bytes"), true));
+            } catch (ConfigException e) {
+                problems.add(ConfigErrors.translate(e, path).getMessage());
+            }
+        }
+        return streams;
+    }
+
+    private List<PipelineSpec> pipelines(Config root, List<String> problems) {
+        List<PipelineSpec> pipelines = new ArrayList<>();
+        ConfigObject declared;
+        try {
+            declared = root.getObject("jetconnect.pipelines");
+        } catch (ConfigException e) {
+            problems.add(ConfigErrors.translate(e, "").getMessage());
+            return pipelines;
+        }
+        for (Map.Entry<String, ConfigValue> entry : declared.entrySet()) {
+            String name = entry.getKey();
+            String path = "jetconnect.pipelines." + name;
+            ConfigValue value = entry.getValue();
+            if (!name.matches("[A-Za-z0-9_-]+")) {
+                problems.add(ConfigErrors.where(value.origin()) + ": Invalid value at '" + path
+                        + "': a pipeline name uses only letters, digits, '-' and '_'");
+                continue;
+            }
+            if (value.valueType() != ConfigValueType.OBJECT) {
+                problems.add(ConfigErrors.where(value.origin()) + ": Invalid value at '" + path
+                        + "': a pipeline is a block with a source and sinks");
+                continue;
+            }
+            ConfigObject pipeline = (ConfigObject) value;
+            for (String key : pipeline.keySet()) {
+                if (!PIPELINE_KEYS.contains(key)) {
+                    String hint = BlockChecker.closest(key, PIPELINE_KEYS);
+                    problems.add(ConfigErrors.where(pipeline.get(key).origin()) + ": Unknown key '" + path + "."
+                            + key + "'" + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+                            + "; known keys: sinks, source");
+                }
+            }
+            ElementSpec source = null;
+            ConfigValue sourceValue = pipeline.get("source");
+            if (sourceValue == null) {
+                problems.add(ConfigErrors.where(pipeline.origin()) + ": Invalid value at '" + path
+                        + "': missing 'source' (for example: source { type = http })");
+            } else {
+                source = element(sourceValue, path + ".source", problems);
+            }
+            List<ElementSpec> sinks = new ArrayList<>();
+            ConfigValue sinksValue = pipeline.get("sinks");
+            if (sinksValue == null || sinksValue.valueType() != ConfigValueType.LIST
+                    || ((List<?>) sinksValue.unwrapped()).isEmpty()) {
+                problems.add(ConfigErrors.where(sinksValue == null ? pipeline.origin() : sinksValue.origin())
+                        + ": Invalid value at '" + path + ".sinks': a non-empty list of sinks is required, "
+                        + "outermost first, ending with a terminal sink (for example jetstream)");
+            } else {
+                com.typesafe.config.ConfigList list = (com.typesafe.config.ConfigList) sinksValue;
+                for (int i = 0; i < list.size(); i++) {
+                    ElementSpec sink = element(list.get(i), path + ".sinks[" + i + "]", problems);
+                    if (sink != null) {
+                        sinks.add(sink);
+                    }
+                }
+            }
+            boolean sinksComplete = sinksValue != null && sinksValue.valueType() == ConfigValueType.LIST
+                    && sinks.size() == ((List<?>) sinksValue.unwrapped()).size() && !sinks.isEmpty();
+            if (source != null && sinksComplete) {
+                pipelines.add(new PipelineSpec(name, source, sinks, pipeline.toConfig()));
+            }
+        }
+        return pipelines;
+    }
+
+    private static ElementSpec element(ConfigValue value, String path, List<String> problems) {
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            problems.add(ConfigErrors.where(value.origin()) + ": Invalid value at '" + path
+                    + "': expected a block with a type, such as { type = jetstream }");
+            return null;
+        }
+        ConfigObject block = (ConfigObject) value;
+        ConfigValue type = block.get("type");
+        if (type == null || type.valueType() != ConfigValueType.STRING
+                || ((String) type.unwrapped()).isBlank()) {
+            problems.add(ConfigErrors.where(type == null ? block.origin() : type.origin()) + ": Invalid value at '"
+                    + path + ".type': every source and sink needs a type name, such as type = jetstream");
+            return null;
+        }
+        return new ElementSpec((String) type.unwrapped(), block.toConfig(), path, block.origin());
+    }
+}

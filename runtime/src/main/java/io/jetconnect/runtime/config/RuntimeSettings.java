@@ -1,0 +1,42 @@
+package io.jetconnect.runtime.config;
+
+import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.spi.StreamSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The runtime's own settings from the {@code jetconnect} block, resolved and validated.
+ *
+ * @param pluginsDir where plugins are loaded from
+ * @param dataDir where pipelines keep state
+ * @param strict whether composition warnings are errors
+ * @param shutdownTimeout how long a stopping pipeline waits for in-flight events
+ * @param httpHost the listener's address
+ * @param httpPort the listener's port; 0 picks a free one
+ * @param nats how to reach NATS
+ * @param embedded {@code auto} or {@code off}
+ * @param natsUrlFromEnvironment whether {@code NATS_URL} set the URL (then nothing is embedded)
+ * @param streams the declared streams, by key, in declaration order
+ */
+public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Duration shutdownTimeout,
+                              String httpHost, int httpPort, NatsSettings nats, String embedded,
+                              boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams) {
+
+    public RuntimeSettings {
+        streams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(streams));
+    }
+
+    /** @return a copy that reaches NATS at another URL (the embedded server's) */
+    public RuntimeSettings withNatsUrl(String url) {
+        NatsSettings moved = new NatsSettings(url, nats.caFile(), nats.credentialsFile(), nats.connectionName());
+        return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
+                natsUrlFromEnvironment, streams);
+    }
+
+    static Optional<Path> optionalPath(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
+    }
+}

@@ -1,0 +1,81 @@
+package io.jetconnect.runtime.metrics;
+
+import io.jetconnect.spi.PluginMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The SPI's {@link PluginMetrics} over a Micrometer registry. Adds the {@code pipeline} tag and remembers every
+ * meter it registered so that {@link #close()} removes them when the pipeline stops (a reloaded pipeline starts
+ * with fresh meters and no stale gauge keeps a dead sink reachable).
+ */
+public final class MicrometerPluginMetrics implements PluginMetrics, AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final Tags baseTags;
+    private final List<Meter.Id> registered = new CopyOnWriteArrayList<>();
+
+    public MicrometerPluginMetrics(MeterRegistry registry, String pipeline) {
+        this.registry = registry;
+        this.baseTags = Tags.of("pipeline", pipeline);
+    }
+
+    private Tags tags(String... tags) {
+        if (tags.length % 2 != 0) {
+            throw new IllegalArgumentException("tags must be key/value pairs");
+        }
+        return baseTags.and(tags);
+    }
+
+    @Override
+    public PluginMetrics.Counter counter(String name, String description, String... tags) {
+        io.micrometer.core.instrument.Counter counter = io.micrometer.core.instrument.Counter.builder(name).description(description).tags(tags(tags)).register(registry);
+        registered.add(counter.getId());
+        return new PluginMetrics.Counter() {
+            @Override
+            public void increment() {
+                counter.increment();
+            }
+
+            @Override
+            public void increment(double amount) {
+                counter.increment(amount);
+            }
+        };
+    }
+
+    @Override
+    public void gauge(String name, String description, Supplier<? extends Number> value, String... tags) {
+        Gauge gauge = Gauge.builder(name, value, s -> s.get().doubleValue())
+                .description(description)
+                .tags(tags(tags))
+                .strongReference(true)
+                .register(registry);
+        registered.add(gauge.getId());
+    }
+
+    @Override
+    public PluginMetrics.Timer timer(String name, String description, String... tags) {
+        io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Timer.builder(name)
+                .description(description)
+                .tags(tags(tags))
+                .publishPercentileHistogram()
+                .register(registry);
+        registered.add(timer.getId());
+        return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void close() {
+        for (Meter.Id id : registered) {
+            registry.remove(id);
+        }
+        registered.clear();
+    }
+}

@@ -1,0 +1,101 @@
+package io.jetconnect.runtime.pipeline;
+
+import io.jetconnect.spi.ConnectorConfig;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.spi.PluginMetrics;
+import io.jetconnect.spi.SinkContext;
+import io.jetconnect.spi.StreamSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The context the runtime gives one element of a pipeline. Immutable apart from the data directory, which is
+ * created on first use.
+ */
+public class ElementContext implements SinkContext {
+
+    private final String pipeline;
+    private final String type;
+    private final int position;
+    private final ConnectorConfig config;
+    private final PluginMetrics metrics;
+    private final Path dataDir;
+    private final NatsSettings nats;
+    private final Map<String, StreamSpec> streams;
+
+    /**
+     * @param pipeline the pipeline's name
+     * @param type the element's type name
+     * @param position its position in {@code sinks}, or -1 for a source
+     * @param config its configuration over its defaults
+     * @param metrics its metrics
+     * @param dataDir the pipeline's data directory (not created yet)
+     * @param nats how to reach NATS
+     * @param streams the declared streams
+     */
+    public ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
+                          Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams) {
+        this.pipeline = pipeline;
+        this.type = type;
+        this.position = position;
+        this.config = config;
+        this.metrics = metrics;
+        this.dataDir = dataDir;
+        this.nats = nats;
+        this.streams = streams;
+    }
+
+    @Override
+    public String pipelineName() {
+        return pipeline;
+    }
+
+    @Override
+    public String typeName() {
+        return type;
+    }
+
+    @Override
+    public int position() {
+        return position;
+    }
+
+    @Override
+    public ConnectorConfig config() {
+        return config;
+    }
+
+    @Override
+    public PluginMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public Path dataDir() {
+        try {
+            return Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new JetconnectException("cannot create data directory " + dataDir + ": " + e.getMessage(),
+                    new UncheckedIOException(e));
+        }
+    }
+
+    /** @return the data directory's path, without creating it */
+    Path dataDirPath() {
+        return dataDir;
+    }
+
+    @Override
+    public NatsSettings nats() {
+        return nats;
+    }
+
+    @Override
+    public Map<String, StreamSpec> streams() {
+        return streams;
+    }
+}

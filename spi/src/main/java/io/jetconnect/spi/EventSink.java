@@ -1,0 +1,60 @@
+package io.jetconnect.spi;
+
+import io.cloudevents.CloudEvent;
+import java.util.concurrent.CompletionStage;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * An asynchronous sink of CloudEvents: a terminal sink (an extension of this type, such as {@code jetstream})
+ * or a layer returned by a {@link SinkDecorator}.
+ *
+ * <h2>Lifecycle</h2>
+ * <ol>
+ *   <li>The runtime creates one instance per pipeline that uses it (public no-argument constructor).</li>
+ *   <li>{@link #open(SinkContext)} is called once, before any event, for terminal sinks. A sink that cannot
+ *       work with its configuration throws {@link ConfigurationException}; the pipeline then fails to start.</li>
+ *   <li>{@link #emit(CloudEvent)} is called any number of times.</li>
+ *   <li>{@link #close()} is called once, after the source has stopped and every emitted event has completed
+ *       (or the shutdown grace period has passed). No {@code emit} follows it.</li>
+ * </ol>
+ *
+ * <h2>Threading</h2>
+ * {@code emit} may be called concurrently from several threads and must not block on I/O: it returns a stage
+ * that completes later. Events emitted one after another by the same thread are <em>ordered</em>: a sink must
+ * make them durable in that order for any one subject, across its own retries. Stages may complete on any
+ * thread; callers must not run long work in their continuations.
+ *
+ * <h2>Outcome</h2>
+ * The stage completes normally when the event is <em>durably handled</em> (stored by the broker, written and
+ * synced to a spill log, or deliberately discarded by a sink whose contract says so). It completes
+ * exceptionally with a {@link RetriableException} when trying again later may succeed (broker gone, circuit
+ * open, timeout, {@link BackpressureException}), or with any other {@link JetconnectException} when it never
+ * will (the event is invalid for this sink). Other throwables are treated as permanent.
+ */
+public interface EventSink extends ExtensionPoint, AutoCloseable {
+
+    /**
+     * Prepares a terminal sink. Not called on sinks returned by {@link SinkDecorator#decorate}.
+     *
+     * @param context this sink's context; never null
+     */
+    default void open(SinkContext context) {
+    }
+
+    /**
+     * Hands over one event.
+     *
+     * @param event the event; never null and never mutated by the sink
+     * @return a stage that completes when the event is durably handled, or exceptionally as described above;
+     *     never null (a sink that fails synchronously returns a failed stage instead of throwing)
+     */
+    CompletionStage<Void> emit(CloudEvent event);
+
+    /**
+     * Releases resources. A decorator's layer must not close the sink it wraps: the runtime closes every
+     * layer of the chain itself, outermost first.
+     */
+    @Override
+    default void close() {
+    }
+}

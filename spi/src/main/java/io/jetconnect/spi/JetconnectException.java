@@ -1,0 +1,21 @@
+package io.jetconnect.spi;
+
+/**
+ * The root of jetconnect's unchecked exceptions. Thrown or used to complete a stage exceptionally, it means the
+ * failure is <em>permanent</em> for the event or operation at hand: trying the same thing again will fail again.
+ * See {@link RetriableException} for the other kind.
+ *
+ * <p>Messages must never contain secrets (credentials, tokens, keys, URL userinfo).
+ */
+public class JetconnectException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public JetconnectException(String message) {
+        super(message);
+    }
+
+    public JetconnectException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,37 @@
+package io.jetconnect.spi;
+
+import java.util.function.Supplier;
+
+/**
+ * Registers metrics for one extension instance. Names are dotted and lower-case
+ * ({@code jetconnect.sink.events}); the Prometheus exposition turns them into {@code jetconnect_sink_events_total}
+ * for counters and {@code jetconnect_sink_publish_seconds} for timers. Every metric carries a {@code pipeline}
+ * label; {@code tags} adds more as alternating keys and values.
+ *
+ * <p>Registering the same name and tags twice returns the same meter. Thread-safe.
+ */
+public interface PluginMetrics {
+
+    /** @return a monotonically increasing counter */
+    Counter counter(String name, String description, String... tags);
+
+    /**
+     * Registers a gauge read at scrape time. The supplier must be cheap, thread-safe and non-blocking.
+     */
+    void gauge(String name, String description, Supplier<? extends Number> value, String... tags);
+
+    /** @return a timer exported as a histogram of seconds */
+    Timer timer(String name, String description, String... tags);
+
+    /** A monotonically increasing count. */
+    interface Counter {
+        void increment();
+
+        void increment(double amount);
+    }
+
+    /** Records durations. */
+    interface Timer {
+        void recordNanos(long nanos);
+    }
+}
