@@ -1,0 +1,61 @@
+package io.jetconnect.runtime.cli;
+
+import io.jetconnect.runtime.config.ConfigProblems;
+import io.jetconnect.runtime.config.LoadedConfig;
+import io.jetconnect.runtime.config.PipelineConfigLoader;
+import io.jetconnect.runtime.pipeline.PipelineResolver;
+import io.jetconnect.runtime.pipeline.ResolvedPipeline;
+import io.jetconnect.runtime.plugin.PluginRegistry;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * {@code check}: loads {@code pipeline.conf} and the plugins, resolves every pipeline, and prints each one's
+ * source and chain, outermost first. Every problem is printed as {@code FILE:LINE: message}; any makes it exit 1.
+ */
+final class CheckCommand {
+
+    private final ConfigLocation location;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    CheckCommand(ConfigLocation location, PrintStream out, PrintStream err) {
+        this.location = location;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) {
+        if (!args.isEmpty()) {
+            err.println("check takes no arguments besides --config FILE");
+            return 2;
+        }
+        LoadedConfig config;
+        try {
+            config = new PipelineConfigLoader().load(location.file());
+        } catch (ConfigProblems e) {
+            e.problems().forEach(err::println);
+            return 1;
+        }
+        try (PluginRegistry plugins = PluginRegistry.load(config.settings().pluginsDir())) {
+            for (String problem : plugins.problems()) {
+                err.println(config.settings().pluginsDir() + ": warning: " + problem);
+            }
+            List<ResolvedPipeline> pipelines;
+            try {
+                pipelines = new PipelineResolver(plugins).resolve(config);
+            } catch (ConfigProblems e) {
+                e.problems().forEach(err::println);
+                return 1;
+            }
+            out.println(location.file() + ": OK, " + pipelines.size() + " pipeline"
+                    + (pipelines.size() == 1 ? "" : "s"));
+            for (ResolvedPipeline pipeline : pipelines) {
+                out.println("pipeline " + pipeline.name());
+                out.println("  source: " + pipeline.source().type().name());
+                out.println("  chain:  " + pipeline.chainDescription() + "   (outermost first)");
+            }
+            return 0;
+        }
+    }
+}

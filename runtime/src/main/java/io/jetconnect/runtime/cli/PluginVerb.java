@@ -1,0 +1,76 @@
+package io.jetconnect.runtime.cli;
+
+import io.jetconnect.runtime.config.ConfigProblems;
+import io.jetconnect.runtime.config.LoadedConfig;
+import io.jetconnect.runtime.config.PipelineConfigLoader;
+import io.jetconnect.runtime.plugin.ExtensionKind;
+import io.jetconnect.runtime.plugin.PluginRegistry;
+import io.jetconnect.runtime.plugin.PluginType;
+import io.jetconnect.spi.CliCommand;
+import io.jetconnect.spi.CommandContext;
+import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.spi.StreamSpec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A verb that a plugin provides as a {@link CliCommand}. */
+final class PluginVerb {
+
+    private final ConfigLocation location;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PluginVerb(ConfigLocation location, PrintStream out, PrintStream err) {
+        this.location = location;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String verb, List<String> args) {
+        LoadedConfig config;
+        try {
+            config = new PipelineConfigLoader().load(location.file());
+        } catch (ConfigProblems e) {
+            e.problems().forEach(err::println);
+            return 1;
+        }
+        try (PluginRegistry plugins = PluginRegistry.load(config.settings().pluginsDir())) {
+            PluginType type = plugins.type(verb);
+            if (type == null || type.kind() != ExtensionKind.COMMAND) {
+                err.println("unknown verb '" + verb + "'; built in: run, check, plugins; from plugins: "
+                        + String.join(", ", plugins.names(ExtensionKind.COMMAND)));
+                return 2;
+            }
+            CliCommand command = plugins.create(type, CliCommand.class);
+            CommandContext context = new CommandContext() {
+                @Override
+                public PrintStream out() {
+                    return out;
+                }
+
+                @Override
+                public PrintStream err() {
+                    return err;
+                }
+
+                @Override
+                public NatsSettings nats() {
+                    return config.settings().nats();
+                }
+
+                @Override
+                public Map<String, StreamSpec> streams() {
+                    return config.settings().streams();
+                }
+
+                @Override
+                public Path dataDir() {
+                    return config.settings().dataDir();
+                }
+            };
+            return PluginRegistry.withLoaderOf(type, () -> command.run(List.copyOf(args), context));
+        }
+    }
+}

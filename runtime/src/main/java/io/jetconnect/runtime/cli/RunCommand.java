@@ -1,0 +1,69 @@
+package io.jetconnect.runtime.cli;
+
+import io.jetconnect.runtime.JetconnectRuntime;
+import io.jetconnect.runtime.config.ConfigProblems;
+import io.jetconnect.runtime.config.LoadedConfig;
+import io.jetconnect.runtime.config.PipelineConfigLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code run}: starts the runtime and waits for SIGTERM or SIGINT, then stops gracefully and exits 0. The
+ * signals are handled directly (not only through a shutdown hook) so that a graceful stop exits with 0 rather
+ * than the JVM's 143.
+ */
+final class RunCommand {
+
+    static final int KEEP_RUNNING = -1;
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    private final ConfigLocation location;
+    private final PrintStream err;
+
+    RunCommand(ConfigLocation location, PrintStream out, PrintStream err) {
+        this.location = location;
+        this.err = err;
+    }
+
+    int run(List<String> args) {
+        if (!args.isEmpty()) {
+            err.println("run takes no arguments besides --config FILE");
+            return 2;
+        }
+        LoadedConfig config;
+        try {
+            config = new PipelineConfigLoader().load(location.file());
+        } catch (ConfigProblems e) {
+            e.problems().forEach(err::println);
+            return 1;
+        }
+        JetconnectRuntime runtime;
+        try {
+            runtime = JetconnectRuntime.start(config);
+        } catch (ConfigProblems e) {
+            e.problems().forEach(err::println);
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot start: {}", e.getMessage(), e);
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Thread hook = new Thread(runtime::close, "jetconnect-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        runtime.close();
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package io.jetconnect.runtime.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.jetconnect.spi.IngressRequest;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** An {@link IngressRequest} over the JDK server's exchange. */
+final class ExchangeRequest implements IngressRequest {
+
+    private final HttpExchange exchange;
+    private Map<String, List<String>> headers;
+
+    ExchangeRequest(HttpExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    @Override
+    public String method() {
+        return exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String path() {
+        return exchange.getRequestURI().getPath();
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+        if (headers == null) {
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+            headers = java.util.Collections.unmodifiableMap(out);
+        }
+        return headers;
+    }
+
+    @Override
+    public long contentLength() {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public InputStream body() {
+        return exchange.getRequestBody();
+    }
+}

@@ -1,0 +1,186 @@
+package io.jetconnect.runtime.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.jetconnect.runtime.pipeline.IngressRoutes;
+import io.jetconnect.spi.IngressHandler;
+import io.jetconnect.spi.IngressResponse;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime's one HTTP listener (the JDK's {@code HttpServer}): ingest routed to the pipelines' sources,
+ * {@code /metrics}, {@code /healthz} and {@code /readyz}. A handler's stage is answered when it completes, so no
+ * listener thread waits on a chain. Nothing a request does can escape this class as an exception.
+ */
+public final class HttpListener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
+    private static final String EVENTS_PREFIX = "/v1/pipelines/";
+    private static final String EVENTS_SUFFIX = "/events";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final IngressRoutes routes;
+    private final PrometheusMeterRegistry meters;
+    private final Supplier<Readiness> readiness;
+
+    /** Whether the runtime is ready, and a JSON document describing each pipeline's state. */
+    public record Readiness(boolean ready, String json) {
+    }
+
+    /**
+     * Binds the listener; it serves once {@link #start()} is called.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public HttpListener(String host, int port, IngressRoutes routes, PrometheusMeterRegistry meters,
+                        Supplier<Readiness> readiness) throws IOException {
+        this.routes = routes;
+        this.meters = meters;
+        this.readiness = readiness;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        AtomicInteger n = new AtomicInteger();
+        int threads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "jetconnect-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    /** @return the bound address, with the real port when 0 was asked */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void handle(HttpExchange exchange) {
+        try {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if (path.startsWith(EVENTS_PREFIX) && path.endsWith(EVENTS_SUFFIX)
+                    && path.length() > EVENTS_PREFIX.length() + EVENTS_SUFFIX.length()) {
+                String pipeline = path.substring(EVENTS_PREFIX.length(), path.length() - EVENTS_SUFFIX.length());
+                ingest(exchange, method, pipeline);
+                return;
+            }
+            switch (path) {
+                case "/metrics" -> {
+                    if (requireGet(exchange, method)) {
+                        send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", Map.of(),
+                                meters.scrape().getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                case "/healthz" -> {
+                    if (requireGet(exchange, method)) {
+                        sendJson(exchange, 200, "{\"status\":\"ok\"}");
+                    }
+                }
+                case "/readyz" -> {
+                    if (requireGet(exchange, method)) {
+                        Readiness r = readiness.get();
+                        sendJson(exchange, r.ready() ? 200 : 503, r.json());
+                    }
+                }
+                default -> sendJson(exchange, 404, error("no such path: " + JsonText.truncate(path, 200)));
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("HTTP request failed: {}", e.toString(), e);
+            sendJson(exchange, 500, error("internal error"));
+        }
+    }
+
+    private boolean requireGet(HttpExchange exchange, String method) {
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        sendJson(exchange, 405, Map.of("Allow", "GET"), error("method " + method + " not allowed"));
+        return false;
+    }
+
+    private void ingest(HttpExchange exchange, String method, String pipeline) {
+        IngressHandler handler = routes.handler(pipeline).orElse(null);
+        if (handler == null) {
+            sendJson(exchange, 404, error("unknown pipeline '" + JsonText.truncate(pipeline, 100)
+                    + "' (or its source takes no HTTP events)"));
+            return;
+        }
+        if (!method.equals("POST")) {
+            sendJson(exchange, 405, Map.of("Allow", "POST"), error("method " + method + " not allowed"));
+            return;
+        }
+        CompletionStage<IngressResponse> stage;
+        try {
+            stage = handler.handle(new ExchangeRequest(exchange));
+        } catch (RuntimeException | Error e) {
+            LOG.error("pipeline {}: ingress handler threw: {}", pipeline, e.toString(), e);
+            sendJson(exchange, 500, error("internal error"));
+            return;
+        }
+        stage.whenComplete((response, error) -> {
+            if (error != null || response == null) {
+                LOG.error("pipeline {}: ingress handler failed: {}", pipeline, String.valueOf(error), error);
+                sendJson(exchange, 500, error("internal error"));
+            } else {
+                send(exchange, response.status(), response.contentType(), response.headers(), response.body());
+            }
+        });
+    }
+
+    private static String error(String message) {
+        return "{\"error\":" + JsonText.quote(message) + "}";
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, String json) {
+        sendJson(exchange, status, Map.of(), json);
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, String json) {
+        send(exchange, status, "application/json", headers, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, Map<String, String> headers,
+                             byte[] body) {
+        try (exchange) {
+            // A body left unread is drained by the server up to a limit, or the connection is closed: either way
+            // an oversized request is not read to its end here.
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            boolean head = exchange.getRequestMethod().equals("HEAD");
+            exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
+            if (!head && body.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("client went away before the response: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,188 @@
+package io.jetconnect.runtime.pipeline;
+
+import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
+import io.jetconnect.runtime.plugin.PluginRegistry;
+import io.jetconnect.runtime.plugin.PluginType;
+import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.EventSource;
+import io.jetconnect.spi.SinkDecorator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One running pipeline: builds its chain innermost first (the terminal sink, then each decorator around it),
+ * starts its source, and stops in the reverse order: the source stops taking events, the events in flight
+ * complete (bounded by {@code jetconnect.shutdown-timeout}), then every layer closes, outermost first.
+ *
+ * <p>{@link #start()} and {@link #stop()} are called by one thread at a time; {@link #state()} from any.
+ */
+public final class Pipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final ResolvedPipeline definition;
+    private final PipelineEnvironment env;
+    private final MicrometerPluginMetrics metrics;
+    private final List<Layer> layers = new ArrayList<>();
+    private volatile PipelineState state = PipelineState.STOPPED;
+    private volatile String lastError;
+    private InFlightGate gate;
+    private EventSource source;
+    private PipelineSourceContext sourceContext;
+
+    private record Layer(PluginType type, EventSink sink) {
+    }
+
+    public Pipeline(ResolvedPipeline definition, PipelineEnvironment env) {
+        this.definition = definition;
+        this.env = env;
+        this.metrics = new MicrometerPluginMetrics(env.meters(), definition.name());
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    public ResolvedPipeline definition() {
+        return definition;
+    }
+
+    public PipelineState state() {
+        return state;
+    }
+
+    /** @return the error that failed the pipeline, if it failed */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** @return events emitted by the source and not yet completed by the chain */
+    public long inFlight() {
+        InFlightGate g = gate;
+        return g == null ? 0 : g.inFlight();
+    }
+
+    private Path dataDir() {
+        return env.settings().dataDir().resolve("pipelines").resolve(name());
+    }
+
+    private ElementContext context(ResolvedElement element, int position) {
+        return new ElementContext(name(), element.type().name(), position, element.config(), metrics, dataDir(),
+                env.settings().nats(), env.settings().streams());
+    }
+
+    /**
+     * Builds the chain and starts the source. On failure the pipeline is {@link PipelineState#FAILED}, whatever
+     * was built is closed, and the cause is logged and kept as {@link #lastError()}; the exception is not thrown,
+     * so that one broken pipeline does not stop the others.
+     */
+    public void start() {
+        MDC.put("pipeline", name());
+        state = PipelineState.STARTING;
+        lastError = null;
+        try {
+            EventSink next = null;
+            List<ResolvedElement> sinks = definition.sinks();
+            for (int i = sinks.size() - 1; i >= 0; i--) {
+                ResolvedElement element = sinks.get(i);
+                ElementContext context = context(element, i);
+                PluginType type = element.type();
+                EventSink layer;
+                if (next == null) {
+                    EventSink terminal = env.plugins().create(type, EventSink.class);
+                    PluginRegistry.runWithLoaderOf(type, () -> terminal.open(context));
+                    layer = terminal;
+                } else {
+                    SinkDecorator decorator = env.plugins().create(type, SinkDecorator.class);
+                    EventSink inner = next;
+                    layer = PluginRegistry.withLoaderOf(type, () -> decorator.decorate(context, inner));
+                }
+                layers.add(0, new Layer(type, layer));
+                next = layer;
+            }
+            gate = new InFlightGate(next);
+            metrics.gauge("jetconnect.pipeline.inflight", "events emitted by the source and not yet completed",
+                    this::inFlight);
+            ResolvedElement sourceElement = definition.source();
+            source = env.plugins().create(sourceElement.type(), EventSource.class);
+            sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate,
+                    new FileCursorStore(dataDir().resolve("cursors")), env.ingress()::register, this::sourceFailed);
+            PluginRegistry.runWithLoaderOf(sourceElement.type(), () -> source.start(sourceContext));
+            state = PipelineState.RUNNING;
+            LOG.info("pipeline {} running: source {}, chain {}", name(), sourceElement.type().name(),
+                    definition.chainDescription());
+        } catch (RuntimeException | LinkageError e) {
+            lastError = describe(e);
+            LOG.error("pipeline {} failed to start: {}", name(), lastError, e);
+            stopQuietly(Duration.ZERO);
+            state = PipelineState.FAILED;
+        } finally {
+            MDC.remove("pipeline");
+        }
+    }
+
+    private void sourceFailed(Throwable cause) {
+        lastError = describe(cause);
+        LOG.error("pipeline {}: source failed: {}", name(), lastError, cause);
+        state = PipelineState.FAILED;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Stops gracefully; see the class comment. */
+    public void stop() {
+        MDC.put("pipeline", name());
+        try {
+            boolean failed = state == PipelineState.FAILED;
+            state = PipelineState.STOPPING;
+            stopQuietly(env.settings().shutdownTimeout());
+            state = failed ? PipelineState.FAILED : PipelineState.STOPPED;
+            LOG.info("pipeline {} stopped", name());
+        } finally {
+            MDC.remove("pipeline");
+        }
+    }
+
+    private void stopQuietly(Duration timeout) {
+        env.ingress().remove(name());
+        if (sourceContext != null) {
+            sourceContext.requestStop();
+        }
+        if (source != null) {
+            EventSource s = source;
+            source = null;
+            try {
+                PluginRegistry.runWithLoaderOf(definition.source().type(), s::stop);
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline {}: source did not stop cleanly: {}", name(), describe(e));
+            }
+        }
+        if (gate != null) {
+            try {
+                if (!gate.closeAndAwait(timeout)) {
+                    LOG.warn("pipeline {}: {} events still in flight after {}; closing the chain anyway", name(),
+                            gate.inFlight(), timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Layer layer : layers) {
+            try {
+                PluginRegistry.runWithLoaderOf(layer.type(), layer.sink()::close);
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline {}: {} did not close cleanly: {}", name(), layer.type().name(), describe(e));
+            }
+        }
+        layers.clear();
+        metrics.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.jetconnect.runtime.pipeline;
+
+import com.typesafe.config.Config;
+import io.jetconnect.runtime.config.BlockChecker;
+import io.jetconnect.runtime.config.ConfigProblems;
+import io.jetconnect.runtime.config.ElementSpec;
+import io.jetconnect.runtime.config.HoconConnectorConfig;
+import io.jetconnect.runtime.config.LoadedConfig;
+import io.jetconnect.runtime.config.PipelineSpec;
+import io.jetconnect.runtime.plugin.ExtensionKind;
+import io.jetconnect.runtime.plugin.PluginRegistry;
+import io.jetconnect.runtime.plugin.PluginType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Matches every element of every pipeline to a loaded plugin type and checks its block against the plugin's
+ * {@code reference.conf} (unknown keys, wrong types), and the shape of each chain: decorators first, exactly one
+ * terminal sink, last. Collects every problem before failing, so that {@code check} prints them all.
+ */
+public final class PipelineResolver {
+
+    private final PluginRegistry registry;
+
+    public PipelineResolver(PluginRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @return the resolved pipelines, in declaration order
+     * @throws ConfigProblems listing every problem
+     */
+    public List<ResolvedPipeline> resolve(LoadedConfig config) {
+        List<String> problems = new ArrayList<>();
+        List<ResolvedPipeline> out = new ArrayList<>();
+        for (PipelineSpec pipeline : config.pipelines()) {
+            int before = problems.size();
+            ResolvedElement source = element(pipeline.source(), ExtensionKind.SOURCE, problems);
+            List<ResolvedElement> sinks = new ArrayList<>();
+            int last = pipeline.sinks().size() - 1;
+            for (int i = 0; i <= last; i++) {
+                ElementSpec spec = pipeline.sinks().get(i);
+                PluginType type = registry.type(spec.type());
+                if (type != null && type.kind() == ExtensionKind.SINK && i != last) {
+                    problems.add(spec.where() + ": Invalid value at '" + spec.path() + "': '" + spec.type()
+                            + "' is a terminal sink and must be the last element of sinks; elements after it ("
+                            + describe(pipeline.sinks().subList(i + 1, last + 1)) + ") would never see an event");
+                    continue;
+                }
+                ExtensionKind expected = i == last ? ExtensionKind.SINK : ExtensionKind.DECORATOR;
+                ResolvedElement element = element(spec, expected, problems);
+                if (element != null) {
+                    sinks.add(element);
+                }
+            }
+            if (problems.size() == before) {
+                out.add(new ResolvedPipeline(pipeline, source, sinks));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems(problems);
+        }
+        return out;
+    }
+
+    private static String describe(List<ElementSpec> specs) {
+        List<String> names = new ArrayList<>();
+        for (ElementSpec spec : specs) {
+            names.add(spec.type());
+        }
+        return String.join(", ", names);
+    }
+
+    private ResolvedElement element(ElementSpec spec, ExtensionKind expected, List<String> problems) {
+        PluginType type = registry.type(spec.type());
+        if (type == null) {
+            Set<String> known = registry.names(expected);
+            problems.add(spec.where() + ": Invalid value at '" + spec.path() + ".type': no plugin provides a "
+                    + expected.label() + " named '" + spec.type() + "'"
+                    + (known.isEmpty() ? " (no " + expected.label() + " is loaded: check jetconnect.plugins-dir)"
+                    : "; available: " + String.join(", ", known)));
+            return null;
+        }
+        if (type.kind() != expected) {
+            String why = expected == ExtensionKind.SINK
+                    ? "the last element of sinks must be a terminal sink, such as jetstream"
+                    : "expected a " + expected.label();
+            problems.add(spec.where() + ": Invalid value at '" + spec.path() + ".type': '" + spec.type()
+                    + "' is a " + type.kind().label() + "; " + why);
+            return null;
+        }
+        Config block = spec.block().withoutPath("type");
+        List<String> found = BlockChecker.check(block, type.reference(), spec.path(), Set.of());
+        if (!found.isEmpty()) {
+            problems.addAll(found);
+            return null;
+        }
+        return new ResolvedElement(spec, type,
+                new HoconConnectorConfig(block.withFallback(type.reference()).resolve(), spec.path()));
+    }
+}

@@ -1,0 +1,214 @@
+package io.jetconnect.runtime.plugin;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.TypeName;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The plugins loaded from {@code jetconnect.plugins-dir} and the type names they provide. A plugin that cannot be
+ * loaded (broken descriptor, unreadable jar, an extension class that fails to load, a type name without
+ * {@link TypeName}, a name provided twice) is skipped with a problem line; the others load.
+ */
+public final class PluginRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
+
+    private final JetconnectPluginManager manager;
+    private final Map<String, PluginType> types = new LinkedHashMap<>();
+    private final List<PluginInfo> plugins = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private PluginRegistry(JetconnectPluginManager manager) {
+        this.manager = manager;
+    }
+
+    /**
+     * Loads and starts every plugin in a directory.
+     *
+     * @param pluginsDir the directory; a missing one is a problem, not an exception
+     * @return the registry
+     */
+    public static PluginRegistry load(Path pluginsDir) {
+        JetconnectPluginManager manager = new JetconnectPluginManager(pluginsDir);
+        PluginRegistry registry = new PluginRegistry(manager);
+        if (!Files.isDirectory(pluginsDir)) {
+            registry.problems.add(pluginsDir + ": plugins directory does not exist");
+            return registry;
+        }
+        manager.loadPlugins();
+        manager.startPlugins();
+        registry.index();
+        return registry;
+    }
+
+    private void index() {
+        for (PluginWrapper wrapper : manager.getPlugins()) {
+            String id = wrapper.getPluginId();
+            if (wrapper.getPluginState() != PluginState.STARTED) {
+                problems.add(id + ": not started (" + wrapper.getPluginState()
+                        + (wrapper.getFailedException() == null ? ""
+                        : ", " + JetconnectPluginManager.describe(wrapper.getFailedException())) + ")");
+                continue;
+            }
+            Config reference = reference(wrapper);
+            List<PluginType> provided = new ArrayList<>();
+            for (String className : manager.getExtensionClassNames(id)) {
+                PluginType type = type(wrapper, className, reference);
+                if (type == null) {
+                    continue;
+                }
+                PluginType clash = types.get(type.name());
+                if (clash != null) {
+                    problems.add(id + ": type '" + type.name() + "' is already provided by plugin '"
+                            + clash.pluginId() + "'; this one is ignored");
+                    continue;
+                }
+                types.put(type.name(), type);
+                provided.add(type);
+            }
+            plugins.add(new PluginInfo(id, wrapper.getDescriptor().getVersion(), wrapper.getPluginPath(),
+                    provided));
+        }
+        problems.addAll(0, manager.problems());
+        for (String problem : problems) {
+            LOG.warn("plugin problem: {}", problem);
+        }
+    }
+
+    private PluginType type(PluginWrapper wrapper, String className, Config reference) {
+        String id = wrapper.getPluginId();
+        Class<?> cls;
+        try {
+            cls = wrapper.getPluginClassLoader().loadClass(className);
+        } catch (ClassNotFoundException | LinkageError e) {
+            problems.add(id + ": extension " + className + " cannot be loaded ("
+                    + JetconnectPluginManager.describe(e) + "); skipped");
+            return null;
+        }
+        ExtensionKind kind = ExtensionKind.of(cls);
+        TypeName name = cls.getAnnotation(TypeName.class);
+        if (kind == null) {
+            problems.add(id + ": extension " + className + " implements no jetconnect extension point; skipped");
+            return null;
+        }
+        if (name == null || name.value().isBlank()) {
+            problems.add(id + ": extension " + className + " has no @TypeName; skipped");
+            return null;
+        }
+        Config defaults = ConfigFactory.empty();
+        try {
+            if (reference.hasPath('"' + name.value() + '"')) {
+                defaults = reference.getConfig('"' + name.value() + '"');
+            }
+        } catch (ConfigException e) {
+            problems.add(id + ": reference.conf: '" + name.value() + "' is not a block; defaults ignored");
+        }
+        return new PluginType(name.value(), kind, id, cls, defaults);
+    }
+
+    private Config reference(PluginWrapper wrapper) {
+        ClassLoader loader = wrapper.getPluginClassLoader();
+        if (!(loader instanceof URLClassLoader urls)) {
+            return ConfigFactory.empty();
+        }
+        // findResource, not getResource: only the plugin's own reference.conf, not the host's.
+        URL url = urls.findResource("reference.conf");
+        if (url == null) {
+            return ConfigFactory.empty();
+        }
+        try {
+            return ConfigFactory.parseURL(url).resolve();
+        } catch (ConfigException e) {
+            problems.add(wrapper.getPluginId() + ": its reference.conf does not parse: " + e.getMessage());
+            return ConfigFactory.empty();
+        }
+    }
+
+    /** @return the loaded plugins */
+    public List<PluginInfo> plugins() {
+        return List.copyOf(plugins);
+    }
+
+    /** @return why plugins or extensions were skipped, one line each */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** @return the type with that name, or null */
+    public PluginType type(String name) {
+        return types.get(name);
+    }
+
+    /** @return every type name of a kind, sorted */
+    public Set<String> names(ExtensionKind kind) {
+        Set<String> out = new TreeSet<>();
+        for (PluginType type : types.values()) {
+            if (type.kind() == kind) {
+                out.add(type.name());
+            }
+        }
+        return out;
+    }
+
+    /** @return every type */
+    public Collection<PluginType> types() {
+        return types.values();
+    }
+
+    /**
+     * Creates an instance of a type through PF4J's extension factory, with the plugin's class loader as the
+     * thread's context class loader.
+     */
+    public <T> T create(PluginType type, Class<T> as) {
+        Object instance = withLoaderOf(type, () -> manager.getExtensionFactory().create(type.extensionClass()));
+        if (instance == null) {
+            throw new JetconnectException("type '" + type.name() + "' of plugin '" + type.pluginId()
+                    + "' could not be instantiated (see the log)");
+        }
+        return as.cast(instance);
+    }
+
+    /** Runs plugin code with the plugin's class loader as the context class loader (Kafka's LoaderSwap). */
+    public static <T> T withLoaderOf(PluginType type, Supplier<T> call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        thread.setContextClassLoader(type.extensionClass().getClassLoader());
+        try {
+            return call.get();
+        } finally {
+            thread.setContextClassLoader(saved);
+        }
+    }
+
+    /** Runs plugin code with the plugin's class loader as the context class loader. */
+    public static void runWithLoaderOf(PluginType type, Runnable call) {
+        withLoaderOf(type, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        manager.stopPlugins();
+        manager.unloadPlugins();
+    }
+}
