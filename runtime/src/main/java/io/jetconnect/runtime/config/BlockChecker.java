@@ -1,7 +1,6 @@
 package io.jetconnect.runtime.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -28,37 +27,33 @@ public final class BlockChecker {
      */
     public static List<String> check(Config block, Config reference, String basePath, Set<String> ignored) {
         List<String> problems = new ArrayList<>();
-        unknownKeys(block.root(), reference.root(), basePath, ignored, problems);
-        try {
-            block.withFallback(reference).resolve().checkValid(reference);
-        } catch (ConfigException.ValidationFailed e) {
-            for (ConfigException.ValidationProblem p : e.problems()) {
-                problems.add(ConfigErrors.where(p.origin()) + ": Invalid value at '"
-                        + ConfigErrors.join(basePath, p.path()) + "': " + p.problem());
-            }
-        } catch (ConfigException e) {
-            problems.add(ConfigErrors.translate(e, basePath).getMessage());
-        }
+        walk(block.root(), reference.root(), basePath, ignored, problems);
         return problems;
     }
 
-    private static void unknownKeys(ConfigObject block, ConfigObject reference, String basePath,
-                                    Set<String> ignored, List<String> problems) {
+    private static void walk(ConfigObject block, ConfigObject reference, String basePath, Set<String> ignored,
+                             List<String> problems) {
         for (Map.Entry<String, ConfigValue> entry : block.entrySet()) {
             String key = entry.getKey();
             if (ignored.contains(key)) {
                 continue;
             }
+            ConfigValue value = entry.getValue();
             ConfigValue known = reference.get(key);
             String path = ConfigErrors.join(basePath, quoteIfNeeded(key));
             if (known == null) {
                 String hint = closest(key, reference.keySet());
-                problems.add(ConfigErrors.where(entry.getValue().origin()) + ": Unknown key '" + path + "'"
+                problems.add(ConfigErrors.where(value.origin()) + ": Unknown key '" + path + "'"
                         + (hint == null ? "" : " (did you mean '" + hint + "'?)")
                         + (reference.isEmpty() ? "" : "; known keys: " + String.join(", ", reference.keySet())));
-            } else if (known.valueType() == ConfigValueType.OBJECT && !((ConfigObject) known).isEmpty()
-                    && entry.getValue().valueType() == ConfigValueType.OBJECT) {
-                unknownKeys((ConfigObject) entry.getValue(), (ConfigObject) known, path, Set.of(), problems);
+                continue;
+            }
+            String expected = ValueShape.mismatch(known, value);
+            if (expected != null) {
+                problems.add(ConfigErrors.where(value.origin()) + ": Invalid value at '" + path + "': expected "
+                        + expected + ", got " + ValueShape.describe(value));
+            } else if (known.valueType() == ConfigValueType.OBJECT && !((ConfigObject) known).isEmpty()) {
+                walk((ConfigObject) value, (ConfigObject) known, path, Set.of(), problems);
             }
         }
     }

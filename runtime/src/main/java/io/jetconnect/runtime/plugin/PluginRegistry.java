@@ -208,7 +208,7 @@ public final class PluginRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.stopPlugins();
+        // unloadPlugins stops each plugin first; PF4J's stopPlugins trips over its own list as it goes.
         manager.unloadPlugins();
     }
 }

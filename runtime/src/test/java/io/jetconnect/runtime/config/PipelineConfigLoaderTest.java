@@ -1,0 +1,159 @@
+package io.jetconnect.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.spi.StreamSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws IOException {
+        return Files.writeString(dir.resolve("pipeline.conf"), text);
+    }
+
+    private List<String> problems(String text) throws IOException {
+        Path file = write(text);
+        ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineConfigLoader().load(file));
+        return e.problems();
+    }
+
+    private static final String VALID = """
+            jetconnect {
+              data-dir = data
+              http { host = 127.0.0.1, port = 8083 }
+              nats { url = "nats://127.0.0.1:4222", embedded = off }
+              streams {
+                events {
+                  name = CELLOS_EVENTS
+                  subjects = ["cellos.events.>"]
+                  max-age = 90d
+                  duplicate-window = 2m
+                }
+              }
+              pipelines {
+                ingest {
+                  source { type = http }
+                  sinks = [
+                    { type = jetstream, stream = events, subject = "cellos.events.{tenantId}.v1" }
+                  ]
+                }
+              }
+            }
+            """;
+
+    @Test
+    void loadsAValidFileWithDefaults() throws IOException {
+        LoadedConfig config = new PipelineConfigLoader().load(write(VALID));
+        assertEquals(1, config.pipelines().size());
+        PipelineSpec ingest = config.pipelines().get(0);
+        assertEquals("ingest", ingest.name());
+        assertEquals("http", ingest.source().type());
+        assertEquals("jetstream", ingest.sinks().get(0).type());
+        StreamSpec events = config.settings().streams().get("events");
+        assertEquals("CELLOS_EVENTS", events.name());
+        assertEquals(Duration.ofDays(90), events.maxAge());
+        assertEquals(Duration.ZERO, events.retentionFloor());
+        assertEquals("file", events.storage());
+        assertEquals(1, events.replicas());
+        assertEquals(8083, config.settings().httpPort());
+        assertEquals("off", config.settings().embedded());
+        assertEquals(Duration.ofSeconds(30), config.settings().shutdownTimeout());
+    }
+
+    @Test
+    void aTypoInARuntimeKeyNamesFileLineAndTheLikelyKey() throws IOException {
+        List<String> problems = problems(VALID.replace("data-dir = data", "data-dri = data"));
+        assertEquals(1, problems.size(), problems.toString());
+        String problem = problems.get(0);
+        assertTrue(problem.startsWith(dir.resolve("pipeline.conf") + ":2: Unknown key 'jetconnect.data-dri'"),
+                problem);
+        assertTrue(problem.contains("did you mean 'data-dir'"), problem);
+    }
+
+    @Test
+    void aTypoInANestedRuntimeKeyIsFound() throws IOException {
+        List<String> problems = problems(VALID.replace("http { host = 127.0.0.1, port = 8083 }",
+                "http { hots = 127.0.0.1, port = 8083 }"));
+        assertTrue(problems.get(0).contains(":3: Unknown key 'jetconnect.http.hots'"), problems.toString());
+    }
+
+    @Test
+    void aWrongTypeNamesFileAndLine() throws IOException {
+        List<String> problems = problems(VALID.replace("port = 8083", "port = eighty"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).endsWith("pipeline.conf:3: Invalid value at 'jetconnect.http.port': expected a "
+                + "number, got 'eighty'"), problems.get(0));
+    }
+
+    @Test
+    void aStreamWithATypoOrWithoutSubjectsIsReported() throws IOException {
+        List<String> problems = problems(VALID.replace("max-age = 90d", "max-agee = 90d")
+                .replace("subjects = [\"cellos.events.>\"]", ""));
+        assertTrue(problems.stream().anyMatch(p -> p.contains(":9: Unknown key 'jetconnect.streams.events.max-agee'")
+                && p.contains("did you mean 'max-age'")), problems.toString());
+    }
+
+    @Test
+    void aStreamWithoutSubjectsIsReported() throws IOException {
+        List<String> problems = problems(VALID.replace("subjects = [\"cellos.events.>\"]", ""));
+        assertTrue(problems.get(0).contains("jetconnect.streams.events.subjects': a stream needs at least one"),
+                problems.toString());
+    }
+
+    @Test
+    void aPipelineWithoutSinksOrWithAnUnknownKeyIsReported() throws IOException {
+        List<String> problems = problems(VALID.replace("sinks = [", "sink = [").replace(
+                "{ type = jetstream, stream = events, subject = \"cellos.events.{tenantId}.v1\" }\n                  ]",
+                "]"));
+        assertTrue(problems.stream().anyMatch(p -> p.contains("Unknown key 'jetconnect.pipelines.ingest.sink'")
+                && p.contains("did you mean 'sinks'")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("jetconnect.pipelines.ingest.sinks'")),
+                problems.toString());
+    }
+
+    @Test
+    void anElementWithoutTypeIsReported() throws IOException {
+        List<String> problems = problems(VALID.replace("source { type = http }", "source { kind = http }"));
+        assertTrue(problems.get(0).contains(":15: Invalid value at 'jetconnect.pipelines.ingest.source.type'"),
+                problems.toString());
+    }
+
+    @Test
+    void aSyntaxErrorNamesFileAndLine() throws IOException {
+        List<String> problems = problems(VALID.replace("port = 8083 }", "port = 8083 "));
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith(dir.resolve("pipeline.conf") + ":"), problems.get(0));
+    }
+
+    @Test
+    void aMissingFileIsAProblemNotACrash() {
+        Path missing = dir.resolve("nope.conf");
+        ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineConfigLoader().load(missing));
+        assertEquals(List.of(missing + ": no such file"), e.problems());
+    }
+
+    @Test
+    void embeddedMustBeAutoOrOff() throws IOException {
+        List<String> problems = problems(VALID.replace("embedded = off", "embedded = maybe"));
+        assertTrue(problems.get(0).contains(":4: Invalid value at 'jetconnect.nats.embedded': must be auto or off"),
+                problems.toString());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() throws IOException {
+        List<String> problems = problems(VALID.replace("data-dir = data", "data-dri = data")
+                .replace("max-age = 90d", "max-agee = 90d"));
+        assertEquals(2, problems.size(), problems.toString());
+    }
+}

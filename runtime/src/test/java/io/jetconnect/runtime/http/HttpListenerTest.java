@@ -1,0 +1,115 @@
+package io.jetconnect.runtime.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.runtime.pipeline.IngressRoutes;
+import io.jetconnect.spi.IngressResponse;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real HTTP against the listener on a free port. */
+class HttpListenerTest {
+
+    private final IngressRoutes routes = new IngressRoutes();
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicBoolean ready = new AtomicBoolean(true);
+    private final HttpClient client = HttpClient.newHttpClient();
+    private HttpListener listener;
+
+    @BeforeEach
+    void start() throws IOException {
+        listener = new HttpListener("127.0.0.1", 0, routes, meters,
+                () -> new HttpListener.Readiness(ready.get(), "{\"pipelines\":{}}"));
+        listener.start();
+    }
+
+    @AfterEach
+    void stop() {
+        listener.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + listener.address().getPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void register(String pipeline, io.jetconnect.spi.IngressHandler handler) throws Exception {
+        Method m = IngressRoutes.class.getDeclaredMethod("register", String.class,
+                io.jetconnect.spi.IngressHandler.class);
+        m.setAccessible(true);
+        m.invoke(routes, pipeline, handler);
+    }
+
+    @Test
+    void healthAndReadiness() throws Exception {
+        assertEquals(200, send("GET", "/healthz", null).statusCode());
+        assertEquals(200, send("GET", "/readyz", null).statusCode());
+        ready.set(false);
+        HttpResponse<String> notReady = send("GET", "/readyz", null);
+        assertEquals(503, notReady.statusCode());
+        assertEquals("{\"pipelines\":{}}", notReady.body());
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        meters.counter("jetconnect.test.things").increment();
+        HttpResponse<String> metrics = send("GET", "/metrics", null);
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("jetconnect_test_things_total 1.0"), metrics.body());
+    }
+
+    @Test
+    void anUnknownPipelineIs404WithAJsonError() throws Exception {
+        HttpResponse<String> response = send("POST", "/v1/pipelines/nope/events", "{}");
+        assertEquals(404, response.statusCode());
+        assertTrue(response.body().startsWith("{\"error\":\"unknown pipeline 'nope'"), response.body());
+    }
+
+    @Test
+    void routesToTheHandlerAndAnswersWhenItsStageCompletes() throws Exception {
+        CompletableFuture<IngressResponse> later = new CompletableFuture<>();
+        register("p", request -> later);
+        CompletableFuture<HttpResponse<String>> response = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listener.address().getPort()
+                        + "/v1/pipelines/p/events")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        later.complete(IngressResponse.json(202, "{\"accepted\":1}").withHeader("X-Test", "yes"));
+        assertEquals(202, response.get().statusCode());
+        assertEquals("{\"accepted\":1}", response.get().body());
+        assertEquals("yes", response.get().headers().firstValue("X-Test").orElse(""));
+    }
+
+    @Test
+    void aHandlerThatThrowsGives500AndTheListenerKeepsServing() throws Exception {
+        register("p", request -> {
+            throw new IllegalStateException("secret detail");
+        });
+        HttpResponse<String> response = send("POST", "/v1/pipelines/p/events", "{}");
+        assertEquals(500, response.statusCode());
+        assertEquals("{\"error\":\"internal error\"}", response.body());
+        assertEquals(200, send("GET", "/healthz", null).statusCode());
+    }
+
+    @Test
+    void wrongMethodsAre405() throws Exception {
+        register("p", request -> CompletableFuture.completedFuture(IngressResponse.json(202, "{}")));
+        assertEquals(405, send("GET", "/v1/pipelines/p/events", null).statusCode());
+        assertEquals(405, send("POST", "/metrics", "x").statusCode());
+    }
+}

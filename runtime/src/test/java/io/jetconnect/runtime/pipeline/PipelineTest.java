@@ -1,0 +1,119 @@
+package io.jetconnect.runtime.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.runtime.config.ConfigProblems;
+import io.jetconnect.runtime.config.LoadedConfig;
+import io.jetconnect.runtime.config.PipelineConfigLoader;
+import io.jetconnect.runtime.plugin.PluginRegistry;
+import io.jetconnect.testing.PluginJars;
+import io.jetconnect.testplugin.CollectingSink;
+import io.jetconnect.testplugin.TagDecorator;
+import io.jetconnect.testplugin.TickSource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Builds chains from real plugin jars and checks order, configuration and lifecycle. */
+class PipelineTest {
+
+    @TempDir
+    Path dir;
+
+    private LoadedConfig config(String pipelines) throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.builder(plugins.resolve("test-plugin.jar"), "test-plugin", "1.0")
+                .extension(CollectingSink.class).extension(TagDecorator.class).extension(TickSource.class)
+                .resource("reference.conf", "collect { label = default-label }\ntag { tag = t }\ntick { count = 1 }")
+                .build();
+        Path file = Files.writeString(dir.resolve("pipeline.conf"), "jetconnect {\n  plugins-dir = \"" + plugins
+                + "\"\n  data-dir = \"" + dir.resolve("data") + "\"\n  nats.embedded = off\n  pipelines {\n"
+                + pipelines + "\n  }\n}\n");
+        return new PipelineConfigLoader().load(file);
+    }
+
+    /** Reads a static list of a test plugin class as loaded by the plugin's class loader. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> staticList(PluginRegistry registry, String type, String field) throws Exception {
+        Field f = registry.type(type).extensionClass().getField(field);
+        return (List<Object>) f.get(null);
+    }
+
+    @Test
+    void buildsTheChainOutermostFirstAndStopsIt() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tick, count = 3 }
+                    sinks = [ { type = tag, tag = outer }, { type = tag, tag = inner }, { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
+            assertEquals("tag -> tag -> collect", resolved.get(0).chainDescription());
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(), meters,
+                    new IngressRoutes()));
+            Pipeline pipeline = pipelines.start(resolved.get(0));
+            assertEquals(PipelineState.RUNNING, pipeline.state(), pipeline.lastError().orElse(""));
+            List<Object> events = staticList(registry, "collect", "EVENTS");
+            assertEquals(3, events.size());
+            io.cloudevents.CloudEvent first = (io.cloudevents.CloudEvent) events.get(0);
+            assertEquals("tick-0", first.getId());
+            // outer sees the event first, so inner appends after it.
+            assertEquals("outer/inner", first.getExtension("path"));
+            assertEquals(List.of("default-label"), staticList(registry, "collect", "LABELS"));
+            assertTrue(meters.scrape().contains("jetconnect_pipeline_state{pipeline=\"p\"} 1.0"), meters.scrape());
+            pipelines.stopAll();
+            assertEquals(PipelineState.STOPPED, pipeline.state());
+            assertEquals(List.of("default-label"), staticList(registry, "collect", "CLOSED"));
+        }
+    }
+
+    @Test
+    void aDecoratorAfterTheTerminalSinkIsAnErrorWithFileAndLine() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tick }
+                    sinks = [ { type = collect }, { type = tag } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config));
+            assertTrue(e.problems().get(0).matches(".*pipeline.conf:7: .*sinks\\[0\\]': 'collect' is a terminal "
+                    + "sink and must be the last element.*"), e.problems().toString());
+        }
+    }
+
+    @Test
+    void unknownTypesAndUnknownKeysOfAPluginAreReported() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tik }
+                    sinks = [ { type = tag, tga = x }, { type = collect, label = 5 } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config));
+            List<String> problems = e.problems();
+            assertTrue(problems.stream().anyMatch(p -> p.contains(":6: Invalid value at 'jetconnect.pipelines.p"
+                    + ".source.type': no plugin provides a source named 'tik'; available: tick")), problems.toString());
+            assertTrue(problems.stream().anyMatch(p -> p.contains(":7: Unknown key 'jetconnect.pipelines.p.sinks[0]"
+                    + ".tga' (did you mean 'tag'?)")), problems.toString());
+        }
+    }
+
+    @Test
+    void aSourceAsASinkIsAnError() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tick }
+                    sinks = [ { type = tick } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config));
+            assertTrue(e.problems().get(0).contains("'tick' is a source; the last element of sinks must be a "
+                    + "terminal sink"), e.problems().toString());
+        }
+    }
+}
