@@ -1,0 +1,169 @@
+package io.jetconnect.distribution;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built distribution's {@code bin/jetconnect}, started as a real process in a working directory of the
+ * test's, with everything it prints captured to a file the test can read and scan.
+ */
+public final class RuntimeProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+    private final int httpPort;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RuntimeProcess(Process process, Path output, int httpPort) {
+        this.process = process;
+        this.output = output;
+        this.httpPort = httpPort;
+    }
+
+    /** @return the unpacked distribution built by this module */
+    public static Path home() {
+        String home = System.getProperty("jetconnect.dist.home");
+        if (home == null) {
+            throw new IllegalStateException("jetconnect.dist.home is not set: run through failsafe (./mvnw verify)");
+        }
+        return Path.of(home);
+    }
+
+    /**
+     * Runs a verb to completion.
+     *
+     * @return the exit code and everything printed
+     */
+    public static Result exec(Path workDir, Map<String, String> env, String... args) {
+        try {
+            Path out = Files.createTempFile(workDir, "exec-", ".log");
+            List<String> command = new ArrayList<>();
+            command.add(home().resolve("bin/jetconnect").toString());
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectErrorStream(true).redirectOutput(out.toFile());
+            builder.environment().remove("NATS_URL");
+            builder.environment().putAll(env);
+            Process p = builder.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("jetconnect " + String.join(" ", args) + " did not finish");
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The outcome of {@link #exec}. */
+    public record Result(int exitCode, String output) {
+    }
+
+    /**
+     * Starts {@code bin/jetconnect run --config CONFIG} in {@code workDir} and waits until {@code /readyz} answers
+     * 200.
+     */
+    public static RuntimeProcess run(Path workDir, Path config, int httpPort, Map<String, String> env) {
+        try {
+            Path out = workDir.resolve("runtime-" + System.nanoTime() + ".log");
+            ProcessBuilder builder = new ProcessBuilder(home().resolve("bin/jetconnect").toString(), "run",
+                    "--config", config.toString())
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+            builder.environment().remove("NATS_URL");
+            builder.environment().putAll(env);
+            RuntimeProcess runtime = new RuntimeProcess(builder.start(), out, httpPort);
+            runtime.awaitReady();
+            return runtime;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("jetconnect exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                return get("/readyz").statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    public HttpResponse<String> get(String path) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public HttpResponse<String> post(String path, String contentType, String body) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) throws IOException {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    /** @return everything the process printed so far */
+    public String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Sends SIGTERM and waits for the exit code. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("jetconnect did not stop within 60s of SIGTERM:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the process with SIGKILL. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}

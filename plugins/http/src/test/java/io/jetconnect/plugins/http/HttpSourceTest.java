@@ -1,0 +1,636 @@
+package io.jetconnect.plugins.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.jetconnect.runtime.pipeline.PipelineSourceContext;
+import io.jetconnect.spi.BackpressureException;
+import io.jetconnect.spi.IngressHandler;
+import io.jetconnect.spi.IngressRequest;
+import io.jetconnect.spi.IngressResponse;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.RetriableException;
+import io.jetconnect.testing.TestContexts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HttpSourceTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private HttpSource source;
+    private TestContexts contexts;
+
+    @AfterEach
+    void stopSource() {
+        if (source != null) {
+            source.stop();
+        }
+    }
+
+    // ---- helpers
+
+    private IngressHandler start(RecordingSink sink) {
+        return start(sink, "");
+    }
+
+    private IngressHandler start(RecordingSink sink, String hocon) {
+        contexts = TestContexts.of("http").config(hocon);
+        PipelineSourceContext context = contexts.source(sink);
+        source = new HttpSource();
+        source.start(context);
+        IngressHandler handler = contexts.ingress();
+        assertNotNull(handler, "start registers an ingress handler");
+        return handler;
+    }
+
+    private static IngressResponse answer(IngressHandler handler, IngressRequest request) {
+        try {
+            return handler.handle(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no answer", e);
+        }
+    }
+
+    private static JsonNode json(IngressResponse response) {
+        assertEquals("application/json", response.contentType());
+        try {
+            return MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String event(String id) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/orders\",\"type\":\"com.example.created\","
+                + "\"datacontenttype\":\"application/json\",\"data\":{\"n\":\"" + id + "\"}}";
+    }
+
+    private static String batchOf(String... events) {
+        return "[" + String.join(",", events) + "]";
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(middle);
+        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static void assertRejected(IngressResponse response, int status, int index) {
+        JsonNode body = json(response);
+        assertEquals(status, response.status(), () -> "answer: " + body);
+        assertTrue(body.path("error").isTextual(), () -> "error text in " + body);
+        assertEquals(index, body.path("index").asInt(-1), () -> "index in " + body);
+    }
+
+    // ---- the three content modes
+
+    @Test
+    void structuredEventIsEmittedAndAccepted() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, new TestRequest()
+                .header("Content-Type", "Application/CloudEvents+JSON; charset=UTF-8")
+                .body(event("e-1")));
+
+        assertEquals(202, response.status());
+        assertEquals(1, json(response).path("accepted").asInt());
+        assertEquals(1, sink.events().size());
+        CloudEvent event = sink.events().get(0);
+        assertEquals("e-1", event.getId());
+        assertEquals(URI.create("/orders"), event.getSource());
+        assertEquals("com.example.created", event.getType());
+        assertEquals(SpecVersion.V1, event.getSpecVersion());
+        assertEquals("{\"n\":\"e-1\"}", new String(event.getData().toBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void batchEmitsEveryEventInOrderFromOneThread() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        String[] events = IntStream.range(0, 50).mapToObj(i -> event("e-" + i)).toArray(String[]::new);
+
+        IngressResponse response = answer(handler, TestRequest.batch(batchOf(events)));
+
+        assertEquals(202, response.status());
+        assertEquals(50, json(response).path("accepted").asInt());
+        assertEquals(IntStream.range(0, 50).mapToObj(i -> "e-" + i).collect(Collectors.toList()),
+                sink.events().stream().map(CloudEvent::getId).collect(Collectors.toList()));
+        assertEquals(1, sink.threads().stream().distinct().count());
+    }
+
+    @Test
+    void binaryModeMapsHeadersToAttributesAndBodyToData() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.binary("text/plain; charset=utf-8", "hello")
+                .header("ce-time", "2018-04-05T03:56:24Z")
+                .header("ce-subject", "Euro%20%E2%82%AC%20%f0%9f%98%80")
+                .header("ce-dataschema", "https://example.com/schema")
+                .header("ce-tenant", "\"acme \\\"corp\\\"\"")
+                .header("CE-Partition", "7"));
+
+        assertEquals(202, response.status(), () -> json(response).toString());
+        CloudEvent event = sink.events().get(0);
+        assertEquals("b-1", event.getId());
+        assertEquals(URI.create("/test"), event.getSource());
+        assertEquals("com.example.binary", event.getType());
+        assertEquals("text/plain; charset=utf-8", event.getDataContentType());
+        assertEquals("Euro \u20ac \ud83d\ude00", event.getSubject());
+        assertEquals(URI.create("https://example.com/schema"), event.getDataSchema());
+        assertEquals(2018, event.getTime().getYear());
+        assertEquals("acme \"corp\"", event.getExtension("tenant"));
+        assertEquals("7", event.getExtension("partition"));
+        assertEquals("hello", new String(event.getData().toBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void binaryModeWithoutBodyHasNoData() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.binary(null, ""));
+
+        assertEquals(202, response.status());
+        assertEquals(null, sink.events().get(0).getData());
+        assertEquals(null, sink.events().get(0).getDataContentType());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%C0%A0", "%E2%82", "%zz", "abc%4", "\"unterminated", "caf\u00e9"})
+    void binaryModeRefusesUndecodableHeaderValues(String subject) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.binary("text/plain", "x").header("ce-subject", subject));
+
+        assertRejected(response, 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ce-id", "ce-source", "ce-type", "ce-specversion"})
+    void binaryModeRefusesMissingOrEmptyRequiredAttributes(String header) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse missing = answer(handler, TestRequest.binary("text/plain", "x").withoutHeader(header));
+        IngressResponse empty = answer(handler, TestRequest.binary("text/plain", "x").withoutHeader(header)
+                .header(header, ""));
+
+        assertRejected(missing, 400, 0);
+        assertRejected(empty, 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ce-specversion:0.9", "ce-specversion:2.0", "ce-time:yesterday", "ce-source:http://exa mple.com",
+            "ce-datacontenttype:text/plain", "ce-Bad_Name:x"})
+    void binaryModeRefusesInvalidAttributes(String header) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        String name = header.substring(0, header.indexOf(':'));
+        String value = header.substring(header.indexOf(':') + 1);
+
+        IngressResponse response = answer(handler, TestRequest.binary("text/plain", "x").withoutHeader(name)
+                .header(name, value));
+
+        assertRejected(response, 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    // ---- invalid requests: 400 with the index of the event at fault, nothing emitted
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"specversion\":\"1.0\",\"id\":",
+        "{\"specversion\":\"1.0\" \"id\":\"1\"}",
+        "not json",
+        "",
+        "null",
+        "[]",
+        "{\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"type\":\"t\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":\"\",\"type\":\"t\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"0.9\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"2.0\"}",
+        "{\"id\":1,\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":{},\"type\":\"t\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":[\"t\"],\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":1.0}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\",\"time\":5}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\",\"time\":\"noon\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\",\"ext\":1.5}",
+        "{\"id\":\"1\",\"id\":\"2\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\",\"datacontenttype\":\"text/plain\","
+                + "\"data\":{}}",
+        "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"} {}"
+    })
+    void structuredModeRefusesInvalidEvents(String body) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.structured(body));
+
+        assertRejected(response, 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void structuredModeRefusesInvalidUtf8() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        byte[] body = concat("{\"specversion\":\"1.0\",\"id\":\"a", new byte[] {(byte) 0xC3, 0x28},
+                "\",\"source\":\"/s\",\"type\":\"t\"}");
+
+        assertRejected(answer(handler, new TestRequest().header("Content-Type", "application/cloudevents+json")
+                .body(body)), 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutStackOverflow() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        int depth = 200_000;
+        String data = "[".repeat(depth) + "]".repeat(depth);
+        String deep = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":" + data + "}";
+
+        assertRejected(answer(handler, TestRequest.structured(deep)), 400, 0);
+        assertRejected(answer(handler, TestRequest.batch(batchOf(event("a"), deep))), 400, 1);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void nestingUpToTheLimitIsAccepted() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink, "max-nesting-depth = 10");
+        // batch array + event object + 8 levels of data = 10
+        String data = "[".repeat(8) + "]".repeat(8);
+        String event = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":" + data + "}";
+        String tooDeep = "{\"specversion\":\"1.0\",\"id\":\"2\",\"source\":\"/s\",\"type\":\"t\",\"data\":["
+                + data + "]}";
+
+        assertEquals(202, answer(handler, TestRequest.batch(batchOf(event))).status());
+        assertRejected(answer(handler, TestRequest.batch(batchOf(tooDeep))), 400, 0);
+    }
+
+    @Test
+    void batchFaultsNameTheEventAtFault() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        String good = event("ok");
+
+        assertRejected(answer(handler, TestRequest.batch(batchOf(good, good,
+                "{\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}"))), 400, 2);
+        assertRejected(answer(handler, TestRequest.batch(batchOf(good,
+                "{\"id\":\"\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}"))), 400, 1);
+        assertRejected(answer(handler, TestRequest.batch(batchOf(good, good, good,
+                "{\"id\":7,\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}"))), 400, 3);
+        assertRejected(answer(handler, TestRequest.batch(batchOf(good,
+                "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"0.9\"}"))), 400, 1);
+        assertRejected(answer(handler, TestRequest.batch(batchOf(good, "\"an event\""))), 400, 1);
+        assertRejected(answer(handler, TestRequest.batch(batchOf(good, "{\"id\": nope}"))), 400, 1);
+        assertRejected(answer(handler, TestRequest.batch("[" + good + "," + good + ",{\"id\":\"x")), 400, 2);
+        assertRejected(answer(handler, TestRequest.batch("[" + good + "," + good + ",")), 400, 2);
+        assertRejected(answer(handler, TestRequest.batch("[" + good)), 400, 1);
+        assertRejected(answer(handler, TestRequest.batch(batchOf(good,
+                "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"0.3\"}"))), 400, 1);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void batchWithInvalidUtf8NamesTheEventAtFault() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        byte[] body = concat("[" + event("a") + "," + event("b") + ",{\"specversion\":\"1.0\",\"id\":\"",
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\",\"source\":\"/s\",\"type\":\"t\"}]");
+
+        assertRejected(answer(handler, new TestRequest().header("Content-Type", "application/cloudevents-batch+json")
+                .body(body)), 400, 2);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", " [ ] ", "{}", "\"events\"", "", "[1,2]"})
+    void batchMustBeANonEmptyArrayOfObjects(String body) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        assertRejected(answer(handler, TestRequest.batch(body)), 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void errorMessagesAreCapped() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        String secretish = "x".repeat(10_000);
+        String body = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"" + " " + secretish
+                + "\",\"type\":\"t\",\"" + secretish + "\":1.5}";
+
+        IngressResponse response = answer(handler, TestRequest.structured(body));
+
+        assertRejected(response, 400, 0);
+        assertTrue(json(response).path("error").asText().length() <= Replies.MAX_ERROR_CHARS);
+        assertTrue(response.body().length < 400);
+    }
+
+    // ---- limits and media types
+
+    @Test
+    void declaredLengthOverTheLimitIsRefusedUnread() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink, "max-request-bytes = 1KiB");
+        AtomicLong read = new AtomicLong();
+
+        IngressResponse response = answer(handler, new TestRequest()
+                .header("Content-Type", "application/cloudevents+json")
+                .declaredLength(1025, endless(read)));
+
+        assertEquals(413, response.status());
+        assertTrue(json(response).path("error").isTextual());
+        assertEquals(0, read.get());
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitIsRefusedWhileReading() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink, "max-request-bytes = 1KiB");
+        AtomicLong read = new AtomicLong();
+
+        IngressResponse response = answer(handler, new TestRequest()
+                .header("Content-Type", "application/cloudevents-batch+json")
+                .chunked(endless(read)));
+
+        assertEquals(413, response.status());
+        assertTrue(read.get() <= 1025, () -> "read " + read.get() + " bytes");
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void chunkedBodyWithinTheLimitIsAccepted() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        byte[] body = batchOf(event("a"), event("b")).getBytes(StandardCharsets.UTF_8);
+
+        IngressResponse response = answer(handler, new TestRequest()
+                .header("Content-Type", "application/cloudevents-batch+json")
+                .chunked(new java.io.ByteArrayInputStream(body)));
+
+        assertEquals(202, response.status());
+        assertEquals(2, sink.events().size());
+    }
+
+    @Test
+    void batchOverTheEventLimitIsRefused() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink, "max-events-per-request = 3");
+
+        assertEquals(202, answer(handler, TestRequest.batch(batchOf(event("a"), event("b"), event("c")))).status());
+        IngressResponse response = answer(handler, TestRequest.batch(
+                batchOf(event("a"), event("b"), event("c"), event("d"))));
+
+        assertEquals(413, response.status());
+        assertEquals(3, sink.events().size());
+    }
+
+    @Test
+    void bodyShorterThanDeclaredIsRefused() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        byte[] body = event("a").getBytes(StandardCharsets.UTF_8);
+
+        IngressResponse response = answer(handler, new TestRequest()
+                .header("Content-Type", "application/cloudevents+json")
+                .declaredLength(body.length + 10, new java.io.ByteArrayInputStream(body)));
+
+        assertRejected(response, 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "application/json", "application/cloudevents+avro",
+            "application/cloudevents-batch+protobuf", "application/cloudevents+json; charset=iso-8859-1"})
+    void bodiesThatAreNoCloudEventsAreUnsupported(String contentType) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, new TestRequest().header("Content-Type", contentType)
+                .body(event("a")));
+
+        assertEquals(415, response.status());
+        assertTrue(json(response).path("error").isTextual());
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void requestWithoutContentTypeOrCeHeadersIsUnsupported() {
+        IngressHandler handler = start(RecordingSink.completing());
+
+        assertEquals(415, answer(handler, new TestRequest().body(event("a"))).status());
+    }
+
+    // ---- outcomes of the chain
+
+    @Test
+    void answersOnlyAfterEveryStageCompleted() {
+        RecordingSink sink = RecordingSink.manual();
+        IngressHandler handler = start(sink);
+
+        CompletableFuture<IngressResponse> answer = handler.handle(
+                TestRequest.batch(batchOf(event("a"), event("b"), event("c")))).toCompletableFuture();
+
+        assertEquals(3, sink.events().size(), "all events are emitted before any stage completes");
+        assertFalse(answer.isDone());
+        sink.stages().get(2).complete(null);
+        sink.stages().get(0).complete(null);
+        assertFalse(answer.isDone());
+        sink.stages().get(1).complete(null);
+        assertTrue(answer.isDone());
+        IngressResponse response = answer.join();
+        assertEquals(202, response.status());
+        assertEquals(3, json(response).path("accepted").asInt());
+    }
+
+    @Test
+    void backpressureGives503WithItsRetryAfter() {
+        RecordingSink sink = RecordingSink.failing(
+                i -> i == 1 ? new BackpressureException("spill log full", Duration.ofMillis(2500)) : null);
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.batch(batchOf(event("a"), event("b"), event("c"))));
+
+        assertEquals(503, response.status());
+        assertEquals("3", response.headers().get("Retry-After"));
+        assertTrue(json(response).path("error").asText().contains("spill log full"));
+        assertEquals(3, sink.events().size());
+    }
+
+    @Test
+    void retriableFailureGives503WithTheConfiguredRetryAfter() {
+        RecordingSink sink = RecordingSink.failing(i -> new RetriableException("broker unreachable"));
+        IngressHandler handler = start(sink, "retry-after = 4s");
+
+        IngressResponse response = answer(handler, TestRequest.structured(event("a")));
+
+        assertEquals(503, response.status());
+        assertEquals("4", response.headers().get("Retry-After"));
+        assertTrue(json(response).path("error").isTextual());
+    }
+
+    @Test
+    void retryAfterIsAtLeastOneSecond() {
+        RecordingSink sink = RecordingSink.failing(i -> new BackpressureException("circuit open", Duration.ZERO));
+        IngressHandler handler = start(sink);
+
+        assertEquals("1", answer(handler, TestRequest.structured(event("a"))).headers().get("Retry-After"));
+    }
+
+    @Test
+    void permanentFailureGives422WithTheFirstFailingIndex() {
+        RecordingSink sink = RecordingSink.failing(i -> i == 2 ? new JetconnectException("invalid tenant id")
+                : i == 3 ? new JetconnectException("another") : i == 1 ? new RetriableException("later") : null);
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.batch(
+                batchOf(event("a"), event("b"), event("c"), event("d"))));
+
+        assertRejected(response, 422, 2);
+        assertTrue(json(response).path("error").asText().contains("invalid tenant id"));
+    }
+
+    @Test
+    void unexpectedFailureGives500WithoutDetails() {
+        RecordingSink sink = RecordingSink.failing(i -> new IllegalStateException("secret=hunter2"));
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.structured(event("a")));
+
+        assertEquals(500, response.status());
+        assertEquals("internal error", json(response).path("error").asText());
+    }
+
+    @Test
+    void sinkThatThrowsInEmitGives500() {
+        contexts = TestContexts.of("http");
+        source = new HttpSource();
+        source.start(contexts.source(event -> {
+            throw new IllegalStateException("boom");
+        }));
+
+        IngressResponse response = answer(contexts.ingress(), TestRequest.structured(event("a")));
+
+        assertEquals(500, response.status());
+    }
+
+    @Test
+    void bodyThatFailsToReadNeverEscapesTheHandler() {
+        IngressHandler handler = start(RecordingSink.completing());
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() {
+                throw new IllegalStateException("connection reset");
+            }
+        };
+
+        IngressResponse response = answer(handler, new TestRequest()
+                .header("Content-Type", "application/cloudevents+json").chunked(broken));
+
+        assertEquals(500, response.status());
+        assertEquals("internal error", json(response).path("error").asText());
+    }
+
+    // ---- lifecycle and metrics
+
+    @Test
+    void afterStopNewRequestsGet503AndInFlightOnesComplete() {
+        RecordingSink sink = RecordingSink.manual();
+        IngressHandler handler = start(sink, "retry-after = 2s");
+        CompletableFuture<IngressResponse> inFlight = handler.handle(TestRequest.structured(event("a")))
+                .toCompletableFuture();
+
+        source.stop();
+        IngressResponse refused = answer(handler, TestRequest.structured(event("b")));
+        sink.stages().get(0).complete(null);
+
+        assertEquals(503, refused.status());
+        assertEquals("2", refused.headers().get("Retry-After"));
+        assertEquals(1, sink.events().size());
+        assertEquals(202, inFlight.join().status());
+    }
+
+    @Test
+    void metricsCountHandledEventsAndAnswersByStatus() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        answer(handler, TestRequest.batch(batchOf(event("a"), event("b"), event("c"))));
+        answer(handler, TestRequest.structured(event("d")));
+        answer(handler, TestRequest.structured("{"));
+
+        String scrape = contexts.registry().scrape();
+        assertTrue(scrape.contains("jetconnect_source_events_total{pipeline=\"test\",source=\"http\"} 4.0"), scrape);
+        assertTrue(scrape.contains("jetconnect_http_requests_total{pipeline=\"test\",status=\"202\"} 2.0"), scrape);
+        assertTrue(scrape.contains("jetconnect_http_requests_total{pipeline=\"test\",status=\"400\"} 1.0"), scrape);
+    }
+
+    @Test
+    void invalidSettingsAreRefusedAtStart() {
+        contexts = TestContexts.of("http").config("max-events-per-request = 0");
+        HttpSource invalid = new HttpSource();
+        PipelineSourceContext context = contexts.source(RecordingSink.completing());
+
+        io.jetconnect.spi.ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.jetconnect.spi.ConfigurationException.class, () -> invalid.start(context));
+        assertTrue(e.getMessage().contains("max-events-per-request"), e.getMessage());
+    }
+
+    /** @return a stream of '[' that never ends, counting what is read */
+    private static InputStream endless(AtomicLong read) {
+        return new InputStream() {
+            @Override
+            public int read() {
+                read.incrementAndGet();
+                return '[';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) '[');
+                read.addAndGet(len);
+                return len;
+            }
+        };
+    }
+}
