@@ -3,6 +3,7 @@ package io.jetconnect.runtime.pipeline;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
 import io.jetconnect.runtime.plugin.PluginRegistry;
 import io.jetconnect.runtime.plugin.PluginType;
+import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.EventSource;
 import io.jetconnect.spi.SinkDecorator;
@@ -30,6 +31,7 @@ public final class Pipeline {
     private final PipelineEnvironment env;
     private final MicrometerPluginMetrics metrics;
     private final List<Layer> layers = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile PipelineState state = PipelineState.STOPPED;
     private volatile String lastError;
     private InFlightGate gate;
@@ -78,6 +80,26 @@ public final class Pipeline {
     }
 
     /**
+     * The runtime's policy for {@link io.jetconnect.spi.SourceContext#cursors()}: the source block's {@code cursor}
+     * key chooses {@code file} (the default), {@code kv} or {@code none}.
+     */
+    private CursorStore cursorStore(ResolvedElement source) {
+        String kind = source.config().hasPath("cursor") ? source.config().getString("cursor") : "file";
+        switch (kind) {
+            case "file":
+                return new FileCursorStore(dataDir().resolve("cursors"));
+            case "kv":
+                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name());
+                closeables.add(kv);
+                return kv;
+            case "none":
+                return new NoCursorStore();
+            default:
+                throw source.config().invalid("cursor", "must be file, kv or none");
+        }
+    }
+
+    /**
      * Builds the chain and starts the source. On failure the pipeline is {@link PipelineState#FAILED}, whatever
      * was built is closed, and the cause is logged and kept as {@link #lastError()}; the exception is not thrown,
      * so that one broken pipeline does not stop the others.
@@ -111,8 +133,8 @@ public final class Pipeline {
                     this::inFlight);
             ResolvedElement sourceElement = definition.source();
             source = env.plugins().create(sourceElement.type(), EventSource.class);
-            sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate,
-                    new FileCursorStore(dataDir().resolve("cursors")), env.ingress()::register, this::sourceFailed);
+            sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate, cursorStore(sourceElement),
+                    env.ingress()::register, this::sourceFailed);
             PluginRegistry.runWithLoaderOf(sourceElement.type(), () -> source.start(sourceContext));
             state = PipelineState.RUNNING;
             LOG.info("pipeline {} running: source {}, chain {}", name(), sourceElement.type().name(),
@@ -183,6 +205,14 @@ public final class Pipeline {
             }
         }
         layers.clear();
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("pipeline {}: {} did not close cleanly: {}", name(), closeable, describe(e));
+            }
+        }
+        closeables.clear();
         metrics.close();
     }
 }

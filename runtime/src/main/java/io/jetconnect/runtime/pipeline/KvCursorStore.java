@@ -1,0 +1,99 @@
+package io.jetconnect.runtime.pipeline;
+
+import io.jetconnect.runtime.nats.NatsConnector;
+import io.jetconnect.spi.CursorStore;
+import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.spi.RetriableException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+
+/**
+ * Cursors in a JetStream key-value bucket ({@code jetconnect-cursors}, file storage, created if absent), keyed
+ * {@code <pipeline>.<key>}: for instances that move between machines. A store returns once the server has
+ * acknowledged the write. Connects lazily, so a pipeline can start while the broker is away.
+ */
+public final class KvCursorStore implements CursorStore, AutoCloseable {
+
+    static final String BUCKET = "jetconnect-cursors";
+
+    private final NatsSettings settings;
+    private final String pipeline;
+    private Connection connection;
+    private KeyValue kv;
+
+    public KvCursorStore(NatsSettings settings, String pipeline) {
+        this.settings = settings;
+        this.pipeline = pipeline;
+    }
+
+    private synchronized KeyValue kv() {
+        if (kv != null) {
+            return kv;
+        }
+        try {
+            if (connection == null) {
+                connection = NatsConnector.connect(settings);
+            }
+            KeyValueManagement kvm = connection.keyValueManagement();
+            if (!kvm.getBucketNames().contains(BUCKET)) {
+                kvm.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
+                        .maxHistoryPerKey(1).build());
+            }
+            kv = connection.keyValue(BUCKET);
+            return kv;
+        } catch (IOException | JetStreamApiException e) {
+            throw new RetriableException("cursor bucket " + BUCKET + " unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private String key(String key) {
+        String full = pipeline + "." + key;
+        if (!full.matches("[A-Za-z0-9_=.-]+") || full.contains("..") || full.endsWith(".")) {
+            throw new IllegalArgumentException("not a valid cursor key: " + key);
+        }
+        return full;
+    }
+
+    @Override
+    public OptionalLong load(String key) {
+        try {
+            KeyValueEntry entry = kv().get(key(key));
+            if (entry == null || entry.getValue() == null) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII).trim()));
+        } catch (IOException | JetStreamApiException | NumberFormatException e) {
+            throw new RetriableException("cannot read cursor " + key(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void store(String key, long position) {
+        try {
+            kv().put(key(key), Long.toString(position).getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException | JetStreamApiException e) {
+            throw new RetriableException("cannot store cursor " + key(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            connection = null;
+            kv = null;
+        }
+    }
+}
