@@ -3,6 +3,11 @@ package io.jetconnect.runtime;
 import io.jetconnect.runtime.config.LoadedConfig;
 import io.jetconnect.runtime.config.RuntimeSettings;
 import io.jetconnect.runtime.http.HttpListener;
+import io.jetconnect.runtime.http.LiveFeed;
+import io.jetconnect.runtime.nats.RuntimeNats;
+import io.jetconnect.spi.StreamSpec;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import io.jetconnect.runtime.metrics.Metrics;
 import io.jetconnect.runtime.nats.EmbeddedNats;
 import io.jetconnect.runtime.pipeline.IngressRoutes;
@@ -34,8 +39,14 @@ public final class JetconnectRuntime implements AutoCloseable {
     private final HttpListener http;
     private final Pipelines pipelines;
 
+    private final RuntimeNats nats;
+    private final ScheduledExecutorService timers;
+
     private JetconnectRuntime(PluginRegistry plugins, Optional<EmbeddedNats> embedded,
-                              PrometheusMeterRegistry meters, HttpListener http, Pipelines pipelines) {
+                              PrometheusMeterRegistry meters, HttpListener http, Pipelines pipelines,
+                              RuntimeNats nats, ScheduledExecutorService timers) {
+        this.nats = nats;
+        this.timers = timers;
         this.plugins = plugins;
         this.embedded = embedded;
         this.meters = meters;
@@ -63,11 +74,19 @@ public final class JetconnectRuntime implements AutoCloseable {
         PrometheusMeterRegistry meters = Metrics.prometheus();
         IngressRoutes routes = new IngressRoutes();
         Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes));
+        RuntimeNats nats = new RuntimeNats(settings.nats());
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jetconnect-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        LiveFeed feed = new LiveFeed(nats, ref -> streamByKeyOrName(settings, ref), settings.liveFeed(), timers);
         HttpListener http;
         try {
             http = new HttpListener(settings.httpHost(), settings.httpPort(), routes, meters,
-                    () -> readiness(pipelines));
+                    () -> readiness(pipelines), feed);
         } catch (IOException e) {
+            timers.shutdownNow();
             embedded.ifPresent(EmbeddedNats::close);
             plugins.close();
             throw new IOException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": "
@@ -80,7 +99,16 @@ public final class JetconnectRuntime implements AutoCloseable {
         LOG.info("listening on http://{}:{} (ingest: POST /v1/pipelines/{{name}}/events, /metrics, /healthz, "
                 + "/readyz); NATS at {}", settings.httpHost(), http.address().getPort(),
                 settings.nats().redactedUrl());
-        return new JetconnectRuntime(plugins, embedded, meters, http, pipelines);
+        return new JetconnectRuntime(plugins, embedded, meters, http, pipelines, nats, timers);
+    }
+
+    private static StreamSpec streamByKeyOrName(RuntimeSettings settings, String ref) {
+        StreamSpec byKey = settings.streams().get(ref);
+        if (byKey != null) {
+            return byKey;
+        }
+        return settings.streams().values().stream().filter(s -> s.name().equals(ref)).findFirst()
+                .orElse(StreamSpec.undeclared(ref));
     }
 
     private static HttpListener.Readiness readiness(Pipelines pipelines) {
@@ -111,6 +139,8 @@ public final class JetconnectRuntime implements AutoCloseable {
         LOG.info("stopping: sources stop taking events, in-flight events complete, sinks close");
         pipelines.stopAll();
         http.close();
+        nats.close();
+        timers.shutdownNow();
         plugins.close();
         embedded.ifPresent(EmbeddedNats::close);
         meters.close();

@@ -111,7 +111,10 @@ public final class PipelineConfigLoader {
                         c.hasPath("nats.credentials-file") ? c.getString("nats.credentials-file") : null),
                 c.getString("nats.connection-name"));
         return new RuntimeSettings(pluginsDir, dataDir, c.getBoolean("strict"), c.getDuration("shutdown-timeout"),
-                c.getString("http.host"), port, nats, embedded, System.getenv("NATS_URL") != null, streams);
+                c.getString("http.host"), port, nats, embedded, System.getenv("NATS_URL") != null, streams,
+                new io.jetconnect.runtime.http.LiveFeed.Settings(c.getInt("http.live-feed.max-clients"),
+                        c.getLong("http.live-feed.max-lag"), c.getDuration("http.live-feed.write-timeout"),
+                        c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")));
     }
 
     private Map<String, StreamSpec> streams(Config root, List<String> problems) {

@@ -20,10 +20,12 @@ import java.util.Optional;
  * @param embedded {@code auto} or {@code off}
  * @param natsUrlFromEnvironment whether {@code NATS_URL} set the URL (then nothing is embedded)
  * @param streams the declared streams, by key, in declaration order
+ * @param liveFeed the live feed's limits
  */
 public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Duration shutdownTimeout,
                               String httpHost, int httpPort, NatsSettings nats, String embedded,
-                              boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams) {
+                              boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams,
+                              io.jetconnect.runtime.http.LiveFeed.Settings liveFeed) {
 
     public RuntimeSettings {
         streams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(streams));
@@ -33,7 +35,7 @@ public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Dur
     public RuntimeSettings withNatsUrl(String url) {
         NatsSettings moved = new NatsSettings(url, nats.caFile(), nats.credentialsFile(), nats.connectionName());
         return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
-                natsUrlFromEnvironment, streams);
+                natsUrlFromEnvironment, streams, liveFeed);
     }
 
     static Optional<Path> optionalPath(String value) {

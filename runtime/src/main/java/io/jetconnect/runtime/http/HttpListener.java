@@ -37,6 +37,8 @@ public final class HttpListener implements AutoCloseable {
     private final IngressRoutes routes;
     private final PrometheusMeterRegistry meters;
     private final Supplier<Readiness> readiness;
+    private final LiveFeed liveFeed;
+    private static final String STREAMS_PREFIX = "/v1/streams/";
 
     /** Whether the runtime is ready, and a JSON document describing each pipeline's state. */
     public record Readiness(boolean ready, String json) {
@@ -48,7 +50,8 @@ public final class HttpListener implements AutoCloseable {
      * @throws IOException if the address cannot be bound
      */
     public HttpListener(String host, int port, IngressRoutes routes, PrometheusMeterRegistry meters,
-                        Supplier<Readiness> readiness) throws IOException {
+                        Supplier<Readiness> readiness, LiveFeed liveFeed) throws IOException {
+        this.liveFeed = liveFeed;
         this.routes = routes;
         this.meters = meters;
         this.readiness = readiness;
@@ -82,6 +85,16 @@ public final class HttpListener implements AutoCloseable {
                     && path.length() > EVENTS_PREFIX.length() + EVENTS_SUFFIX.length()) {
                 String pipeline = path.substring(EVENTS_PREFIX.length(), path.length() - EVENTS_SUFFIX.length());
                 ingest(exchange, method, pipeline);
+                return;
+            }
+            if (path.startsWith(STREAMS_PREFIX) && path.endsWith(EVENTS_SUFFIX)
+                    && path.length() > STREAMS_PREFIX.length() + EVENTS_SUFFIX.length()) {
+                if (liveFeed == null) {
+                    sendJson(exchange, 404, error("the live feed is not enabled"));
+                } else if (requireGet(exchange, method)) {
+                    liveFeed.serve(exchange, path.substring(STREAMS_PREFIX.length(),
+                            path.length() - EVENTS_SUFFIX.length()));
+                }
                 return;
             }
             switch (path) {
@@ -145,6 +158,11 @@ public final class HttpListener implements AutoCloseable {
                 send(exchange, response.status(), response.contentType(), response.headers(), response.body());
             }
         });
+    }
+
+    /** Answers with a JSON error, for the live feed. */
+    static void sendError(HttpExchange exchange, int status, String message) {
+        sendJson(exchange, status, error(message));
     }
 
     private static String error(String message) {

@@ -31,7 +31,7 @@ class HttpListenerTest {
     @BeforeEach
     void start() throws IOException {
         listener = new HttpListener("127.0.0.1", 0, routes, meters,
-                () -> new HttpListener.Readiness(ready.get(), "{\"pipelines\":{}}"));
+                () -> new HttpListener.Readiness(ready.get(), "{\"pipelines\":{}}"), null);
         listener.start();
     }
 

@@ -1,0 +1,221 @@
+package io.jetconnect.runtime.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.jetconnect.runtime.nats.MessageEvents;
+import io.jetconnect.runtime.nats.RuntimeNats;
+import io.jetconnect.spi.StreamSpec;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/streams/{stream}/events?since=SEQ&subject=S}: a stream's events as Server-Sent Events. Each
+ * event's {@code id:} is its stream sequence, so a client that reconnects with {@code Last-Event-ID} resumes
+ * right after it. Without {@code since} only new events are sent; with it, from {@code since + 1}. When that is
+ * below the stream's first retained sequence, a distinct {@code event: gap} carrying {@code firstSequence} is sent
+ * before the first event, instead of skipping ahead silently.
+ *
+ * <p>Each client gets its own ephemeral pull consumer (with an inactive threshold, so a dead runtime's consumers
+ * are collected by the server) and its own thread. Nothing is buffered beyond one fetched batch: a client that
+ * falls more than {@code max-lag} events behind, or whose socket accepts nothing for {@code write-timeout}, is
+ * disconnected with a reason (an {@code event: error} when it can still be written, the log otherwise). Closing
+ * the connection deletes the consumer.
+ */
+public final class LiveFeed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
+
+    /** The live feed's limits, from {@code jetconnect.http.live-feed}. */
+    public record Settings(int maxClients, long maxLag, Duration writeTimeout, Duration inactiveThreshold,
+                           int batch) {
+    }
+
+    private final RuntimeNats nats;
+    private final Function<String, StreamSpec> streams;
+    private final Settings settings;
+    private final Semaphore clients;
+    private final ScheduledExecutorService watchdog;
+
+    public LiveFeed(RuntimeNats nats, Function<String, StreamSpec> streams, Settings settings,
+                    ScheduledExecutorService watchdog) {
+        this.nats = nats;
+        this.streams = streams;
+        this.settings = settings;
+        this.clients = new Semaphore(settings.maxClients());
+        this.watchdog = watchdog;
+    }
+
+    /** Serves one client on a thread of its own; returns at once. */
+    void serve(HttpExchange exchange, String streamRef) {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Long since;
+        try {
+            String lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+            String text = lastEventId != null ? lastEventId : query.get("since");
+            since = text == null ? null : Long.parseLong(text.trim());
+            if (since != null && since < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            HttpListener.sendError(exchange, 400, "since (or Last-Event-ID) must be a stream sequence >= 0");
+            return;
+        }
+        if (!clients.tryAcquire()) {
+            HttpListener.sendError(exchange, 503, "too many live-feed clients (max " + settings.maxClients() + ")");
+            return;
+        }
+        StreamSpec stream = streams.apply(streamRef);
+        String subject = query.get("subject");
+        Thread thread = new Thread(() -> {
+            try {
+                stream(exchange, stream, subject, since);
+            } finally {
+                clients.release();
+                exchange.close();
+            }
+        }, "jetconnect-feed-" + stream.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void stream(HttpExchange exchange, StreamSpec stream, String subject, Long since) {
+        JetStreamSubscription sub = null;
+        try {
+            StreamInfo info;
+            try {
+                info = nats.connection().jetStreamManagement().getStreamInfo(stream.name());
+            } catch (JetStreamApiException e) {
+                HttpListener.sendError(exchange, 404, "no stream '" + stream.name() + "'");
+                return;
+            }
+            long first = info.getStreamState().getFirstSequence();
+            ConsumerConfiguration.Builder consumer = ConsumerConfiguration.builder()
+                    .ackPolicy(AckPolicy.None)
+                    .inactiveThreshold(settings.inactiveThreshold());
+            if (subject != null && !subject.isBlank()) {
+                consumer.filterSubject(subject);
+            }
+            boolean gap = false;
+            if (since == null) {
+                consumer.deliverPolicy(DeliverPolicy.New);
+            } else {
+                long start = since + 1;
+                gap = start < first && info.getStreamState().getMsgCount() > 0;
+                consumer.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(Math.max(start, first));
+            }
+            sub = nats.connection().jetStream().subscribe(null, PullSubscribeOptions.builder()
+                    .stream(stream.name()).configuration(consumer.build()).build());
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            if (gap) {
+                write(exchange, out, "event: gap\ndata: {\"requested\":" + (since + 1) + ",\"firstSequence\":" + first
+                        + "}\n\n");
+            } else {
+                write(exchange, out, ": connected\n\n");
+            }
+            while (!Thread.currentThread().isInterrupted()) {
+                List<Message> batch = sub.fetch(settings.batch(), Duration.ofSeconds(1));
+                if (batch.isEmpty()) {
+                    write(exchange, out, ": keep-alive\n\n");
+                    continue;
+                }
+                StringBuilder text = new StringBuilder();
+                for (Message m : batch) {
+                    text.append(frame(m));
+                }
+                write(exchange, out, text.toString());
+                long pending = batch.get(batch.size() - 1).metaData().pendingCount();
+                if (pending > settings.maxLag()) {
+                    LOG.warn("live feed of {}: client {} events behind (max {}); disconnecting", stream.name(),
+                            pending, settings.maxLag());
+                    write(exchange, out, "event: error\ndata: {\"reason\":\"client too slow: " + pending
+                            + " events behind, max " + settings.maxLag() + "\"}\n\n");
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("live feed client of {} went away: {}", stream.name(), e.toString());
+        } catch (RuntimeException | JetStreamApiException e) {
+            LOG.warn("live feed of {} ended: {}", stream.name(), e.getMessage());
+        } finally {
+            if (sub != null) {
+                // Unsubscribing leaves a pull consumer on the server until its inactive threshold; delete it now.
+                try {
+                    String consumer = sub.getConsumerName();
+                    sub.unsubscribe();
+                    nats.connection().jetStreamManagement().deleteConsumer(stream.name(), consumer);
+                } catch (IOException | JetStreamApiException | RuntimeException e) {
+                    LOG.debug("live feed consumer of {} left to expire: {}", stream.name(), e.toString());
+                }
+            }
+        }
+    }
+
+    private static String frame(Message m) {
+        StringBuilder out = new StringBuilder();
+        out.append("id: ").append(m.metaData().streamSequence()).append('\n');
+        String json;
+        try {
+            json = MessageEvents.toJson(MessageEvents.read(m));
+            out.append("event: cloudevent\n");
+        } catch (RuntimeException notACloudEvent) {
+            json = "{\"sequence\":" + m.metaData().streamSequence() + ",\"subject\":" + JsonText.quote(m.getSubject())
+                    + ",\"error\":\"not a CloudEvent\"}";
+            out.append("event: invalid\n");
+        }
+        for (String line : json.split("\n", -1)) {
+            out.append("data: ").append(line).append('\n');
+        }
+        return out.append('\n').toString();
+    }
+
+    /** Writes with a watchdog: a socket that takes nothing for write-timeout gets the exchange closed under it. */
+    private void write(HttpExchange exchange, OutputStream out, String text) throws IOException {
+        ScheduledFuture<?> stall = watchdog.schedule(() -> {
+            LOG.warn("live feed client accepted nothing for {}; disconnecting", settings.writeTimeout());
+            exchange.close();
+        }, settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } finally {
+            stall.cancel(false);
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(key, value);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,181 @@
+package io.jetconnect.runtime.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.runtime.JetconnectRuntime;
+import io.jetconnect.runtime.config.PipelineConfigLoader;
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The live feed over real HTTP from a real runtime, against a real nats-server. */
+@ExtendWith(NatsServerExtension.class)
+class LiveFeedIT {
+
+    @TempDir
+    Path dir;
+
+    private JetconnectRuntime runtime;
+    private Connection nc;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start(NatsServer nats) throws Exception {
+        nc = Nats.connect(nats.url());
+        Path conf = Files.writeString(dir.resolve("pipeline.conf"), """
+                jetconnect {
+                  plugins-dir = "%s"
+                  data-dir = "%s"
+                  http { port = 0, live-feed { max-lag = 100, batch = 50 } }
+                  nats { url = "%s", embedded = off }
+                  streams { feed { name = FEED_%d, subjects = ["feed.%d.>"], max-messages = 200 } }
+                }
+                """.formatted(dir.resolve("plugins"), dir.resolve("data"), nats.url(), System.nanoTime() % 100000,
+                System.nanoTime() % 100000));
+        runtime = JetconnectRuntime.start(new PipelineConfigLoader().load(conf));
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        runtime.close();
+        nc.close();
+    }
+
+    private String stream(String name, String prefix, long maxMsgs) throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name(name).subjects(prefix + ".>").storageType(StorageType.File)
+                .maxMessages(maxMsgs).build());
+        return name;
+    }
+
+    private void publish(String subject, int from, int to) throws Exception {
+        for (int i = from; i < to; i++) {
+            nc.jetStream().publish(subject, ("{\"specversion\":\"1.0\",\"id\":\"e" + i + "\",\"source\":\"/t\","
+                    + "\"type\":\"t\"}").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private BufferedReader open(String path, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + runtime.httpPort() + path)).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads SSE frames until {@code count} events (not comments) arrived; returns their lines. */
+    private static List<List<String>> frames(BufferedReader reader, int count) throws Exception {
+        List<List<String>> frames = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        String line;
+        while (frames.size() < count && (line = reader.readLine()) != null) {
+            if (line.isEmpty()) {
+                if (!current.isEmpty() && !current.get(0).startsWith(":")) {
+                    frames.add(current);
+                }
+                current = new ArrayList<>();
+            } else {
+                current.add(line);
+            }
+        }
+        return frames;
+    }
+
+    @Test
+    void sinceSendsEveryLaterEventOnceWithItsSequenceAsId() throws Exception {
+        String name = stream("LF_SINCE", "lf.since", -1);
+        publish("lf.since.a", 0, 10);
+        try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=4", null)) {
+            List<List<String>> frames = frames(reader, 6);
+            for (int i = 0; i < 6; i++) {
+                assertEquals("id: " + (5 + i), frames.get(i).get(0));
+                assertEquals("event: cloudevent", frames.get(i).get(1));
+                assertTrue(frames.get(i).get(2).contains("\"id\":\"e" + (4 + i) + "\""), frames.get(i).toString());
+            }
+            publish("lf.since.a", 10, 11);
+            assertEquals("id: 11", frames(reader, 1).get(0).get(0));
+        }
+        // A reconnecting client resumes after Last-Event-ID.
+        try (BufferedReader reader = open("/v1/streams/" + name + "/events", "9")) {
+            List<List<String>> frames = frames(reader, 2);
+            assertEquals("id: 10", frames.get(0).get(0));
+            assertEquals("id: 11", frames.get(1).get(0));
+        }
+    }
+
+    @Test
+    void withoutSinceOnlyNewEventsAreSent() throws Exception {
+        String name = stream("LF_NEW", "lf.new", -1);
+        publish("lf.new.a", 0, 5);
+        try (BufferedReader reader = open("/v1/streams/" + name + "/events", null)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumers(name) == 1);
+            publish("lf.new.a", 5, 6);
+            assertEquals("id: 6", frames(reader, 1).get(0).get(0));
+        }
+    }
+
+    @Test
+    void sinceBelowTheRetainedFloorGetsTheGapEvent() throws Exception {
+        String name = stream("LF_GAP", "lf.gap", 20);
+        publish("lf.gap.a", 0, 50);
+        try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=3", null)) {
+            List<List<String>> frames = frames(reader, 2);
+            assertEquals(List.of("event: gap", "data: {\"requested\":4,\"firstSequence\":31}"), frames.get(0));
+            assertEquals("id: 31", frames.get(1).get(0));
+        }
+    }
+
+    @Test
+    void aClientTooFarBehindIsToldWhyAndDisconnected() throws Exception {
+        String name = stream("LF_SLOW", "lf.slow", -1);
+        publish("lf.slow.a", 0, 400);
+        try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=0", null)) {
+            List<List<String>> frames = frames(reader, 1000);
+            List<String> last = frames.get(frames.size() - 1);
+            assertEquals("event: error", last.get(0), frames.toString());
+            assertTrue(last.get(1).contains("client too slow"), last.toString());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumers(name) == 0);
+    }
+
+    @Test
+    void closingTheConnectionReleasesTheConsumer() throws Exception {
+        String name = stream("LF_CLOSE", "lf.close", -1);
+        BufferedReader reader = open("/v1/streams/" + name + "/events", null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumers(name) == 1);
+        reader.close();
+        publish("lf.close.a", 0, 3);
+        await().atMost(Duration.ofSeconds(15)).until(() -> consumers(name) == 0);
+    }
+
+    private int consumers(String stream) throws Exception {
+        return nc.jetStreamManagement().getConsumerNames(stream).size();
+    }
+}
