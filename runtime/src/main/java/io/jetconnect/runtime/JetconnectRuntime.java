@@ -65,7 +65,9 @@ public final class JetconnectRuntime implements AutoCloseable {
         PluginRegistry plugins = PluginRegistry.load(settings.pluginsDir());
         List<ResolvedPipeline> resolved;
         try {
-            resolved = new PipelineResolver(plugins).resolve(config);
+            PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
+            resolved = resolution.pipelines();
+            resolution.warnings().forEach(w -> LOG.warn("{}", w));
         } catch (RuntimeException e) {
             plugins.close();
             throw e;

@@ -78,10 +78,15 @@ public final class PluginJars {
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.forEach((k, v) -> mf.getMainAttributes().putValue(k, v));
         try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, mf)) {
+            java.util.Set<Class<?>> written = new java.util.HashSet<>();
             for (Class<?> cls : classes) {
-                copyClass(jar, cls);
+                if (written.add(cls)) {
+                    copyClass(jar, cls);
+                }
                 for (Class<?> nested : cls.getDeclaredClasses()) {
-                    copyClass(jar, nested);
+                    if (written.add(nested)) {
+                        copyClass(jar, nested);
+                    }
                 }
             }
             if (!extensions.isEmpty()) {

@@ -43,7 +43,9 @@ final class CheckCommand {
             }
             List<ResolvedPipeline> pipelines;
             try {
-                pipelines = new PipelineResolver(plugins).resolve(config);
+                PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
+                pipelines = resolution.pipelines();
+                resolution.warnings().forEach(err::println);
             } catch (ConfigProblems e) {
                 e.problems().forEach(err::println);
                 return 1;

@@ -28,6 +28,37 @@ public final class PipelineResolver {
     }
 
     /**
+     * Resolves every pipeline and runs the composition checks.
+     *
+     * @return the pipelines and the warnings
+     * @throws ConfigProblems listing every problem (and the warnings too, with {@code jetconnect.strict})
+     */
+    public Resolution resolveWithWarnings(LoadedConfig config) {
+        List<ResolvedPipeline> pipelines = resolve(config);
+        List<String> warnings = new ArrayList<>();
+        for (ResolvedPipeline pipeline : pipelines) {
+            warnings.addAll(CompositionChecks.check(pipeline, config.settings().streams()));
+        }
+        if (config.settings().strict() && !warnings.isEmpty()) {
+            List<String> errors = new ArrayList<>();
+            for (String w : warnings) {
+                errors.add(w.replaceFirst(": warning: ", ": error (jetconnect.strict): "));
+            }
+            throw new ConfigProblems(errors);
+        }
+        return new Resolution(pipelines, warnings);
+    }
+
+    /**
+     * The outcome of {@link #resolveWithWarnings}.
+     *
+     * @param pipelines the resolved pipelines
+     * @param warnings composition warnings, as {@code FILE:LINE: warning: ...}
+     */
+    public record Resolution(List<ResolvedPipeline> pipelines, List<String> warnings) {
+    }
+
+    /**
      * @return the resolved pipelines, in declaration order
      * @throws ConfigProblems listing every problem
      */

@@ -32,9 +32,18 @@ class PipelineTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJars.builder(plugins.resolve("test-plugin.jar"), "test-plugin", "1.0")
                 .extension(CollectingSink.class).extension(TagDecorator.class).extension(TickSource.class)
+                .extension(io.jetconnect.testplugin.TraitDecorators.Signer.class)
+                .extension(io.jetconnect.testplugin.TraitDecorators.Redactor.class)
+                .extension(io.jetconnect.testplugin.TraitDecorators.Spill.class)
+                .clazz(io.jetconnect.testplugin.TraitDecorators.class)
                 .resource("reference.conf", "collect { label = default-label }\ntag { tag = t }\ntick { count = 1 }")
                 .build();
-        Path file = Files.writeString(dir.resolve("pipeline.conf"), "jetconnect {\n  plugins-dir = \"" + plugins
+        return config(pipelines, "");
+    }
+
+    private LoadedConfig config(String pipelines, String extra) throws IOException {
+        Path plugins = dir.resolve("plugins");
+        Path file = Files.writeString(dir.resolve("pipeline.conf"), "jetconnect { " + extra + "\n  plugins-dir = \"" + plugins
                 + "\"\n  data-dir = \"" + dir.resolve("data") + "\"\n  nats.embedded = off\n  pipelines {\n"
                 + pipelines + "\n  }\n}\n");
         return new PipelineConfigLoader().load(file);
@@ -114,6 +123,42 @@ class PipelineTest {
             ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config));
             assertTrue(e.problems().get(0).contains("'tick' is a source; the last element of sinks must be a "
                     + "terminal sink"), e.problems().toString());
+        }
+    }
+
+    @Test
+    void hazardousOrdersAreWarningsAndStrictMakesThemErrors() throws Exception {
+        String chain = """
+                p { source { type = tick }
+                    sinks = [ { type = spill }, { type = signer }, { type = redactor }, { type = collect } ] }
+                """;
+        LoadedConfig config = config(chain);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<String> warnings = new PipelineResolver(registry).resolveWithWarnings(config).warnings();
+            assertEquals(2, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).matches(".*pipeline.conf:7: warning: 'redactor' changes events inside "
+                    + "'signer'.*"), warnings.get(0));
+            assertTrue(warnings.get(1).matches(".*pipeline.conf:7: warning: 'spill' writes events to disk outside "
+                    + "'redactor'.*"), warnings.get(1));
+        }
+        LoadedConfig strict = config(chain, "strict = true");
+        try (PluginRegistry registry = PluginRegistry.load(strict.settings().pluginsDir())) {
+            ConfigProblems e = assertThrows(ConfigProblems.class,
+                    () -> new PipelineResolver(registry).resolveWithWarnings(strict));
+            assertEquals(2, e.problems().size());
+            assertTrue(e.problems().get(0).contains(": error (jetconnect.strict): 'redactor' changes events"),
+                    e.problems().toString());
+        }
+    }
+
+    @Test
+    void theRecommendedOrderHasNoWarnings() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tick }
+                    sinks = [ { type = redactor }, { type = signer }, { type = spill }, { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            assertEquals(List.of(), new PipelineResolver(registry).resolveWithWarnings(config).warnings());
         }
     }
 }
