@@ -136,17 +136,17 @@ class PipelineTest {
         try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
             List<String> warnings = new PipelineResolver(registry).resolveWithWarnings(config).warnings();
             assertEquals(2, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).matches(".*pipeline.conf:7: warning: 'redactor' changes events inside "
-                    + "'signer'.*"), warnings.get(0));
-            assertTrue(warnings.get(1).matches(".*pipeline.conf:7: warning: 'spill' writes events to disk outside "
-                    + "'redactor'.*"), warnings.get(1));
+            assertTrue(warnings.get(0).matches(".*pipeline.conf:7: warning: 'spill' writes events to disk outside "
+                    + "'redactor'.*"), warnings.get(0));
+            assertTrue(warnings.get(1).matches(".*pipeline.conf:7: warning: 'redactor' changes events inside "
+                    + "'signer'.*"), warnings.get(1));
         }
         LoadedConfig strict = config(chain, "strict = true");
         try (PluginRegistry registry = PluginRegistry.load(strict.settings().pluginsDir())) {
             ConfigProblems e = assertThrows(ConfigProblems.class,
                     () -> new PipelineResolver(registry).resolveWithWarnings(strict));
             assertEquals(2, e.problems().size());
-            assertTrue(e.problems().get(0).contains(": error (jetconnect.strict): 'redactor' changes events"),
+            assertTrue(e.problems().get(1).contains(": error (jetconnect.strict): 'redactor' changes events"),
                     e.problems().toString());
         }
     }
