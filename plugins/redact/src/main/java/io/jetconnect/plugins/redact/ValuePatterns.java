@@ -1,0 +1,137 @@
+package io.jetconnect.plugins.redact;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The regular expressions whose matches are replaced inside string values. Each pattern replaces its whole match,
+ * or only its group named {@code secret} when it has one and that group took part in the match (so that
+ * {@code Bearer <token>} keeps the word {@code Bearer}). Patterns apply one after the other, each to the output of
+ * the previous one; a span that lies within the {@link Mask}'s own output is left alone, which keeps redaction
+ * idempotent.
+ *
+ * <p>Compiled once; immutable and thread-safe.
+ */
+final class ValuePatterns {
+
+    private static final String SECRET_GROUP = "secret";
+
+    private final Pattern[] patterns;
+    private final boolean[] hasSecretGroup;
+
+    private ValuePatterns(Pattern[] patterns, boolean[] hasSecretGroup) {
+        this.patterns = patterns;
+        this.hasSecretGroup = hasSecretGroup;
+    }
+
+    /**
+     * @param regexes the configured regular expressions
+     * @throws IllegalArgumentException naming the entry that does not compile or matches the empty string
+     */
+    static ValuePatterns compile(List<String> regexes) {
+        List<Pattern> compiled = new ArrayList<>(regexes.size());
+        boolean[] groups = new boolean[regexes.size()];
+        for (int i = 0; i < regexes.size(); i++) {
+            Pattern p;
+            try {
+                p = Pattern.compile(regexes.get(i));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("entry " + i + " is not a valid regular expression: "
+                        + e.getDescription() + " near index " + e.getIndex());
+            }
+            if (p.matcher("").matches()) {
+                throw new IllegalArgumentException("entry " + i + " matches the empty string");
+            }
+            compiled.add(p);
+            groups[i] = hasSecretGroup(regexes.get(i));
+        }
+        return new ValuePatterns(compiled.toArray(Pattern[]::new), groups);
+    }
+
+    private static boolean hasSecretGroup(String regex) {
+        if (!regex.contains("(?<" + SECRET_GROUP + ">")) {
+            return false;
+        }
+        // Java 17 has no Pattern.namedGroups(): a back reference to a group that does not exist fails to compile.
+        try {
+            Pattern.compile("(?:" + regex + ")|\\k<" + SECRET_GROUP + ">");
+            return true;
+        } catch (PatternSyntaxException e) {
+            return false;
+        }
+    }
+
+    int size() {
+        return patterns.length;
+    }
+
+    /** @return a finder for one scan of one event, on one thread */
+    Finder finder() {
+        return new Finder();
+    }
+
+    /**
+     * Tells whether any pattern finds a match in a string: a conservative test (a match may turn out to be the
+     * mask's own output). Reuses one {@link Matcher} per pattern across the strings of one scan, so it is not
+     * thread-safe.
+     */
+    final class Finder {
+        private final Matcher[] matchers = new Matcher[patterns.length];
+
+        boolean anyMatch(CharSequence s) {
+            for (int i = 0; i < matchers.length; i++) {
+                Matcher m = matchers[i];
+                if (m == null) {
+                    m = matchers[i] = patterns[i].matcher(s);
+                } else {
+                    m.reset(s);
+                }
+                if (m.find()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** @return {@code s} with every match replaced by the mask's output; the same instance if nothing changed */
+    String redact(String s, Mask mask) {
+        String current = s;
+        for (int i = 0; i < patterns.length; i++) {
+            Matcher m = patterns[i].matcher(current);
+            if (!m.find()) {
+                continue;
+            }
+            StringBuilder out = null;
+            int copied = 0;
+            do {
+                int start = m.start();
+                int end = m.end();
+                if (hasSecretGroup[i] && m.start(SECRET_GROUP) >= 0) {
+                    start = m.start(SECRET_GROUP);
+                    end = m.end(SECRET_GROUP);
+                }
+                if (end <= start || mask.markerEnd(current, start) >= end) {
+                    continue;
+                }
+                if (out == null) {
+                    out = new StringBuilder(current.length() + 16);
+                }
+                out.append(current, copied, start).append(mask.apply(current.substring(start, end)));
+                copied = end;
+            } while (m.find());
+            if (out != null) {
+                current = out.append(current, copied, current.length()).toString();
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public String toString() {
+        return "ValuePatterns[" + patterns.length + "]";
+    }
+}

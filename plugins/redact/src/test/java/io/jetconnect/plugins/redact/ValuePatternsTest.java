@@ -1,0 +1,138 @@
+package io.jetconnect.plugins.redact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.testing.TestContexts;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The default patterns of reference.conf, and how patterns are applied. */
+class ValuePatternsTest {
+
+    private static final ValuePatterns DEFAULTS =
+            ValuePatterns.compile(TestContexts.of("redact").connectorConfig().getStringList("patterns"));
+    private static final Mask MASK = Mask.fixed("[REDACTED]");
+
+    private static String redact(String s) {
+        return DEFAULTS.redact(s, MASK);
+    }
+
+    private static void unchanged(String s) {
+        assertSame(s, redact(s), s);
+    }
+
+    @Test
+    void bearerTokenKeepsTheScheme() {
+        assertEquals("Authorization: Bearer [REDACTED]", redact("Authorization: Bearer abc.DEF-123_~+/=="));
+        assertEquals("bearer [REDACTED], next", redact("bearer mF_9.B5f-4.1JqM, next"));
+        assertEquals("BEARER\t[REDACTED]", redact("BEARER\tx"));
+        unchanged("Bearer");
+        unchanged("Bearer ");
+        unchanged("bearer: x");
+    }
+
+    @Test
+    void jwt() {
+        String jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+                + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        assertEquals("[REDACTED]", redact(jwt));
+        assertEquals("id_token=[REDACTED]&state=x", redact("id_token=" + jwt + "&state=x"));
+        // Unsecured (alg none): the signature segment is empty.
+        assertEquals("[REDACTED]", redact("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."));
+        unchanged("eyJhbGciOiJub25lIn0");
+        unchanged("eyJ.only.dots and version 1.2.3");
+    }
+
+    @Test
+    void awsAccessKeyIds() {
+        assertEquals("key [REDACTED] here", redact("key AKIAIOSFODNN7EXAMPLE here"));
+        assertEquals("[REDACTED]", redact("ASIAY34FZKBOKMUTVV7A"));
+        unchanged("AKIAIOSFODNN7EXAMPL"); // 15 characters after the prefix
+        unchanged("XAKIAIOSFODNN7EXAMPLE");
+        unchanged("AKIAIOSFODNN7EXAMPLE1");
+        unchanged("akiaiosfodnn7example");
+    }
+
+    @Test
+    void pemPrivateKeyBlocksOverSeveralLines() {
+        String pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n"
+                + "-----END RSA PRIVATE KEY-----";
+        assertEquals("key:\n[REDACTED]\ndone", redact("key:\n" + pem + "\ndone"));
+        assertEquals("[REDACTED]", redact("-----BEGIN PRIVATE KEY-----\r\nMIIEvQ\r\n-----END PRIVATE KEY-----"));
+        assertEquals("[REDACTED] and [REDACTED]",
+                redact("-----BEGIN EC PRIVATE KEY-----\nAA\n-----END EC PRIVATE KEY----- and "
+                        + "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----"));
+        // Cut off before its END line: redacted to the end rather than leaked.
+        assertEquals("x [REDACTED]", redact("x -----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTA"));
+        unchanged("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQ\n-----END PUBLIC KEY-----");
+        unchanged("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----");
+    }
+
+    @Test
+    void urlUserinfoOnly() {
+        assertEquals("postgres://[REDACTED]@db.example.com:5432/app",
+                redact("postgres://admin:s3cr3t@db.example.com:5432/app"));
+        assertEquals("see https://[REDACTED]@github.com/o/r.git now",
+                redact("see https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/o/r.git now"));
+        // An unencoded @ in the password: up to the last @ before the path.
+        assertEquals("https://[REDACTED]@host/x", redact("https://user:p@ss@host/x"));
+        assertEquals("redis://[REDACTED]@cache:6379", redact("redis://:hunter2@cache:6379"));
+        unchanged("https://example.com/a?mail=a@b.example");
+        unchanged("https://example.com/#x@y");
+        unchanged("mail ann@example.com, see https://example.com");
+    }
+
+    @Test
+    void everyMatchOfEveryPatternIsReplaced() {
+        assertEquals("Bearer [REDACTED] then [REDACTED] and ftp://[REDACTED]@h",
+                redact("Bearer a1 then AKIAIOSFODNN7EXAMPLE and ftp://u:p@h"));
+    }
+
+    @Test
+    void noMatchReturnsTheSameInstance() {
+        String s = new String("plain text with nothing secret in it".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.UTF_8);
+        assertSame(s, redact(s));
+        assertFalse(DEFAULTS.finder().anyMatch(s));
+    }
+
+    @Test
+    void redactingTwiceChangesNothingMore() {
+        Mask hashing = Mask.hmac("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+        String s = "Bearer tok123 https://u:p@h AKIAIOSFODNN7EXAMPLE";
+        for (Mask mask : List.of(MASK, hashing)) {
+            String once = DEFAULTS.redact(s, mask);
+            assertTrue(!once.equals(s), once);
+            assertSame(once, DEFAULTS.redact(once, mask), once);
+        }
+    }
+
+    @Test
+    void secretGroupNarrowsTheReplacement() {
+        ValuePatterns p = ValuePatterns.compile(List.of("pin=(?<secret>\\d+)", "card (\\d{4})"));
+        assertEquals("pin=[REDACTED] and [REDACTED]", p.redact("pin=1234 and card 4111", MASK));
+    }
+
+    @Test
+    void hashedSpansAreHmacs() {
+        Mask hashing = Mask.hmac("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+        String out = DEFAULTS.redact("Bearer tok123", hashing);
+        assertEquals("Bearer " + hashing.apply("tok123"), out);
+        assertTrue(out.matches("Bearer hmac-sha256:[0-9a-f]{64}"), out);
+    }
+
+    @Test
+    void invalidPatternsNameTheirEntry() {
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ValuePatterns.compile(List.of("ok", "(unclosed")));
+        assertTrue(bad.getMessage().startsWith("entry 1 is not a valid regular expression"), bad.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> ValuePatterns.compile(List.of("x*")));
+        assertTrue(empty.getMessage().contains("matches the empty string"), empty.getMessage());
+    }
+}
