@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import io.jetconnect.runtime.metrics.Metrics;
 import io.jetconnect.runtime.nats.EmbeddedNats;
+import io.jetconnect.runtime.pipeline.AdminActions;
 import io.jetconnect.runtime.pipeline.IngressRoutes;
 import io.jetconnect.runtime.pipeline.Pipeline;
 import io.jetconnect.runtime.pipeline.PipelineEnvironment;
@@ -75,7 +76,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         Optional<EmbeddedNats> embedded = EmbeddedNats.startIfWanted(settings);
         PrometheusMeterRegistry meters = Metrics.prometheus();
         IngressRoutes routes = new IngressRoutes();
-        Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes));
+        Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes, new AdminActions()));
         RuntimeNats nats = new RuntimeNats(settings.nats());
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jetconnect-timers");

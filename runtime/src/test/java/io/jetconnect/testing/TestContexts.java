@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.jetconnect.runtime.config.HoconConnectorConfig;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
+import io.jetconnect.runtime.pipeline.AdminActions;
 import io.jetconnect.runtime.pipeline.ElementContext;
 import io.jetconnect.runtime.pipeline.PipelineSourceContext;
 import io.jetconnect.spi.CursorStore;
@@ -42,6 +43,7 @@ public final class TestContexts {
     private final AtomicReference<IngressHandler> ingress = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+    private final AdminActions actions = new AdminActions();
 
     private TestContexts(String type) {
         this.type = type;
@@ -106,7 +108,7 @@ public final class TestContexts {
         return new ElementContext(pipeline, type, 0, connectorConfig(),
                 new MicrometerPluginMetrics(registry, pipeline), dir,
                 new NatsSettings(natsUrl, Optional.empty(), Optional.empty(), "jetconnect-test"),
-                Map.copyOf(streams));
+                Map.copyOf(streams), actions);
     }
 
     /** @return a source context whose chain is {@code chain} */
@@ -140,6 +142,11 @@ public final class TestContexts {
     /** @return the registry the element's metrics went to */
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** @return the action an extension registered under this type, or null */
+    public Runnable action(String name) {
+        return actions.action(pipeline, type, name).orElse(null);
     }
 
     /** @return the cursors the source stored */

@@ -35,6 +35,36 @@ public interface PluginContext {
     /** @return how to reach NATS ({@code jetconnect.nats}), with the embedded server's URL if one runs */
     NatsSettings nats();
 
+    /**
+     * Makes the threads an extension starts for this pipeline: named {@code jetconnect-<pipeline>-<role>-N},
+     * daemon, and with the pipeline's name in the logging MDC, so that every log line about the pipeline carries
+     * it. The default (for contexts built outside the runtime) names threads only.
+     *
+     * @param role what the threads do, such as {@code drain} or {@code fetch}; not null
+     * @return a thread factory; never null
+     * @since 0.1
+     */
+    default java.util.concurrent.ThreadFactory threadFactory(String role) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "jetconnect-" + pipelineName() + "-" + role + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Offers an operator action on the admin API: {@code POST /v1/pipelines/<pipeline>/<type>/<name>} calls it
+     * (for example {@code POST /v1/pipelines/ingest/dlq/drain}). The action must return promptly; it runs on a
+     * listener thread. The default ignores the registration.
+     *
+     * @param name the action's name, a lower-case word; not null
+     * @param action what to do; not null
+     * @since 0.1
+     */
+    default void registerAction(String name, Runnable action) {
+    }
+
     /** @return every stream declared in {@code jetconnect.streams}, by key, in declaration order */
     Map<String, StreamSpec> streams();
 

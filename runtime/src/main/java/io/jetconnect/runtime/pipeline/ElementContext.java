@@ -26,6 +26,7 @@ public class ElementContext implements SinkContext {
     private final Path dataDir;
     private final NatsSettings nats;
     private final Map<String, StreamSpec> streams;
+    private final AdminActions actions;
 
     /**
      * @param pipeline the pipeline's name
@@ -36,9 +37,11 @@ public class ElementContext implements SinkContext {
      * @param dataDir the pipeline's data directory (not created yet)
      * @param nats how to reach NATS
      * @param streams the declared streams
+     * @param actions where operator actions are registered
      */
     public ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
-                          Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams) {
+                          Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions) {
+        this.actions = actions;
         this.pipeline = pipeline;
         this.type = type;
         this.position = position;
@@ -87,6 +90,31 @@ public class ElementContext implements SinkContext {
     /** @return the data directory's path, without creating it */
     Path dataDirPath() {
         return dataDir;
+    }
+
+    AdminActions actions() {
+        return actions;
+    }
+
+    @Override
+    public java.util.concurrent.ThreadFactory threadFactory(String role) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(() -> {
+                org.slf4j.MDC.put("pipeline", pipeline);
+                r.run();
+            }, "jetconnect-" + pipeline + "-" + role + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void registerAction(String name, Runnable action) {
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("action names are lower-case words: " + name);
+        }
+        actions.register(pipeline, type, name, action);
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class Pipeline {
 
     private ElementContext context(ResolvedElement element, int position) {
         return new ElementContext(name(), element.type().name(), position, element.config(), metrics, dataDir(),
-                env.settings().nats(), env.settings().streams());
+                env.settings().nats(), env.settings().streams(), env.actions());
     }
 
     /**
@@ -175,6 +175,7 @@ public final class Pipeline {
 
     private void stopQuietly(Duration timeout) {
         env.ingress().remove(name());
+        env.actions().removePipeline(name());
         if (sourceContext != null) {
             sourceContext.requestStop();
         }

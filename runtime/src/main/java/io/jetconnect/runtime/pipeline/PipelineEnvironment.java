@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * @param settings the runtime's settings (with the embedded server's URL, if one runs)
  * @param meters where metrics go
  * @param ingress the HTTP ingress routes
+ * @param actions the operator actions extensions offer
  */
 public record PipelineEnvironment(PluginRegistry plugins, RuntimeSettings settings, MeterRegistry meters,
-                                  IngressRoutes ingress) {
+                                  IngressRoutes ingress, AdminActions actions) {
 }

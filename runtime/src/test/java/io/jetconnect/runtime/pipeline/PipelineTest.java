@@ -67,7 +67,7 @@ class PipelineTest {
             assertEquals("tag -> tag -> collect", resolved.get(0).chainDescription());
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(), meters,
-                    new IngressRoutes()));
+                    new IngressRoutes(), new AdminActions()));
             Pipeline pipeline = pipelines.start(resolved.get(0));
             assertEquals(PipelineState.RUNNING, pipeline.state(), pipeline.lastError().orElse(""));
             List<Object> events = staticList(registry, "collect", "EVENTS");

@@ -1,0 +1,29 @@
+package io.jetconnect.runtime.pipeline;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Operator actions that extensions offer ({@code PluginContext.registerAction}), by pipeline, type and name. */
+public final class AdminActions {
+
+    private final Map<String, Runnable> actions = new ConcurrentHashMap<>();
+
+    private static String key(String pipeline, String type, String name) {
+        return pipeline + "/" + type + "/" + name;
+    }
+
+    void register(String pipeline, String type, String name, Runnable action) {
+        actions.put(key(pipeline, type, name), action);
+    }
+
+    /** Forgets every action of a pipeline (it stopped). */
+    void removePipeline(String pipeline) {
+        actions.keySet().removeIf(k -> k.startsWith(pipeline + "/"));
+    }
+
+    /** @return the action, if an extension of that pipeline and type offered it */
+    public Optional<Runnable> action(String pipeline, String type, String name) {
+        return Optional.ofNullable(actions.get(key(pipeline, type, name)));
+    }
+}
