@@ -1,15 +1,17 @@
 package io.jetconnect.runtime;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jetconnect.runtime.config.ConfigProblems;
 import io.jetconnect.runtime.config.LoadedConfig;
+import io.jetconnect.runtime.config.PipelineConfigLoader;
 import io.jetconnect.runtime.config.RuntimeSettings;
+import io.jetconnect.runtime.http.AdminApi;
 import io.jetconnect.runtime.http.HttpListener;
 import io.jetconnect.runtime.http.LiveFeed;
-import io.jetconnect.runtime.nats.RuntimeNats;
-import io.jetconnect.spi.StreamSpec;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import io.jetconnect.runtime.metrics.Metrics;
 import io.jetconnect.runtime.nats.EmbeddedNats;
+import io.jetconnect.runtime.nats.RuntimeNats;
 import io.jetconnect.runtime.pipeline.AdminActions;
 import io.jetconnect.runtime.pipeline.IngressRoutes;
 import io.jetconnect.runtime.pipeline.Pipeline;
@@ -18,51 +20,67 @@ import io.jetconnect.runtime.pipeline.PipelineResolver;
 import io.jetconnect.runtime.pipeline.Pipelines;
 import io.jetconnect.runtime.pipeline.ResolvedPipeline;
 import io.jetconnect.runtime.plugin.PluginRegistry;
+import io.jetconnect.spi.ConfigurationException;
+import io.jetconnect.spi.StreamSpec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code run} verb's process: loads the plugins, starts the embedded NATS server if wanted, the HTTP
- * listener and every pipeline; {@link #close()} stops them in reverse order. Configuration errors are thrown
- * before anything starts.
+ * listener and every pipeline; {@link #reload()} applies a changed {@code pipeline.conf}; {@link #close()} stops
+ * everything in reverse order. Configuration errors are thrown before anything starts.
  */
 public final class JetconnectRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetconnectRuntime.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final LoadedConfig initial;
     private final PluginRegistry plugins;
     private final Optional<EmbeddedNats> embedded;
     private final PrometheusMeterRegistry meters;
     private final HttpListener http;
     private final Pipelines pipelines;
-
     private final RuntimeNats nats;
     private final ScheduledExecutorService timers;
+    private final IngressRoutes routes;
+    private final AdminActions actions;
 
-    private JetconnectRuntime(PluginRegistry plugins, Optional<EmbeddedNats> embedded,
+    private JetconnectRuntime(LoadedConfig initial, PluginRegistry plugins, Optional<EmbeddedNats> embedded,
                               PrometheusMeterRegistry meters, HttpListener http, Pipelines pipelines,
-                              RuntimeNats nats, ScheduledExecutorService timers) {
-        this.nats = nats;
-        this.timers = timers;
+                              RuntimeNats nats, ScheduledExecutorService timers, IngressRoutes routes,
+                              AdminActions actions) {
+        this.initial = initial;
         this.plugins = plugins;
         this.embedded = embedded;
         this.meters = meters;
         this.http = http;
         this.pipelines = pipelines;
+        this.nats = nats;
+        this.timers = timers;
+        this.routes = routes;
+        this.actions = actions;
     }
 
     /**
      * Starts everything.
      *
-     * @throws io.jetconnect.runtime.config.ConfigProblems if a pipeline does not resolve against the plugins
+     * @throws ConfigProblems if a pipeline does not resolve against the plugins
+     * @throws ConfigurationException if the listener is not on loopback and no admin token is configured
      * @throws IOException if the HTTP listener cannot bind
      */
     public static JetconnectRuntime start(LoadedConfig config) throws IOException {
         RuntimeSettings settings = config.settings();
+        Optional<String> token = adminToken(settings);
         PluginRegistry plugins = PluginRegistry.load(settings.pluginsDir());
         List<ResolvedPipeline> resolved;
         try {
@@ -76,7 +94,8 @@ public final class JetconnectRuntime implements AutoCloseable {
         Optional<EmbeddedNats> embedded = EmbeddedNats.startIfWanted(settings);
         PrometheusMeterRegistry meters = Metrics.prometheus();
         IngressRoutes routes = new IngressRoutes();
-        Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes, new AdminActions()));
+        AdminActions actions = new AdminActions();
+        Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes, actions));
         RuntimeNats nats = new RuntimeNats(settings.nats());
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jetconnect-timers");
@@ -95,14 +114,33 @@ public final class JetconnectRuntime implements AutoCloseable {
             throw new IOException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": "
                     + e.getMessage(), e);
         }
+        JetconnectRuntime runtime = new JetconnectRuntime(config, plugins, embedded, meters, http, pipelines, nats,
+                timers, routes, actions);
+        http.admin(new AdminApi(pipelines, () -> plugins, meters, actions, runtime::reloadReply, token));
         for (ResolvedPipeline pipeline : resolved) {
             pipelines.start(pipeline);
         }
         http.start();
-        LOG.info("listening on http://{}:{} (ingest: POST /v1/pipelines/{{name}}/events, /metrics, /healthz, "
-                + "/readyz); NATS at {}", settings.httpHost(), http.address().getPort(),
-                settings.nats().redactedUrl());
-        return new JetconnectRuntime(plugins, embedded, meters, http, pipelines, nats, timers);
+        LOG.info("listening on http://{}:{} (ingest: POST /v1/pipelines/{{name}}/events, admin: /v1/..., /metrics, "
+                + "/healthz, /readyz); NATS at {}{}", settings.httpHost(), http.address().getPort(),
+                settings.nats().redactedUrl(), token.isPresent() ? "; admin calls need the bearer token" : "");
+        return runtime;
+    }
+
+    private static Optional<String> adminToken(RuntimeSettings settings) throws IOException {
+        if (settings.adminTokenFile().isPresent()) {
+            String token = Files.readString(settings.adminTokenFile().get(), StandardCharsets.UTF_8).trim();
+            if (token.isEmpty()) {
+                throw new ConfigurationException("jetconnect.http.admin-token-file: "
+                        + settings.adminTokenFile().get() + " is empty");
+            }
+            return Optional.of(token);
+        }
+        if (!InetAddress.getByName(settings.httpHost()).isLoopbackAddress()) {
+            throw new ConfigurationException("jetconnect.http.host is " + settings.httpHost() + ", not a loopback "
+                    + "address: set jetconnect.http.admin-token-file so that admin calls need a token");
+        }
+        return Optional.empty();
     }
 
     private static StreamSpec streamByKeyOrName(RuntimeSettings settings, String ref) {
@@ -115,17 +153,68 @@ public final class JetconnectRuntime implements AutoCloseable {
     }
 
     private static HttpListener.Readiness readiness(Pipelines pipelines) {
-        StringBuilder json = new StringBuilder("{\"pipelines\":{");
-        boolean first = true;
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode states = body.putObject("pipelines");
         for (Pipeline p : pipelines.all()) {
-            if (!first) {
-                json.append(',');
-            }
-            first = false;
-            json.append('"').append(p.name()).append("\":\"").append(p.state().name().toLowerCase()).append('"');
+            states.put(p.name(), p.state().name().toLowerCase(java.util.Locale.ROOT));
         }
-        json.append("}}");
-        return new HttpListener.Readiness(pipelines.allRunning(), json.toString());
+        return new HttpListener.Readiness(pipelines.allRunning(), body.toString());
+    }
+
+    /**
+     * Re-reads {@code pipeline.conf} and loads plugins added since: unchanged pipelines keep running untouched,
+     * changed ones restart gracefully, removed ones stop, new ones start. An invalid file is rejected with its
+     * problems and the running pipelines are left as they are.
+     *
+     * @return what happened
+     * @throws ConfigProblems if the new file is invalid
+     */
+    public synchronized Pipelines.ReloadResult reload() {
+        LoadedConfig config = new PipelineConfigLoader().load(initial.file());
+        RuntimeSettings now = config.settings();
+        RuntimeSettings before = initial.settings();
+        if (!now.httpHost().equals(before.httpHost()) || now.httpPort() != before.httpPort()
+                || !now.pluginsDir().equals(before.pluginsDir())) {
+            LOG.warn("reload: changes to jetconnect.http host/port and plugins-dir take effect on restart only");
+        }
+        List<String> loaded = plugins.loadNew();
+        if (!loaded.isEmpty()) {
+            LOG.info("reload: loaded new plugins {}", loaded);
+        }
+        PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
+        resolution.warnings().forEach(w -> LOG.warn("{}", w));
+        RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), now.dataDir(), now.strict(),
+                now.shutdownTimeout(), before.httpHost(), before.httpPort(), now.nats(), now.embedded(),
+                now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile());
+        Pipelines.ReloadResult result = pipelines.reload(resolution.pipelines(),
+                new PipelineEnvironment(plugins, effective, meters, routes, actions));
+        LOG.info("reload: started {}, restarted {}, stopped {}, unchanged {}", result.started(), result.restarted(),
+                result.stopped(), result.unchanged());
+        return result;
+    }
+
+    /** {@link #reload()} for the admin API and SIGHUP: never throws, answers 200 or 400 with the problems. */
+    public AdminApi.Reply reloadReply() {
+        try {
+            Pipelines.ReloadResult r = reload();
+            ObjectNode body = JSON.createObjectNode();
+            body.set("started", JSON.valueToTree(r.started()));
+            body.set("restarted", JSON.valueToTree(r.restarted()));
+            body.set("stopped", JSON.valueToTree(r.stopped()));
+            body.set("unchanged", JSON.valueToTree(r.unchanged()));
+            return new AdminApi.Reply(200, body.toString());
+        } catch (ConfigProblems e) {
+            e.problems().forEach(p -> LOG.error("reload rejected: {}", p));
+            ObjectNode body = JSON.createObjectNode();
+            body.put("error", "invalid configuration; the running pipelines are unchanged");
+            body.set("problems", JSON.valueToTree(e.problems()));
+            return new AdminApi.Reply(400, body.toString());
+        } catch (RuntimeException e) {
+            LOG.error("reload failed: {}", e.getMessage(), e);
+            ObjectNode body = JSON.createObjectNode();
+            body.put("error", "reload failed: " + e.getMessage());
+            return new AdminApi.Reply(500, body.toString());
+        }
     }
 
     /** @return the listener's port */

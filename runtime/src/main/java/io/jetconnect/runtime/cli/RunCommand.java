@@ -48,6 +48,9 @@ final class RunCommand {
         } catch (ConfigProblems e) {
             e.problems().forEach(err::println);
             return 1;
+        } catch (io.jetconnect.spi.ConfigurationException e) {
+            err.println(location.file() + ": " + e.getMessage());
+            return 1;
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot start: {}", e.getMessage(), e);
             return 1;
@@ -55,6 +58,12 @@ final class RunCommand {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
+        // SIGHUP re-reads pipeline.conf, on a thread of its own: a signal handler must not do the work.
+        Signal.handle(new Signal("HUP"), s -> {
+            Thread reload = new Thread(runtime::reloadReply, "jetconnect-reload");
+            reload.setDaemon(true);
+            reload.start();
+        });
         Thread hook = new Thread(runtime::close, "jetconnect-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

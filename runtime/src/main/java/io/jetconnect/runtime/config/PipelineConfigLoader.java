@@ -114,7 +114,9 @@ public final class PipelineConfigLoader {
                 c.getString("http.host"), port, nats, embedded, System.getenv("NATS_URL") != null, streams,
                 new io.jetconnect.runtime.http.LiveFeed.Settings(c.getInt("http.live-feed.max-clients"),
                         c.getLong("http.live-feed.max-lag"), c.getDuration("http.live-feed.write-timeout"),
-                        c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")));
+                        c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")),
+                RuntimeSettings.optionalPath(
+                        c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null));
     }
 
     private Map<String, StreamSpec> streams(Config root, List<String> problems) {

@@ -21,11 +21,13 @@ import java.util.Optional;
  * @param natsUrlFromEnvironment whether {@code NATS_URL} set the URL (then nothing is embedded)
  * @param streams the declared streams, by key, in declaration order
  * @param liveFeed the live feed's limits
+ * @param adminTokenFile the file holding the admin API's bearer token, if any
  */
 public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Duration shutdownTimeout,
                               String httpHost, int httpPort, NatsSettings nats, String embedded,
                               boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams,
-                              io.jetconnect.runtime.http.LiveFeed.Settings liveFeed) {
+                              io.jetconnect.runtime.http.LiveFeed.Settings liveFeed,
+                              Optional<Path> adminTokenFile) {
 
     public RuntimeSettings {
         streams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(streams));
@@ -35,7 +37,7 @@ public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Dur
     public RuntimeSettings withNatsUrl(String url) {
         NatsSettings moved = new NatsSettings(url, nats.caFile(), nats.credentialsFile(), nats.connectionName());
         return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
-                natsUrlFromEnvironment, streams, liveFeed);
+                natsUrlFromEnvironment, streams, liveFeed, adminTokenFile);
     }
 
     static Optional<Path> optionalPath(String value) {

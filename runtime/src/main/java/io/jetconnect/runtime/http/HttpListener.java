@@ -38,6 +38,7 @@ public final class HttpListener implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final Supplier<Readiness> readiness;
     private final LiveFeed liveFeed;
+    private volatile AdminApi admin;
     private static final String STREAMS_PREFIX = "/v1/streams/";
 
     /** Whether the runtime is ready, and a JSON document describing each pipeline's state. */
@@ -72,6 +73,11 @@ public final class HttpListener implements AutoCloseable {
         server.start();
     }
 
+    /** Serves the admin API from now on. */
+    public void admin(AdminApi api) {
+        this.admin = api;
+    }
+
     /** @return the bound address, with the real port when 0 was asked */
     public InetSocketAddress address() {
         return server.getAddress();
@@ -97,6 +103,10 @@ public final class HttpListener implements AutoCloseable {
                 }
                 return;
             }
+            AdminApi api = admin;
+            if (api != null && api.handle(exchange, method, path)) {
+                return;
+            }
             switch (path) {
                 case "/metrics" -> {
                     if (requireGet(exchange, method)) {
@@ -117,7 +127,7 @@ public final class HttpListener implements AutoCloseable {
                 }
                 default -> sendJson(exchange, 404, error("no such path: " + JsonText.truncate(path, 200)));
             }
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             LOG.error("HTTP request failed: {}", e.toString(), e);
             sendJson(exchange, 500, error("internal error"));
         }
@@ -177,8 +187,8 @@ public final class HttpListener implements AutoCloseable {
         send(exchange, status, "application/json", headers, json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, Map<String, String> headers,
-                             byte[] body) {
+    static void send(HttpExchange exchange, int status, String contentType, Map<String, String> headers,
+                     byte[] body) {
         try (exchange) {
             // A body left unread is drained by the server up to a limit, or the connection is closed: either way
             // an oversized request is not read to its end here.

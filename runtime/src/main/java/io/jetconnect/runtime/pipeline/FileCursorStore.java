@@ -12,14 +12,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Cursors as small files under the pipeline's data directory, one per key. A store writes a temporary file,
  * syncs it, renames it over the old one and syncs the directory, so that a crash leaves either the old or the new
  * position, never a torn one.
  */
-public final class FileCursorStore implements CursorStore {
+public final class FileCursorStore implements CursorStore, ListableCursors {
 
     private final Path dir;
 
@@ -44,6 +47,22 @@ public final class FileCursorStore implements CursorStore {
         } catch (IOException | NumberFormatException e) {
             throw new RetriableException("cannot read cursor '" + key + "' in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Map<String, Long> all() {
+        Map<String, Long> out = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cursor"))
+                    .map(n -> n.substring(0, n.length() - ".cursor".length()))
+                    .forEach(key -> load(key).ifPresent(v -> out.put(key, v)));
+        } catch (IOException e) {
+            throw new RetriableException("cannot list cursors in " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     @Override

@@ -21,6 +21,7 @@ final class InFlightGate implements EventSink {
     private final EventSink next;
     private final AtomicLong inFlight = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean waiting;
     private final Object drained = new Object();
 
     InFlightGate(EventSink next) {
@@ -44,7 +45,8 @@ final class InFlightGate implements EventSink {
     }
 
     private void release() {
-        if (inFlight.decrementAndGet() == 0 && closed) {
+        // Only a stopping or pausing thread waits; the hot path takes no lock otherwise.
+        if (inFlight.decrementAndGet() == 0 && waiting) {
             synchronized (drained) {
                 drained.notifyAll();
             }
@@ -63,7 +65,17 @@ final class InFlightGate implements EventSink {
      */
     boolean closeAndAwait(Duration timeout) throws InterruptedException {
         closed = true;
+        return awaitIdle(timeout);
+    }
+
+    /**
+     * Waits until no event is in flight, without refusing new ones (a paused pipeline's source emits none).
+     *
+     * @return whether that happened within the timeout
+     */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        waiting = true;
         synchronized (drained) {
             while (inFlight.get() > 0) {
                 long left = deadline - System.nanoTime();

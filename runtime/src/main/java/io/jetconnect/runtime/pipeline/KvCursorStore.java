@@ -13,14 +13,16 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * Cursors in a JetStream key-value bucket ({@code jetconnect-cursors}, file storage, created if absent), keyed
  * {@code <pipeline>.<key>}: for instances that move between machines. A store returns once the server has
  * acknowledged the write. Connects lazily, so a pipeline can start while the broker is away.
  */
-public final class KvCursorStore implements CursorStore, AutoCloseable {
+public final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable {
 
     static final String BUCKET = "jetconnect-cursors";
 
@@ -73,6 +75,25 @@ public final class KvCursorStore implements CursorStore, AutoCloseable {
         } catch (IOException | JetStreamApiException | NumberFormatException e) {
             throw new RetriableException("cannot read cursor " + key(key) + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Map<String, Long> all() {
+        Map<String, Long> out = new TreeMap<>();
+        try {
+            for (String full : kv().keys()) {
+                if (full.startsWith(pipeline + ".")) {
+                    String key = full.substring(pipeline.length() + 1);
+                    load(key).ifPresent(v -> out.put(key, v));
+                }
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new RetriableException("cannot list cursors: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableException("interrupted while listing cursors");
+        }
+        return out;
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class Pipeline {
     private InFlightGate gate;
     private EventSource source;
     private PipelineSourceContext sourceContext;
+    private CursorStore cursors;
 
     private record Layer(PluginType type, EventSink sink) {
     }
@@ -104,7 +105,7 @@ public final class Pipeline {
      * was built is closed, and the cause is logged and kept as {@link #lastError()}; the exception is not thrown,
      * so that one broken pipeline does not stop the others.
      */
-    public void start() {
+    public synchronized void start() {
         MDC.put("pipeline", name());
         state = PipelineState.STARTING;
         lastError = null;
@@ -131,14 +132,10 @@ public final class Pipeline {
             gate = new InFlightGate(next);
             metrics.gauge("jetconnect.pipeline.inflight", "events emitted by the source and not yet completed",
                     this::inFlight);
-            ResolvedElement sourceElement = definition.source();
-            source = env.plugins().create(sourceElement.type(), EventSource.class);
-            sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate, cursorStore(sourceElement),
-                    env.ingress()::register, this::sourceFailed);
-            PluginRegistry.runWithLoaderOf(sourceElement.type(), () -> source.start(sourceContext));
+            cursors = cursorStore(definition.source());
+            startSource();
             state = PipelineState.RUNNING;
-            LOG.info("pipeline {} running: source {}, chain {}", name(), sourceElement.type().name(),
-                    definition.chainDescription());
+            LOG.info("pipeline {} running: {}", name(), definition.summary());
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
             LOG.error("pipeline {} failed to start: {}", name(), lastError, e);
@@ -147,6 +144,95 @@ public final class Pipeline {
         } finally {
             MDC.remove("pipeline");
         }
+    }
+
+    private void startSource() {
+        ResolvedElement sourceElement = definition.source();
+        source = env.plugins().create(sourceElement.type(), EventSource.class);
+        sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate, cursors,
+                env.ingress()::register, this::sourceFailed);
+        EventSource s = source;
+        PluginRegistry.runWithLoaderOf(sourceElement.type(), () -> s.start(sourceContext));
+    }
+
+    private void stopSource() {
+        env.ingress().remove(name());
+        if (sourceContext != null) {
+            sourceContext.requestStop();
+        }
+        if (source != null) {
+            EventSource s = source;
+            source = null;
+            try {
+                PluginRegistry.runWithLoaderOf(definition.source().type(), s::stop);
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline {}: source did not stop cleanly: {}", name(), describe(e));
+            }
+        }
+    }
+
+    /** @return the JetStream name of a stream reference (a key of jetconnect.streams or a name) */
+    public String streamName(String ref) {
+        var spec = env.settings().streams().get(ref);
+        return spec == null ? ref : spec.name();
+    }
+
+    /** @return the pipeline's cursor store (for the admin API), or null before it started */
+    public CursorStore cursors() {
+        return cursors;
+    }
+
+    /**
+     * Pauses: the source stops taking events and the events in flight complete; the chain stays open (a spill
+     * keeps draining).
+     *
+     * @return whether the pipeline was running and is now paused
+     */
+    public synchronized boolean pause() {
+        if (state != PipelineState.RUNNING) {
+            return false;
+        }
+        MDC.put("pipeline", name());
+        try {
+            stopSource();
+            try {
+                if (!gate.awaitIdle(env.settings().shutdownTimeout())) {
+                    LOG.warn("pipeline {}: {} events still in flight after {}", name(), gate.inFlight(),
+                            env.settings().shutdownTimeout());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            state = PipelineState.PAUSED;
+            LOG.info("pipeline {} paused", name());
+            return true;
+        } finally {
+            MDC.remove("pipeline");
+        }
+    }
+
+    /**
+     * Resumes a paused pipeline with a new instance of its source, which continues from its cursor.
+     *
+     * @return whether the pipeline was paused and is now running
+     */
+    public synchronized boolean resume() {
+        if (state != PipelineState.PAUSED) {
+            return false;
+        }
+        MDC.put("pipeline", name());
+        try {
+            startSource();
+            state = PipelineState.RUNNING;
+            LOG.info("pipeline {} resumed", name());
+        } catch (RuntimeException | LinkageError e) {
+            lastError = describe(e);
+            LOG.error("pipeline {} failed to resume: {}", name(), lastError, e);
+            state = PipelineState.FAILED;
+        } finally {
+            MDC.remove("pipeline");
+        }
+        return state == PipelineState.RUNNING;
     }
 
     private void sourceFailed(Throwable cause) {
@@ -160,7 +246,7 @@ public final class Pipeline {
     }
 
     /** Stops gracefully; see the class comment. */
-    public void stop() {
+    public synchronized void stop() {
         MDC.put("pipeline", name());
         try {
             boolean failed = state == PipelineState.FAILED;
@@ -174,20 +260,8 @@ public final class Pipeline {
     }
 
     private void stopQuietly(Duration timeout) {
-        env.ingress().remove(name());
+        stopSource();
         env.actions().removePipeline(name());
-        if (sourceContext != null) {
-            sourceContext.requestStop();
-        }
-        if (source != null) {
-            EventSource s = source;
-            source = null;
-            try {
-                PluginRegistry.runWithLoaderOf(definition.source().type(), s::stop);
-            } catch (RuntimeException e) {
-                LOG.warn("pipeline {}: source did not stop cleanly: {}", name(), describe(e));
-            }
-        }
         if (gate != null) {
             try {
                 if (!gate.closeAndAwait(timeout)) {

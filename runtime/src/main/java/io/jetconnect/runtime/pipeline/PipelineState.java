@@ -1,12 +1,13 @@
 package io.jetconnect.runtime.pipeline;
 
-/** Where a pipeline is in its life; exported as {@code jetconnect_pipeline_state}. */
+/** Where a pipeline is in its life; exported as {@code jetconnect_pipeline_state} (the code). */
 public enum PipelineState {
     STARTING(0),
     RUNNING(1),
     STOPPING(2),
     STOPPED(3),
-    FAILED(4);
+    FAILED(4),
+    PAUSED(5);
 
     private final int code;
 

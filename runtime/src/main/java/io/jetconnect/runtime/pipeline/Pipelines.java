@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Pipelines {
 
-    private final PipelineEnvironment env;
+    private volatile PipelineEnvironment env;
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
 
     public Pipelines(PipelineEnvironment env) {
@@ -25,14 +25,113 @@ public final class Pipelines {
 
     /** Starts a pipeline; a failure leaves it {@link PipelineState#FAILED} and does not throw. */
     public synchronized Pipeline start(ResolvedPipeline definition) {
+        PipelineEnvironment env = this.env;
         Pipeline pipeline = new Pipeline(definition, env);
         byName.put(definition.name(), pipeline);
+        env.meters().find("jetconnect.pipeline.state").tag("pipeline", definition.name()).meters()
+                .forEach(env.meters()::remove);
         Gauge.builder("jetconnect.pipeline.state", pipeline, p -> p.state().code())
-                .description("0 starting, 1 running, 2 stopping, 3 stopped, 4 failed")
+                .description("0 starting, 1 running, 2 stopping, 3 stopped, 4 failed, 5 paused")
                 .tag("pipeline", definition.name())
                 .register(env.meters());
         pipeline.start();
         return pipeline;
+    }
+
+    /** @return the pipeline of that name, if any */
+    public synchronized java.util.Optional<Pipeline> get(String name) {
+        return java.util.Optional.ofNullable(byName.get(name));
+    }
+
+    /** Stops a pipeline and starts it again from its definition, with fresh instances of every element. */
+    public Pipeline restart(String name) {
+        Pipeline old;
+        synchronized (this) {
+            old = byName.get(name);
+        }
+        if (old == null) {
+            throw new IllegalArgumentException("no pipeline " + name);
+        }
+        old.stop();
+        return start(old.definition());
+    }
+
+    /** What a reload did, by pipeline name. */
+    public record ReloadResult(List<String> started, List<String> stopped, List<String> restarted,
+                               List<String> unchanged) {
+    }
+
+    /**
+     * Applies a new set of definitions: unchanged pipelines keep running untouched, changed ones restart
+     * gracefully, removed ones stop, new ones start.
+     *
+     * @param definitions the new definitions, already resolved and checked
+     * @param newEnv the environment for the pipelines that (re)start
+     */
+    public synchronized ReloadResult reload(List<ResolvedPipeline> definitions, PipelineEnvironment newEnv) {
+        PipelineEnvironment oldEnv = env;
+        env = newEnv;
+        List<String> started = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
+        List<String> restarted = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        Map<String, ResolvedPipeline> wanted = new LinkedHashMap<>();
+        for (ResolvedPipeline d : definitions) {
+            wanted.put(d.name(), d);
+        }
+        for (Pipeline running : new ArrayList<>(byName.values())) {
+            if (!wanted.containsKey(running.name())) {
+                running.stop();
+                byName.remove(running.name());
+                env.meters().find("jetconnect.pipeline.state").tag("pipeline", running.name()).meters()
+                        .forEach(env.meters()::remove);
+                stopped.add(running.name());
+            }
+        }
+        for (ResolvedPipeline d : definitions) {
+            Pipeline running = byName.get(d.name());
+            if (running == null) {
+                start(d);
+                started.add(d.name());
+            } else if (sameDefinition(running.definition(), oldEnv, d, newEnv)
+                    && running.state() != PipelineState.FAILED) {
+                unchanged.add(d.name());
+            } else {
+                running.stop();
+                start(d);
+                restarted.add(d.name());
+            }
+        }
+        return new ReloadResult(started, stopped, restarted, unchanged);
+    }
+
+    private static boolean sameDefinition(ResolvedPipeline a, PipelineEnvironment envA, ResolvedPipeline b,
+                                          PipelineEnvironment envB) {
+        if (!a.spec().block().root().equals(b.spec().block().root())) {
+            return false;
+        }
+        if (!envA.settings().nats().equals(envB.settings().nats())
+                || !envA.settings().dataDir().equals(envB.settings().dataDir())) {
+            return false;
+        }
+        // The streams it refers to must be unchanged too.
+        for (ResolvedElement e : concat(a)) {
+            if (e.config().hasPath("stream")) {
+                String ref = e.config().getString("stream");
+                if (!java.util.Objects.equals(envA.settings().streams().get(ref), envB.settings().streams().get(ref))) {
+                    return false;
+                }
+            }
+        }
+        // A plugin reloaded under the same type name is new code: restart.
+        return concat(a).stream().map(e -> e.type().extensionClass()).toList()
+                .equals(concat(b).stream().map(e -> e.type().extensionClass()).toList());
+    }
+
+    private static List<ResolvedElement> concat(ResolvedPipeline p) {
+        List<ResolvedElement> all = new ArrayList<>(p.sinks());
+        all.add(p.source());
+        return all;
     }
 
     /** @return the pipelines, in start order */

@@ -20,6 +20,27 @@ public record ResolvedPipeline(PipelineSpec spec, ResolvedElement source, List<R
         return spec.name();
     }
 
+    /**
+     * @return one line for the startup log: source, chain, and the terminal sink's subject and stream when it has
+     *     them, e.g. {@code source http, chain redact -> sign -> dlq -> jetstream, subject cellos.events.{tenantId}.v1,
+     *     stream events}
+     */
+    public String summary() {
+        StringBuilder out = new StringBuilder("source ").append(source.type().name()).append(", chain ")
+                .append(chainDescription());
+        var terminal = sinks.get(sinks.size() - 1).config();
+        for (String key : new String[] {"subject", "stream", "path"}) {
+            if (terminal.hasPath(key)) {
+                out.append(", ").append(key).append(' ').append(terminal.getString(key));
+            }
+        }
+        var sourceConfig = source.config();
+        if (sourceConfig.hasPath("stream")) {
+            out.append(", from stream ").append(sourceConfig.getString("stream"));
+        }
+        return out.toString();
+    }
+
     /** @return e.g. {@code redact -> sign -> dlq -> jetstream} */
     public String chainDescription() {
         StringBuilder out = new StringBuilder();

@@ -35,9 +35,13 @@ public final class PluginRegistry implements AutoCloseable {
     private final Map<String, PluginType> types = new LinkedHashMap<>();
     private final List<PluginInfo> plugins = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final Set<String> indexed = new java.util.HashSet<>();
+    private final Set<String> logged = new java.util.HashSet<>();
+    private final Path pluginsDir;
 
-    private PluginRegistry(JetconnectPluginManager manager) {
+    private PluginRegistry(JetconnectPluginManager manager, Path pluginsDir) {
         this.manager = manager;
+        this.pluginsDir = pluginsDir;
     }
 
     /**
@@ -48,7 +52,7 @@ public final class PluginRegistry implements AutoCloseable {
      */
     public static PluginRegistry load(Path pluginsDir) {
         JetconnectPluginManager manager = new JetconnectPluginManager(pluginsDir);
-        PluginRegistry registry = new PluginRegistry(manager);
+        PluginRegistry registry = new PluginRegistry(manager, pluginsDir);
         if (!Files.isDirectory(pluginsDir)) {
             registry.problems.add(pluginsDir + ": plugins directory does not exist");
             return registry;
@@ -59,9 +63,53 @@ public final class PluginRegistry implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Loads plugins added to the directory since the last load (hot reload); the ones already loaded are kept as
+     * they are.
+     *
+     * @return the ids of the plugins loaded now
+     */
+    public synchronized List<String> loadNew() {
+        if (!Files.isDirectory(pluginsDir)) {
+            return List.of();
+        }
+        Set<Path> known = new java.util.HashSet<>();
+        for (PluginWrapper wrapper : manager.getPlugins()) {
+            known.add(wrapper.getPluginPath().toAbsolutePath().normalize());
+        }
+        List<String> loaded = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(pluginsDir)) {
+            for (Path path : files.sorted().toList()) {
+                Path normal = path.toAbsolutePath().normalize();
+                String file = path.getFileName().toString();
+                boolean candidate = file.endsWith(".jar") || file.endsWith(".zip") || Files.isDirectory(path);
+                Path expanded = file.endsWith(".zip")
+                        ? normal.resolveSibling(file.substring(0, file.length() - 4)) : normal;
+                if (!candidate || file.startsWith(".") || known.contains(normal) || known.contains(expanded)) {
+                    continue;
+                }
+                try {
+                    String id = manager.loadPlugin(org.pf4j.util.FileUtils.expandIfZip(path));
+                    manager.startPlugin(id);
+                    loaded.add(id);
+                } catch (RuntimeException e) {
+                    problems.add(file + ": skipped, " + JetconnectPluginManager.describe(e));
+                    LOG.warn("plugin problem: {}: skipped, {}", file, JetconnectPluginManager.describe(e));
+                }
+            }
+        } catch (java.io.IOException e) {
+            problems.add(pluginsDir + ": cannot list: " + e.getMessage());
+        }
+        index();
+        return loaded;
+    }
+
     private void index() {
         for (PluginWrapper wrapper : manager.getPlugins()) {
             String id = wrapper.getPluginId();
+            if (!indexed.add(id)) {
+                continue;
+            }
             if (wrapper.getPluginState() != PluginState.STARTED) {
                 problems.add(id + ": not started (" + wrapper.getPluginState()
                         + (wrapper.getFailedException() == null ? ""
@@ -87,9 +135,15 @@ public final class PluginRegistry implements AutoCloseable {
             plugins.add(new PluginInfo(id, wrapper.getDescriptor().getVersion(), wrapper.getPluginPath(),
                     provided));
         }
-        problems.addAll(0, manager.problems());
+        for (String problem : manager.problems()) {
+            if (!problems.contains(problem)) {
+                problems.add(0, problem);
+            }
+        }
         for (String problem : problems) {
-            LOG.warn("plugin problem: {}", problem);
+            if (logged.add(problem)) {
+                LOG.warn("plugin problem: {}", problem);
+            }
         }
     }
 
@@ -143,22 +197,22 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /** @return the loaded plugins */
-    public List<PluginInfo> plugins() {
+    public synchronized List<PluginInfo> plugins() {
         return List.copyOf(plugins);
     }
 
     /** @return why plugins or extensions were skipped, one line each */
-    public List<String> problems() {
+    public synchronized List<String> problems() {
         return List.copyOf(problems);
     }
 
     /** @return the type with that name, or null */
-    public PluginType type(String name) {
+    public synchronized PluginType type(String name) {
         return types.get(name);
     }
 
     /** @return every type name of a kind, sorted */
-    public Set<String> names(ExtensionKind kind) {
+    public synchronized Set<String> names(ExtensionKind kind) {
         Set<String> out = new TreeSet<>();
         for (PluginType type : types.values()) {
             if (type.kind() == kind) {
@@ -169,8 +223,8 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /** @return every type */
-    public Collection<PluginType> types() {
-        return types.values();
+    public synchronized Collection<PluginType> types() {
+        return List.copyOf(types.values());
     }
 
     /**
