@@ -1,0 +1,124 @@
+package io.jetconnect.plugins.sign;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.SpecVersion;
+import io.jetconnect.spi.JetconnectException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * The byte sequence a signature covers, as docs/signing.md specifies it (version 1):
+ * <pre>
+ *   "jetconnect-sig-v1" 0x00
+ *   u32 N                                   number of attributes
+ *   N times, by name in ascending byte order:
+ *     u32 len(name) name                    ASCII
+ *     u32 len(value) value                  UTF-8 of the canonical string
+ *   u32 len(data) data                      absent data is 0 bytes
+ * </pre>
+ * Integers are big-endian. The attributes are every context attribute and extension the event carries except
+ * {@code sig}, {@code sigalg} and {@code sigkeyid}; the canonical string of each value is that of the CloudEvents
+ * type system, which is what the JSON format and the {@code ce-} headers carry.
+ */
+final class CanonicalForm {
+
+    /** The extension holding the signature, base64url without padding. */
+    static final String SIG = "sig";
+    /** The extension holding the algorithm, {@code hmac-sha256} or {@code ed25519}. */
+    static final String SIGALG = "sigalg";
+    /** The extension holding the key id. */
+    static final String SIGKEYID = "sigkeyid";
+
+    private static final byte[] PREFIX = "jetconnect-sig-v1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final Set<String> SIGNATURE_ATTRIBUTES = Set.of(SIG, SIGALG, SIGKEYID);
+
+    private CanonicalForm() {
+    }
+
+    /**
+     * @param event the event; its signature attributes, if any, are ignored
+     * @return the canonical bytes
+     * @throws JetconnectException if an extension has a name of a context attribute or a value of a type outside
+     *     the CloudEvents type system
+     */
+    static byte[] encode(CloudEvent event) {
+        SpecVersion version = event.getSpecVersion();
+        Set<String> attributeNames = version.getAllAttributes();
+        Set<String> extensionNames = event.getExtensionNames();
+        String[][] pairs = new String[attributeNames.size() + extensionNames.size()][];
+        int n = 0;
+        for (String name : attributeNames) {
+            Object value = event.getAttribute(name);
+            if (value != null) {
+                pairs[n++] = new String[] {name, text(name, value)};
+            }
+        }
+        for (String name : extensionNames) {
+            if (SIGNATURE_ATTRIBUTES.contains(name)) {
+                continue;
+            }
+            if (attributeNames.contains(name)) {
+                throw new JetconnectException("extension '" + name + "' has the name of a context attribute");
+            }
+            Object value = event.getExtension(name);
+            if (value != null) {
+                pairs[n++] = new String[] {name, text(name, value)};
+            }
+        }
+        String[][] sorted = Arrays.copyOf(pairs, n);
+        // Attribute names are lower-case ASCII letters and digits, so String order is byte order.
+        Arrays.sort(sorted, (a, b) -> a[0].compareTo(b[0]));
+
+        byte[][] encoded = new byte[2 * n][];
+        int size = PREFIX.length + 4;
+        for (int i = 0; i < n; i++) {
+            encoded[2 * i] = sorted[i][0].getBytes(StandardCharsets.UTF_8);
+            encoded[2 * i + 1] = sorted[i][1].getBytes(StandardCharsets.UTF_8);
+            size += 8 + encoded[2 * i].length + encoded[2 * i + 1].length;
+        }
+        CloudEventData data = event.getData();
+        byte[] dataBytes = data == null ? new byte[0] : data.toBytes();
+        size += 4 + dataBytes.length;
+
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(PREFIX).putInt(n);
+        for (byte[] field : encoded) {
+            out.putInt(field.length).put(field);
+        }
+        out.putInt(dataBytes.length).put(dataBytes);
+        return out.array();
+    }
+
+    /**
+     * @return the canonical string of an attribute value: strings as they are, URIs as written, times in RFC 3339
+     *     as {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} writes them, integers in decimal, booleans as
+     *     {@code true}/{@code false}, binary in standard base64 with padding
+     */
+    static String text(String name, Object value) {
+        if (value instanceof String s) {
+            return s;
+        } else if (value instanceof URI uri) {
+            return uri.toString();
+        } else if (value instanceof OffsetDateTime time) {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time);
+        } else if (value instanceof Integer || value instanceof Boolean) {
+            return value.toString();
+        } else if (value instanceof byte[] bytes) {
+            return Base64.getEncoder().encodeToString(bytes);
+        } else if (value instanceof SpecVersion version) {
+            return version.toString();
+        } else if (value instanceof Number number) {
+            // Not a CloudEvents type, but the SDK accepts it and its JSON format writes it as this string.
+            return number.toString();
+        }
+        throw new JetconnectException("attribute '" + name + "' has a value of type " + value.getClass().getName()
+                + ", outside the CloudEvents type system");
+    }
+}

@@ -1,0 +1,78 @@
+package io.jetconnect.plugins.sign;
+
+import io.cloudevents.CloudEvent;
+import io.jetconnect.spi.DecoratorTraits;
+import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.PluginMetrics;
+import io.jetconnect.spi.SinkContext;
+import io.jetconnect.spi.SinkDecorator;
+import io.jetconnect.spi.TypeName;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.pf4j.Extension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs every event with HMAC-SHA256 or Ed25519: the layer adds {@code sigalg}, {@code sigkeyid} and {@code sig}
+ * (base64url, no padding) over the event's canonical bytes (docs/signing.md) and hands the copy to the next sink,
+ * passing its outcome through. An event whose canonical form cannot be built (an extension named like a context
+ * attribute, or of a type outside the CloudEvents type system) fails permanently.
+ *
+ * <p>Keys are read once, at {@link #decorate}; a key file accessible by group or others is logged as a warning.
+ * Counts {@code jetconnect.sign.events}.
+ */
+@Extension
+@TypeName("sign")
+@DecoratorTraits(changesEvents = false, signs = true)
+public final class SignDecorator implements SinkDecorator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignDecorator.class);
+
+    @Override
+    public EventSink decorate(SinkContext context, EventSink next) {
+        SignSettings settings = SignSettings.load(context.config());
+        for (String warning : settings.warnings()) {
+            LOG.warn("pipeline {}: {}", context.pipelineName(), warning);
+        }
+        PluginMetrics.Counter signed = context.metrics().counter("jetconnect.sign.events", "Events signed");
+        LOG.info("pipeline {}: signing with key {} ({}); {} key(s) configured", context.pipelineName(),
+                settings.signer().key().id(), settings.signer().key().algorithm(), settings.ring().size());
+        return new SigningSink(settings.signer(), signed, next);
+    }
+
+    /** The layer: stateless apart from the key, so thread-safe. */
+    static final class SigningSink implements EventSink {
+
+        private final EventSigner signer;
+        private final PluginMetrics.Counter signed;
+        private final EventSink next;
+
+        SigningSink(EventSigner signer, PluginMetrics.Counter signed, EventSink next) {
+            this.signer = signer;
+            this.signed = signed;
+            this.next = next;
+        }
+
+        @Override
+        public CompletionStage<Void> emit(CloudEvent event) {
+            CloudEvent copy;
+            try {
+                copy = signer.sign(event);
+            } catch (JetconnectException e) {
+                return CompletableFuture.failedFuture(e);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(
+                        new JetconnectException("cannot sign event " + event.getId() + ": " + e, e));
+            }
+            signed.increment();
+            return next.emit(copy);
+        }
+
+        @Override
+        public String toString() {
+            return "SigningSink[" + signer + "]";
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.jetconnect.plugins.sign;
+
+import io.jetconnect.spi.ConnectorConfig;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code sign} block, read and checked: either one key ({@code key-file}, {@code key-id}, {@code algorithm})
+ * or a list of {@code keys} of which {@code signing-key-id} signs and every one verifies. Defaults live in
+ * reference.conf.
+ *
+ * @param signer the signer, with the signing key
+ * @param ring every configured key, by id
+ * @param warnings what to log at startup (key files accessible by group or others)
+ */
+record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings) {
+
+    static final String ALGORITHM = "algorithm";
+    static final String KEY_FILE = "key-file";
+    static final String KEY_ID = "key-id";
+    static final String KEYS = "keys";
+    static final String SIGNING_KEY_ID = "signing-key-id";
+    private static final Set<String> ENTRY_KEYS = Set.of(KEY_ID, ALGORITHM, KEY_FILE);
+
+    SignSettings {
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * @param config the block over reference.conf
+     * @return the settings
+     * @throws io.jetconnect.spi.ConfigurationException naming the offending path, never a key's content
+     */
+    static SignSettings load(ConnectorConfig config) {
+        SignatureAlgorithm defaultAlgorithm = algorithm(config);
+        List<? extends ConnectorConfig> entries = config.getConfigList(KEYS);
+        String keyFile = config.getString(KEY_FILE);
+        String keyId = config.getString(KEY_ID);
+        String signingKeyId = config.getString(SIGNING_KEY_ID);
+        List<String> warnings = new ArrayList<>();
+        List<SignatureKey> keys = new ArrayList<>();
+        SignatureKey signing;
+
+        if (entries.isEmpty()) {
+            if (keyFile.isEmpty()) {
+                throw config.invalid(KEY_FILE, "the signing key's file is required (or list several under keys)");
+            }
+            if (!signingKeyId.isEmpty()) {
+                throw config.invalid(SIGNING_KEY_ID, "applies only to keys; with key-file, key-id names the key");
+            }
+            signing = load(config, defaultAlgorithm, warnings);
+            keys.add(signing);
+        } else {
+            if (!keyFile.isEmpty() || !keyId.isEmpty()) {
+                throw config.invalid(keyFile.isEmpty() ? KEY_ID : KEY_FILE,
+                        "set either key-file (and key-id) or keys, not both");
+            }
+            for (ConnectorConfig entry : entries) {
+                for (String key : entry.keys()) {
+                    if (!ENTRY_KEYS.contains(key)) {
+                        throw entry.invalid(key, "unknown key in an entry of keys; known: key-id, algorithm, key-file");
+                    }
+                }
+                if (!entry.hasPath(KEY_FILE) || entry.getString(KEY_FILE).isEmpty()) {
+                    throw entry.invalid(KEY_FILE, "every entry of keys needs key-file");
+                }
+                SignatureAlgorithm algorithm = entry.hasPath(ALGORITHM) ? algorithm(entry) : defaultAlgorithm;
+                SignatureKey key = load(entry, algorithm, warnings);
+                for (SignatureKey other : keys) {
+                    if (other.id().equals(key.id())) {
+                        throw entry.invalid(entry.hasPath(KEY_ID) ? KEY_ID : KEY_FILE,
+                                "key id " + key.id() + " is used by another entry of keys");
+                    }
+                }
+                keys.add(key);
+            }
+            signing = signingKeyId.isEmpty() ? keys.get(0) : keys.stream()
+                    .filter(k -> k.id().equals(signingKeyId))
+                    .findFirst()
+                    .orElseThrow(() -> config.invalid(SIGNING_KEY_ID, "no entry of keys has key-id " + signingKeyId));
+        }
+        if (!signing.canSign()) {
+            ConnectorConfig where = entries.isEmpty() ? config : entries.get(keys.indexOf(signing));
+            throw where.invalid(KEY_FILE, "key " + signing.id() + " is an Ed25519 public key; signing needs the "
+                    + "private key (PKCS#8 PEM)");
+        }
+        return new SignSettings(new EventSigner(signing), new KeyRing(keys), warnings);
+    }
+
+    private static SignatureAlgorithm algorithm(ConnectorConfig config) {
+        String name = config.getString(ALGORITHM);
+        return SignatureAlgorithm.byId(name)
+                .orElseThrow(() -> config.invalid(ALGORITHM, "must be hmac-sha256 or ed25519"));
+    }
+
+    /** Loads the key of a block holding key-file and, optionally, key-id. */
+    private static SignatureKey load(ConnectorConfig block, SignatureAlgorithm algorithm, List<String> warnings) {
+        Path file;
+        try {
+            file = Path.of(block.getString(KEY_FILE));
+        } catch (InvalidPathException e) {
+            throw block.invalid(KEY_FILE, "is not a valid path");
+        }
+        boolean explicitId = block.hasPath(KEY_ID) && !block.getString(KEY_ID).isEmpty();
+        String id = explicitId ? block.getString(KEY_ID) : KeyFiles.defaultKeyId(file);
+        if (!KeyFiles.validKeyId(id)) {
+            throw block.invalid(explicitId ? KEY_ID : KEY_FILE, "key id '" + id.replaceAll("[^\\x20-\\x7E]", "?")
+                    + "' is not 1 to 64 of A-Za-z0-9._- starting with a letter or digit"
+                    + (explicitId ? "" : " (it is the file name up to the first dot); set key-id"));
+        }
+        SignatureKey key;
+        try {
+            key = KeyFiles.read(file, id, algorithm);
+        } catch (KeyFileException e) {
+            throw block.invalid(KEY_FILE, "key file " + file + " " + e.getMessage());
+        }
+        if (key.secret()) {
+            KeyFiles.permissionWarning(file).ifPresent(warnings::add);
+        }
+        return key;
+    }
+}

@@ -1,0 +1,118 @@
+package io.jetconnect.plugins.sign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static String vector(String name) {
+        return Vectors.file(name).toString();
+    }
+
+    private Path jsonl(String name, List<String> lines) throws Exception {
+        return Files.write(dir.resolve(name), lines, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theSignedVectorsAreAllValid() {
+        TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"),
+                vector("ed25519.jsonl"));
+        assertEquals("valid=7 invalid=0 unsigned=0", run.out());
+        assertEquals(0, run.exit());
+
+        run = TestCommandContext.run("--key-file", vector("hmac-2025.key"), "--key-file", vector("ed-2025.pem"),
+                vector("hmac-sha256.jsonl"));
+        assertEquals("valid=7 invalid=0 unsigned=0", run.out());
+        assertEquals(0, run.exit());
+    }
+
+    @Test
+    void tamperedUnknownAndUnsignedEventsAreCountedAndReported() throws Exception {
+        List<String> lines = new ArrayList<>(Vectors.lines("ed25519.jsonl"));
+        lines.set(0, lines.get(0).replace("\"total\":\"59.90\"", "\"total\":\"0.01\""));
+        lines.set(2, lines.get(2).replace("\"urgent\":true", "\"urgent\":false"));
+        lines.add(lines.get(4).replace("\"sigkeyid\":\"ed-2025\"", "\"sigkeyid\":\"ed-2019\""));
+        lines.add(Vectors.lines("events.jsonl").get(3));
+        lines.add("");
+        lines.add("{\"not\": \"an event\"}");
+        Path file = jsonl("mixed.jsonl", lines);
+
+        TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"), file.toString());
+        assertEquals("valid=5 invalid=4 unsigned=1", run.out());
+        assertEquals(1, run.exit());
+        List<String> err = run.errLines();
+        assertTrue(err.contains("invalid line 1 id=evt-0001: signature mismatch"), run.err());
+        assertTrue(err.contains("invalid line 3 id=evt-0003: signature mismatch"), run.err());
+        assertTrue(err.contains("invalid line 8 id=evt-0005: unknown key id \"ed-2019\""), run.err());
+        assertTrue(err.stream().anyMatch(l -> l.startsWith("invalid line 11: not a CloudEvent")), run.err());
+    }
+
+    @Test
+    void unsignedEventsFailOnlyWhenRequired() {
+        TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"),
+                vector("events.jsonl"));
+        assertEquals("valid=0 invalid=0 unsigned=7", run.out());
+        assertEquals(0, run.exit());
+        run = TestCommandContext.run("--require-signed", "--key-file", vector("ed-2025.pub.pem"),
+                vector("events.jsonl"));
+        assertEquals(1, run.exit());
+    }
+
+    @Test
+    void explicitKeyIdsMapToKeys() {
+        TestCommandContext.Run run = TestCommandContext.run("--key", "other=" + vector("ed-2025.pub.pem"),
+                vector("ed25519.jsonl"));
+        assertEquals("valid=0 invalid=7 unsigned=0", run.out());
+        run = TestCommandContext.run("--key", "ed-2025=" + vector("ed-2025.pem"), vector("ed25519.jsonl"));
+        assertEquals("valid=7 invalid=0 unsigned=0", run.out(), "a private key verifies too");
+    }
+
+    @Test
+    void usageAndInputErrorsExitWithTwo() throws Exception {
+        TestCommandContext.Run run = TestCommandContext.run(vector("ed25519.jsonl"));
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("no key") && run.err().contains("usage: jetconnect verify"), run.err());
+
+        run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"), dir.resolve("nope.jsonl").toString());
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("no such file"), run.err());
+
+        Path shortKey = Files.writeString(dir.resolve("short.key"), "c2hvcnQ=");
+        run = TestCommandContext.run("--key-file", shortKey.toString(), vector("ed25519.jsonl"));
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("short.key holds an HMAC key of 5 bytes"), run.err());
+        assertFalse(run.err().contains("c2hvcnQ"), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        TestCommandContext.Run run = TestCommandContext.run("--help");
+        assertEquals(0, run.exit());
+        assertTrue(run.out().startsWith("usage: jetconnect verify"), run.out());
+        assertFalse(new VerifyCommand().summary().isBlank());
+    }
+
+    @Test
+    void looseKeyFilePermissionsAreWarnedAbout() throws Exception {
+        Path key = TestKeys.hmac(dir, "h.key");
+        TestKeys.chmod(key, "rw-r--r--");
+        TestCommandContext.Run run = TestCommandContext.run("--key-file", key.toString(), vector("events.jsonl"));
+        assertEquals(0, run.exit());
+        boolean posix = Files.getFileAttributeView(key, java.nio.file.attribute.PosixFileAttributeView.class) != null;
+        assertEquals(posix, run.err().contains("warning: key file " + key + " is accessible by group or others"),
+                run.err());
+    }
+}
