@@ -20,6 +20,7 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings) {
 
     static final String ALGORITHM = "algorithm";
     static final String KEY_FILE = "key-file";
+    static final String GENERATE_IF_MISSING = "generate-if-missing";
     static final String KEY_ID = "key-id";
     static final String KEYS = "keys";
     static final String SIGNING_KEY_ID = "signing-key-id";
@@ -47,6 +48,19 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings) {
         if (entries.isEmpty()) {
             if (keyFile.isEmpty()) {
                 throw config.invalid(KEY_FILE, "the signing key's file is required (or list several under keys)");
+            }
+            if (config.getBoolean(GENERATE_IF_MISSING)) {
+                if (defaultAlgorithm != SignatureAlgorithm.HMAC_SHA256) {
+                    throw config.invalid(GENERATE_IF_MISSING, "only a development hmac-sha256 key can be generated");
+                }
+                try {
+                    if (DevKey.createIfMissing(Path.of(keyFile))) {
+                        warnings.add("generated a development HMAC signing key at " + keyFile
+                                + "; use a key of your own (key-file) for anything but development");
+                    }
+                } catch (java.io.IOException | InvalidPathException e) {
+                    throw config.invalid(KEY_FILE, "cannot create a development key there: " + e.getMessage());
+                }
             }
             if (!signingKeyId.isEmpty()) {
                 throw config.invalid(SIGNING_KEY_ID, "applies only to keys; with key-file, key-id names the key");
