@@ -10,6 +10,7 @@ public class BackpressureException extends RetriableException {
 
     private static final long serialVersionUID = 1L;
 
+    /** A hint for when to try again; never null. */
     private final Duration retryAfter;
 
     /**

@@ -13,34 +13,83 @@ import java.util.Set;
  */
 public interface ConnectorConfig {
 
-    /** @return whether the path holds a non-null value */
+    /**
+     * @param path a path relative to this block
+     * @return whether the path holds a non-null value
+     */
     boolean hasPath(String path);
 
     /** @return the keys at the top of this block */
     Set<String> keys();
 
+    /**
+     * @param path a path relative to this block
+     * @return the value as text; numbers and booleans are converted
+     * @throws ConfigurationException if the value is missing or is a block or a list
+     */
     String getString(String path);
 
+    /**
+     * @param path a path relative to this block
+     * @return the value as an {@code int}
+     * @throws ConfigurationException if the value is missing, not a number or out of range
+     */
     int getInt(String path);
 
+    /**
+     * @param path a path relative to this block
+     * @return the value as a {@code long}
+     * @throws ConfigurationException if the value is missing, not a number or out of range
+     */
     long getLong(String path);
 
+    /**
+     * @param path a path relative to this block
+     * @return the value as a {@code double}
+     * @throws ConfigurationException if the value is missing or not a number
+     */
     double getDouble(String path);
 
+    /**
+     * @param path a path relative to this block
+     * @return the value as a {@code boolean}
+     * @throws ConfigurationException if the value is missing or not a boolean
+     */
     boolean getBoolean(String path);
 
-    /** @return a duration written as {@code 100ms}, {@code 2m}, {@code 90d} */
+    /**
+     * @param path a path relative to this block
+     * @return a duration written as {@code 100ms}, {@code 2m}, {@code 90d}
+     * @throws ConfigurationException if the value is missing or not a duration
+     */
     Duration getDuration(String path);
 
-    /** @return a size written as {@code 4MiB}, {@code 1g} or a plain number of bytes */
+    /**
+     * @param path a path relative to this block
+     * @return a size written as {@code 4MiB}, {@code 1g} or a plain number of bytes
+     * @throws ConfigurationException if the value is missing or not a size
+     */
     long getBytes(String path);
 
+    /**
+     * @param path a path relative to this block
+     * @return the list of values as text
+     * @throws ConfigurationException if the value is missing, not a list, or holds a block or a list
+     */
     List<String> getStringList(String path);
 
-    /** @return the nested block at {@code path} */
+    /**
+     * @param path a path relative to this block
+     * @return the nested block at {@code path}
+     * @throws ConfigurationException if the value is missing or not a block
+     */
     ConnectorConfig getConfig(String path);
 
-    /** @return the list of blocks at {@code path} */
+    /**
+     * @param path a path relative to this block
+     * @return the list of blocks at {@code path}
+     * @throws ConfigurationException if the value is missing, not a list, or holds anything but blocks
+     */
     List<? extends ConnectorConfig> getConfigList(String path);
 
     /**

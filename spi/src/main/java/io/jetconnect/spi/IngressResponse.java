@@ -14,12 +14,21 @@ import java.util.Objects;
  */
 public record IngressResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
 
+    /**
+     * Copies the headers and the body, so that the response stays immutable.
+     *
+     * @param status the status code
+     * @param contentType the body's media type; not null
+     * @param headers further headers; not null
+     * @param body the body; not null, may be empty
+     */
     public IngressResponse {
         Objects.requireNonNull(contentType, "contentType");
         headers = Map.copyOf(headers);
         body = body.clone();
     }
 
+    /** @return a copy of the body */
     @Override
     public byte[] body() {
         return body.clone();
@@ -34,7 +43,11 @@ public record IngressResponse(int status, String contentType, Map<String, String
         return new IngressResponse(status, "application/json", Map.of(), json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @return a copy with one more header */
+    /**
+     * @param name the header's name
+     * @param value its value
+     * @return a copy with one more header, replacing one of the same name
+     */
     public IngressResponse withHeader(String name, String value) {
         Map<String, String> more = new java.util.HashMap<>(headers);
         more.put(name, value);

@@ -11,10 +11,21 @@ public class JetconnectException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates a permanent failure.
+     *
+     * @param message what went wrong, without secrets
+     */
     public JetconnectException(String message) {
         super(message);
     }
 
+    /**
+     * Creates a permanent failure, with its cause.
+     *
+     * @param message what went wrong, without secrets
+     * @param cause the underlying failure; may be null
+     */
     public JetconnectException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -8,10 +8,21 @@ public class RetriableException extends JetconnectException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates a failure that may go away.
+     *
+     * @param message what went wrong, without secrets
+     */
     public RetriableException(String message) {
         super(message);
     }
 
+    /**
+     * Creates a failure that may go away, with its cause.
+     *
+     * @param message what went wrong, without secrets
+     * @param cause the underlying failure; may be null
+     */
     public RetriableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -23,6 +23,21 @@ public record StreamSpec(String key, String name, List<String> subjects, String 
                          Duration retentionFloor, Duration duplicateWindow, int replicas, long maxMessages,
                          long maxBytes, boolean declared) {
 
+    /**
+     * Checks that no reference is null and copies the subjects.
+     *
+     * @param key the key under {@code jetconnect.streams}; not null
+     * @param name the JetStream stream name; not null
+     * @param subjects the subjects it captures; not null
+     * @param storage {@code file} or {@code memory}; not null
+     * @param maxAge how long messages are kept; not null
+     * @param retentionFloor the least {@code max-age} an existing stream may have; not null
+     * @param duplicateWindow the window within which {@code Nats-Msg-Id} deduplicates; not null
+     * @param replicas the number of replicas
+     * @param maxMessages the message limit, or -1 for none
+     * @param maxBytes the byte limit, or -1 for none
+     * @param declared whether the stream appears in {@code jetconnect.streams}
+     */
     public StreamSpec {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(name, "name");
@@ -33,7 +48,10 @@ public record StreamSpec(String key, String name, List<String> subjects, String 
         Objects.requireNonNull(duplicateWindow, "duplicateWindow");
     }
 
-    /** @return a reference to a stream that {@code pipeline.conf} does not declare */
+    /**
+     * @param name the stream's name
+     * @return a reference to a stream that {@code pipeline.conf} does not declare
+     */
     public static StreamSpec undeclared(String name) {
         return new StreamSpec(name, name, List.of(), "file", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2),
                 1, -1, -1, false);
