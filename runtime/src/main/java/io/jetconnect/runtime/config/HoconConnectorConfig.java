@@ -120,9 +120,12 @@ public final class HoconConnectorConfig implements ConnectorConfig {
     public ConfigurationException invalid(String path, String message) {
         ConfigOrigin origin = blockOrigin;
         try {
-            if (config.hasPathOrNull(path)) {
+            if (config.hasPath(path)) {
                 ConfigValue value = config.getValue(path);
-                origin = value.origin();
+                // A default from a plugin's reference.conf: point at the element the user wrote instead.
+                if (value.origin().filename() != null) {
+                    origin = value.origin();
+                }
             }
         } catch (ConfigException ignored) {
             // fall back to the block's origin
