@@ -259,7 +259,7 @@ public final class AdminApi {
         node.put("pipeline", pipeline);
         node.put("depth", sum("jetconnect.dlq.events", pipeline, null, null));
         node.put("bytes", sum("jetconnect.dlq.bytes", pipeline, null, null));
-        node.put("oldestAgeSeconds", sum("jetconnect.dlq.oldest.age", pipeline, null, null));
+        node.put("oldestAgeSeconds", sum("jetconnect.dlq.oldest.age.seconds", pipeline, null, null));
         node.put("quarantined", sum("jetconnect.dlq.quarantined", pipeline, null, null));
         node.put("spilled", sum("jetconnect.dlq.spilled", pipeline, null, null));
         node.put("drained", sum("jetconnect.dlq.drained", pipeline, null, null));

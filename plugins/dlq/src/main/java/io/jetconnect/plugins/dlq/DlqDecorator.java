@@ -1,0 +1,90 @@
+package io.jetconnect.plugins.dlq;
+
+import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.SinkContext;
+import io.jetconnect.spi.SinkDecorator;
+import io.jetconnect.spi.DecoratorTraits;
+import io.jetconnect.spi.TypeName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.pf4j.Extension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code dlq} decorator: a durable spill between the chain and the sink it wraps. Put it right before the
+ * terminal sink: {@code sinks = [redact, sign, dlq, jetstream]}.
+ *
+ * <ul>
+ *   <li><b>Pass-through</b>: while the wrapped sink takes events, they go straight to it, with no disk I/O.</li>
+ *   <li><b>Spill</b>: an event the wrapped sink fails with a {@code RetriableException} (broker gone, circuit open,
+ *       timeout) is appended to a log under {@code <data-dir>/<pipeline>/dlq/}; its emit completes normally once
+ *       the record is fsynced ({@code fsync = always | batch | interval}, group commit). From then on every new
+ *       event is appended behind it, in emit order, until the log is drained: nothing overtakes a spilled
+ *       event.</li>
+ *   <li><b>Drain</b>: a thread replays the log into the wrapped sink in order once it takes events again (probing
+ *       with the oldest record, backing off exponentially, then {@code drain.in-flight} at a time), checkpoints its
+ *       progress per segment, deletes drained segments, and switches back to pass-through when the log is
+ *       empty.</li>
+ *   <li><b>Quarantine</b>: an event the wrapped sink fails permanently (any other error: rejected, too large,
+ *       unserializable) is written to {@code dlq/quarantine.jsonl} with the time and reason, counted in
+ *       {@code jetconnect_dlq_quarantined_total}, and <em>its emit completes normally</em> once that line is on
+ *       disk: the event is durably handled (it is kept, not dropped, and will never be retried). If the quarantine
+ *       cannot be written, the emit fails with the sink's original error.</li>
+ *   <li><b>Bounded</b>: an event that would take the log past {@code max-bytes}, or that cannot be written (full
+ *       disk), fails with a {@code BackpressureException} ({@code retry-after}); nothing acknowledged is ever
+ *       dropped.</li>
+ *   <li><b>Restart-safe</b>: each record is {@code [magic][length][CRC32C][event in CloudEvents JSON]}. At startup
+ *       the log is scanned; torn tails and corrupt records are copied to {@code dlq/quarantine/}, every intact
+ *       record is kept, and if any is left the layer starts spilling with the drainer running.</li>
+ * </ul>
+ *
+ * Events are never logged, only their ids and counts. Metrics: see {@link DlqMetrics}.
+ */
+@Extension
+@TypeName("dlq")
+@DecoratorTraits(changesEvents = false, persists = true)
+public final class DlqDecorator implements SinkDecorator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DlqDecorator.class);
+    static final String DIR = "dlq";
+
+    @Override
+    public EventSink decorate(SinkContext context, EventSink next) {
+        return open(context, next, FileOps.REAL);
+    }
+
+    static DlqSink open(SinkContext context, EventSink next, FileOps files) {
+        DlqSettings settings = DlqSettings.from(context.config());
+        String pipeline = context.pipelineName();
+        Path dir = context.dataDir().resolve(DIR);
+        DlqMetrics metrics = new DlqMetrics(context.metrics());
+        RecordCodec codec = new RecordCodec();
+        Quarantine quarantine = null;
+        try {
+            Files.createDirectories(dir);
+            quarantine = new Quarantine(dir, pipeline, codec, files, metrics.quarantined, settings.retryAfter);
+            SegmentScanner.Result recovered = SegmentScanner.recover(dir, quarantine, pipeline);
+            SpillLog log = new SpillLog(dir, settings, files, pipeline, recovered, metrics);
+            metrics.gauges(log, settings.maxBytes);
+            DlqSink sink = new DlqSink(next, log, quarantine, codec, settings, pipeline, metrics);
+            sink.start(new Drainer(log, next, quarantine, codec, settings, metrics.drained, sink::tryResume));
+            context.registerAction("drain", sink::drainNow);
+            LOG.info("pipeline '{}': dlq at position {} in {} ({}); {}", pipeline, context.position(), dir, settings,
+                    recovered.segments().isEmpty() ? "log empty, passing events through"
+                            : recovered.records() + " spilled event(s) recovered, draining them first");
+            return sink;
+        } catch (IOException | RuntimeException e) {
+            if (quarantine != null) {
+                quarantine.close(settings.closeTimeout);
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new JetconnectException("dlq of pipeline '" + pipeline + "' cannot open its log in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

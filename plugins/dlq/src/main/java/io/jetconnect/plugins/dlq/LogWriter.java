@@ -1,0 +1,333 @@
+package io.jetconnect.plugins.dlq;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group commit of the spill log, on a thread of its own: takes every record queued since its last pass as one
+ * batch, writes them to the segment being written (rolling to a new one at {@code segment-bytes}), makes them
+ * durable according to {@code fsync} (after each record, once per batch, or once every {@code fsync-interval}),
+ * publishes them to the drainer and only then completes their stages, outside any lock.
+ *
+ * <p>When writing or syncing fails (a full disk), every record not yet durable fails with a
+ * {@link BackpressureException} and gives its room back, the segment is truncated to its durable end (or sealed
+ * there if even that fails) and the writer carries on with the next batch: nothing that failed is acknowledged.
+ */
+final class LogWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+    private static final int MAX_BATCH = 4096;
+    private static final int STAGING_BYTES = 1 << 20;
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Queued by {@link #stop} to wake the thread; never written. */
+    private static final SpillLog.Append WAKE = new SpillLog.Append(new byte[0], null);
+
+    private final SpillLog log;
+    private final DlqSettings.Fsync mode;
+    private final long intervalNanos;
+    private final LinkedBlockingQueue<SpillLog.Append> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+    /** Written to the active segment and not yet synced. Writer thread (and sealers under the write lock). */
+    private final List<SpillLog.Append> unsynced = new ArrayList<>();
+    /** Durable, to complete once the write lock is released. */
+    private final List<SpillLog.Append> durable = new ArrayList<>();
+    /** Failed, to complete once the write lock is released. */
+    private final List<SpillLog.Append> failed = new ArrayList<>();
+    private long nextSyncNanos;
+    private volatile boolean stopping;
+    private volatile boolean halted;
+    /** Set under the queue's lock once nothing more is taken. */
+    private boolean closed;
+
+    LogWriter(SpillLog log) {
+        this.log = log;
+        this.mode = log.settings.fsync;
+        this.intervalNanos = log.settings.fsyncInterval.toNanos();
+        this.thread = new Thread(this::run, "jetconnect-dlq-writer-" + log.pipeline);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** @return false if the writer is closed */
+    boolean offer(SpillLog.Append append) {
+        synchronized (queue) {
+            if (closed) {
+                return false;
+            }
+            queue.add(append);
+            return true;
+        }
+    }
+
+    private void run() {
+        org.slf4j.MDC.put("pipeline", log.pipeline);
+        List<SpillLog.Append> batch = new ArrayList<>();
+        try {
+            while (!halted) {
+                long wait = unsynced.isEmpty() ? IDLE_POLL_NANOS : Math.max(0, nextSyncNanos - System.nanoTime());
+                SpillLog.Append first = queue.poll(wait, TimeUnit.NANOSECONDS);
+                if (halted) {
+                    return;
+                }
+                log.writeLock.lock();
+                try {
+                    if (first != null) {
+                        batch.add(first);
+                        queue.drainTo(batch, MAX_BATCH - 1);
+                        batch.removeIf(a -> a == WAKE);
+                        write(batch);
+                        batch.clear();
+                    }
+                    if (!unsynced.isEmpty()
+                            && (mode != DlqSettings.Fsync.INTERVAL || stopping
+                            || System.nanoTime() - nextSyncNanos >= 0)) {
+                        syncOrFail();
+                    }
+                } finally {
+                    log.writeLock.unlock();
+                }
+                finish();
+                if (stopping && closeIfIdle()) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            // halted, or close() gave up waiting
+        } finally {
+            if (!halted) {
+                shutDown(batch);
+            }
+        }
+    }
+
+    /** Writes a batch; the caller holds the write lock. */
+    private void write(List<SpillLog.Append> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            SpillLog.Append append = batch.get(i);
+            try {
+                int length = append.frame.length;
+                Segment segment = log.active;
+                if (segment != null && segment.writtenEnd > 0
+                        && segment.writtenEnd + length > log.settings.segmentBytes) {
+                    seal(segment);
+                    segment = null;
+                }
+                if (segment == null) {
+                    segment = log.newSegment();
+                    log.active = segment;
+                }
+                if (unsynced.isEmpty() && mode == DlqSettings.Fsync.INTERVAL) {
+                    nextSyncNanos = System.nanoTime() + intervalNanos;
+                }
+                stage(segment, append);
+                if (mode == DlqSettings.Fsync.ALWAYS) {
+                    sync();
+                }
+            } catch (IOException e) {
+                // A staged record is among the unsynced ones already.
+                fail(e, batch.subList(append.staged ? i + 1 : i, batch.size()));
+                return;
+            }
+        }
+        if (mode == DlqSettings.Fsync.BATCH) {
+            syncOrFail();
+        }
+    }
+
+    private void stage(Segment segment, SpillLog.Append append) throws IOException {
+        byte[] frame = append.frame;
+        if (frame.length > staging.remaining()) {
+            flush(segment);
+        }
+        log.staged(append);
+        unsynced.add(append);
+        segment.writtenEnd += frame.length;
+        segment.size = Math.max(segment.size, segment.writtenEnd);
+        if (frame.length > staging.capacity()) {
+            log.files.write(segment.channel, ByteBuffer.wrap(frame));
+        } else {
+            staging.put(frame);
+        }
+    }
+
+    private void flush(Segment segment) throws IOException {
+        if (staging.position() > 0) {
+            staging.flip();
+            try {
+                log.files.write(segment.channel, staging);
+            } finally {
+                staging.clear();
+            }
+        }
+    }
+
+    private void syncOrFail() {
+        try {
+            sync();
+        } catch (IOException e) {
+            fail(e, List.of());
+        }
+    }
+
+    /** Makes the active segment's unsynced records durable and publishes them. The caller holds the write lock. */
+    private void sync() throws IOException {
+        Segment segment = log.active;
+        if (segment == null || unsynced.isEmpty()) {
+            return;
+        }
+        flush(segment);
+        log.files.force(segment.channel);
+        long from = segment.durableEnd;
+        segment.durableEnd = segment.writtenEnd;
+        log.published(segment, from, unsynced.size());
+        durable.addAll(unsynced);
+        unsynced.clear();
+    }
+
+    /** Syncs and closes a segment so that no more records go to it. The caller holds the write lock. */
+    void seal(Segment segment) throws IOException {
+        if (segment == log.active) {
+            sync();
+            log.active = null;
+        }
+        segment.sealed = true;
+        try {
+            if (segment.channel != null) {
+                segment.channel.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("closing {}", segment, e);
+        }
+        segment.channel = null;
+    }
+
+    /**
+     * Fails every record not yet durable: the unsynced ones and {@code rest} of the batch. Truncates the segment
+     * to its durable end so that the next record follows the last durable one; seals it there if that fails.
+     */
+    private void fail(IOException error, List<SpillLog.Append> rest) {
+        int count = unsynced.size() + rest.size();
+        LOG.error("pipeline '{}': dlq: cannot write the spill log in {}: {}; {} event(s) refused with backpressure,"
+                + " the layer carries on", log.pipeline, log.dir, error.toString(), count);
+        failed.addAll(unsynced);
+        failed.addAll(rest);
+        unsynced.clear();
+        staging.clear();
+        Segment segment = log.active;
+        if (segment == null) {
+            return;
+        }
+        long extra = segment.writtenEnd - segment.durableEnd;
+        try {
+            segment.channel.truncate(segment.durableEnd);
+            segment.channel.position(segment.durableEnd);
+            segment.writtenEnd = segment.durableEnd;
+            segment.size = segment.durableEnd;
+            log.truncated(extra);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("pipeline '{}': dlq: cannot truncate {} to its durable end {}: {}; sealing it there",
+                    log.pipeline, segment, segment.durableEnd, e.toString());
+            segment.writtenEnd = segment.durableEnd;
+            segment.sealed = true;
+            try {
+                segment.channel.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            segment.channel = null;
+            log.active = null;
+        }
+    }
+
+    /** Completes the stages of the last pass, outside the write lock. */
+    private void finish() {
+        boolean published = !durable.isEmpty();
+        for (SpillLog.Append append : durable) {
+            append.done.complete(null);
+        }
+        durable.clear();
+        for (SpillLog.Append append : failed) {
+            log.failedToWrite(append);
+        }
+        failed.clear();
+        if (published) {
+            log.notifyListener();
+        }
+    }
+
+    private boolean closeIfIdle() {
+        synchronized (queue) {
+            queue.remove(WAKE);
+            if (queue.isEmpty() && unsynced.isEmpty()) {
+                closed = true;
+            }
+            return closed;
+        }
+    }
+
+    private void shutDown(List<SpillLog.Append> leftover) {
+        List<SpillLog.Append> rest = new ArrayList<>(leftover);
+        synchronized (queue) {
+            closed = true;
+            queue.drainTo(rest);
+        }
+        rest.removeIf(a -> a == WAKE);
+        log.writeLock.lock();
+        try {
+            syncOrFail();
+            failed.addAll(rest);
+            failed.addAll(unsynced);
+            unsynced.clear();
+            Segment segment = log.active;
+            if (segment != null && segment.channel != null) {
+                try {
+                    segment.channel.close();
+                } catch (IOException e) {
+                    LOG.debug("closing {}", segment, e);
+                }
+                segment.channel = null;
+            }
+        } finally {
+            log.writeLock.unlock();
+        }
+        finish();
+    }
+
+    /** Writes what is queued, waiting at most {@code timeout}; what is left then fails with backpressure. */
+    void stop(Duration timeout) {
+        stopping = true;
+        queue.add(WAKE);
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+            if (thread.isAlive()) {
+                LOG.warn("pipeline '{}': dlq: writer still busy after {}; refusing what it has not written",
+                        log.pipeline, timeout);
+                thread.interrupt();
+                thread.join(timeout.toMillis() + 1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops at once without writing, syncing or completing anything more. */
+    void halt() {
+        halted = true;
+        synchronized (queue) {
+            closed = true;
+        }
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package io.jetconnect.plugins.dlq;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.jetconnect.spi.BackpressureException;
+import io.jetconnect.spi.PluginMetrics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where events go that will never be delivered: {@code dlq/quarantine.jsonl}, one JSON object per line with the
+ * time, the pipeline, where it came from ({@code origin}: {@code sink} when the wrapped sink rejected it,
+ * {@code drain} when it did so during a drain, {@code serialization} when the event could not be written as JSON,
+ * {@code corrupt} for damaged bytes of the log), the error and its reason, and the event in the CloudEvents JSON
+ * format. Corrupt bytes are copied to {@code dlq/quarantine/corrupt-<segment>-<offset>.bin} and referenced from
+ * their line.
+ *
+ * <p>A thread of its own appends lines in batches and fsyncs once per batch; the stage of a line completes once it
+ * is on disk, and each line counts in {@code jetconnect.dlq.quarantined}. Never logs event data. Thread-safe.
+ */
+final class Quarantine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
+    static final String FILE = "quarantine.jsonl";
+    static final String DIR = "quarantine";
+
+    private record Line(byte[] json, CompletableFuture<Void> done) {
+    }
+
+    /** Queued by {@link #close} to wake the thread; never written. */
+    private static final Line WAKE = new Line(new byte[0], new CompletableFuture<>());
+
+    private final Path dir;
+    private final String pipeline;
+    private final RecordCodec codec;
+    private final FileOps files;
+    private final PluginMetrics.Counter quarantined;
+    private final Duration retryAfter;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final LinkedBlockingQueue<Line> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closing;
+    /** Set (under the queue's lock) once no line is taken any more. */
+    private boolean closed;
+    private FileChannel channel;
+
+    Quarantine(Path dlqDir, String pipeline, RecordCodec codec, FileOps files, PluginMetrics.Counter quarantined,
+               Duration retryAfter) {
+        this.dir = dlqDir;
+        this.pipeline = pipeline;
+        this.codec = codec;
+        this.files = files;
+        this.quarantined = quarantined;
+        this.retryAfter = retryAfter;
+        this.thread = new Thread(this::run, "jetconnect-dlq-quarantine-" + pipeline);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Quarantines an event the wrapped sink failed permanently.
+     *
+     * @return a stage that completes once the line is on disk
+     */
+    CompletableFuture<Void> event(CloudEvent event, String origin, Throwable error) {
+        ObjectNode line = header(origin, error);
+        try {
+            line.putRawValue("event", new RawValue(new String(codec.json(event), StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            line.put("origin", "serialization");
+            line.put("serialization_error", describe(e));
+            line.set("event", bestEffort(event));
+        }
+        return submit(line);
+    }
+
+    /** Quarantines an event that could not be serialized, with whatever of it can be recorded. */
+    CompletableFuture<Void> unserializable(CloudEvent event, Throwable error) {
+        ObjectNode line = header("serialization", error);
+        line.set("event", bestEffort(event));
+        return submit(line);
+    }
+
+    /** Quarantines a record whose CRC matched but whose payload is not a CloudEvent. */
+    CompletableFuture<Void> undecodable(String segment, long offset, byte[] payload, int from, int length,
+                                        Throwable error) {
+        ObjectNode line = header("corrupt", error);
+        line.put("segment", segment);
+        line.put("offset", offset);
+        line.put("payload_base64", Base64.getEncoder().encodeToString(
+                Arrays.copyOfRange(payload, from, from + length)));
+        return submit(line);
+    }
+
+    /**
+     * Copies a corrupt range of a segment to {@code quarantine/corrupt-<segment>-<offset>.bin} and records it. Does
+     * nothing if that range was quarantined before (a restart finds the same damage again).
+     *
+     * @return whether the range was quarantined now
+     */
+    synchronized boolean corrupt(String segment, FileChannel source, long from, long to, String problem)
+            throws IOException {
+        Path bins = Files.createDirectories(dir.resolve(DIR));
+        Path target = bins.resolve("corrupt-" + segment + "-" + from + ".bin");
+        if (Files.exists(target)) {
+            return false;
+        }
+        Path temp = bins.resolve(target.getFileName() + Segment.TEMP_SUFFIX);
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long copied = 0;
+            while (copied < to - from) {
+                long n = source.transferTo(from + copied, to - from - copied, out);
+                if (n <= 0) {
+                    break;
+                }
+                copied += n;
+            }
+            files.force(out);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        ObjectNode line = header("corrupt", null);
+        line.put("reason", problem);
+        line.put("segment", segment);
+        line.put("offset", from);
+        line.put("bytes", to - from);
+        line.put("file", DIR + "/" + target.getFileName());
+        LOG.warn("pipeline '{}': dlq: {} corrupt bytes in {} at offset {} ({}); copied to {}", pipeline, to - from,
+                segment, from, problem, target);
+        submit(line).join();
+        return true;
+    }
+
+    private ObjectNode header(String origin, Throwable error) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("time", Instant.now().toString());
+        line.put("pipeline", pipeline);
+        line.put("origin", origin);
+        if (error != null) {
+            line.put("error", error.getClass().getName());
+            line.put("reason", String.valueOf(error.getMessage()));
+        }
+        return line;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getName() + ": " + e.getMessage();
+    }
+
+    /** @return every attribute of the event that can be read, as strings, and its data in base64 if readable */
+    private ObjectNode bestEffort(CloudEvent event) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("partial", true);
+        attempt(node, "specversion", () -> event.getSpecVersion());
+        attempt(node, "id", event::getId);
+        attempt(node, "source", event::getSource);
+        attempt(node, "type", event::getType);
+        attempt(node, "subject", event::getSubject);
+        attempt(node, "time", event::getTime);
+        attempt(node, "datacontenttype", event::getDataContentType);
+        attempt(node, "dataschema", event::getDataSchema);
+        try {
+            for (String name : event.getExtensionNames()) {
+                attempt(node, name, () -> event.getExtension(name));
+            }
+        } catch (RuntimeException e) {
+            node.put("extensions_error", e.getClass().getName());
+        }
+        try {
+            CloudEventData data = event.getData();
+            if (data != null) {
+                node.put("data_base64", Base64.getEncoder().encodeToString(data.toBytes()));
+            }
+        } catch (RuntimeException e) {
+            node.put("data_error", describe(e));
+        }
+        return node;
+    }
+
+    private static void attempt(ObjectNode node, String name, Supplier<?> value) {
+        try {
+            Object v = value.get();
+            if (v instanceof byte[] bytes) {
+                node.put(name, Base64.getEncoder().encodeToString(bytes));
+            } else if (v != null) {
+                node.put(name, v.toString());
+            }
+        } catch (RuntimeException e) {
+            node.put(name + "_error", e.getClass().getName());
+        }
+    }
+
+    private CompletableFuture<Void> submit(ObjectNode line) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        byte[] json;
+        try {
+            json = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            done.completeExceptionally(e);
+            return done;
+        }
+        synchronized (queue) {
+            if (closed) {
+                done.completeExceptionally(new BackpressureException("dlq quarantine of pipeline '" + pipeline
+                        + "' is closed", retryAfter));
+            } else {
+                queue.add(new Line(json, done));
+            }
+        }
+        return done;
+    }
+
+    private void run() {
+        org.slf4j.MDC.put("pipeline", pipeline);
+        List<Line> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Line first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && closeIfIdle()) {
+                        break;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 1023);
+                batch.removeIf(line -> line == WAKE);
+                if (batch.isEmpty()) {
+                    if (closing && closeIfIdle()) {
+                        break;
+                    }
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+            write(batch);
+            batch.clear();
+        }
+        synchronized (queue) {
+            closed = true;
+            queue.drainTo(batch);
+        }
+        batch.removeIf(line -> line == WAKE);
+        for (Line line : batch) {
+            line.done().completeExceptionally(new BackpressureException("dlq quarantine of pipeline '" + pipeline
+                    + "' closed before this line was written", retryAfter));
+        }
+        closeChannel();
+    }
+
+    private boolean closeIfIdle() {
+        synchronized (queue) {
+            queue.remove(WAKE);
+            if (queue.isEmpty()) {
+                closed = true;
+            }
+            return closed;
+        }
+    }
+
+    private void write(List<Line> batch) {
+        try {
+            FileChannel out = channel();
+            for (Line line : batch) {
+                files.write(out, ByteBuffer.wrap(line.json()));
+            }
+            files.force(out);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("pipeline '{}': dlq: cannot write {} line(s) to {}: {}", pipeline, batch.size(),
+                    dir.resolve(FILE), e.toString());
+            closeChannel();
+            for (Line line : batch) {
+                line.done().completeExceptionally(e);
+            }
+            return;
+        }
+        quarantined.increment(batch.size());
+        for (Line line : batch) {
+            line.done().complete(null);
+        }
+    }
+
+    private FileChannel channel() throws IOException {
+        if (channel == null) {
+            Path file = dir.resolve(FILE);
+            FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+            long size = opened.size();
+            opened.position(size);
+            if (size > 0) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                opened.read(last, size - 1);
+                if (last.get(0) != '\n') {
+                    // A line cut short by a crash: end it, so that the next one is still a line of its own.
+                    files.write(opened, ByteBuffer.wrap(new byte[] {'\n'}));
+                }
+            }
+            channel = opened;
+        }
+        return channel;
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}", dir.resolve(FILE), e);
+            }
+            channel = null;
+        }
+    }
+
+    /** Writes what is queued (waiting at most {@code timeout}) and closes the file. */
+    void close(Duration timeout) {
+        closing = true;
+        queue.add(WAKE);
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.jetconnect.plugins.dlq;
+
+import io.jetconnect.spi.BackpressureException;
+import io.jetconnect.spi.PluginMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spill log: an ordered list of {@link Segment} files in {@code <data-dir>/<pipeline>/dlq/}. Producers reserve
+ * room ({@link #reserve}, bounded by {@code max-bytes}) and {@link #append} framed records, which the
+ * {@link LogWriter} thread writes in batches and completes once they are fsynced; the {@link Drainer} reads
+ * durable records from the oldest segment on, reports acknowledgements ({@link #acked}) and deletes segments whose
+ * records are all acknowledged.
+ *
+ * <p>Accounting: {@link #bytes()} is the size of the segment files, {@link #depth()} the durable records not yet
+ * drained, {@link #outstanding()} every record reserved or recovered that is neither drained nor refused: the layer
+ * may switch back to pass-through only when it is zero. The age of the oldest record comes from time marks the
+ * writer leaves at most once a second (and, after a restart, from the creation time in the segment's name), so it
+ * is an overestimate by at most a second (or by how long the oldest recovered segment was written to).
+ *
+ * <p>Thread-safe. Lock order: the sink's lock, then {@link #writeLock}, then the monitors of the segment list and of
+ * the marks.
+ */
+final class SpillLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpillLog.class);
+    private static final long MARK_EVERY_MILLIS = 1000;
+
+    /** One framed record on its way to disk; {@link #done} completes when it is durable. */
+    static final class Append {
+        final byte[] frame;
+        final String eventId;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Set by the writer once the frame's bytes count as disk bytes instead of queued ones. */
+        boolean staged;
+
+        Append(byte[] frame, String eventId) {
+            this.frame = frame;
+            this.eventId = eventId;
+        }
+    }
+
+    private record Mark(long segmentId, long offset, long millis) {
+    }
+
+    final Path dir;
+    final DlqSettings settings;
+    final FileOps files;
+    final String pipeline;
+    final ReentrantLock writeLock = new ReentrantLock();
+    /** The segment being appended to; guarded by {@link #writeLock}. */
+    Segment active;
+    /** Guarded by {@link #writeLock}. */
+    private long nextId;
+
+    private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+    private final ArrayDeque<Mark> marks = new ArrayDeque<>();
+    private final AtomicLong diskBytes = new AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong outstanding = new AtomicLong();
+    private final AtomicLong depth = new AtomicLong();
+    private final PluginMetrics.Counter spilled;
+    private final PluginMetrics.Counter refusedIo;
+    private final PluginMetrics.Counter refusedClosed;
+    private final LogWriter writer;
+    private volatile Runnable listener = () -> { };
+
+    SpillLog(Path dir, DlqSettings settings, FileOps files, String pipeline, SegmentScanner.Result recovered,
+             DlqMetrics metrics) {
+        this.dir = dir;
+        this.settings = settings;
+        this.files = files;
+        this.pipeline = pipeline;
+        this.spilled = metrics.spilled;
+        this.refusedIo = metrics.refused("io");
+        this.refusedClosed = metrics.refused("closed");
+        this.nextId = recovered.nextId();
+        for (SegmentScanner.Recovered r : recovered.segments()) {
+            Segment segment = r.segment();
+            segments.add(segment);
+            marks.add(new Mark(segment.id, segment.ackedEnd, segment.createdMillis));
+            diskBytes.addAndGet(segment.size);
+            outstanding.addAndGet(r.records());
+            depth.addAndGet(r.records());
+        }
+        this.writer = new LogWriter(this);
+    }
+
+    /** @param listener called (on the writer's or the drainer's thread) whenever records become durable */
+    void listener(Runnable listener) {
+        this.listener = listener;
+    }
+
+    // ---- producers
+
+    /**
+     * Reserves room for a record of {@code bytes} bytes if the log stays within {@code max-bytes}; every
+     * successful reservation must be followed by {@link #append}.
+     */
+    synchronized boolean reserve(int bytes) {
+        if (diskBytes.get() + queuedBytes.get() + bytes > settings.maxBytes) {
+            return false;
+        }
+        queuedBytes.addAndGet(bytes);
+        outstanding.incrementAndGet();
+        return true;
+    }
+
+    /** Hands a reserved record to the writer; its stage completes once it is durable, or fails with backpressure. */
+    void append(Append append) {
+        if (!writer.offer(append)) {
+            refusedClosed.increment();
+            refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' is closed",
+                    settings.retryAfter));
+        }
+    }
+
+    /** Fails a reserved record the writer could not write, and gives its room back. */
+    void failedToWrite(Append append) {
+        refusedIo.increment();
+        refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' cannot write its spill log",
+                settings.retryAfter));
+    }
+
+    /** Fails a reserved record and gives its room back. */
+    void refused(Append append, Throwable error) {
+        if (!append.staged) {
+            queuedBytes.addAndGet(-append.frame.length);
+        }
+        outstanding.decrementAndGet();
+        append.done.completeExceptionally(error);
+        listener.run();
+    }
+
+    // ---- the writer, under writeLock
+
+    Segment newSegment() throws IOException {
+        Segment segment = new Segment(dir, nextId, System.currentTimeMillis());
+        segment.channel = files.create(segment.path);
+        nextId++;
+        files.forceDirectory(dir);
+        synchronized (segments) {
+            segments.add(segment);
+        }
+        return segment;
+    }
+
+    void staged(Append append) {
+        append.staged = true;
+        diskBytes.addAndGet(append.frame.length);
+        queuedBytes.addAndGet(-append.frame.length);
+    }
+
+    void truncated(long bytes) {
+        diskBytes.addAndGet(-bytes);
+    }
+
+    /** Records {@code records} records from {@code from} on in {@code segment} as durable. */
+    void published(Segment segment, long from, int records) {
+        long now = System.currentTimeMillis();
+        boolean wasEmpty = depth.getAndAdd(records) == 0;
+        synchronized (marks) {
+            if (wasEmpty) {
+                marks.clear();
+            }
+            Mark last = marks.peekLast();
+            if (last == null || now - last.millis() >= MARK_EVERY_MILLIS) {
+                marks.add(new Mark(segment.id, from, now));
+            }
+        }
+        spilled.increment(records);
+    }
+
+    void notifyListener() {
+        listener.run();
+    }
+
+    // ---- the drainer
+
+    /** @return the oldest segment not yet deleted, or null */
+    Segment first() {
+        synchronized (segments) {
+            return segments.peekFirst();
+        }
+    }
+
+    /** @return the segment after {@code segment}, or null */
+    Segment after(Segment segment) {
+        synchronized (segments) {
+            Iterator<Segment> it = segments.iterator();
+            while (it.hasNext()) {
+                if (it.next() == segment) {
+                    return it.hasNext() ? it.next() : null;
+                }
+            }
+            return segments.peekFirst();
+        }
+    }
+
+    /** Every record of {@code segment} below {@code end} is acknowledged; {@code records} of them are new. */
+    void acked(Segment segment, long end, int records) {
+        segment.ackedEnd = end;
+        if (records == 0) {
+            return;
+        }
+        outstanding.addAndGet(-records);
+        depth.addAndGet(-records);
+        synchronized (marks) {
+            while (marks.size() > 1) {
+                Iterator<Mark> it = marks.iterator();
+                it.next();
+                Mark second = it.next();
+                if (second.segmentId() < segment.id || second.segmentId() == segment.id && second.offset() <= end) {
+                    marks.pollFirst();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Deletes a sealed segment whose records are all acknowledged, and its checkpoint. */
+    void delete(Segment segment) throws IOException {
+        synchronized (segments) {
+            if (segment.deleted) {
+                return;
+            }
+            Files.deleteIfExists(segment.path);
+            Files.deleteIfExists(segment.checkpointPath);
+            segment.deleted = true;
+            segments.remove(segment);
+        }
+        diskBytes.addAndGet(-segment.size);
+        LOG.debug("pipeline '{}': dlq: deleted drained segment {}", pipeline, segment);
+    }
+
+    /**
+     * Seals the segment being written if all of it is acknowledged, so that the drainer deletes it; the next
+     * record goes to a new segment.
+     */
+    void sealIfConsumed() {
+        writeLock.lock();
+        try {
+            Segment segment = active;
+            if (segment != null && segment.writtenEnd == segment.ackedEnd) {
+                writer.seal(segment);
+            }
+        } catch (IOException e) {
+            // Cannot happen: a fully acknowledged segment has nothing left to sync.
+            LOG.warn("pipeline '{}': dlq: cannot seal {}: {}", pipeline, active, e.toString());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- state
+
+    long bytes() {
+        return diskBytes.get();
+    }
+
+    long depth() {
+        return depth.get();
+    }
+
+    long outstanding() {
+        return outstanding.get();
+    }
+
+    double oldestAgeSeconds() {
+        if (depth.get() <= 0) {
+            return 0;
+        }
+        Mark head;
+        synchronized (marks) {
+            head = marks.peekFirst();
+        }
+        return head == null ? 0 : Math.max(0, System.currentTimeMillis() - head.millis()) / 1000.0;
+    }
+
+    /** Writes what is queued (waiting at most {@code timeout}), then closes the segment being written. */
+    void close(Duration timeout) {
+        writer.stop(timeout);
+    }
+
+    /** Stops the writer at once, as a crash would: nothing more is written or completed. For tests. */
+    void halt() {
+        writer.halt();
+    }
+}

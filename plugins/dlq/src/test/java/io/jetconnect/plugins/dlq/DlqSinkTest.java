@@ -1,0 +1,456 @@
+package io.jetconnect.plugins.dlq;
+
+import static io.jetconnect.plugins.dlq.TestEvents.event;
+import static io.jetconnect.plugins.dlq.TestEvents.id;
+import static io.jetconnect.plugins.dlq.TestEvents.ids;
+import static io.jetconnect.plugins.dlq.TestEvents.outcome;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.jetconnect.spi.BackpressureException;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.testing.TestContexts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DlqSinkTest {
+
+    static final String FAST = "drain.backoff.initial = 5ms\ndrain.backoff.max = 20ms\nclose-timeout = 2s\n";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final List<DlqSink> open = new ArrayList<>();
+    private final TestFiles files = new TestFiles();
+    private TestContexts contexts;
+
+    @AfterEach
+    void closeLayers() {
+        open.forEach(DlqSink::halt);
+    }
+
+    // ---- helpers
+
+    private DlqSink layer(FakeSink inner, String hocon) {
+        contexts = TestContexts.of("dlq").config(FAST + hocon).dataDir(dir);
+        DlqSink layer = DlqDecorator.open(contexts.sink(), inner, files);
+        open.add(layer);
+        return layer;
+    }
+
+    private DlqSink layer(FakeSink inner) {
+        return layer(inner, "");
+    }
+
+    private static List<CompletionStage<Void>> emit(DlqSink layer, int from, int to) {
+        List<CompletionStage<Void>> stages = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            stages.add(layer.emit(event(i)));
+        }
+        return stages;
+    }
+
+    private static void assertAllDone(List<CompletionStage<Void>> stages) {
+        for (CompletionStage<Void> stage : stages) {
+            assertNull(outcome(stage), "stage completes normally");
+        }
+    }
+
+    private Path logDir() {
+        return dir.resolve("dlq");
+    }
+
+    private List<Path> segments() {
+        try (Stream<Path> files = Files.list(logDir())) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void assertMetric(TestContexts contexts, String line) {
+        String scrape = contexts.registry().scrape();
+        assertTrue(scrape.lines().anyMatch(line::equals), () -> "no line '" + line + "' in:\n" + scrape);
+    }
+
+    private List<JsonNode> quarantineLines() throws IOException {
+        Path file = logDir().resolve(Quarantine.FILE);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lines.add(MAPPER.readTree(line));
+        }
+        return lines;
+    }
+
+    // ---- tests
+
+    @Test
+    void passesEventsStraightThroughWithoutTouchingDisk() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.ACCEPT);
+        DlqSink layer = layer(inner);
+
+        assertAllDone(emit(layer, 0, 3));
+
+        assertEquals(ids(0, 3), inner.accepted());
+        assertEquals(List.of(), segments());
+        assertEquals(0, files.forces.get());
+        assertFalse(layer.spilling());
+        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 0.0");
+        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 0.0");
+    }
+
+    @Test
+    void spillCompletesTheEmitOnlyOnceTheRecordIsSynced() throws Exception {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner);
+        files.holdNextForce();
+
+        CompletableFuture<Void> stage = layer.emit(event(0)).toCompletableFuture();
+        files.awaitForce();
+
+        assertFalse(stage.isDone(), "not complete before the fsync");
+        byte[] written = Files.readAllBytes(segments().get(0));
+        assertTrue(new String(written, StandardCharsets.UTF_8).contains("\"id\":\"e-0\""), "record written");
+        assertEquals(RecordCodec.MAGIC, written[0]);
+        files.releaseForce();
+        assertNull(outcome(stage));
+        assertTrue(layer.spilling());
+        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 1.0");
+    }
+
+    @Test
+    void nothingOvertakesASpilledEvent() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.HOLD);
+        DlqSink layer = layer(inner);
+        List<CompletionStage<Void>> stages = emit(layer, 0, 5);
+        assertEquals(ids(0, 5), inner.offered());
+        inner.mode(FakeSink.Mode.RETRY); // the drainer's probes fail until the sink recovers
+
+        // As the jetstream sink does: e-2 fails, and so do the ones after it; out of order on purpose.
+        inner.held(id(0)).accept();
+        inner.held(id(4)).failRetriable();
+        inner.held(id(2)).failRetriable();
+        // Emitted after a spill: must queue behind e-2, e-3 and e-4, and never reach the sink first.
+        stages.addAll(emit(layer, 5, 10));
+        inner.held(id(1)).accept();
+        inner.held(id(3)).failRetriable();
+
+        assertAllDone(stages);
+        assertTrue(inner.offered().stream().noneMatch(ids(5, 10)::contains),
+                () -> "nothing emitted after the spill reached the sink: " + inner.offered());
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+
+        assertEquals(ids(0, 10), inner.accepted(), "taken in emit order");
+        List<String> offered = inner.offered();
+        assertTrue(offered.lastIndexOf(id(2)) < offered.indexOf(id(5)), () -> "e-5 offered before e-2: " + offered);
+        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 8.0");
+        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 8.0");
+    }
+
+    @Test
+    void eachThreadKeepsItsOrderAcrossSpillAndDrain() throws Exception {
+        FakeSink inner = new FakeSink(FakeSink.Mode.ACCEPT);
+        DlqSink layer = layer(inner, "drain.in-flight = 16");
+        int threads = 4;
+        int each = 300;
+        List<Thread> emitters = new ArrayList<>();
+        List<CompletionStage<Void>> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            emitters.add(new Thread(() -> {
+                for (int i = base; i < base + each; i++) {
+                    if (i == base + each / 3 && base == 0) {
+                        inner.mode(FakeSink.Mode.RETRY);
+                    }
+                    if (i == base + 2 * each / 3 && base == 0) {
+                        inner.mode(FakeSink.Mode.ACCEPT);
+                    }
+                    stages.add(layer.emit(event(i)));
+                }
+            }));
+        }
+        emitters.forEach(Thread::start);
+        for (Thread t : emitters) {
+            t.join();
+        }
+        assertAllDone(stages);
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+
+        List<String> accepted = inner.accepted();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            List<String> mine = accepted.stream().distinct()
+                    .filter(id -> Integer.parseInt(id.substring(2)) / each == base / each)
+                    .collect(Collectors.toList());
+            assertEquals(ids(base, base + each), mine, "thread " + t + " in emit order");
+        }
+    }
+
+    @Test
+    void drainsInOrderOnceTheSinkRecoversAndDeletesDrainedSegments() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "segment-bytes = 1KiB");
+        assertAllDone(emit(layer, 0, 10));
+        assertTrue(segments().size() >= 3, "small segments roll: " + segments());
+        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 10.0");
+        long bytes = segments().stream().mapToLong(p -> p.toFile().length()).sum();
+        assertMetric(contexts, "jetconnect_dlq_bytes{pipeline=\"test\"} " + (double) bytes);
+        String age = contexts.registry().scrape().lines()
+                .filter(l -> l.startsWith("jetconnect_dlq_oldest_age_seconds{")).findFirst().orElseThrow();
+        assertTrue(Double.parseDouble(age.substring(age.lastIndexOf(' ') + 1)) >= 0, age);
+
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+
+        assertEquals(ids(0, 10), inner.accepted());
+        await().until(() -> segments().isEmpty());
+        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 10.0");
+        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 10.0");
+        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 0.0");
+        assertMetric(contexts, "jetconnect_dlq_bytes{pipeline=\"test\"} 0.0");
+        assertMetric(contexts, "jetconnect_dlq_oldest_age_seconds{pipeline=\"test\"} 0.0");
+
+        assertNull(outcome(layer.emit(event(10))));
+        assertEquals(ids(0, 11), inner.accepted(), "passes through again");
+        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 10.0");
+    }
+
+    @Test
+    void drainRewindsToTheFirstUnacknowledgedRecordAfterARetriableFailure() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "drain.in-flight = 4");
+        assertAllDone(emit(layer, 0, 10));
+        inner.acceptThenHold(3);
+        await().until(() -> inner.held().size() == 4);
+        assertEquals(ids(3, 7), inner.held().stream().map(FakeSink.Held::id).toList(), "window of 4 in flight");
+
+        int before = inner.offered().size();
+        inner.mode(FakeSink.Mode.RETRY);
+        inner.held(id(4)).accept();
+        inner.held(id(3)).failRetriable();
+        inner.held(id(5)).accept();
+        inner.held(id(6)).failRetriable();
+        await().until(() -> inner.offered().size() > before);
+        assertEquals(id(3), inner.offered().get(before), "resumes from the first unacknowledged record");
+
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        List<String> accepted = inner.accepted();
+        assertEquals(ids(3, 10), accepted.subList(accepted.size() - 7, accepted.size()));
+    }
+
+    @Test
+    void theDrainActionCutsTheBackoffShort() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "drain.backoff.initial = 1h, drain.backoff.max = 1h");
+        assertAllDone(emit(layer, 0, 5));
+        assertTrue(layer.spilling());
+        inner.mode(FakeSink.Mode.ACCEPT);
+        Runnable drain = contexts.action("drain");
+        assertNotNull(drain, "the layer offers POST /v1/pipelines/<name>/dlq/drain");
+        drain.run();
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !layer.spilling());
+        assertEquals(ids(0, 5), inner.accepted());
+        assertMetric(contexts, "jetconnect_dlq_max_bytes{pipeline=\"test\"} 1.073741824E9");
+    }
+
+    @Test
+    void permanentFailuresAreQuarantinedAndTheEmitCompletes() throws IOException {
+        FakeSink inner = new FakeSink(FakeSink.Mode.PERMANENT);
+        DlqSink layer = layer(inner);
+
+        assertNull(outcome(layer.emit(event(0))));
+
+        List<JsonNode> lines = quarantineLines();
+        assertEquals(1, lines.size());
+        JsonNode line = lines.get(0);
+        assertEquals("sink", line.get("origin").asText());
+        assertEquals(JetconnectException.class.getName(), line.get("error").asText());
+        assertEquals("tenant rejected by the server", line.get("reason").asText());
+        assertEquals("e-0", line.get("event").get("id").asText());
+        assertTrue(line.get("event").has("data_base64"));
+        assertTrue(line.has("time"));
+        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        assertFalse(layer.spilling(), "a permanent failure does not spill");
+        assertEquals(List.of(), segments());
+    }
+
+    @Test
+    void unserializableEventsAreQuarantinedWithWhatCanBeRecorded() throws IOException {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner);
+        CloudEvent good = event(1);
+        CloudEvent bad = io.cloudevents.core.builder.CloudEventBuilder.from(good).withId("bad")
+                .withData("application/json", () -> {
+                    throw new IllegalStateException("data gone");
+                }).build();
+
+        assertNull(outcome(layer.emit(bad)));
+
+        JsonNode line = quarantineLines().get(0);
+        assertEquals("serialization", line.get("origin").asText());
+        assertEquals("bad", line.get("event").get("id").asText());
+        assertEquals("test.event", line.get("event").get("type").asText());
+        assertTrue(line.get("event").get("partial").asBoolean());
+        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+    }
+
+    @Test
+    void drainQuarantinesEventsTheSinkRejectsAndGoesOn() throws IOException {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner);
+        assertAllDone(emit(layer, 0, 3));
+        inner.reject(id(1));
+
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+
+        assertEquals(List.of(id(0), id(2)), inner.accepted());
+        JsonNode line = quarantineLines().get(0);
+        assertEquals("drain", line.get("origin").asText());
+        assertEquals(id(1), line.get("event").get("id").asText());
+        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 2.0");
+        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+    }
+
+    @Test
+    void refusesWithBackpressureWhenFullAndLosesNothingAcknowledged() {
+        int frame = new RecordCodec().encode(event(0)).length;
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "max-bytes = " + (3 * frame + frame / 2) + "\nsegment-bytes = " + frame
+                + "\nretry-after = 7s");
+
+        List<CompletionStage<Void>> stages = emit(layer, 0, 6);
+
+        List<String> acknowledged = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            Throwable failure = outcome(stages.get(i));
+            if (failure == null) {
+                acknowledged.add(id(i));
+            } else {
+                BackpressureException backpressure = assertInstanceOf(BackpressureException.class, failure);
+                assertEquals(Duration.ofSeconds(7), backpressure.retryAfter());
+            }
+        }
+        assertEquals(ids(0, 3), acknowledged);
+        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 3.0");
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        assertEquals(acknowledged, inner.accepted());
+    }
+
+    @Test
+    void aFullDiskRefusesEventsAndTheLayerCarriesOn() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner);
+        assertAllDone(emit(layer, 0, 2));
+
+        files.diskFull = true;
+        for (CompletionStage<Void> stage : emit(layer, 2, 4)) {
+            assertInstanceOf(BackpressureException.class, outcome(stage));
+        }
+        files.diskFull = false;
+        assertAllDone(emit(layer, 4, 5));
+
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        assertEquals(List.of(id(0), id(1), id(4)), inner.accepted());
+        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"io\"} 2.0");
+    }
+
+    @Test
+    void closeRefusesNewEventsAndKeepsSpilledOnesForTheNextStart() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner);
+        assertAllDone(emit(layer, 0, 5));
+
+        layer.close();
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(5))));
+        assertEquals(1, segments().size());
+
+        FakeSink recovered = new FakeSink(FakeSink.Mode.ACCEPT);
+        DlqSink next = layer(recovered);
+        await().until(() -> !next.spilling());
+        assertEquals(ids(0, 5), recovered.accepted());
+        await().until(() -> segments().isEmpty());
+        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 5.0");
+    }
+
+    @Test
+    void spilledEventsSurviveAKillWithoutClose() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink abandoned = layer(inner);
+        assertAllDone(emit(abandoned, 0, 5));
+
+        // No close(): a new layer opens the same directory, as after kill -9.
+        FakeSink recovered = new FakeSink(FakeSink.Mode.ACCEPT);
+        DlqSink next = layer(recovered);
+        assertTrue(next.spilling(), "starts spilling with the recovered records");
+        assertAllDone(emit(next, 5, 7));
+        await().until(() -> !next.spilling());
+
+        assertEquals(ids(0, 7), recovered.accepted(), "recovered records first, then the new ones behind them");
+        assertEquals(List.of(), inner.accepted());
+    }
+
+    @Test
+    void aRestartAfterAPartialDrainResendsLessThanTheInFlightWindow() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        String config = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h";
+        DlqSink first = layer(inner, config);
+        assertAllDone(emit(first, 0, 20));
+        inner.acceptThenHold(10);
+        await().until(() -> inner.held().size() == 4);
+        first.halt();
+
+        FakeSink second = new FakeSink(FakeSink.Mode.ACCEPT);
+        DlqSink next = layer(second, config);
+        await().until(() -> !next.spilling());
+
+        int resentFrom = Integer.parseInt(second.accepted().get(0).substring(2));
+        assertTrue(resentFrom > 10 - 4, "re-sent from " + resentFrom + ", 10 were acknowledged");
+        assertEquals(ids(resentFrom, 20), second.accepted());
+    }
+
+    @Test
+    void aCloseAfterAPartialDrainCheckpointsExactly() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        String config = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h\nclose-timeout = 100ms";
+        DlqSink first = layer(inner, config);
+        assertAllDone(emit(first, 0, 20));
+        inner.acceptThenHold(10);
+        await().until(() -> inner.held().size() == 4);
+        first.close();
+
+        FakeSink second = new FakeSink(FakeSink.Mode.ACCEPT);
+        DlqSink next = layer(second, config);
+        await().until(() -> !next.spilling());
+        assertEquals(ids(10, 20), second.accepted());
+    }
+}

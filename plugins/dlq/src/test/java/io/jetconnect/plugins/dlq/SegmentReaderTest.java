@@ -1,0 +1,89 @@
+package io.jetconnect.plugins.dlq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SegmentReaderTest {
+
+    private final RecordCodec codec = new RecordCodec();
+
+    @TempDir
+    Path dir;
+
+    private String idOf(SegmentReader.Item item) {
+        return codec.decode(item.buffer, item.payloadOffset, item.payloadLength).getId();
+    }
+
+    @Test
+    void resyncsPastGarbageAndReportsATornTail() throws IOException {
+        byte[] r0 = codec.encode(TestEvents.event(0));
+        byte[] r1 = codec.encode(TestEvents.event(1));
+        byte[] r2 = codec.encode(TestEvents.event(2));
+        byte[] garbage = {RecordCodec.MAGIC, 0, 0, 0, 9, '{', 1, 2};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(r0);
+        out.write(garbage);
+        out.write(r1);
+        out.write(r2, 0, r2.length - 1);
+        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        long size = Files.size(file);
+
+        try (SegmentReader reader = new SegmentReader(file)) {
+            SegmentReader.Item first = reader.next(size);
+            assertFalse(first.corrupt());
+            assertEquals("e-0", idOf(first));
+
+            SegmentReader.Item junk = reader.next(size);
+            assertTrue(junk.corrupt());
+            assertEquals(r0.length, junk.offset);
+            assertEquals(r0.length + garbage.length, junk.end);
+
+            SegmentReader.Item second = reader.next(size);
+            assertEquals("e-1", idOf(second));
+
+            SegmentReader.Item torn = reader.next(size);
+            assertTrue(torn.corrupt());
+            assertEquals(size, torn.end);
+            assertTrue(torn.problem.contains("cut short"), torn.problem);
+
+            assertNull(reader.next(size));
+        }
+    }
+
+    @Test
+    void readsOnlyUpToTheLimit() throws IOException {
+        byte[] r0 = codec.encode(TestEvents.event(0));
+        byte[] r1 = codec.encode(TestEvents.event(1));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(r0);
+        out.write(r1);
+        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+
+        try (SegmentReader reader = new SegmentReader(file)) {
+            assertEquals("e-0", idOf(reader.next(r0.length)));
+            assertNull(reader.next(r0.length));
+            assertEquals("e-1", idOf(reader.next(r0.length + r1.length)));
+        }
+    }
+
+    @Test
+    void readsRecordsLargerThanItsBuffer() throws IOException {
+        byte[] big = codec.encode(TestEvents.event(0, 600_000));
+        Path file = Files.write(dir.resolve("s.log"), big);
+
+        try (SegmentReader reader = new SegmentReader(file)) {
+            SegmentReader.Item item = reader.next(big.length);
+            assertFalse(item.corrupt());
+            assertEquals(big.length, item.end);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.jetconnect.plugins.dlq;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/** Events and small helpers shared by the tests. */
+final class TestEvents {
+
+    private TestEvents() {
+    }
+
+    static String id(int i) {
+        return "e-" + i;
+    }
+
+    /** @return event {@code i} with about {@code size} bytes of JSON data */
+    static CloudEvent event(int i, int size) {
+        StringBuilder data = new StringBuilder("{\"n\": ").append(i).append(", \"pad\": \"");
+        while (data.length() < size - 2) {
+            data.append((char) ('a' + data.length() % 26));
+        }
+        data.append("\"}");
+        return CloudEventBuilder.v1()
+                .withId(id(i))
+                .withSource(URI.create("/test"))
+                .withType("test.event")
+                .withTime(OffsetDateTime.of(2024, 5, 1, 12, 0, 0, 0, ZoneOffset.UTC))
+                .withDataContentType("application/json")
+                .withData(data.toString().getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    static CloudEvent event(int i) {
+        return event(i, 200);
+    }
+
+    static List<String> ids(int fromInclusive, int toExclusive) {
+        return IntStream.range(fromInclusive, toExclusive).mapToObj(TestEvents::id).collect(Collectors.toList());
+    }
+
+    /** Waits for a stage and returns its failure, or null if it completed normally. */
+    static Throwable outcome(CompletionStage<Void> stage) {
+        try {
+            stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError("stage did not complete", e);
+        }
+    }
+}
