@@ -116,6 +116,8 @@ public final class JetconnectRuntime implements AutoCloseable {
         }
         JetconnectRuntime runtime = new JetconnectRuntime(config, plugins, embedded, meters, http, pipelines, nats,
                 timers, routes, actions);
+        http.pipelineStates(name -> pipelines.get(name)
+                .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
         http.admin(new AdminApi(pipelines, () -> plugins, meters, actions, runtime::reloadReply, token));
         for (ResolvedPipeline pipeline : resolved) {
             pipelines.start(pipeline);

@@ -39,6 +39,8 @@ public final class HttpListener implements AutoCloseable {
     private final Supplier<Readiness> readiness;
     private final LiveFeed liveFeed;
     private volatile AdminApi admin;
+    private volatile java.util.function.Function<String, java.util.Optional<String>> pipelineState =
+            name -> java.util.Optional.empty();
     private static final String STREAMS_PREFIX = "/v1/streams/";
 
     /** Whether the runtime is ready, and a JSON document describing each pipeline's state. */
@@ -76,6 +78,11 @@ public final class HttpListener implements AutoCloseable {
     /** Serves the admin API from now on. */
     public void admin(AdminApi api) {
         this.admin = api;
+    }
+
+    /** Tells ingest which pipelines exist and their states, so a paused or failed one answers 503, not 404. */
+    public void pipelineStates(java.util.function.Function<String, java.util.Optional<String>> states) {
+        this.pipelineState = states;
     }
 
     /** @return the bound address, with the real port when 0 was asked */
@@ -143,6 +150,13 @@ public final class HttpListener implements AutoCloseable {
 
     private void ingest(HttpExchange exchange, String method, String pipeline) {
         IngressHandler handler = routes.handler(pipeline).orElse(null);
+        java.util.Optional<String> state = pipelineState.apply(pipeline);
+        if (handler == null && state.isPresent() && !state.get().equals("running")) {
+            // A pipeline that exists but is paused, starting or failed: tell the producer to come back.
+            sendJson(exchange, 503, Map.of("Retry-After", "1"), error("pipeline '" + pipeline + "' is "
+                    + state.get() + "; try again later"));
+            return;
+        }
         if (handler == null) {
             sendJson(exchange, 404, error("unknown pipeline '" + JsonText.truncate(pipeline, 100)
                     + "' (or its source takes no HTTP events)"));

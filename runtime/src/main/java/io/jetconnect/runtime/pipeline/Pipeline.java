@@ -34,6 +34,7 @@ public final class Pipeline {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile PipelineState state = PipelineState.STOPPED;
     private volatile String lastError;
+    private volatile boolean startRetriable;
     private InFlightGate gate;
     private EventSource source;
     private PipelineSourceContext sourceContext;
@@ -63,6 +64,11 @@ public final class Pipeline {
     /** @return the error that failed the pipeline, if it failed */
     public Optional<String> lastError() {
         return Optional.ofNullable(lastError);
+    }
+
+    /** @return whether the last start failed for a reason that may go away (NATS unreachable) */
+    public boolean startRetriable() {
+        return state == PipelineState.FAILED && startRetriable;
     }
 
     /** @return events emitted by the source and not yet completed by the chain */
@@ -138,7 +144,12 @@ public final class Pipeline {
             LOG.info("pipeline {} running: {}", name(), definition.summary());
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
-            LOG.error("pipeline {} failed to start: {}", name(), lastError, e);
+            startRetriable = e instanceof io.jetconnect.spi.RetriableException;
+            if (startRetriable) {
+                LOG.warn("pipeline {} cannot start yet: {}", name(), lastError);
+            } else {
+                LOG.error("pipeline {} failed to start: {}", name(), lastError, e);
+            }
             stopQuietly(Duration.ZERO);
             state = PipelineState.FAILED;
         } finally {

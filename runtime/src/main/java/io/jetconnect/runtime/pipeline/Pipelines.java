@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
@@ -18,13 +21,32 @@ public final class Pipelines {
 
     private volatile PipelineEnvironment env;
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jetconnect-pipeline-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean stopping;
 
     public Pipelines(PipelineEnvironment env) {
         this.env = env;
     }
 
-    /** Starts a pipeline; a failure leaves it {@link PipelineState#FAILED} and does not throw. */
+    /**
+     * Starts a pipeline; a failure leaves it {@link PipelineState#FAILED} and does not throw. A pipeline that
+     * could not start for a retriable reason (NATS unreachable) is started again with a delay growing from 1 s to
+     * 30 s, until it runs or a reload, restart or stop replaces it.
+     */
     public synchronized Pipeline start(ResolvedPipeline definition) {
+        Pipeline pipeline = startOnce(definition);
+        if (pipeline.startRetriable()) {
+            scheduleRetry(definition, pipeline, Duration.ofSeconds(1));
+        }
+        return pipeline;
+    }
+
+    private synchronized Pipeline startOnce(ResolvedPipeline definition) {
         PipelineEnvironment env = this.env;
         Pipeline pipeline = new Pipeline(definition, env);
         byName.put(definition.name(), pipeline);
@@ -36,6 +58,25 @@ public final class Pipelines {
                 .register(env.meters());
         pipeline.start();
         return pipeline;
+    }
+
+    private void scheduleRetry(ResolvedPipeline definition, Pipeline failed, Duration delay) {
+        if (stopping) {
+            return;
+        }
+        retries.schedule(() -> {
+            Pipeline next;
+            synchronized (this) {
+                if (stopping || byName.get(definition.name()) != failed) {
+                    return;
+                }
+                next = startOnce(definition);
+            }
+            if (next.startRetriable()) {
+                Duration doubled = delay.multipliedBy(2);
+                scheduleRetry(definition, next, doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return the pipeline of that name, if any */
@@ -146,6 +187,8 @@ public final class Pipelines {
 
     /** Stops every pipeline gracefully, in parallel, and waits for all of them. */
     public void stopAll() {
+        stopping = true;
+        retries.shutdownNow();
         List<Pipeline> pipelines = all();
         if (pipelines.isEmpty()) {
             return;

@@ -1,0 +1,193 @@
+package io.jetconnect.plugins.jetstream;
+
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.NatsSettings;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStream;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens NATS connections for the sink: TLS with a private CA, a {@code .creds} file, listeners that log through
+ * SLF4J with the redacted URL only.
+ *
+ * <p>Every connection is opened with jnats' own reconnect turned off ({@code maxReconnects(0)}) and its
+ * reconnect buffer disabled ({@code reconnectBufferSize(0)}), and the sink reconnects by itself, forever, through
+ * its {@link CircuitBreaker}. Why: on a reconnect jnats keeps the user messages still in its outgoing queue and
+ * sends them first on the new socket ({@code NatsConnectionWriter.stop()} filters only protocol messages out),
+ * while the messages that were in the dead socket's buffer are lost. Those queued messages would then be stored
+ * ahead of the lost ones that the sink re-publishes, breaking per-subject order. Closing the connection drops its
+ * queue and cancels its pending PubAcks at once, so each connection (a {@link ConnectionEpoch}) is a clean fence:
+ * whatever the sink re-publishes on the next one goes out in emit order, and {@code Nats-Msg-Id} deduplicates
+ * what the old one did store.
+ */
+final class NatsConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
+
+    /** The template of every connection's options. */
+    private final Options options;
+    private final String redactedUrl;
+    private final String pipeline;
+    private final AtomicInteger epochs = new AtomicInteger();
+    /** Connections that got as far as CONNECTED, so that failed attempts are not logged as warnings. */
+    private final Set<Connection> established = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param nats how to reach NATS
+     * @param pipeline the pipeline's name, for logs
+     * @param ackTimeout how long PubAcks and connection attempts may take
+     * @param maxInFlight the most events the sink holds, to size jnats' outgoing queue above it
+     * @throws JetconnectException if the CA or credentials file cannot be used
+     */
+    NatsConnector(NatsSettings nats, String pipeline, Duration ackTimeout, int maxInFlight) {
+        this.redactedUrl = nats.redactedUrl();
+        this.pipeline = pipeline;
+        Options.Builder builder = new Options.Builder()
+                .servers(nats.url().split("\\s*,\\s*"))
+                .connectionName(nats.connectionName())
+                .maxReconnects(0)
+                .reconnectBufferSize(0)
+                .connectionTimeout(ackTimeout)
+                .requestCleanupInterval(ackTimeout)
+                .useTimeoutException()
+                // Requests are flushed with the writer's next batch rather than one write per message.
+                .dontForceFlushOnRequest()
+                // Above what the sink can hold, so that a publish never waits for room in the queue.
+                .maxMessagesInOutgoingQueue(Math.max(Options.DEFAULT_MAX_MESSAGES_IN_OUTGOING_QUEUE,
+                        maxInFlight + 1024))
+                .connectionListener(this::connectionEvent)
+                .errorListener(new LoggingErrorListener());
+        nats.caFile().ifPresent(ca -> builder.sslContext(trusting(ca)));
+        nats.credentialsFile().ifPresent(creds -> {
+            if (!Files.isReadable(creds)) {
+                throw new JetconnectException("the NATS credentials file " + creds + " cannot be read");
+            }
+            builder.authHandler(Nats.credentials(creds.toString()));
+        });
+        this.options = builder.build();
+    }
+
+    /** @return the redacted URL, for messages */
+    String redactedUrl() {
+        return redactedUrl;
+    }
+
+    /**
+     * Opens a connection. Blocks for up to the connection timeout; never call it on an emitting thread.
+     *
+     * @throws IOException if no server could be reached; the message is scrubbed of credentials
+     */
+    ConnectionEpoch connect() throws IOException, InterruptedException {
+        Connection connection;
+        try {
+            // Options own the connection's internal executors and shut them down when it closes; a copy per
+            // connection keeps a closing connection from stopping the executors of the next one.
+            connection = Nats.connect(new Options.Builder(options).build());
+        } catch (IOException e) {
+            throw new IOException("cannot connect to NATS at " + redactedUrl + ": " + PublishErrors.describe(e));
+        } catch (RuntimeException e) {
+            throw new IOException("cannot connect to NATS at " + redactedUrl + ": " + PublishErrors.describe(e));
+        }
+        JetStream js = connection.jetStream();
+        return new ConnectionEpoch(epochs.incrementAndGet(), connection, js, connection.getMaxPayload());
+    }
+
+    private void connectionEvent(Connection connection, ConnectionListener.Events event) {
+        switch (event) {
+            case CONNECTED, RECONNECTED -> {
+                established.add(connection);
+                LOG.info("Pipeline {}: NATS connection to {} {}", pipeline, redactedUrl, event.getEvent());
+            }
+            case DISCONNECTED, LAME_DUCK -> {
+                if (established.contains(connection)) {
+                    LOG.warn("Pipeline {}: NATS connection to {} {}", pipeline, redactedUrl, event.getEvent());
+                } else {
+                    LOG.debug("Pipeline {}: NATS connection attempt to {} {}", pipeline, redactedUrl,
+                            event.getEvent());
+                }
+            }
+            default -> {
+                if (event == ConnectionListener.Events.CLOSED) {
+                    established.remove(connection);
+                }
+                LOG.debug("Pipeline {}: NATS connection to {} {}", pipeline, redactedUrl, event.getEvent());
+            }
+        }
+    }
+
+    /** Logs what jnats reports, scrubbed of credentials and never with the raw URL. */
+    private final class LoggingErrorListener implements ErrorListener {
+
+        @Override
+        public void errorOccurred(Connection conn, String error) {
+            LOG.warn("Pipeline {}: NATS server at {} reported: {}", pipeline, redactedUrl,
+                    PublishErrors.scrub(error));
+        }
+
+        @Override
+        public void exceptionOccurred(Connection conn, Exception exp) {
+            if (established.contains(conn)) {
+                LOG.warn("Pipeline {}: NATS connection to {} failed: {}", pipeline, redactedUrl,
+                        PublishErrors.describe(exp));
+            } else {
+                // A failed attempt while the circuit is open: the sink logs the circuit's state instead.
+                LOG.debug("Pipeline {}: NATS connection attempt to {} failed: {}", pipeline, redactedUrl,
+                        PublishErrors.describe(exp));
+            }
+        }
+
+        @Override
+        public void socketWriteTimeout(Connection conn) {
+            LOG.warn("Pipeline {}: writing to NATS at {} timed out", pipeline, redactedUrl);
+        }
+    }
+
+    /**
+     * Builds a TLS context that trusts the certificates of a PEM file (a private CA) and nothing else.
+     *
+     * @throws JetconnectException if the file cannot be read or holds no certificate
+     */
+    static SSLContext trusting(Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new JetconnectException("the NATS CA file " + caFile + " holds no certificate");
+            }
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                trusted.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new JetconnectException("the NATS CA file " + caFile + " cannot be used: "
+                    + PublishErrors.describe(e), e);
+        }
+    }
+}

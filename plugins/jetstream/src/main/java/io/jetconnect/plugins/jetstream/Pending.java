@@ -1,0 +1,117 @@
+package io.jetconnect.plugins.jetstream;
+
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * One event on its way to the stream: its encoded message, its stage, and where it stands.
+ *
+ * <p>The state packs the number of times the event was sent (upper bits) with its kind (two low bits):
+ * {@link #UNSENT}, {@link #IN_FLIGHT}, {@link #FAILED} (retriable, waiting to be re-published) or {@link #DONE}
+ * (its stage is completed, or about to be). A PubAck settles the event only by moving it from the exact
+ * {@code IN_FLIGHT} state it was sent with, so an answer to an earlier send, or one that arrives after the sink gave
+ * up on that send, changes nothing. The other fields are guarded by the {@link Publisher}'s lock.
+ *
+ * <p>The event is its own PubAck callback for its first send, the common case, so that sending allocates nothing
+ * of the sink's beyond this object; re-sends use an {@link Resend}.
+ */
+final class Pending implements BiConsumer<PublishAck, Throwable> {
+
+    static final int UNSENT = 0;
+    static final int IN_FLIGHT = 1;
+    static final int FAILED = 2;
+    static final int DONE = 3;
+
+    /** The state of an event in flight for the first time. */
+    static final int FIRST_SEND = 1 << 2 | IN_FLIGHT;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Pending.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final String subject;
+    final Headers headers;
+    final long startNanos;
+    final CompletableFuture<Void> stage = new CompletableFuture<>();
+    private final Publisher publisher;
+    /** Released once the event is done. */
+    byte[] body;
+
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
+
+    // Guarded by the publisher's lock.
+    ConnectionEpoch epoch;
+    long sentNanos;
+    PublishErrors.Failure lastFailure;
+
+    Pending(Publisher publisher, String subject, Headers headers, byte[] body, long startNanos) {
+        this.publisher = publisher;
+        this.subject = subject;
+        this.headers = headers;
+        this.body = body;
+        this.startNanos = startNanos;
+    }
+
+    /** @return the packed state */
+    int state() {
+        return state;
+    }
+
+    /** @return {@link #UNSENT}, {@link #IN_FLIGHT}, {@link #FAILED} or {@link #DONE} */
+    int kind() {
+        return state & 3;
+    }
+
+    /** @return how many times the event was sent, or counted as tried */
+    int attempts() {
+        return state >>> 2;
+    }
+
+    /** @return the state with the same number of attempts and another kind */
+    static int withKind(int state, int kind) {
+        return (state & ~3) | kind;
+    }
+
+    /** Moves to {@code next} only from {@code expected}. */
+    boolean transition(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    /** Sets the state; only under the publisher's lock, from a state no other thread moves away from. */
+    void state(int next) {
+        state = next;
+    }
+
+    @Override
+    public void accept(PublishAck ack, Throwable error) {
+        publisher.settle(this, FIRST_SEND, ack, error);
+    }
+
+    /** The PubAck callback of a re-send. */
+    static final class Resend implements BiConsumer<PublishAck, Throwable> {
+
+        private final Pending pending;
+        private final int sentState;
+
+        Resend(Pending pending, int sentState) {
+            this.pending = pending;
+            this.sentState = sentState;
+        }
+
+        @Override
+        public void accept(PublishAck ack, Throwable error) {
+            pending.publisher.settle(pending, sentState, ack, error);
+        }
+    }
+}

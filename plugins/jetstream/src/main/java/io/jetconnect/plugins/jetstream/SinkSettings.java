@@ -1,0 +1,134 @@
+package io.jetconnect.plugins.jetstream;
+
+import io.jetconnect.spi.ConnectorConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code jetstream} block, read and checked once at {@code open()}. Defaults come from the plugin's
+ * {@code reference.conf}, never from here; every value that has the right type but cannot work is reported with
+ * {@link ConnectorConfig#invalid}, which names its file and line.
+ *
+ * @param stream the stream reference: a key of {@code jetconnect.streams} or a stream name
+ * @param subject the parsed subject template
+ * @param binary whether to publish in binary content mode (else structured)
+ * @param maxInFlight how many events the sink holds at most
+ * @param ackTimeout how long a PubAck may take
+ * @param retryAttempts how many times one event is published before the circuit opens
+ * @param retryWaits the waits between those attempts; never empty
+ * @param backoffInitial the first wait of an open circuit
+ * @param backoffMax the longest wait of an open circuit
+ * @param failBelowRetentionFloor whether a stream kept shorter than its retention floor fails {@code open()}
+ */
+record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int maxInFlight, Duration ackTimeout,
+                    int retryAttempts, List<Duration> retryWaits, Duration backoffInitial, Duration backoffMax,
+                    boolean failBelowRetentionFloor) {
+
+    static SinkSettings from(ConnectorConfig config) {
+        String stream = required(config, "stream", "a key of jetconnect.streams or a stream name");
+        String subjectText = required(config, "subject", "a subject such as \"events.{tenantId}.v1\"");
+        SubjectTemplate subject;
+        try {
+            subject = SubjectTemplate.parse(subjectText);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("subject", "the subject " + e.getMessage());
+        }
+        String mode = config.getString("mode").toLowerCase(Locale.ROOT);
+        if (!mode.equals("structured") && !mode.equals("binary")) {
+            throw config.invalid("mode", "must be structured or binary");
+        }
+        int maxInFlight = config.getInt("max-in-flight");
+        if (maxInFlight < 1 || maxInFlight > 1_000_000) {
+            throw config.invalid("max-in-flight", "must be between 1 and 1000000");
+        }
+        Duration ackTimeout = positive(config, "ack-timeout");
+        int attempts = config.getInt("retry.attempts");
+        if (attempts < 1 || attempts > 100) {
+            throw config.invalid("retry.attempts", "must be between 1 and 100");
+        }
+        List<String> waitTexts = config.getStringList("retry.waits");
+        if (waitTexts.isEmpty() && attempts > 1) {
+            throw config.invalid("retry.waits", "must hold at least one wait when retry.attempts > 1");
+        }
+        List<Duration> waits = waitTexts.stream().map(text -> {
+            Duration d = parseDuration(text);
+            if (d == null || d.isNegative()) {
+                throw config.invalid("retry.waits", "each wait is a duration such as 100ms or 2s");
+            }
+            return d;
+        }).toList();
+        if (waits.isEmpty()) {
+            waits = List.of(Duration.ZERO);
+        }
+        Duration initial = positive(config, "backoff.initial");
+        Duration max = positive(config, "backoff.max");
+        if (max.compareTo(initial) < 0) {
+            throw config.invalid("backoff.max", "must be at least backoff.initial");
+        }
+        String policy = config.getString("retention-floor-policy").toLowerCase(Locale.ROOT);
+        if (!policy.equals("fail") && !policy.equals("warn")) {
+            throw config.invalid("retention-floor-policy", "must be fail or warn");
+        }
+        return new SinkSettings(stream, subject, mode.equals("binary"), maxInFlight, ackTimeout, attempts, waits,
+                initial, max, policy.equals("fail"));
+    }
+
+    /** @return the wait before attempt {@code attempt + 1}, for an event already tried {@code attempt} times */
+    Duration waitAfter(int attempt) {
+        return retryWaits.get(Math.max(0, Math.min(attempt - 1, retryWaits.size() - 1)));
+    }
+
+    private static String required(ConnectorConfig config, String path, String what) {
+        if (!config.hasPath(path) || config.getString(path).isBlank()) {
+            throw config.invalid(path, "is required: " + what);
+        }
+        return config.getString(path).trim();
+    }
+
+    private static Duration positive(ConnectorConfig config, String path) {
+        Duration d = config.getDuration(path);
+        if (d.isNegative() || d.isZero()) {
+            throw config.invalid(path, "must be a positive duration");
+        }
+        return d;
+    }
+
+    /**
+     * Parses a duration as HOCON writes it ({@code 100ms}, {@code 2 s}, {@code 1.5m}; a bare number is
+     * milliseconds), for the one list of durations that {@link ConnectorConfig} can only return as strings.
+     *
+     * @return the duration, or null if the text is not one
+     */
+    static Duration parseDuration(String text) {
+        String s = text.trim();
+        int split = 0;
+        while (split < s.length() && (Character.isDigit(s.charAt(split)) || s.charAt(split) == '.')) {
+            split++;
+        }
+        if (split == 0) {
+            return null;
+        }
+        double amount;
+        try {
+            amount = Double.parseDouble(s.substring(0, split));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        String unit = s.substring(split).trim();
+        long nanosPerUnit = switch (unit) {
+            case "ns", "nano", "nanos", "nanosecond", "nanoseconds" -> 1L;
+            case "us", "micro", "micros", "microsecond", "microseconds" -> 1_000L;
+            case "", "ms", "milli", "millis", "millisecond", "milliseconds" -> 1_000_000L;
+            case "s", "second", "seconds" -> 1_000_000_000L;
+            case "m", "minute", "minutes" -> 60_000_000_000L;
+            case "h", "hour", "hours" -> 3_600_000_000_000L;
+            case "d", "day", "days" -> 86_400_000_000_000L;
+            default -> -1L;
+        };
+        if (nanosPerUnit < 0) {
+            return null;
+        }
+        return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+    }
+}

@@ -1,0 +1,187 @@
+package io.jetconnect.plugins.jetstream;
+
+import static io.jetconnect.plugins.jetstream.Streams.event;
+import static io.jetconnect.plugins.jetstream.Streams.sample;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.spi.RetriableException;
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.TestContexts;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Kills the broker with SIGKILL while events flow and restarts it on the same port and store. Events are emitted
+ * by one producer thread at a steady rate (a scheduled task, as a polling source would), numbered in emit order,
+ * over four tenants; whatever completed normally must be in the stream exactly once, in emit order per subject.
+ */
+@ExtendWith(NatsServerExtension.class)
+class BrokerOutageIT {
+
+    private static final int TENANTS = 4;
+
+    /** Emits numbered events at a fixed rate from one thread and records each outcome. */
+    static final class Producer {
+
+        final Set<Long> succeeded = ConcurrentHashMap.newKeySet();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong outstanding = new AtomicLong();
+        /** The longest time one call of emit took: it must never wait for NATS. */
+        final AtomicLong slowestEmitNanos = new AtomicLong();
+        private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+        private final JetStreamSink sink;
+        private long next;
+
+        Producer(JetStreamSink sink, int perMillisecond) {
+            this.sink = sink;
+            thread.scheduleAtFixedRate(() -> {
+                for (int i = 0; i < perMillisecond; i++) {
+                    long n = next++;
+                    outstanding.incrementAndGet();
+                    long start = System.nanoTime();
+                    CompletionStage<Void> stage = sink.emit(event("e-" + n, "t" + (n % TENANTS), n));
+                    slowestEmitNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+                    stage.whenComplete((ok, error) -> {
+                        if (error == null) {
+                            succeeded.add(n);
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                        outstanding.decrementAndGet();
+                    });
+                }
+            }, 0, 1, TimeUnit.MILLISECONDS);
+        }
+
+        /** Stops emitting and waits until every emitted event has completed. */
+        void stop() throws InterruptedException {
+            thread.shutdown();
+            assertTrue(thread.awaitTermination(5, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(15)).until(() -> outstanding.get() == 0);
+        }
+    }
+
+    static TestContexts contexts(NatsServer server, String stream, String prefix, String extra) {
+        return TestContexts.of("jetstream")
+                .config("stream = " + stream.toLowerCase() + ", subject = \"" + prefix + ".{tenantId}.v1\", "
+                        + "ack-timeout = 2s" + extra)
+                .nats(server.url())
+                .stream(TestContexts.fileStream(stream.toLowerCase(), stream, prefix + ".>"));
+    }
+
+    /**
+     * Asserts that every event that completed normally is stored exactly once, in emit order per subject, and
+     * returns how many of the producer's events are stored.
+     *
+     * @param strict whether events whose stage failed must keep that order too (true when the broker died: nothing
+     *     it had buffered can be stored late)
+     */
+    static int assertStoredInOrder(NatsServer server, String stream, Producer producer, boolean strict)
+            throws Exception {
+        List<Streams.Stored> stored = Streams.readAll(server.url(), stream);
+        Map<String, Long> lastPerSubject = new HashMap<>();
+        Set<Long> seen = new java.util.HashSet<>();
+        for (Streams.Stored m : stored) {
+            if (!m.msgId().startsWith("e-")) {
+                continue; // the fail-fast probes of the test thread, on their own subject
+            }
+            long n = Long.parseLong(m.msgId().substring(2));
+            assertEquals(".t" + (n % TENANTS) + ".v1", m.subject().substring(m.subject().indexOf('.')));
+            assertTrue(seen.add(n), "event " + n + " stored twice");
+            if (!strict && !producer.succeeded.contains(n)) {
+                continue;
+            }
+            Long last = lastPerSubject.put(m.subject(), n);
+            assertTrue(last == null || last < n, m.subject() + ": event " + n + " stored after " + last);
+        }
+        for (long n : producer.succeeded) {
+            assertTrue(seen.contains(n), "event " + n + " completed normally but is not in the stream");
+        }
+        return seen.size();
+    }
+
+    @Test
+    void failsFastWhileTheBrokerIsDownAndResumesInOrderAfterItRestarts(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "OUTAGE", "out", ", backoff { initial = 100ms, max = 1s }");
+        JetStreamSink sink = Streams.open(contexts);
+        Producer producer = new Producer(sink, 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.succeeded.size() >= 1000);
+
+        server.kill();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream") == 1.0);
+        long failedBeforeChecks = producer.failed.get();
+
+        // While the circuit is open an emit fails at once, far below the 2 s ack-timeout: no thread waits on NATS.
+        long slowest = 0;
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            CompletableFuture<Void> stage = sink.emit(event("ff-" + i, "ff", i)).toCompletableFuture();
+            Throwable failure;
+            try {
+                stage.get(1, TimeUnit.SECONDS);
+                failure = null;
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = e.getCause();
+            }
+            slowest = Math.max(slowest, System.nanoTime() - start);
+            assertInstanceOf(RetriableException.class, failure, "the broker is down");
+        }
+        assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(50), "slowest failure took "
+                + TimeUnit.NANOSECONDS.toMillis(slowest) + " ms");
+        assertTrue(sample(contexts, "jetconnect_sink_backoff_seconds", "sink", "jetstream") > 0.0);
+
+        server.restart();
+        int atRestart = producer.succeeded.size();
+        await().atMost(Duration.ofSeconds(20)).until(() -> producer.succeeded.size() >= atRestart + 1000);
+        producer.stop();
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream"));
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_reconnect_attempt", "sink", "jetstream"));
+        sink.close();
+
+        assertTrue(failedBeforeChecks > 0, "the outage was felt");
+        assertTrue(producer.slowestEmitNanos.get() < TimeUnit.MILLISECONDS.toNanos(200),
+                "emit never waits for NATS; slowest call " + producer.slowestEmitNanos.get() / 1_000_000 + " ms");
+        int stored = assertStoredInOrder(server, "OUTAGE", producer, true);
+        assertTrue(stored >= producer.succeeded.size());
+    }
+
+    @Test
+    void aShortOutageIsAbsorbedByTheBoundedRetry(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "HICCUP", "hic",
+                ", max-in-flight = 50000, retry { attempts = 3, waits = [1s, 2s] }");
+        JetStreamSink sink = Streams.open(contexts);
+        Producer producer = new Producer(sink, 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.succeeded.size() >= 500);
+
+        server.kill();
+        server.restart();
+        int atRestart = producer.succeeded.size();
+        await().atMost(Duration.ofSeconds(20)).until(() -> producer.succeeded.size() >= atRestart + 2000);
+        producer.stop();
+        sink.close();
+
+        assertEquals(0, producer.failed.get(), "every event held during the outage was stored after it");
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "failed"));
+        assertEquals(producer.succeeded.size(), assertStoredInOrder(server, "HICCUP", producer, true));
+        assertTrue(sample(contexts, "jetconnect_sink_events_total", "outcome", "published")
+                + sample(contexts, "jetconnect_sink_events_total", "outcome", "duplicate")
+                == producer.succeeded.size());
+    }
+}

@@ -1,0 +1,88 @@
+package io.jetconnect.plugins.jetstream;
+
+import static io.jetconnect.plugins.jetstream.Streams.event;
+import static io.jetconnect.plugins.jetstream.Streams.sample;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.spi.BackpressureException;
+import io.jetconnect.spi.RetriableException;
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.TestContexts;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Freezes the broker with SIGSTOP (a hung server: connections stay open, nothing answers), so that only the sink's
+ * own ack-timeout can notice; then thaws it with SIGCONT.
+ */
+@ExtendWith(NatsServerExtension.class)
+class HungBrokerIT {
+
+    private static void signal(NatsServer server, String signal) throws Exception {
+        String port = " -p " + server.port() + " ";
+        long pid = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("nats-server") && c.contains(port))
+                        .orElse(false))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no nats-server process on" + port))
+                .pid();
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
+    }
+
+    @Test
+    void anUnansweredPubAckOpensTheCircuitWithinTheAckTimeoutAndNothingWaitsOnTheBroker(NatsServer server)
+            throws Exception {
+        TestContexts contexts = BrokerOutageIT.contexts(server, "HUNG", "hung",
+                ", ack-timeout = 1s, backoff { initial = 100ms, max = 500ms }");
+        JetStreamSink sink = Streams.open(contexts);
+        BrokerOutageIT.Producer producer = new BrokerOutageIT.Producer(sink, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.succeeded.size() >= 500);
+
+        signal(server, "STOP");
+        try {
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream") == 1.0);
+            int refusedFast = 0;
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                CompletableFuture<Void> stage = sink.emit(event("ff-" + i, "ff", i)).toCompletableFuture();
+                Throwable failure;
+                try {
+                    stage.get(5, TimeUnit.SECONDS);
+                    failure = null;
+                } catch (ExecutionException e) {
+                    failure = e.getCause();
+                }
+                long took = System.nanoTime() - start;
+                assertInstanceOf(RetriableException.class, failure, "the broker does not answer");
+                if (failure instanceof BackpressureException && took < TimeUnit.MILLISECONDS.toNanos(50)) {
+                    refusedFast++;
+                }
+            }
+            // One of them may have been the probe, which waits for its connection attempt.
+            assertTrue(refusedFast >= 18, "refused at once: " + refusedFast + " of 20");
+        } finally {
+            signal(server, "CONT");
+        }
+
+        int atThaw = producer.succeeded.size();
+        await().atMost(Duration.ofSeconds(20)).until(() -> producer.succeeded.size() >= atThaw + 1000);
+        producer.stop();
+        sink.close();
+
+        assertTrue(producer.failed.get() > 0, "the hang was felt");
+        assertTrue(producer.slowestEmitNanos.get() < TimeUnit.MILLISECONDS.toNanos(200),
+                "emit never waits for NATS; slowest call " + producer.slowestEmitNanos.get() / 1_000_000 + " ms");
+        // Events the frozen broker had already read may be stored when it thaws, after their stages failed: only
+        // the events that completed normally are bound to exactly once and order.
+        BrokerOutageIT.assertStoredInOrder(server, "HUNG", producer, false);
+    }
+}

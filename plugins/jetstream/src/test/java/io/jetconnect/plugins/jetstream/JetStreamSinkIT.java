@@ -1,0 +1,193 @@
+package io.jetconnect.plugins.jetstream;
+
+import static io.jetconnect.plugins.jetstream.Streams.event;
+import static io.jetconnect.plugins.jetstream.Streams.readAll;
+import static io.jetconnect.plugins.jetstream.Streams.sample;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.RetriableException;
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.TestContexts;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(NatsServerExtension.class)
+class JetStreamSinkIT {
+
+    private static TestContexts contexts(NatsServer server, String stream, String prefix, String extra) {
+        return TestContexts.of("jetstream")
+                .config("stream = " + stream.toLowerCase() + ", subject = \"" + prefix + ".{tenantId}.v1\"" + extra)
+                .nats(server.url())
+                .stream(TestContexts.fileStream(stream.toLowerCase(), stream, prefix + ".>"));
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> stage) {
+        try {
+            stage.orTimeout(10, TimeUnit.SECONDS).join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    @Test
+    void publishesEveryEventPipelinedAndInOrderPerTenant(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "ORDERED", "o", "");
+        JetStreamSink sink = Streams.open(contexts);
+        String[] tenants = {"acme", "globex", "initech"};
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            stages.add(sink.emit(event("e-" + i, tenants[i % 3], i)).toCompletableFuture());
+        }
+        CompletableFuture.allOf(stages.toArray(new CompletableFuture<?>[0])).get(20, TimeUnit.SECONDS);
+        sink.close();
+
+        List<Streams.Stored> stored = readAll(server.url(), "ORDERED");
+        assertEquals(600, stored.size());
+        Map<String, Integer> lastPerSubject = new HashMap<>();
+        JsonFormat format = new JsonFormat();
+        for (Streams.Stored m : stored) {
+            CloudEvent back = format.deserialize(m.data());
+            int n = Integer.parseInt(back.getId().substring(2));
+            assertEquals("o." + tenants[n % 3] + ".v1", m.subject(), "the tenant's subject");
+            assertEquals(back.getId(), m.msgId(), "Nats-Msg-Id is the event id");
+            assertEquals("application/cloudevents+json", m.headers().getFirst("content-type"));
+            Integer last = lastPerSubject.put(m.subject(), n);
+            assertTrue(last == null || last < n, "per-subject emit order: " + last + " then " + n);
+        }
+        assertEquals(3, lastPerSubject.size());
+        assertEquals(600.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "published",
+                "sink", "jetstream", "pipeline", "test"));
+        assertEquals(600.0, sample(contexts, "jetconnect_sink_publish_seconds_count", "sink", "jetstream"));
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream"));
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_reconnect_attempt", "sink", "jetstream"));
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_backoff_seconds", "sink", "jetstream"));
+    }
+
+    @Test
+    void aRepublishedIdIsStoredOnceAndCountsAsDuplicate(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "DEDUP", "d", "");
+        JetStreamSink sink = Streams.open(contexts);
+        CloudEvent event = event("same-id", "acme", 1);
+        assertNull(failureOf(sink.emit(event).toCompletableFuture()));
+        assertNull(failureOf(sink.emit(event).toCompletableFuture()), "a duplicate is a success");
+        sink.close();
+
+        assertEquals(1, Streams.count(server.url(), "DEDUP"));
+        assertEquals(1.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "published"));
+        assertEquals(1.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "duplicate"));
+    }
+
+    @Test
+    void anInvalidTenantIsRejectedAndNeverStored(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "REJECT", "r", "");
+        JetStreamSink sink = Streams.open(contexts);
+        for (String tenant : new String[] {"a.b", "", "x y", "*", ">", "tab\\tbed", "nul\\u0000"}) {
+            Throwable failure = failureOf(sink.emit(event("bad-" + tenant.hashCode(), tenant, 0))
+                    .toCompletableFuture());
+            assertInstanceOf(JetconnectException.class, failure, "tenant '" + tenant + "'");
+            assertFalse(failure instanceof RetriableException, "permanent: " + failure);
+        }
+        // A good event after them still goes through, to its own subject only.
+        assertNull(failureOf(sink.emit(event("good", "acme", 1)).toCompletableFuture()));
+        sink.close();
+
+        List<Streams.Stored> stored = readAll(server.url(), "REJECT");
+        assertEquals(1, stored.size());
+        assertEquals("r.acme.v1", stored.get(0).subject());
+        assertEquals(7.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "rejected"));
+    }
+
+    @Test
+    void eventsWithoutTenantGoToSingle(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "SINGLE", "s", "");
+        JetStreamSink sink = Streams.open(contexts);
+        assertNull(failureOf(sink.emit(event("no-tenant", null, 1)).toCompletableFuture()));
+        CloudEvent text = CloudEventBuilder.v1().withId("text").withSource(URI.create("/t")).withType("t")
+                .withData("text/plain", "tenantId=acme".getBytes(StandardCharsets.UTF_8)).build();
+        assertNull(failureOf(sink.emit(text).toCompletableFuture()));
+        sink.close();
+
+        List<Streams.Stored> stored = readAll(server.url(), "SINGLE");
+        assertEquals(List.of("s.single.v1", "s.single.v1"), stored.stream().map(Streams.Stored::subject).toList());
+    }
+
+    @Test
+    void binaryModePutsAttributesInCeHeaders(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "BINARY", "b", ", mode = binary");
+        JetStreamSink sink = Streams.open(contexts);
+        CloudEvent event = CloudEventBuilder.v1(event("bin-1", "acme", 1))
+                .withSubject("a subject")
+                .withExtension("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                .build();
+        assertNull(failureOf(sink.emit(event).toCompletableFuture()));
+        sink.close();
+
+        Streams.Stored m = readAll(server.url(), "BINARY").get(0);
+        assertEquals("b.acme.v1", m.subject());
+        assertEquals("bin-1", m.msgId());
+        assertEquals("1.0", m.headers().getFirst("ce-specversion"));
+        assertEquals("bin-1", m.headers().getFirst("ce-id"));
+        assertEquals("/jetconnect/test", m.headers().getFirst("ce-source"));
+        assertEquals("io.jetconnect.test", m.headers().getFirst("ce-type"));
+        assertEquals("a%20subject", m.headers().getFirst("ce-subject"));
+        assertEquals("application/json", m.headers().getFirst("ce-datacontenttype"));
+        assertEquals("application/json", m.headers().getFirst("content-type"));
+        assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                m.headers().getFirst("ce-traceparent"));
+        assertArrayEquals(event.getData().toBytes(), m.data(), "the data alone is the body");
+    }
+
+    @Test
+    void aMessageOverMaxPayloadIsRejectedForGood(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "BIG", "big", "");
+        JetStreamSink sink = Streams.open(contexts);
+        String huge = "{\"tenantId\":\"acme\",\"blob\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        CloudEvent event = CloudEventBuilder.v1().withId("huge").withSource(URI.create("/t")).withType("t")
+                .withData("application/json", huge.getBytes(StandardCharsets.UTF_8)).build();
+        Throwable failure = failureOf(sink.emit(event).toCompletableFuture());
+        assertInstanceOf(JetconnectException.class, failure);
+        assertFalse(failure instanceof RetriableException, "too large stays too large: " + failure);
+        assertTrue(failure.getMessage().contains("max_payload"), failure.getMessage());
+        assertNull(failureOf(sink.emit(event("small", "acme", 1)).toCompletableFuture()), "the sink goes on");
+        sink.close();
+        assertEquals(1, Streams.count(server.url(), "BIG"));
+    }
+
+    @Test
+    void closeWaitsForTheAcksOfEventsInFlight(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "CLOSING", "c", "");
+        JetStreamSink sink = Streams.open(contexts);
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            stages.add(sink.emit(event("c-" + i, "acme", i)).toCompletableFuture());
+        }
+        sink.close();
+        for (CompletableFuture<Void> stage : stages) {
+            assertTrue(stage.isDone(), "close returns only once every held event completed");
+            assertNull(failureOf(stage));
+        }
+        assertEquals(2000, Streams.count(server.url(), "CLOSING"));
+        Throwable after = failureOf(sink.emit(event("late", "acme", 0)).toCompletableFuture());
+        assertInstanceOf(RetriableException.class, after, "a closed sink refuses events");
+    }
+}

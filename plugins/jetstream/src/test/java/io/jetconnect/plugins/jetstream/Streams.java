@@ -1,0 +1,122 @@
+package io.jetconnect.plugins.jetstream;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.jetconnect.spi.EventSink;
+import io.jetconnect.testing.TestContexts;
+import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers of the integration tests: events, and reading a stream back with jnats. */
+final class Streams {
+
+    private Streams() {
+    }
+
+    /** A message as the stream stored it. */
+    record Stored(long seq, String subject, Headers headers, byte[] data) {
+        String msgId() {
+            return headers == null ? null : headers.getFirst("Nats-Msg-Id");
+        }
+
+        String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** @return an event with JSON data {@code {"tenantId": tenant, "n": n}} (no tenantId when tenant is null) */
+    static CloudEvent event(String id, String tenant, long n) {
+        String data = tenant == null ? "{\"n\":" + n + "}"
+                : "{\"tenantId\":\"" + tenant + "\",\"n\":" + n + "}";
+        return CloudEventBuilder.v1()
+                .withId(id)
+                .withSource(URI.create("/jetconnect/test"))
+                .withType("io.jetconnect.test")
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** @return an opened jetstream sink */
+    static JetStreamSink open(TestContexts contexts) {
+        JetStreamSink sink = new JetStreamSink();
+        sink.open(contexts.sink());
+        return sink;
+    }
+
+    /** @return a plain connection that logs nothing of its own */
+    static Connection connect(String url) throws IOException, InterruptedException {
+        return Nats.connect(new Options.Builder().server(url).errorListener(new ErrorListener() {
+        }).build());
+    }
+
+    /** @return every message of the stream, in stream order */
+    static List<Stored> readAll(String url, String stream) throws Exception {
+        try (Connection nc = connect(url)) {
+            StreamInfo info = nc.jetStreamManagement().getStreamInfo(stream);
+            long count = info.getStreamState().getMsgCount();
+            List<Stored> out = new ArrayList<>();
+            if (count == 0) {
+                return out;
+            }
+            JetStreamSubscription sub = nc.jetStream().subscribe(">",
+                    PushSubscribeOptions.builder().stream(stream).ordered(true).build());
+            while (out.size() < count) {
+                Message m = sub.nextMessage(Duration.ofSeconds(5));
+                if (m == null) {
+                    throw new AssertionError("stream " + stream + " holds " + count + " messages, read only "
+                            + out.size());
+                }
+                out.add(new Stored(m.metaData().streamSequence(), m.getSubject(), m.getHeaders(), m.getData()));
+            }
+            sub.unsubscribe();
+            return out;
+        }
+    }
+
+    /** @return how many messages the stream holds */
+    static long count(String url, String stream) throws IOException, InterruptedException, JetStreamApiException {
+        try (Connection nc = connect(url)) {
+            return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+        }
+    }
+
+    /**
+     * @param name the Prometheus name of the sample
+     * @param labels label pairs that the sample must carry, as {@code key, value, ...}
+     * @return the value of that sample of the Prometheus scrape, or NaN when absent
+     */
+    static double sample(TestContexts contexts, String name, String... labels) {
+        for (String line : contexts.registry().scrape().split("\n")) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            boolean all = true;
+            for (int i = 0; i < labels.length; i += 2) {
+                all &= line.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            if (all) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Closes a sink, ignoring nothing: close must not throw. */
+    static void close(EventSink sink) {
+        sink.close();
+    }
+}

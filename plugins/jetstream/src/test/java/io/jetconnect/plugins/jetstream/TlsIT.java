@@ -1,0 +1,153 @@
+package io.jetconnect.plugins.jetstream;
+
+import static io.jetconnect.plugins.jetstream.Streams.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.spi.ConnectorConfig;
+import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.spi.PluginMetrics;
+import io.jetconnect.spi.RetriableException;
+import io.jetconnect.spi.SinkContext;
+import io.jetconnect.spi.StreamSpec;
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.TestContexts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A nats-server that requires TLS with a certificate from a private CA, made with openssl for this test. */
+class TlsIT {
+
+    @TempDir
+    static Path dir;
+    private static NatsServer server;
+    private static Path ca;
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        String ec = "ec_paramgen_curve:prime256v1";
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key",
+                "-out", "ca.pem", "-days", "2", "-subj", "/CN=jetconnect test CA");
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "server.key",
+                "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+        Files.writeString(dir.resolve("san.cnf"), "subjectAltName=IP:127.0.0.1\n");
+        run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.cnf");
+        ca = dir.resolve("ca.pem");
+        server = NatsServer.spawn("--tls", "--tlscert", dir.resolve("server.pem").toString(),
+                "--tlskey", dir.resolve("server.key").toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The runtime's context for the sink, with NATS settings that {@link TestContexts} does not offer. */
+    private static SinkContext context(String hocon, NatsSettings nats) {
+        SinkContext base = TestContexts.of("jetstream").config(hocon).nats(nats.url())
+                .stream(TestContexts.fileStream("secure", "SECURE", "secure.>")).sink();
+        return new SinkContext() {
+            @Override
+            public int position() {
+                return base.position();
+            }
+
+            @Override
+            public String pipelineName() {
+                return base.pipelineName();
+            }
+
+            @Override
+            public String typeName() {
+                return base.typeName();
+            }
+
+            @Override
+            public ConnectorConfig config() {
+                return base.config();
+            }
+
+            @Override
+            public PluginMetrics metrics() {
+                return base.metrics();
+            }
+
+            @Override
+            public Path dataDir() {
+                return base.dataDir();
+            }
+
+            @Override
+            public NatsSettings nats() {
+                return nats;
+            }
+
+            @Override
+            public Map<String, StreamSpec> streams() {
+                return base.streams();
+            }
+        };
+    }
+
+    private static SinkContext context(String url, Optional<Path> caFile) {
+        return context("stream = secure, subject = \"secure.{tenantId}\"",
+                new NatsSettings(url, caFile, Optional.empty(), "jetconnect-tls-test"));
+    }
+
+    @Test
+    void publishesOverTlsTrustingThePrivateCa() throws Exception {
+        JetStreamSink sink = new JetStreamSink();
+        sink.open(context(server.url(), Optional.of(ca)));
+        sink.emit(event("tls-1", "acme", 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        sink.close();
+        // Read back over TLS too, with the context the sink built from the CA file.
+        io.nats.client.Options options = new io.nats.client.Options.Builder().server(server.url())
+                .sslContext(NatsConnector.trusting(ca)).build();
+        try (io.nats.client.Connection nc = io.nats.client.Nats.connect(options)) {
+            assertEquals(1, nc.jetStreamManagement().getStreamInfo("SECURE").getStreamState().getMsgCount());
+        }
+    }
+
+    @Test
+    void anUntrustedServerFailsOpenWithoutLeakingCredentials() {
+        String url = server.url().replace("nats://", "nats://alice:s3cret-token@");
+        JetStreamSink sink = new JetStreamSink();
+        RetriableException e = assertThrows(RetriableException.class, () -> sink.open(context(url,
+                Optional.empty())));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertTrue(e.getMessage().contains("***@127.0.0.1"), e.getMessage());
+    }
+
+    @Test
+    void unusableCaOrCredentialsFilesAreReportedByPath() throws Exception {
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "no certificate here");
+        JetconnectException e = assertThrows(JetconnectException.class, () -> NatsConnector.trusting(notPem));
+        assertTrue(e.getMessage().contains("not.pem"), e.getMessage());
+
+        Path missing = dir.resolve("missing.creds");
+        JetStreamSink sink = new JetStreamSink();
+        SinkContext context = context("stream = secure, subject = \"secure.x\"",
+                new NatsSettings(server.url(), Optional.of(ca), Optional.of(missing), "t"));
+        JetconnectException creds = assertThrows(JetconnectException.class, () -> sink.open(context));
+        assertTrue(creds.getMessage().contains("missing.creds"), creds.getMessage());
+    }
+}
