@@ -26,7 +26,7 @@ class CliIT {
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("pipeline ingest"), result.output());
         assertTrue(result.output().contains("source: http"), result.output());
-        assertTrue(result.output().contains("chain:  jetstream"), result.output());
+        assertTrue(result.output().contains("chain:  redact -> sign -> dlq -> jetstream"), result.output());
     }
 
     @Test
@@ -52,7 +52,7 @@ class CliIT {
         Path broken = Files.writeString(work.resolve("pipeline.conf"), text);
         RuntimeProcess.Result result = RuntimeProcess.exec(work, Map.of(), "check", "--config", broken.toString());
         assertEquals(1, result.exitCode(), result.output());
-        assertTrue(result.output().contains("Unknown key 'jetconnect.pipelines.ingest.sinks[0].subjet' "
+        assertTrue(result.output().contains("Unknown key 'jetconnect.pipelines.ingest.sinks[3].subjet' "
                 + "(did you mean 'subject'?)"), result.output());
     }
 
