@@ -1,0 +1,173 @@
+package io.jetconnect.plugins.replay;
+
+import io.cloudevents.CloudEvent;
+import io.jetconnect.spi.EventSink;
+import io.nats.client.Message;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events a source has emitted to the chain and the chain has not finished with: emits them (from the source's
+ * one thread), and on completion moves the {@link ContiguousCursor}, counts the event handled and, for a durable
+ * consumer, acks the message (naks it when refused, so the server delivers it again). The first refusal is kept for
+ * the source's thread to act on. Completions run on the chain's threads and do only that.
+ */
+final class InFlightEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InFlightEvents.class);
+    private static final Duration NAK_DELAY = Duration.ofSeconds(1);
+    private static final long WAIT_SLICE = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** The first event the chain refused, and why. */
+    record Refusal(long sequence, Throwable cause) {
+    }
+
+    private final EventSink chain;
+    private final ContiguousCursor window;
+    private final ReplayMetrics metrics;
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final LongAdder handled = new LongAdder();
+    private final AtomicReference<Refusal> refusal = new AtomicReference<>();
+
+    InFlightEvents(EventSink chain, int maxInFlight, ReplayMetrics metrics) {
+        this.chain = chain;
+        this.window = new ContiguousCursor(maxInFlight, 0);
+        this.metrics = metrics;
+    }
+
+    /** Waits until one more event may be emitted; see {@link ContiguousCursor#awaitRoom}. */
+    boolean awaitRoom(long timeoutNanos) {
+        return window.awaitRoom(timeoutNanos);
+    }
+
+    /**
+     * Emits an event. Source thread only, with room in the window.
+     *
+     * @param durable the message to ack once the chain handled the event, or null (no acks)
+     */
+    void emit(long sequence, CloudEvent event, Message durable) {
+        long token = window.deliver(sequence);
+        outstanding.incrementAndGet();
+        CompletionStage<Void> stage;
+        try {
+            stage = chain.emit(event);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete(new Completion(token, sequence, durable));
+    }
+
+    /** Lets the cursor move over a message that is not emitted (not a CloudEvent). Source thread only. */
+    void skip(long sequence) {
+        window.acknowledge(window.deliver(sequence));
+    }
+
+    /** Moves the cursor over what is done; source thread only. */
+    void advance() {
+        window.advance();
+    }
+
+    /** @return the last sequence up to which every emitted event was handled; any thread */
+    long cursor() {
+        return window.cursor();
+    }
+
+    /** Forgets every delivery and sets the cursor; source thread only, with nothing outstanding. */
+    void reset(long cursor) {
+        window.reset(cursor);
+    }
+
+    /** @return whether no delivery is ahead of the cursor (source thread only) */
+    boolean settled() {
+        return outstanding.get() == 0 && window.window() == 0;
+    }
+
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    /** @return events the chain handled since the source started */
+    long handled() {
+        return handled.sum();
+    }
+
+    /** @return the first refusal not yet cleared, or null */
+    Refusal refusal() {
+        return refusal.get();
+    }
+
+    void clearRefusal() {
+        refusal.set(null);
+    }
+
+    /**
+     * Waits for every emitted event to complete. Source thread only.
+     *
+     * @return whether none is outstanding any more; false after the timeout or an interrupt
+     */
+    boolean awaitOutstanding(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (outstanding.get() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            // Stop and rewind paths only: a short poll keeps completions free of any signalling.
+            LockSupport.parkNanos(this, Math.min(left, WAIT_SLICE));
+        }
+        return true;
+    }
+
+    /** What happens when the chain completes an event's stage; runs on the completing thread, briefly. */
+    private final class Completion implements BiConsumer<Void, Throwable> {
+
+        private final long token;
+        private final long sequence;
+        private final Message durable;
+
+        Completion(long token, long sequence, Message durable) {
+            this.token = token;
+            this.sequence = sequence;
+            this.durable = durable;
+        }
+
+        @Override
+        public void accept(Void ignored, Throwable error) {
+            try {
+                if (error == null) {
+                    handled.increment();
+                    metrics.handled();
+                    if (durable != null) {
+                        durable.ack();
+                    }
+                    window.acknowledge(token);
+                    return;
+                }
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (durable != null) {
+                    // Handed back to the server, so the window moves on; the refusal still pauses the source.
+                    durable.nakWithDelay(NAK_DELAY);
+                    window.acknowledge(token);
+                }
+                refusal.compareAndSet(null, new Refusal(sequence, cause));
+            } catch (RuntimeException e) {
+                // An ack or nak on a closed connection: the durable consumer delivers the event again.
+                LOG.debug("cannot ack or nak sequence {}: {}", sequence, e.getMessage());
+                window.acknowledge(token);
+            } finally {
+                outstanding.decrementAndGet();
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.jetconnect.plugins.replay;
+
+import io.jetconnect.spi.EventSource;
+import io.jetconnect.spi.SourceContext;
+import io.jetconnect.spi.TypeName;
+import org.pf4j.Extension;
+
+/**
+ * The {@code live-tail} source: emits the CloudEvents published to a JetStream stream after it starts, or from its
+ * stored cursor + 1 when there is one, so that a restart misses nothing. The same reader as {@code replay} with
+ * {@code start = latest} and {@code then = live-tail}; its settings are a subset of replay's (see this plugin's
+ * {@code reference.conf}).
+ */
+@Extension
+@TypeName("live-tail")
+public final class LiveTailSource implements EventSource {
+
+    private volatile ReplayLoop loop;
+
+    @Override
+    public void start(SourceContext context) {
+        ReplayLoop created = new ReplayLoop(context, ReplaySettings.liveTail(context));
+        loop = created;
+        created.start();
+    }
+
+    @Override
+    public void stop() {
+        ReplayLoop current = loop;
+        if (current != null) {
+            current.stop();
+        }
+    }
+}

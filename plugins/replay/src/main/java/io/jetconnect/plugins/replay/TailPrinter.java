@@ -1,0 +1,50 @@
+package io.jetconnect.plugins.replay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.jackson.JsonFormat;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Prints stream messages for {@code jetconnect tail}: an event as one line of the JSON event format, a message that
+ * is no CloudEvent as {@code {"stream_sequence":N,"subject":"...","error":"..."}}; each line flushed at once, so
+ * that a reader of a pipe sees it and an interrupt loses nothing printed.
+ */
+final class TailPrinter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintStream out;
+    private final JsonFormat format = new JsonFormat();
+
+    TailPrinter(PrintStream out) {
+        this.out = out;
+    }
+
+    void event(CloudEvent event) {
+        line(format.serialize(event));
+    }
+
+    void invalid(long sequence, String subject, String error) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("stream_sequence", sequence);
+        fields.put("subject", subject);
+        fields.put("error", error);
+        try {
+            line(JSON.writeValueAsBytes(fields));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings and a number always serializes", e);
+        }
+    }
+
+    private void line(byte[] json) {
+        synchronized (out) {
+            out.write(json, 0, json.length);
+            out.write('\n');
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.jetconnect.plugins.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.jetconnect.spi.CommandContext;
+import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.spi.StreamSpec;
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.TestContexts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(NatsServerExtension.class)
+class TailCommandIT {
+
+    private static String url;
+    private static TestStreams streams;
+
+    @BeforeAll
+    static void fill(NatsServer server) {
+        url = server.url();
+        streams = new TestStreams(url);
+        streams.create("TAILCMD", -1);
+        streams.publish("TAILCMD", 1, 10);
+        streams.publishGarbage("TAILCMD");
+        streams.publish("TAILCMD", 11, 20);
+    }
+
+    @AfterAll
+    static void close() {
+        streams.close();
+    }
+
+    /** A command context over byte arrays, with the stream declared under the key {@code events}. */
+    private static final class Console implements CommandContext {
+
+        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+        final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+        @Override
+        public PrintStream out() {
+            return out;
+        }
+
+        @Override
+        public PrintStream err() {
+            return err;
+        }
+
+        @Override
+        public NatsSettings nats() {
+            return new NatsSettings(url, Optional.empty(), Optional.empty(), "jetconnect-test");
+        }
+
+        @Override
+        public Map<String, StreamSpec> streams() {
+            return Map.of("events", TestContexts.fileStream("events", "TAILCMD", "TAILCMD.>"));
+        }
+
+        @Override
+        public Path dataDir() {
+            return Path.of("data");
+        }
+
+        List<String> lines() {
+            String text = outBytes.toString(StandardCharsets.UTF_8);
+            return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
+        }
+
+        String errors() {
+            return errBytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static int run(Console console, String... args) {
+        return new TailCommand().run(List.of(args), console);
+    }
+
+    private static String id(String line) {
+        CloudEvent event = TestStreams.FORMAT.deserialize(line.getBytes(StandardCharsets.UTF_8));
+        return event.getId();
+    }
+
+    @Test
+    void printsFromTheSequenceAfterSinceAndStopsAtMax() {
+        Console console = new Console();
+        assertEquals(0, run(console, "--stream", "events", "--since", "5", "--max", "3"), console.errors());
+        assertEquals(List.of("6", "7", "8"), console.lines().stream().map(TailCommandIT::id)
+                .collect(Collectors.toList()));
+    }
+
+    @Test
+    void printsAMessageThatIsNoCloudEventAsAnErrorObject() throws Exception {
+        Console console = new Console();
+        assertEquals(0, run(console, "--stream=TAILCMD", "--since=10", "--max=2"), console.errors());
+        List<String> lines = console.lines();
+        JsonNode invalid = new ObjectMapper().readTree(lines.get(0));
+        assertEquals(11, invalid.get("stream_sequence").asLong());
+        assertEquals("TAILCMD.events", invalid.get("subject").asText());
+        assertTrue(invalid.get("error").asText().contains("content-type text/plain"), lines.get(0));
+        assertEquals("11", id(lines.get(1)));
+    }
+
+    @Test
+    void withoutSinceOnlyNewEvents() {
+        Console console = new Console();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(console, "--stream", "events",
+                "--subject", "TAILCMD.new", "--max", "2"));
+        // Publish until the tail has seen two: it begins whenever its consumer exists.
+        Integer code = null;
+        for (long n = 1000; code == null && n < 1200; n++) {
+            try {
+                streams.connection().jetStream().publish("TAILCMD.new",
+                        TestStreams.FORMAT.serialize(TestStreams.event(n)));
+                code = exit.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException notYet) {
+                // publish another
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        assertEquals(0, code, console.errors());
+        List<String> ids = console.lines().stream().map(TailCommandIT::id).collect(Collectors.toList());
+        assertEquals(2, ids.size());
+        assertEquals(Long.parseLong(ids.get(0)) + 1, Long.parseLong(ids.get(1)), "consecutive new events");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        Console console = new Console();
+        assertEquals(2, run(console, "--since", "3"));
+        assertTrue(console.errors().contains("--stream NAME is required"), console.errors());
+        assertEquals(2, run(new Console(), "--stream", "events", "--since", "three"));
+        assertEquals(2, run(new Console(), "--stream", "events", "--max", "0"));
+        assertEquals(2, run(new Console(), "--stream", "events", "--follow"));
+        assertEquals(2, run(new Console(), "--stream"));
+        Console help = new Console();
+        assertEquals(0, run(help, "--help"));
+        assertTrue(help.lines().get(0).startsWith("usage: jetconnect tail"));
+    }
+
+    @Test
+    void aMissingStreamExitsOne() {
+        Console console = new Console();
+        assertEquals(1, run(console, "--stream", "NOSUCH", "--max", "1"));
+        assertTrue(console.errors().contains("stream NOSUCH does not exist"), console.errors());
+    }
+}
