@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param maxMessages the message limit, or -1 for none
  * @param maxBytes the byte limit, or -1 for none
  * @param declared whether the stream appears in {@code jetconnect.streams} (and may be provisioned)
+ * @param retentionFloorFails whether an existing stream kept shorter than the retention floor stops the sink from
+ *     starting ({@code retention-floor-policy = fail}) rather than only being warned about ({@code warn})
  */
 public record StreamSpec(String key, String name, List<String> subjects, String storage, Duration maxAge,
                          Duration retentionFloor, Duration duplicateWindow, int replicas, long maxMessages,
-                         long maxBytes, boolean declared) {
+                         long maxBytes, boolean declared, boolean retentionFloorFails) {
 
     /**
      * Checks that no reference is null and copies the subjects.
@@ -54,6 +56,6 @@ public record StreamSpec(String key, String name, List<String> subjects, String 
      */
     public static StreamSpec undeclared(String name) {
         return new StreamSpec(name, name, List.of(), "file", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2),
-                1, -1, -1, false);
+                1, -1, -1, false, true);
     }
 }

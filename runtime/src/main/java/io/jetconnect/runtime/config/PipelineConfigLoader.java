@@ -169,7 +169,7 @@ public final class PipelineConfigLoader {
                 streams.put(key, new StreamSpec(key, c.hasPath("name") ? c.getString("name") : key,
                         c.getStringList("subjects"), storage, c.getDuration("max-age"),
                         c.getDuration("retention-floor"), c.getDuration("duplicate-window"), c.getInt("replicas"),
-                        c.getLong("max-messages"), c.getLong("max-bytes"), true));
+                        c.getLong("max-messages"), c.getLong("max-bytes"), true, policy.equals("fail")));
             } catch (ConfigException e) {
                 problems.add(ConfigErrors.translate(e, path).getMessage());
             }

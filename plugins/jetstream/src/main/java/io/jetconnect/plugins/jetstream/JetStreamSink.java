@@ -63,7 +63,7 @@ public final class JetStreamSink implements EventSink {
         }
         try {
             StreamProvisioner.provision(epoch.connection().jetStreamManagement(), spec, context.config(),
-                    settings.subject(), settings.failBelowRetentionFloor(), context.pipelineName());
+                    settings.subject(), spec.retentionFloorFails(), context.pipelineName());
         } catch (IOException e) {
             epoch.close();
             throw new RetriableException("cannot reach JetStream at " + connector.redactedUrl() + ": "

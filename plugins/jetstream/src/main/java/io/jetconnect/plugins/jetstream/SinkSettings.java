@@ -19,11 +19,9 @@ import java.util.Locale;
  * @param retryWaits the waits between those attempts; never empty
  * @param backoffInitial the first wait of an open circuit
  * @param backoffMax the longest wait of an open circuit
- * @param failBelowRetentionFloor whether a stream kept shorter than its retention floor fails {@code open()}
  */
 record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int maxInFlight, Duration ackTimeout,
-                    int retryAttempts, List<Duration> retryWaits, Duration backoffInitial, Duration backoffMax,
-                    boolean failBelowRetentionFloor) {
+                    int retryAttempts, List<Duration> retryWaits, Duration backoffInitial, Duration backoffMax) {
 
     static SinkSettings from(ConnectorConfig config) {
         String stream = required(config, "stream", "a key of jetconnect.streams or a stream name");
@@ -66,12 +64,8 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
         if (max.compareTo(initial) < 0) {
             throw config.invalid("backoff.max", "must be at least backoff.initial");
         }
-        String policy = config.getString("retention-floor-policy").toLowerCase(Locale.ROOT);
-        if (!policy.equals("fail") && !policy.equals("warn")) {
-            throw config.invalid("retention-floor-policy", "must be fail or warn");
-        }
         return new SinkSettings(stream, subject, mode.equals("binary"), maxInFlight, ackTimeout, attempts, waits,
-                initial, max, policy.equals("fail"));
+                initial, max);
     }
 
     /** @return the wait before attempt {@code attempt + 1}, for an event already tried {@code attempt} times */

@@ -34,7 +34,6 @@ class SinkSettingsTest {
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(400)), s.retryWaits());
         assertEquals(Duration.ofMillis(100), s.backoffInitial());
         assertEquals(Duration.ofSeconds(180), s.backoffMax());
-        assertTrue(s.failBelowRetentionFloor());
     }
 
     @Test
@@ -48,12 +47,10 @@ class SinkSettingsTest {
     @Test
     void overridesAreRead() {
         SinkSettings s = settings(BASE + ", mode = binary, max-in-flight = 10, ack-timeout = 2s, "
-                + "retry { attempts = 5, waits = [1s, \"2 s\", 1.5m] }, backoff { initial = 1s, max = 1s }, "
-                + "retention-floor-policy = warn");
+                + "retry { attempts = 5, waits = [1s, \"2 s\", 1.5m] }, backoff { initial = 1s, max = 1s }");
         assertTrue(s.binary());
         assertEquals(10, s.maxInFlight());
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(90)), s.retryWaits());
-        assertFalse(s.failBelowRetentionFloor());
     }
 
     @ParameterizedTest
@@ -71,8 +68,7 @@ class SinkSettingsTest {
             "stream = events, subject = a, retry.waits = [soon]|retry.waits",
             "stream = events, subject = a, retry.waits = []|retry.waits",
             "stream = events, subject = a, backoff.initial = 0s|backoff.initial",
-            "stream = events, subject = a, backoff { initial = 2s, max = 1s }|backoff.max",
-            "stream = events, subject = a, retention-floor-policy = maybe|retention-floor-policy"})
+            "stream = events, subject = a, backoff { initial = 2s, max = 1s }|backoff.max"})
     void badValuesNameTheirPath(String hocon, String path) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings(hocon));
         assertTrue(e.getMessage().contains("sinks[0]." + path + "'"), e.getMessage());

@@ -25,8 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StreamProvisioningIT {
 
     private static StreamSpec spec(String name, String subject, Duration maxAge, Duration floor) {
+        return spec(name, subject, maxAge, floor, true);
+    }
+
+    private static StreamSpec spec(String name, String subject, Duration maxAge, Duration floor, boolean fails) {
         return new StreamSpec(name.toLowerCase(), name, List.of(subject), "file", maxAge, floor,
-                Duration.ofMinutes(2), 1, -1, -1, true);
+                Duration.ofMinutes(2), 1, -1, -1, true, fails);
     }
 
     private static StreamConfiguration existing(NatsServer server, String name) throws Exception {
@@ -45,7 +49,7 @@ class StreamProvisioningIT {
     @Test
     void createsADeclaredStreamWithItsSettings(NatsServer server) throws Exception {
         StreamSpec spec = new StreamSpec("made", "MADE", List.of("made.>"), "memory", Duration.ofHours(1),
-                Duration.ZERO, Duration.ofSeconds(30), 1, 1000, 1024 * 1024, true);
+                Duration.ZERO, Duration.ofSeconds(30), 1, 1000, 1024 * 1024, true, true);
         JetStreamSink sink = Streams.open(TestContexts.of("jetstream")
                 .config("stream = made, subject = \"made.{tenantId}\"").nats(server.url()).stream(spec));
         sink.emit(event("m-1", "acme", 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -90,9 +94,9 @@ class StreamProvisioningIT {
     void theWarnPolicyOpensAnyway(NatsServer server) throws Exception {
         create(server, "WARNED", "warned.>", Duration.ofHours(1));
         JetStreamSink sink = Streams.open(TestContexts.of("jetstream")
-                .config("stream = warned, subject = \"warned.{tenantId}\", retention-floor-policy = warn")
+                .config("stream = warned, subject = \"warned.{tenantId}\"")
                 .nats(server.url())
-                .stream(spec("WARNED", "warned.>", Duration.ofDays(90), Duration.ofDays(90))));
+                .stream(spec("WARNED", "warned.>", Duration.ofDays(90), Duration.ofDays(90), false)));
         sink.emit(event("w-1", "acme", 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         sink.close();
         assertEquals(1, Streams.count(server.url(), "WARNED"));
