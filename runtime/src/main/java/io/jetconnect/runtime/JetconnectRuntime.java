@@ -123,7 +123,7 @@ public final class JetconnectRuntime implements AutoCloseable {
             pipelines.start(pipeline);
         }
         http.start();
-        LOG.info("listening on http://{}:{} (ingest: POST /v1/pipelines/{{name}}/events, admin: /v1/..., /metrics, "
+        LOG.info("listening on http://{}:{} (ingest: POST /v1/pipelines/{name}/events, admin: /v1/..., /metrics, "
                 + "/healthz, /readyz); NATS at {}{}", settings.httpHost(), http.address().getPort(),
                 settings.nats().redactedUrl(), token.isPresent() ? "; admin calls need the bearer token" : "");
         return runtime;

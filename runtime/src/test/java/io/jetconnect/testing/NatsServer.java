@@ -26,14 +26,20 @@ public final class NatsServer implements AutoCloseable {
     private final Path storeDir;
     private final Path logFile;
     private final List<String> extraArgs;
+    private final String name;
     private Process process;
 
     private NatsServer(String url, int port, Path storeDir, Path logFile, List<String> extraArgs) {
+        this(url, port, storeDir, logFile, extraArgs, null);
+    }
+
+    private NatsServer(String url, int port, Path storeDir, Path logFile, List<String> extraArgs, String name) {
         this.url = url;
         this.port = port;
         this.storeDir = storeDir;
         this.logFile = logFile;
         this.extraArgs = List.copyOf(extraArgs);
+        this.name = name;
     }
 
     /** @return whether a nats-server binary is on PATH */
@@ -58,6 +64,45 @@ public final class NatsServer implements AutoCloseable {
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Spawns a JetStream cluster of {@code size} servers on loopback: each with its own client port, cluster port,
+     * store and name ({@code n1}, {@code n2}, ...), routed to all the others, and waits until JetStream answers
+     * (a meta leader is elected).
+     */
+    public static Cluster cluster(int size) {
+        List<Integer> clientPorts = new ArrayList<>();
+        List<Integer> routePorts = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            clientPorts.add(freePort());
+            routePorts.add(freePort());
+        }
+        String clusterName = "jc" + Long.toHexString(System.nanoTime());
+        List<NatsServer> servers = new ArrayList<>();
+        try {
+            for (int i = 0; i < size; i++) {
+                List<String> routes = new ArrayList<>();
+                for (int j = 0; j < size; j++) {
+                    if (j != i) {
+                        routes.add("nats://127.0.0.1:" + routePorts.get(j));
+                    }
+                }
+                String name = "n" + (i + 1);
+                Path store = Files.createTempDirectory("jetconnect-nats-" + name + "-");
+                NatsServer server = new NatsServer("nats://127.0.0.1:" + clientPorts.get(i), clientPorts.get(i), store,
+                        store.resolve("server.log"), List.of("-n", name, "--cluster_name", clusterName, "--cluster",
+                        "nats://127.0.0.1:" + routePorts.get(i), "--routes", String.join(",", routes)), name);
+                servers.add(server);
+                server.startProcess();
+            }
+            Cluster cluster = new Cluster(servers);
+            cluster.awaitJetStream(Duration.ofSeconds(30));
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            servers.forEach(NatsServer::close);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
@@ -122,6 +167,48 @@ public final class NatsServer implements AutoCloseable {
         return port;
     }
 
+    /** @return the server's name ({@code -n}) in a {@link #cluster}, else null */
+    public String name() {
+        return name;
+    }
+
+    /** @return the process id of the running server */
+    public long pid() {
+        requireOwned();
+        return process.pid();
+    }
+
+    /** @return whether the server process is running (stopped with {@link #stop()} counts as running) */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Freezes the server with SIGSTOP: its sockets stay open but it answers nothing, as a stalled broker. */
+    public void stop() {
+        signal("STOP");
+    }
+
+    /** Lets a server frozen by {@link #stop()} run again (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        requireOwned();
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** @return whether this server was spawned by the test (and so can be killed and restarted) */
     public boolean owned() {
         return storeDir != null;
@@ -175,6 +262,75 @@ public final class NatsServer implements AutoCloseable {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temporary directory; the OS cleans what is left
+        }
+    }
+
+    /** The servers of {@link #cluster(int)}; closing it closes them all. */
+    public static final class Cluster implements AutoCloseable {
+
+        private final List<NatsServer> servers;
+
+        private Cluster(List<NatsServer> servers) {
+            this.servers = List.copyOf(servers);
+        }
+
+        public List<NatsServer> servers() {
+            return servers;
+        }
+
+        /** @return every server's URL, comma-separated, as {@code nats.url} takes them */
+        public String url() {
+            return String.join(",", servers.stream().map(NatsServer::url).toList());
+        }
+
+        /** @return the server named {@code name} */
+        public NatsServer server(String name) {
+            return servers.stream().filter(s -> name.equals(s.name())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no server named " + name));
+        }
+
+        /** @return the server that leads the stream's replicas now */
+        public NatsServer leaderOf(String stream) throws Exception {
+            try (io.nats.client.Connection nc = io.nats.client.Nats.connect(liveOptions())) {
+                io.nats.client.api.ClusterInfo info = nc.jetStreamManagement().getStreamInfo(stream).getClusterInfo();
+                if (info == null || info.getLeader() == null) {
+                    throw new IllegalStateException("stream " + stream + " has no leader now");
+                }
+                return server(info.getLeader());
+            }
+        }
+
+        private io.nats.client.Options liveOptions() {
+            String[] urls = servers.stream().filter(NatsServer::isAlive).map(NatsServer::url)
+                    .toArray(String[]::new);
+            return new io.nats.client.Options.Builder().servers(urls).connectionTimeout(Duration.ofSeconds(2))
+                    .maxReconnects(0).build();
+        }
+
+        /** Waits until the JetStream API answers through the live servers (a meta leader is elected). */
+        public void awaitJetStream(Duration timeout) {
+            Instant deadline = Instant.now().plus(timeout);
+            Exception last = null;
+            while (Instant.now().isBefore(deadline)) {
+                try (io.nats.client.Connection nc = io.nats.client.Nats.connect(liveOptions())) {
+                    nc.jetStreamManagement().getAccountStatistics();
+                    return;
+                } catch (Exception notYet) {
+                    last = notYet;
+                    if (notYet instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(notYet);
+                    }
+                    // Polling a cluster that is electing its meta leader: each attempt is itself the wait.
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                }
+            }
+            throw new IllegalStateException("the cluster's JetStream did not answer within " + timeout, last);
+        }
+
+        @Override
+        public void close() {
+            servers.forEach(NatsServer::close);
         }
     }
 }
