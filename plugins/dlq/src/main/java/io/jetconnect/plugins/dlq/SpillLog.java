@@ -102,12 +102,23 @@ final class SpillLog {
 
     // ---- producers
 
+    private boolean refusing;
+
     /**
      * Reserves room for a record of {@code bytes} bytes if the log stays within {@code max-bytes}; every
      * successful reservation must be followed by {@link #append}.
      */
     synchronized boolean reserve(int bytes) {
-        if (diskBytes.get() + queuedBytes.get() + bytes > settings.maxBytes) {
+        long used = diskBytes.get() + queuedBytes.get();
+        // Once full, refuse until a tenth of max-bytes is free again: the events of one request are emitted back
+        // to back, and without this margin a later one could take room freed just after an earlier one was
+        // refused, and be stored before it.
+        if (refusing && used > settings.maxBytes - settings.maxBytes / 10) {
+            return false;
+        }
+        refusing = false;
+        if (used + bytes > settings.maxBytes) {
+            refusing = true;
             return false;
         }
         queuedBytes.addAndGet(bytes);

@@ -366,6 +366,24 @@ class DlqSinkTest {
     }
 
     @Test
+    void onceFullItRefusesUntilATenthIsFreeSoALaterEventCannotTakeAnEarlierOnesRoom() {
+        int frame = new RecordCodec().encode(event(0)).length;
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "max-bytes = " + (20 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        assertAllDone(emit(layer, 0, 20));
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(20))));
+        inner.acceptThenHold(1);
+        await().until(() -> inner.accepted().size() == 1 && segments().size() == 19);
+        // One record's room is free again, but not a tenth of max-bytes: still refused.
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(21))));
+        inner.mode(FakeSink.Mode.ACCEPT);
+        inner.held().forEach(FakeSink.Held::failRetriable);
+        await().until(() -> !layer.spilling());
+        assertAllDone(emit(layer, 22, 23));
+        assertEquals(List.of(ids(0, 20), ids(22, 23)).stream().flatMap(List::stream).toList(), inner.accepted());
+    }
+
+    @Test
     void aFullDiskRefusesEventsAndTheLayerCarriesOn() {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner);

@@ -1,0 +1,76 @@
+package io.jetconnect.distribution;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.testing.NatsServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A three-node NATS cluster on loopback with an R3 stream: the stream's leader is killed with SIGKILL during a
+ * load; the runtime, given all three URLs, follows the cluster without a restart and loses nothing acknowledged.
+ */
+@Tag("fault")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ClusterFaultIT {
+
+    @TempDir
+    Path work;
+
+    private NatsServer.Cluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void killingTheR3StreamsLeaderLosesNothingAcknowledged() throws Exception {
+        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
+        cluster = NatsServer.cluster(3);
+        int port = NatsServer.freePort();
+        Path config = FaultPipeline.config(work, work.resolve("data"), port, cluster.url(), "FAULT_R3",
+                ", replicas = 3", "");
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
+             LoadClient client = new LoadClient(port, 4, 10_000, 200, 100).start()) {
+            long pid = runtime.pid();
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 10_000);
+            NatsServer leader = cluster.leaderOf("FAULT_R3");
+            leader.kill();
+            int atKill = client.acknowledgedCount();
+            client.await(Duration.ofMinutes(2));
+            NatsServer survivor = cluster.servers().stream().filter(NatsServer::isAlive).findFirst().orElseThrow();
+            FaultPipeline.awaitSettled(runtime, client, survivor.url(), "FAULT_R3", Duration.ofSeconds(90));
+            NatsServer newLeader = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> cluster.leaderOf("FAULT_R3"), s -> s != null);
+            // Just after an election a consumer create can time out; reading the stream back is retried.
+            Figures figures = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> Figures.of("cluster-leader-kill", client, survivor.url(), "FAULT_R3"), f -> true)
+                    .with("killed", leader.name()).with("new_leader", newLeader.name())
+                    .with("acknowledged_at_kill", atKill)
+                    .with("spilled", (long) FaultPipeline.metric(runtime, "jetconnect_dlq_spilled_total{"))
+                    .print();
+            assertNotEquals(leader.name(), newLeader.name(), "the stream elected a new leader");
+            assertEquals(client.offered.size(), client.acknowledgedCount());
+            assertEquals(0, figures.lost(), figures.line());
+            assertEquals(0, figures.duplicated(), figures.line());
+            assertEquals(0, figures.reordered(), figures.line());
+            assertEquals(40_000, figures.stored(), figures.line());
+            assertTrue(runtime.isAlive(), "the runtime followed the cluster without a restart");
+            assertEquals(pid, runtime.pid(), "the same runtime process throughout");
+            assertEquals(0, runtime.terminate(), runtime.output());
+        }
+    }
+}

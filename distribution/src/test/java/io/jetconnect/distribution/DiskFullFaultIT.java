@@ -1,0 +1,101 @@
+package io.jetconnect.distribution;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.testing.NatsServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dlq's disk full while the broker is down and a load goes on: through its {@code max-bytes}, and through a
+ * genuinely full 2 MiB tmpfs under {@code data-dir} (needs {@code mount}, as root). Either way the http source
+ * answers 503 (backpressure), and every event it acknowledged before is in the stream once after the broker
+ * returns.
+ */
+@Tag("fault")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DiskFullFaultIT {
+
+    @TempDir
+    Path work;
+
+    private NatsServer nats;
+    private Path mounted;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (nats != null) {
+            nats.close();
+        }
+        if (mounted != null) {
+            run("umount", "-l", mounted.toString());
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    /** @param full a filesystem that must be (nearly) full when the 503s come, or null */
+    private Figures fill(String scenario, String stream, Path dataDir, String dlqSettings, Path full)
+            throws Exception {
+        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
+        nats = NatsServer.spawn();
+        int port = NatsServer.freePort();
+        Path config = FaultPipeline.config(work, dataDir, port, nats.url(), stream, "", dlqSettings);
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
+             LoadClient client = new LoadClient(port, 4, 5_000, 50, 200).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 2_000);
+            nats.kill();
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.refused.get() >= 20);
+            int atFull = client.acknowledgedCount();
+            if (full != null) {
+                long free = Files.getFileStore(full).getUsableSpace();
+                assertTrue(free < 512 * 1024, "the filesystem is full when the 503s come: " + free + " bytes free");
+            }
+            assertEquals(200, runtime.get("/healthz").statusCode(), "a full spill is backpressure, not a crash");
+            assertTrue(runtime.isAlive());
+            nats.restart();
+            client.await(Duration.ofMinutes(2));
+            FaultPipeline.awaitSettled(runtime, client, nats.url(), stream, Duration.ofSeconds(90));
+            Figures figures = Figures.of(scenario, client, nats.url(), stream)
+                    .with("refused_503", client.refused.get()).with("acknowledged_when_full", atFull)
+                    .with("spilled", (long) FaultPipeline.metric(runtime, "jetconnect_dlq_spilled_total{"))
+                    .print();
+            assertEquals(client.offered.size(), client.acknowledgedCount());
+            assertEquals(0, figures.lost(), figures.line());
+            assertEquals(0, figures.duplicated(), figures.line());
+            assertEquals(0, figures.reordered(), figures.line());
+            assertEquals(0, runtime.terminate(), runtime.output());
+            return figures;
+        }
+    }
+
+    @Test
+    void aFullSpillByMaxBytesGivesBackpressureAndLosesNothing() throws Exception {
+        fill("dlq-max-bytes-full", "FAULT_MAXBYTES", work.resolve("data"), ", max-bytes = 512KiB, segment-bytes = 64KiB",
+                null);
+    }
+
+    @Test
+    void aGenuinelyFullFilesystemGivesBackpressureAndLosesNothing() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("tiny"));
+        boolean canMount = run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dir.toString());
+        Assumptions.assumeTrue(canMount, "mounting a 2 MiB tmpfs is not permitted here (needs root and "
+                + "CAP_SYS_ADMIN); the max-bytes variant covers the dlq's backpressure");
+        mounted = dir;
+        fill("dlq-filesystem-full", "FAULT_ENOSPC", dir.resolve("data"), ", segment-bytes = 256KiB", dir);
+    }
+}
