@@ -127,6 +127,54 @@ public final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request with any method.
+     *
+     * @param body the request body (sent as {@code application/json}), or null for none
+     * @param headers header names and values, alternating
+     */
+    public HttpResponse<String> request(String method, String path, String body, String... headers)
+            throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder.build());
+    }
+
+    /** @return the process id of the runtime's JVM ({@code bin/jetconnect} execs java) */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGHUP with {@code kill -HUP}: the runtime re-reads its pipeline.conf. */
+    public void hangUp() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -HUP " + pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Waits until the output contains {@code text}, failing early if the process exits. */
+    public void awaitOutput(String text, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (output().contains(text)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("jetconnect exited with " + process.exitValue() + " before printing '"
+                        + text + "':\n" + output());
+            }
+            return false;
+        });
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }

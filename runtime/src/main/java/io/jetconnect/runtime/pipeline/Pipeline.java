@@ -205,6 +205,8 @@ public final class Pipeline {
         }
         MDC.put("pipeline", name());
         try {
+            // Paused before its route goes: ingest answers 503 (come back), never 404, while in-flight events drain.
+            state = PipelineState.PAUSED;
             stopSource();
             try {
                 if (!gate.awaitIdle(env.settings().shutdownTimeout())) {
@@ -214,7 +216,6 @@ public final class Pipeline {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            state = PipelineState.PAUSED;
             LOG.info("pipeline {} paused", name());
             return true;
         } finally {
