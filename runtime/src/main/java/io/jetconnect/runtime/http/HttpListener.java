@@ -149,8 +149,9 @@ public final class HttpListener implements AutoCloseable {
     }
 
     private void ingest(HttpExchange exchange, String method, String pipeline) {
-        IngressHandler handler = routes.handler(pipeline).orElse(null);
+        // The state first: it waits while the pipeline (re)starts, whose route is registered before it runs.
         java.util.Optional<String> state = pipelineState.apply(pipeline);
+        IngressHandler handler = routes.handler(pipeline).orElse(null);
         if (handler == null && state.isPresent() && !state.get().equals("running")) {
             // A pipeline that exists but is paused, starting or failed: tell the producer to come back.
             sendJson(exchange, 503, Map.of("Retry-After", "1"), error("pipeline '" + pipeline + "' is "

@@ -52,6 +52,12 @@ public final class MicrometerPluginMetrics implements PluginMetrics, AutoCloseab
 
     @Override
     public void gauge(String name, String description, Supplier<? extends Number> value, String... tags) {
+        // A gauge reads its supplier forever: one registered again (a resumed source) replaces the old one, whose
+        // supplier belongs to an instance that is gone.
+        Gauge old = registry.find(name).tags(tags(tags)).gauge();
+        if (old != null && old.getId().getTags().size() == tags(tags).stream().count()) {
+            registry.remove(old);
+        }
         Gauge gauge = Gauge.builder(name, value, s -> s.get().doubleValue())
                 .description(description)
                 .tags(tags(tags))

@@ -30,7 +30,7 @@ public record ResolvedPipeline(PipelineSpec spec, ResolvedElement source, List<R
                 .append(chainDescription());
         var terminal = sinks.get(sinks.size() - 1).config();
         for (String key : new String[] {"subject", "stream", "path"}) {
-            if (terminal.hasPath(key)) {
+            if (terminal.hasPath(key) && !terminal.getString(key).isBlank()) {
                 out.append(", ").append(key).append(' ').append(terminal.getString(key));
             }
         }

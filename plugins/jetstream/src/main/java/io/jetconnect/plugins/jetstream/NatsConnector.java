@@ -113,6 +113,8 @@ final class NatsConnector {
     }
 
     private void connectionEvent(Connection connection, ConnectionListener.Events event) {
+        // jnats calls listeners on its own threads: put the pipeline in the MDC there too.
+        org.slf4j.MDC.put("pipeline", pipeline);
         switch (event) {
             case CONNECTED, RECONNECTED -> {
                 established.add(connection);
@@ -140,12 +142,14 @@ final class NatsConnector {
 
         @Override
         public void errorOccurred(Connection conn, String error) {
+            org.slf4j.MDC.put("pipeline", pipeline);
             LOG.warn("Pipeline {}: NATS server at {} reported: {}", pipeline, redactedUrl,
                     PublishErrors.scrub(error));
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
+            org.slf4j.MDC.put("pipeline", pipeline);
             if (established.contains(conn)) {
                 LOG.warn("Pipeline {}: NATS connection to {} failed: {}", pipeline, redactedUrl,
                         PublishErrors.describe(exp));
@@ -158,6 +162,7 @@ final class NatsConnector {
 
         @Override
         public void socketWriteTimeout(Connection conn) {
+            org.slf4j.MDC.put("pipeline", pipeline);
             LOG.warn("Pipeline {}: writing to NATS at {} timed out", pipeline, redactedUrl);
         }
     }

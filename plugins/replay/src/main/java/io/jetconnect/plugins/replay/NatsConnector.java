@@ -106,10 +106,18 @@ final class NatsConnector {
         return message.replaceAll("//[^/@\\s]+@", "//***@");
     }
 
+    private static void mdc(String pipeline) {
+        if (pipeline != null) {
+            org.slf4j.MDC.put("pipeline", pipeline);
+        }
+    }
+
     /** Logs connection changes; never the URL as given. */
     private static final class ConnectionLog implements ConnectionListener {
 
         private final NatsSettings nats;
+        // jnats calls listeners on its own threads: they log with the MDC of the thread that connected.
+        private final String pipeline = org.slf4j.MDC.get("pipeline");
 
         ConnectionLog(NatsSettings nats) {
             this.nats = nats;
@@ -118,6 +126,7 @@ final class NatsConnector {
         @Override
         @SuppressWarnings("deprecation")
         public void connectionEvent(Connection conn, Events type) {
+            mdc(pipeline);
             switch (type) {
                 case DISCONNECTED -> LOG.warn("lost the connection to NATS at {}; reconnecting", nats.redactedUrl());
                 case RECONNECTED -> LOG.info("reconnected to NATS at {}", nats.redactedUrl());
@@ -130,6 +139,7 @@ final class NatsConnector {
     private static final class Errors implements ErrorListener {
 
         private final NatsSettings nats;
+        private final String pipeline = org.slf4j.MDC.get("pipeline");
 
         Errors(NatsSettings nats) {
             this.nats = nats;
@@ -137,16 +147,19 @@ final class NatsConnector {
 
         @Override
         public void errorOccurred(Connection conn, String error) {
+            mdc(pipeline);
             LOG.warn("NATS server reported: {}", error);
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
+            mdc(pipeline);
             LOG.debug("NATS client: {}", redact(nats, exp));
         }
 
         @Override
         public void slowConsumerDetected(Connection conn, Consumer consumer) {
+            mdc(pipeline);
             LOG.warn("NATS client: slow consumer, messages dropped");
         }
 

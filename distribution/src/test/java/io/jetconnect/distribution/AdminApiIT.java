@@ -1,0 +1,949 @@
+package io.jetconnect.distribution;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.PluginJars;
+import io.jetconnect.testplugin.CollectingSink;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin API, hot reload and the logs of the built {@code bin/jetconnect run}, as a real process over real HTTP
+ * against a real nats-server: pipeline and plugin descriptions, the spill log's route and its drain action (across a
+ * broker kill), pause/resume/restart with events in flight (none lost, none doubled), cursor reset of a
+ * {@code replay} pipeline, reload (changed, unchanged, removed, new; a broken file; SIGHUP; a plugin jar dropped in),
+ * the bearer token, and JSON and human-readable logs.
+ */
+@ExtendWith(NatsServerExtension.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class AdminApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BATCH = "application/cloudevents-batch+json";
+    private static final String STRUCTURED = "application/cloudevents+json";
+
+    @TempDir
+    Path work;
+
+    // ---------------------------------------------------------------------------------------------------------
+    // helpers
+
+    /** A pipeline.conf: the runtime's block around the given streams and pipelines. */
+    private static String config(String natsUrl, int port, String host, String extra, String streams,
+                                 String pipelines) {
+        return config(natsUrl, port, host, extra, streams, pipelines, "");
+    }
+
+    /**
+     * A pipeline.conf.
+     *
+     * @param httpExtra more keys of {@code jetconnect.http}, starting with a comma
+     * @param top more keys of {@code jetconnect}
+     */
+    private static String config(String natsUrl, int port, String host, String httpExtra, String streams,
+                                 String pipelines, String top) {
+        return """
+                jetconnect {
+                  %s
+                  data-dir = data
+                  shutdown-timeout = 20s
+                  http { host = "%s", port = %d %s }
+                  nats { url = "%s", embedded = off }
+                  streams {
+                %s
+                  }
+                  pipelines {
+                %s
+                  }
+                }
+                """.formatted(top, host, port, httpExtra, natsUrl, streams, pipelines);
+    }
+
+    private static String stream(String key, String name, String subjects) {
+        return "    %s { name = %s, subjects = [\"%s\"], max-age = 1h, duplicate-window = 2m }\n"
+                .formatted(key, name, subjects);
+    }
+
+    /** An http pipeline whose chain ends with a jetstream sink writing {@code prefix.{tenantId}.v1}. */
+    private static String httpPipeline(String name, String decorators, String stream, String prefix) {
+        return """
+                    %s {
+                      source { type = http }
+                      sinks = [ %s { type = jetstream, stream = %s, subject = "%s.{tenantId}.v1" } ]
+                    }
+                """.formatted(name, decorators, stream, prefix);
+    }
+
+    private static String event(String id, String tenant) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/admin-it\",\"type\":\"admin.test\","
+                + "\"datacontenttype\":\"application/json\",\"data\":{\"tenantId\":\"" + tenant
+                + "\",\"password\":\"hunter2\"}}";
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    /** Asserts a status and a JSON {@code {"error": "..."}} body. */
+    private static void assertError(int status, HttpResponse<String> response) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                response.headers().toString());
+        JsonNode body = json(response);
+        assertTrue(body.path("error").isTextual() && !body.get("error").asText().isBlank(), response.body());
+    }
+
+    private static JsonNode pipeline(RuntimeProcess runtime, String name) throws IOException {
+        HttpResponse<String> response = runtime.get("/v1/pipelines/" + name);
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response);
+    }
+
+    private static long sourceEvents(RuntimeProcess runtime, String name) throws IOException {
+        return pipeline(runtime, name).path("counters").path("sourceEvents").asLong(-1);
+    }
+
+    private static List<String> chain(JsonNode pipeline) {
+        List<String> chain = new ArrayList<>();
+        pipeline.path("chain").forEach(e -> chain.add(e.asText()));
+        return chain;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+
+    private static Set<String> shippedPluginZips() throws IOException {
+        try (Stream<Path> files = Files.list(RuntimeProcess.home().resolve("plugins"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".zip"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static void requirePlugins(String... plugins) throws IOException {
+        Set<String> zips = shippedPluginZips();
+        for (String plugin : plugins) {
+            assertTrue(zips.stream().anyMatch(z -> z.matches("(jetconnect-)?" + plugin + "(-[0-9].*)?\\.zip")),
+                    "this test needs the " + plugin + " plugin, which the distribution does not ship (plugins/: "
+                            + zips + "): add its zip to distribution/pom.xml");
+        }
+    }
+
+    /** @return the Nats-Msg-Id of every message of the stream, in stream order */
+    private static List<String> streamIds(String natsUrl, String stream) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Message m : StreamReader.readAll(natsUrl, stream)) {
+            ids.add(m.getHeaders().getFirst("Nats-Msg-Id"));
+        }
+        return ids;
+    }
+
+    /**
+     * A client that posts batches of events to one pipeline, each batch again until it is accepted: a 503 (the
+     * pipeline paused, restarting or reloading) or a broken connection is retried after a short client backoff.
+     * Every event of a batch answered 202 is in {@link #accepted}, in order.
+     */
+    private static final class Producer implements Runnable {
+
+        final List<String> accepted = new CopyOnWriteArrayList<>();
+        final AtomicInteger unavailable = new AtomicInteger();
+        final List<String> unexpected = new CopyOnWriteArrayList<>();
+        /** What the test is doing to the pipeline, for the report of an unexpected answer. */
+        final AtomicReference<String> phase;
+        private final RuntimeProcess runtime;
+        private final String pipeline;
+        private final String tenant;
+        private final int batches;
+        private final int size;
+        private volatile boolean stop;
+
+        Producer(RuntimeProcess runtime, String pipeline, String tenant, int batches, int size,
+                 AtomicReference<String> phase) {
+            this.phase = phase;
+            this.runtime = runtime;
+            this.pipeline = pipeline;
+            this.tenant = tenant;
+            this.batches = batches;
+            this.size = size;
+        }
+
+        void stop() {
+            stop = true;
+        }
+
+        @Override
+        public void run() {
+            for (int b = 0; b < batches && !stop; b++) {
+                List<String> ids = new ArrayList<>();
+                StringBuilder body = new StringBuilder("[");
+                for (int i = 0; i < size; i++) {
+                    String id = tenant + "-" + b + "-" + i;
+                    ids.add(id);
+                    body.append(i == 0 ? "" : ",").append(event(id, tenant));
+                }
+                String batch = body.append("]").toString();
+                while (true) {
+                    int status;
+                    String answer;
+                    try {
+                        HttpResponse<String> response = runtime.post("/v1/pipelines/" + pipeline + "/events", BATCH,
+                                batch);
+                        status = response.statusCode();
+                        answer = response.body();
+                    } catch (IOException e) {
+                        status = -1;
+                        answer = e.toString();
+                    }
+                    if (status == 202) {
+                        accepted.addAll(ids);
+                        break;
+                    }
+                    if (status == 503 || status == -1) {
+                        unavailable.incrementAndGet();
+                        if (stop) {
+                            return;
+                        }
+                        // The client's backoff before it tries the same batch again (not a test's wait).
+                        CompletableFuture.runAsync(() -> { },
+                                CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)).join();
+                        continue;
+                    }
+                    unexpected.add(status + " " + answer + " (while " + phase.get() + ")");
+                    return;
+                }
+            }
+        }
+    }
+
+    private static int total(List<Producer> producers) {
+        return producers.stream().mapToInt(p -> p.accepted.size()).sum();
+    }
+
+    /** Waits until the producers have {@code n} events accepted; fails at once on an answer but 202 or 503. */
+    private static void awaitAccepted(List<Producer> producers, int n) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (Producer p : producers) {
+                assertEquals(List.of(), p.unexpected, "answers other than 202 and 503");
+            }
+            return total(producers) >= n;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // descriptions
+
+    @Test
+    void pipelinesAndPluginsAreDescribedAndUnknownNamesAnswer404(NatsServer nats) throws Exception {
+        int port = NatsServer.freePort();
+        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, "127.0.0.1", "",
+                stream("events", "ADMIN_DESCRIBE", "describe.>"),
+                httpPipeline("ingest", "{ type = redact }, { type = dlq },", "events", "describe.ingest")
+                        + httpPipeline("side", "", "events", "describe.side")));
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
+            assertEquals(202, runtime.post("/v1/pipelines/ingest/events", STRUCTURED, event("d-1", "acme"))
+                    .statusCode());
+
+            HttpResponse<String> all = runtime.get("/v1/pipelines");
+            assertEquals(200, all.statusCode(), all.body());
+            Map<String, JsonNode> byName = new HashMap<>();
+            json(all).path("pipelines").forEach(p -> byName.put(p.path("name").asText(), p));
+            assertEquals(Set.of("ingest", "side"), byName.keySet(), all.body());
+            JsonNode ingest = byName.get("ingest");
+            assertEquals("running", ingest.path("state").asText(), ingest.toString());
+            assertEquals("http", ingest.path("source").asText(), ingest.toString());
+            assertEquals(List.of("redact", "dlq", "jetstream"), chain(ingest));
+            assertFalse(ingest.has("lastError"), ingest.toString());
+            JsonNode counters = ingest.path("counters");
+            for (String counter : List.of("inFlight", "sourceEvents", "sinkPublished", "sinkDuplicate",
+                    "sinkFailed", "sinkRejected")) {
+                assertTrue(counters.path(counter).isIntegralNumber(), counter + " in " + counters);
+            }
+            assertEquals(1, counters.path("sourceEvents").asLong(), counters.toString());
+            assertEquals(1, counters.path("sinkPublished").asLong(), counters.toString());
+            assertEquals(0, byName.get("side").path("counters").path("sourceEvents").asLong(), all.body());
+            assertEquals(List.of("jetstream"), chain(byName.get("side")));
+
+            JsonNode one = pipeline(runtime, "ingest");
+            assertEquals("ingest", one.path("name").asText());
+            assertEquals(ingest.path("chain"), one.path("chain"));
+            assertEquals("running", one.path("state").asText());
+
+            HttpResponse<String> plugins = runtime.get("/v1/plugins");
+            assertEquals(200, plugins.statusCode(), plugins.body());
+            Map<String, JsonNode> pluginsById = new HashMap<>();
+            json(plugins).path("plugins").forEach(p -> pluginsById.put(p.path("id").asText(), p));
+            assertTrue(pluginsById.keySet().containsAll(Set.of("http", "jetstream", "redact", "sign", "dlq")),
+                    plugins.body());
+            for (JsonNode plugin : pluginsById.values()) {
+                assertFalse(plugin.path("version").asText("").isBlank(), plugin.toString());
+                assertTrue(plugin.path("types").isArray() && !plugin.path("types").isEmpty(), plugin.toString());
+            }
+            assertTrue(pluginsById.get("jetstream").path("types").toString()
+                    .contains("{\"name\":\"jetstream\",\"kind\":\"sink\"}"), plugins.body());
+            assertTrue(pluginsById.get("http").path("types").toString()
+                    .contains("{\"name\":\"http\",\"kind\":\"source\"}"), plugins.body());
+            assertTrue(pluginsById.get("dlq").path("types").toString()
+                    .contains("{\"name\":\"dlq\",\"kind\":\"decorator\"}"), plugins.body());
+            assertEquals(0, json(plugins).path("problems").size(), plugins.body());
+
+            HttpResponse<String> dlq = runtime.get("/v1/pipelines/ingest/dlq");
+            assertEquals(200, dlq.statusCode(), dlq.body());
+            for (String field : List.of("depth", "bytes", "oldestAgeSeconds", "quarantined")) {
+                assertEquals(0, json(dlq).path(field).asLong(-1), field + " in " + dlq.body());
+            }
+            assertEquals(202, runtime.request("POST", "/v1/pipelines/ingest/dlq/drain", null).statusCode());
+
+            assertError(404, runtime.get("/v1/pipelines/nope"));
+            assertError(404, runtime.request("POST", "/v1/pipelines/nope/pause", null));
+            assertError(404, runtime.request("POST", "/v1/pipelines/nope/resume", null));
+            assertError(404, runtime.request("POST", "/v1/pipelines/nope/restart", null));
+            assertError(404, runtime.get("/v1/pipelines/nope/cursor"));
+            assertError(404, runtime.get("/v1/pipelines/nope/dlq"));
+            assertError(404, runtime.get("/v1/pipelines/ingest/nope"));
+            assertError(404, runtime.request("POST", "/v1/pipelines/ingest/nope/drain", null));
+            assertError(405, runtime.request("DELETE", "/v1/pipelines", null));
+            assertError(405, runtime.request("GET", "/v1/pipelines/ingest/pause", null));
+            assertError(409, runtime.request("POST", "/v1/pipelines/ingest/resume", null));
+            assertEquals(0, runtime.terminate(), runtime.output());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // dlq
+
+    @Test
+    void theDlqRouteShowsASpillAndDrainTriggersADrainNow() throws Exception {
+        assertTrue(NatsServer.onPath(), "this test kills and restarts its own nats-server: put nats-server on PATH");
+        String stream = "ADMIN_DLQ";
+        try (NatsServer own = NatsServer.spawn()) {
+            int port = NatsServer.freePort();
+            // A drain backoff far longer than the test: only the drain action can make it drain in time.
+            Path config = Files.writeString(work.resolve("pipeline.conf"), config(own.url(), port, "127.0.0.1", "",
+                    stream("events", stream, "dlq.>"),
+                    httpPipeline("ingest", "{ type = dlq, drain { backoff.initial = 10m, backoff.max = 10m } },",
+                            "events", "dlq").replace("{ type = jetstream,", "{ type = jetstream, ack-timeout = 1s, "
+                            + "retry { attempts = 2, waits = [50ms] }, backoff { initial = 100ms, max = 200ms },")));
+            try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
+                assertEquals(202, runtime.post("/v1/pipelines/ingest/events", STRUCTURED, event("q-0", "acme"))
+                        .statusCode());
+                own.kill();
+                for (int i = 1; i <= 5; i++) {
+                    HttpResponse<String> spilled = runtime.post("/v1/pipelines/ingest/events", STRUCTURED,
+                            event("q-" + i, "acme"));
+                    assertEquals(202, spilled.statusCode(), spilled.body());
+                }
+                JsonNode dlq = json(runtime.get("/v1/pipelines/ingest/dlq"));
+                assertEquals(5, dlq.path("depth").asLong(), dlq.toString());
+                assertEquals(5, dlq.path("spilled").asLong(), dlq.toString());
+                assertTrue(dlq.path("bytes").asLong() > 0, dlq.toString());
+                assertTrue(dlq.path("present").asBoolean(), dlq.toString());
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        json(runtime.get("/v1/pipelines/ingest/dlq")).path("oldestAgeSeconds").asLong() >= 1);
+
+                own.restart();
+                // Each POST asks for an attempt now; the first may meet the sink still reconnecting.
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    assertEquals(202, runtime.request("POST", "/v1/pipelines/ingest/dlq/drain", null).statusCode());
+                    assertEquals(0, json(runtime.get("/v1/pipelines/ingest/dlq")).path("depth").asLong());
+                });
+                JsonNode drained = json(runtime.get("/v1/pipelines/ingest/dlq"));
+                assertEquals(5, drained.path("drained").asLong(), drained.toString());
+                assertEquals(0, drained.path("oldestAgeSeconds").asLong(), drained.toString());
+                assertEquals(List.of("q-0", "q-1", "q-2", "q-3", "q-4", "q-5"), streamIds(own.url(), stream),
+                        "every spilled event once, in order, after the drain");
+                assertEquals(0, runtime.terminate(), runtime.output());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // pause, resume, restart under load
+
+    private static final int BATCHES = 60;
+
+    @Test
+    void pauseResumeAndRestartWithEventsInFlightLoseNothing(NatsServer nats) throws Exception {
+        int port = NatsServer.freePort();
+        String stream = "ADMIN_LIFECYCLE";
+        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, "127.0.0.1", "",
+                stream("events", stream, "life.>"),
+                httpPipeline("ingest", "{ type = redact }, { type = sign, key-file = data/keys/dev.key, "
+                        + "generate-if-missing = true }, { type = dlq },", "events", "life")));
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
+            List<Producer> producers = new ArrayList<>();
+            List<Future<?>> running = new ArrayList<>();
+            AtomicReference<String> phase = new AtomicReference<>("running");
+            for (int t = 0; t < 4; t++) {
+                Producer producer = new Producer(runtime, "ingest", "tenant" + t, BATCHES, 20, phase);
+                producers.add(producer);
+                running.add(clients.submit(producer));
+            }
+            awaitAccepted(producers, 300);
+
+            phase.set("pausing");
+            HttpResponse<String> paused = runtime.request("POST", "/v1/pipelines/ingest/pause", null);
+            phase.set("paused");
+            assertEquals(200, paused.statusCode(), paused.body());
+            assertEquals("paused", json(paused).path("state").asText(), paused.body());
+            assertEquals("paused", pipeline(runtime, "ingest").path("state").asText());
+            HttpResponse<String> refused = runtime.post("/v1/pipelines/ingest/events", STRUCTURED,
+                    event("while-paused", "acme"));
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
+            int refusedBefore = producers.stream().mapToInt(p -> p.unavailable.get()).sum();
+            await().atMost(Duration.ofSeconds(30)).until(() -> producers.stream().mapToInt(p -> p.unavailable.get())
+                    .sum() > refusedBefore + 4);
+            assertEquals(409, runtime.request("POST", "/v1/pipelines/ingest/pause", null).statusCode());
+
+            phase.set("resuming");
+            HttpResponse<String> resumed = runtime.request("POST", "/v1/pipelines/ingest/resume", null);
+            phase.set("running after resume");
+            assertEquals(200, resumed.statusCode(), resumed.body());
+            assertEquals("running", json(resumed).path("state").asText(), resumed.body());
+            awaitAccepted(producers, total(producers) + 300);
+
+            int atRestart = total(producers);
+            assertTrue(atRestart < 4 * BATCHES * 20 - 300, "the clients were still posting at the restart");
+            phase.set("restarting");
+            HttpResponse<String> restarted = runtime.request("POST", "/v1/pipelines/ingest/restart", null);
+            phase.set("running after restart");
+            assertEquals(200, restarted.statusCode(), restarted.body());
+            assertEquals("running", json(restarted).path("state").asText(), restarted.body());
+            awaitAccepted(producers, atRestart + 300);
+
+            for (Future<?> f : running) {
+                f.get(90, TimeUnit.SECONDS);
+            }
+            for (Producer p : producers) {
+                assertEquals(List.of(), p.unexpected, "answers other than 202 and 503");
+                assertEquals(BATCHES * 20, p.accepted.size());
+            }
+
+            List<String> ids = streamIds(nats.url(), stream);
+            Map<String, Integer> counts = new HashMap<>();
+            ids.forEach(id -> counts.merge(id, 1, Integer::sum));
+            List<String> doubled = counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                    .sorted().toList();
+            assertEquals(List.of(), doubled, "events stored twice");
+            assertFalse(ids.contains("while-paused"), "a request answered 503 lands nothing");
+            for (Producer p : producers) {
+                List<String> mine = ids.stream().filter(id -> id.startsWith(p.tenant + "-")).toList();
+                assertEquals(p.accepted, mine, "every accepted event of " + p.tenant
+                        + " in the stream once, in the order it was accepted");
+            }
+            assertEquals(4 * BATCHES * 20, ids.size());
+            assertEquals(0, runtime.terminate(), runtime.output());
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // cursor
+
+    @Test
+    void aCursorSetWhilePausedReplaysFromThere(NatsServer nats) throws Exception {
+        requirePlugins("replay", "jsonl");
+        String stream = "ADMIN_CURSOR";
+        int n = 40;
+        try (Connection nc = Nats.connect(nats.url())) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream).subjects("cursor.>")
+                    .storageType(StorageType.File).build());
+        }
+        publish(nats.url(), 1, n);
+        Path out = work.resolve("mirror.jsonl");
+        int port = NatsServer.freePort();
+        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, "127.0.0.1", "", "",
+                """
+                    mirror {
+                      source { type = replay, stream = %s, then = live-tail }
+                      sinks = [ { type = jsonl, path = "%s" } ]
+                    }
+                """.formatted(stream, out)));
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() == n);
+            assertEquals(ids(1, n), idsOf(lines(out)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n);
+
+            assertError(409, runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": 20}"));
+
+            assertEquals(200, runtime.request("POST", "/v1/pipelines/mirror/pause", null).statusCode());
+            assertError(400, runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": \"x\"}"));
+            assertError(400, runtime.request("PUT", "/v1/pipelines/mirror/cursor", "not json"));
+            HttpResponse<String> set = runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": 20}");
+            assertEquals(200, set.statusCode(), set.body());
+            assertEquals(stream, json(set).path("key").asText(), set.body());
+            assertEquals(20, json(set).path("position").asLong(), set.body());
+            assertEquals(20, cursor(runtime, stream));
+            assertEquals(n, lines(out).size(), "nothing replays while paused");
+
+            assertEquals(200, runtime.request("POST", "/v1/pipelines/mirror/resume", null).statusCode());
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= n + 20);
+            List<String> all = idsOf(lines(out));
+            assertEquals(ids(21, n), all.subList(n, all.size()), "replayed from the new position, in order");
+            await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n);
+
+            // The resumed source tails on; its gauge is the one exported, not the paused source's (stuck at n).
+            publish(nats.url(), n + 1, n + 5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= n + 20 + 5);
+            List<String> tail = idsOf(lines(out));
+            assertEquals(ids(n + 1, n + 5), tail.subList(n + 20, tail.size()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n + 5);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(Double.valueOf(n + 5),
+                    Scrape.parse(runtime.get("/metrics").body()).value("jetconnect_source_cursor",
+                            Map.of("pipeline", "mirror")),
+                    "jetconnect_source_cursor after pause, cursor reset and resume"));
+            assertEquals(0, runtime.terminate(), runtime.output());
+        }
+    }
+
+    /** Publishes events c-from to c-to as the CloudEvents NATS binding writes them (structured mode). */
+    private static void publish(String natsUrl, int from, int to) throws Exception {
+        try (Connection nc = Nats.connect(natsUrl)) {
+            Headers headers = new Headers().put("content-type", STRUCTURED);
+            for (int i = from; i <= to; i++) {
+                nc.jetStream().publish("cursor.acme.v1", headers,
+                        event("c-" + i, "acme").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static long cursor(RuntimeProcess runtime, String key) throws IOException {
+        HttpResponse<String> response = runtime.get("/v1/pipelines/mirror/cursor");
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response).path("cursors").path(key).asLong(-1);
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
+    }
+
+    private static List<String> idsOf(List<String> lines) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (String line : lines) {
+            ids.add(JSON.readTree(line).path("id").asText());
+        }
+        return ids;
+    }
+
+    private static List<String> ids(int from, int to) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            ids.add("c-" + i);
+        }
+        return ids;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // reload
+
+    @Test
+    void reloadRestartsTheChangedKeepsTheUnchangedStopsTheRemovedAndStartsTheNew(NatsServer nats) throws Exception {
+        int port = NatsServer.freePort();
+        String stream = "ADMIN_RELOAD";
+        String streams = stream("events", stream, "reload.>");
+        String keep = httpPipeline("keep", "", "events", "reload.keep");
+        String before = httpPipeline("change", "", "events", "reload.change");
+        String after = httpPipeline("change", "{ type = redact },", "events", "reload.change");
+        String gone = httpPipeline("gone", "", "events", "reload.gone");
+        String fresh = httpPipeline("fresh", "", "events", "reload.fresh");
+        Path config = work.resolve("pipeline.conf");
+        Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + before + gone));
+        ExecutorService clients = Executors.newSingleThreadExecutor();
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(202, runtime.post("/v1/pipelines/keep/events", STRUCTURED, event("k-" + i, "acme"))
+                        .statusCode());
+            }
+            assertEquals(3, sourceEvents(runtime, "keep"));
+            AtomicReference<String> phase = new AtomicReference<>("before the reload");
+            Producer producer = new Producer(runtime, "change", "chg", 1000, 10, phase);
+            Future<?> producing = clients.submit(producer);
+            awaitAccepted(List.of(producer), 100);
+
+            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + after + fresh));
+            phase.set("reloading");
+            HttpResponse<String> reload = runtime.request("POST", "/v1/reload", null);
+            phase.set("after the reload");
+            assertEquals(200, reload.statusCode(), reload.body());
+            JsonNode result = json(reload);
+            assertEquals(List.of("fresh"), texts(result.path("started")), reload.body());
+            assertEquals(List.of("change"), texts(result.path("restarted")), reload.body());
+            assertEquals(List.of("gone"), texts(result.path("stopped")), reload.body());
+            assertEquals(List.of("keep"), texts(result.path("unchanged")), reload.body());
+
+            // keep was not touched: its counters go on from where they were (a restart starts them from 0).
+            JsonNode kept = pipeline(runtime, "keep");
+            assertEquals("running", kept.path("state").asText());
+            assertEquals(3, kept.path("counters").path("sourceEvents").asLong(), kept.toString());
+            assertEquals(202, runtime.post("/v1/pipelines/keep/events", STRUCTURED, event("k-3", "acme"))
+                    .statusCode());
+            assertEquals(4, sourceEvents(runtime, "keep"));
+
+            assertEquals(List.of("redact", "jetstream"), chain(pipeline(runtime, "change")));
+            assertEquals("running", pipeline(runtime, "change").path("state").asText());
+            assertError(404, runtime.get("/v1/pipelines/gone"));
+            assertEquals(404, runtime.post("/v1/pipelines/gone/events", STRUCTURED, event("g-1", "acme"))
+                    .statusCode());
+            assertEquals(202, runtime.post("/v1/pipelines/fresh/events", STRUCTURED, event("f-1", "acme"))
+                    .statusCode());
+
+            awaitAccepted(List.of(producer), producer.accepted.size() + 100);
+            producer.stop();
+            producing.get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), producer.unexpected, "answers other than 202 and 503 while reloading");
+
+            List<Message> stored = StreamReader.readAll(nats.url(), stream);
+            List<String> changeIds = new ArrayList<>();
+            String lastChangeBody = null;
+            for (Message m : stored) {
+                if (m.getSubject().startsWith("reload.change.chg.")) {
+                    changeIds.add(m.getHeaders().getFirst("Nats-Msg-Id"));
+                    lastChangeBody = new String(m.getData(), StandardCharsets.UTF_8);
+                }
+            }
+            assertTrue(changeIds.size() >= producer.accepted.size(), "accepted events missing from the stream");
+            assertEquals(producer.accepted, changeIds.subList(0, producer.accepted.size()),
+                    "every event accepted by the changed pipeline, once, in order, across its restart");
+            assertEquals(changeIds.size(), new TreeSet<>(changeIds).size(), "no event stored twice");
+            assertNotNull(lastChangeBody);
+            assertTrue(lastChangeBody.contains("[REDACTED]") && !lastChangeBody.contains("hunter2"),
+                    "the restarted pipeline runs the new chain: " + lastChangeBody);
+
+            // A broken file is rejected with FILE:LINE problems; the running pipelines stay as they are.
+            String broken = config(nats.url(), port, "127.0.0.1", "", streams, keep + after
+                    + fresh.replace("subject =", "subjct ="));
+            Files.writeString(config, broken);
+            int line = lineOf(broken, "subjct");
+            HttpResponse<String> rejected = runtime.request("POST", "/v1/reload", null);
+            assertError(400, rejected);
+            List<String> problems = texts(json(rejected).path("problems"));
+            assertFalse(problems.isEmpty(), rejected.body());
+            for (String problem : problems) {
+                assertTrue(problem.matches(Pattern.quote(config.toString()) + ":\\d+: .+"), problem);
+            }
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(config + ":" + line + ": ")
+                    && p.contains("subjct")), problems.toString());
+            Set<String> names = new TreeSet<>();
+            json(runtime.get("/v1/pipelines")).path("pipelines").forEach(p -> {
+                names.add(p.path("name").asText());
+                assertEquals("running", p.path("state").asText(), p.toString());
+            });
+            assertEquals(Set.of("keep", "change", "fresh"), names);
+            assertEquals(202, runtime.post("/v1/pipelines/keep/events", STRUCTURED, event("k-4", "acme"))
+                    .statusCode());
+            assertEquals(5, sourceEvents(runtime, "keep"));
+
+            // SIGHUP reloads too.
+            String hup = httpPipeline("hup", "", "events", "reload.hup");
+            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + after + fresh + hup));
+            runtime.hangUp();
+            runtime.awaitOutput("reload: started [hup]", Duration.ofSeconds(30));
+            assertEquals("running", pipeline(runtime, "hup").path("state").asText());
+            assertEquals(202, runtime.post("/v1/pipelines/hup/events", STRUCTURED, event("h-1", "acme"))
+                    .statusCode());
+            assertEquals(5, sourceEvents(runtime, "keep"), "SIGHUP left keep untouched too");
+            assertEquals(0, runtime.terminate(), runtime.output());
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static int lineOf(String text, String part) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(part)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("'" + part + "' is not in:\n" + text);
+    }
+
+    @Test
+    void aPluginJarAddedToThePluginsDirIsLoadedOnReload(NatsServer nats) throws Exception {
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        try (Stream<Path> builtIn = Files.list(RuntimeProcess.home().resolve("plugins"))) {
+            for (Path zip : builtIn.filter(p -> p.toString().endsWith(".zip")).toList()) {
+                Files.copy(zip, plugins.resolve(zip.getFileName()));
+            }
+        }
+        int port = NatsServer.freePort();
+        String streams = stream("events", "ADMIN_PLUGIN", "plugin.>");
+        String ingest = httpPipeline("ingest", "", "events", "plugin.ingest");
+        String top = "plugins-dir = \"" + plugins + "\"";
+        Path config = work.resolve("pipeline.conf");
+        Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, ingest, top));
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
+            assertFalse(runtime.get("/v1/plugins").body().contains("admin-it-plugin"));
+
+            PluginJars.builder(plugins.resolve("admin-it-plugin.jar"), "admin-it-plugin", "1.2.3")
+                    .extension(CollectingSink.class)
+                    .resource("reference.conf", "collect { label = default-label }")
+                    .build();
+            String collected = """
+                        collected {
+                          source { type = http }
+                          sinks = [ { type = collect, label = reloaded } ]
+                        }
+                    """;
+            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, ingest + collected, top));
+            HttpResponse<String> reload = runtime.request("POST", "/v1/reload", null);
+            assertEquals(200, reload.statusCode(), reload.body());
+            assertEquals(List.of("collected"), texts(json(reload).path("started")), reload.body());
+            assertEquals(List.of("ingest"), texts(json(reload).path("unchanged")), reload.body());
+
+            JsonNode plugin = null;
+            for (JsonNode p : json(runtime.get("/v1/plugins")).path("plugins")) {
+                if (p.path("id").asText().equals("admin-it-plugin")) {
+                    plugin = p;
+                }
+            }
+            assertNotNull(plugin, "the new plugin is listed");
+            assertEquals("1.2.3", plugin.path("version").asText());
+            assertEquals("[{\"name\":\"collect\",\"kind\":\"sink\"}]", plugin.path("types").toString());
+
+            JsonNode pipeline = pipeline(runtime, "collected");
+            assertEquals("running", pipeline.path("state").asText(), pipeline.toString());
+            assertEquals(List.of("collect"), chain(pipeline));
+            assertEquals(202, runtime.post("/v1/pipelines/collected/events", STRUCTURED, event("p-1", "acme"))
+                    .statusCode());
+            assertEquals(1, sourceEvents(runtime, "collected"));
+            assertEquals(0, runtime.terminate(), runtime.output());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // token
+
+    @Test
+    void mutatingCallsNeedTheBearerTokenAndGetsDoNot(NatsServer nats) throws Exception {
+        Path token = Files.writeString(work.resolve("admin.token"), "s3cret-admin-token\n");
+        int port = NatsServer.freePort();
+        String extra = ", admin-token-file = \"" + token + "\"";
+        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, "0.0.0.0", extra,
+                stream("events", "ADMIN_TOKEN", "token.>"), httpPipeline("ingest", "{ type = dlq },", "events",
+                        "token")));
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
+            for (String path : List.of("/v1/pipelines", "/v1/pipelines/ingest", "/v1/plugins",
+                    "/v1/pipelines/ingest/dlq", "/v1/pipelines/ingest/cursor", "/metrics", "/readyz")) {
+                assertEquals(200, runtime.get(path).statusCode(), path);
+            }
+            assertEquals(202, runtime.post("/v1/pipelines/ingest/events", STRUCTURED, event("t-1", "acme"))
+                    .statusCode(), "ingest is not an admin call");
+
+            String right = "Bearer s3cret-admin-token";
+            Map<String, Integer> calls = new LinkedHashMap<>();
+            calls.put("POST /v1/pipelines/ingest/pause", 200);
+            calls.put("PUT /v1/pipelines/ingest/cursor", 200);
+            calls.put("POST /v1/pipelines/ingest/resume", 200);
+            calls.put("POST /v1/pipelines/ingest/restart", 200);
+            calls.put("POST /v1/pipelines/ingest/dlq/drain", 202);
+            calls.put("POST /v1/reload", 200);
+            for (Map.Entry<String, Integer> call : calls.entrySet()) {
+                String method = call.getKey().split(" ")[0];
+                String path = call.getKey().split(" ")[1];
+                String body = method.equals("PUT") ? "{\"key\": \"admin-it\", \"position\": 7}" : null;
+                HttpResponse<String> none = runtime.request(method, path, body);
+                assertError(401, none);
+                assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null), call.getKey());
+                assertError(403, runtime.request(method, path, body, "Authorization", "Bearer wrong-token"));
+                assertError(403, runtime.request(method, path, body, "Authorization", "Basic czNjcmV0"));
+                HttpResponse<String> ok = runtime.request(method, path, body, "Authorization", right);
+                assertEquals((int) call.getValue(), ok.statusCode(), call.getKey() + ": " + ok.body());
+            }
+            assertEquals("running", pipeline(runtime, "ingest").path("state").asText());
+            assertTrue(runtime.get("/v1/pipelines/ingest/cursor").body().contains("\"admin-it\":7"));
+            assertEquals(0, runtime.terminate(), runtime.output());
+        }
+
+        // Not on loopback and no token file: the runtime refuses to start.
+        Path open = Files.writeString(work.resolve("open.conf"), config(nats.url(), NatsServer.freePort(),
+                "0.0.0.0", "", stream("events", "ADMIN_TOKEN", "token.>"),
+                httpPipeline("ingest", "", "events", "token")));
+        RuntimeProcess.Result refused = RuntimeProcess.exec(work, Map.of(), "run", "--config", open.toString());
+        assertEquals(1, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("admin-token-file"), refused.output());
+        assertFalse(refused.output().contains("listening on"), refused.output());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // logs
+
+    private static final Pattern ABOUT_A_PIPELINE = Pattern.compile("(?i)\\bpipeline\\s+'?([A-Za-z0-9_-]+)'?");
+
+    /** The config of the log tests: the shipped chain, and a replay pipeline into a jsonl file. */
+    private Path logConfig(String natsUrl, int port) throws IOException {
+        return Files.writeString(work.resolve("pipeline.conf"), config(natsUrl, port, "127.0.0.1", "",
+                stream("events", "ADMIN_LOGS", "logs.>"),
+                httpPipeline("ingest", "{ type = redact }, { type = sign, key-file = data/keys/dev.key, "
+                        + "generate-if-missing = true }, { type = dlq },", "events", "logs")
+                        + """
+                            mirror {
+                              source { type = replay, stream = events, then = live-tail }
+                              sinks = [ { type = jsonl, path = "%s" } ]
+                            }
+                        """.formatted(work.resolve("mirror.jsonl"))));
+    }
+
+    /** Drives what logs about pipelines: an event, a pause and a resume, a reload, and the stop. */
+    private static String exercise(RuntimeProcess runtime) throws Exception {
+        assertEquals(202, runtime.post("/v1/pipelines/ingest/events", STRUCTURED, event("l-1", "acme"))
+                .statusCode());
+        assertEquals(200, runtime.request("POST", "/v1/pipelines/ingest/pause", null).statusCode());
+        assertEquals(200, runtime.request("POST", "/v1/pipelines/ingest/resume", null).statusCode());
+        assertEquals(200, runtime.request("POST", "/v1/pipelines/mirror/restart", null).statusCode());
+        assertEquals(0, runtime.terminate(), runtime.output());
+        return runtime.output();
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLineWithThePipelineInTheMdc(NatsServer nats) throws Exception {
+        requirePlugins("replay", "jsonl");
+        int port = NatsServer.freePort();
+        String output;
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, logConfig(nats.url(), port), port,
+                Map.of("JETCONNECT_LOG_FORMAT", "json"))) {
+            output = exercise(runtime);
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        int aboutPipelines = 0;
+        int unformatted = 0;
+        for (String line : output.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException e) {
+                problems.add("not JSON: " + line);
+                continue;
+            }
+            if (node == null || !node.isObject() || !node.has("level")) {
+                problems.add("not a log object: " + line);
+                continue;
+            }
+            // The message as a reader sees it: logback's formattedMessage when it is written, else message.
+            String text = node.path("formattedMessage").asText(node.path("message").asText(""));
+            String mdc = node.path("mdc").path("pipeline").asText(null);
+            texts.add((mdc == null ? "-" : mdc) + " " + text);
+            if (text.contains("{}") && unformatted++ == 0) {
+                problems.add("messages with their {} placeholders unfilled (logback's JsonEncoder writes the "
+                        + "pattern as message; withFormattedMessage must be on), e.g. " + line);
+            }
+            Matcher about = ABOUT_A_PIPELINE.matcher(text);
+            if (about.find() && Set.of("ingest", "mirror").contains(about.group(1))) {
+                aboutPipelines++;
+                if (!about.group(1).equals(mdc)) {
+                    problems.add("a line about pipeline " + about.group(1) + " with mdc.pipeline " + mdc + ": "
+                            + line);
+                }
+            }
+        }
+        assertEquals(List.of(), problems, String.join("\n", problems));
+        assertTrue(aboutPipelines >= 6, "lines naming a pipeline:\n" + String.join("\n", texts));
+        assertStartupSummary(texts, port);
+    }
+
+    @Test
+    void humanReadableLogsNameThePipelineOnEveryLineAboutIt(NatsServer nats) throws Exception {
+        requirePlugins("replay", "jsonl");
+        int port = NatsServer.freePort();
+        String output;
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, logConfig(nats.url(), port), port, Map.of())) {
+            output = exercise(runtime);
+        }
+        // HH:mm:ss.SSS LEVEL [thread] pipeline-or-runtime logger - message
+        Pattern format = Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (TRACE|DEBUG|INFO|WARN|ERROR)\\s+\\[[^]]*] "
+                + "(\\S+) \\S+ - (.*)");
+        List<String> problems = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        int aboutPipelines = 0;
+        int logLines = 0;
+        for (String line : output.split("\n")) {
+            Matcher m = format.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            logLines++;
+            String mdc = m.group(2);
+            String text = m.group(3);
+            texts.add(mdc + " " + text);
+            Matcher about = ABOUT_A_PIPELINE.matcher(text);
+            if (about.find() && Set.of("ingest", "mirror").contains(about.group(1))) {
+                aboutPipelines++;
+                if (!about.group(1).equals(mdc)) {
+                    problems.add("a line about pipeline " + about.group(1) + " tagged " + mdc + ": " + line);
+                }
+            }
+        }
+        assertTrue(logLines >= 10, output);
+        assertEquals(List.of(), problems, String.join("\n", problems));
+        assertTrue(aboutPipelines >= 6, "lines naming a pipeline:\n" + String.join("\n", texts));
+        assertStartupSummary(texts, port);
+    }
+
+    /** One line per pipeline with its source, chain, subject and stream, and the listener's address. */
+    private static void assertStartupSummary(List<String> texts, int port) {
+        List<String> ingest = texts.stream().filter(t -> t.contains("pipeline ingest running:")).toList();
+        assertEquals(1, ingest.size(), String.join("\n", texts));
+        String line = ingest.get(0);
+        assertTrue(line.startsWith("ingest "), line);
+        for (String part : List.of("source http", "chain redact -> sign -> dlq -> jetstream",
+                "subject logs.{tenantId}.v1", "stream events")) {
+            assertTrue(line.contains(part), part + " in " + line);
+        }
+        List<String> mirror = texts.stream().filter(t -> t.contains("pipeline mirror running:")).toList();
+        assertEquals(2, mirror.size(), "started, and started again by the restart:\n" + String.join("\n", texts));
+        for (String part : List.of("source replay", "chain jsonl", "stream events")) {
+            assertTrue(mirror.get(0).contains(part), part + " in " + mirror.get(0));
+        }
+        assertTrue(texts.stream().anyMatch(t -> t.contains("listening on http://127.0.0.1:" + port)),
+                String.join("\n", texts));
+    }
+}

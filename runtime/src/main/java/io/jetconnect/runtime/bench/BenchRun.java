@@ -1,0 +1,278 @@
+package io.jetconnect.runtime.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The order of a bench: the publish side (the raw ceiling, the chains, HTTP ingest, the dlq outage) in rounds, one
+ * run of each case per round after the warm-up rounds; then the read side (fill a stream, then the raw fetch loop
+ * and the replay source in rounds); then the latency rows at half the publish ceiling just measured. Progress goes
+ * to {@code err}, one line per run.
+ */
+final class BenchRun {
+
+    static final String PUBLISH = "publish";
+    static final String CHAIN_HMAC = "chain-hmac";
+    static final String CHAIN_ED25519 = "chain-ed25519";
+    static final String PUBLISH_HALF = "publish-half";
+    static final String CHAIN_HMAC_HALF = "chain-hmac-half";
+    /** Opt-in ({@code --only layers}): the chain one layer at a time, to see what each costs. */
+    static final String LAYERS = "layers";
+    static final List<String> LAYER_ROWS = List.of("layer-jetstream", "layer-dlq", "layer-sign", "layer-redact");
+
+    private final BenchEnv env;
+    private final BenchReport report;
+    private final PrintStream err;
+    private final BenchOptions options;
+    private boolean failed;
+
+    BenchRun(BenchEnv env, BenchReport report, PrintStream err) {
+        this.env = env;
+        this.report = report;
+        this.err = err;
+        this.options = env.options;
+    }
+
+    /** @return false if any case failed */
+    boolean runAll() throws Exception {
+        defineRows();
+        boolean latency = options.wants("latency");
+        if (publishSide()) {
+            List<BenchCase> cases = new ArrayList<>();
+            add(cases, PUBLISH, () -> new PublishCases.Ceiling(env, PUBLISH));
+            if (options.wants("chain-hmac")) {
+                add(cases, CHAIN_HMAC, () -> PublishCases.Chain.full(env, CHAIN_HMAC, "hmac-sha256"));
+            }
+            if (options.wants("chain-ed25519")) {
+                add(cases, CHAIN_ED25519, () -> PublishCases.Chain.full(env, CHAIN_ED25519, "ed25519"));
+            }
+            if (options.only().contains(LAYERS)) {
+                add(cases, LAYER_ROWS.get(0), () -> new PublishCases.Chain(env, LAYER_ROWS.get(0), List.of()));
+                add(cases, LAYER_ROWS.get(1), () -> new PublishCases.Chain(env, LAYER_ROWS.get(1),
+                        List.of(BenchConfig.DLQ)));
+                add(cases, LAYER_ROWS.get(2), () -> new PublishCases.Chain(env, LAYER_ROWS.get(2),
+                        List.of(BenchConfig.sign("hmac-sha256", env.hmacKey), BenchConfig.DLQ)));
+                add(cases, LAYER_ROWS.get(3), () -> new PublishCases.Chain(env, LAYER_ROWS.get(3),
+                        List.of(BenchConfig.REDACT, BenchConfig.DLQ)));
+            }
+            if (options.wants("http")) {
+                add(cases, HttpIngestCase.ROW, () -> new HttpIngestCase(env));
+            }
+            if (options.wants("dlq")) {
+                if (!BenchServer.onPath()) {
+                    unavailable(List.of(DlqOutageCase.SPILL, DlqOutageCase.DRAIN),
+                            "needs nats-server on PATH to kill and restart");
+                } else {
+                    add(cases, DlqOutageCase.SPILL, () -> new DlqOutageCase(env));
+                }
+            }
+            rounds(cases, 0);
+            for (BenchCase c : cases) {
+                if (c instanceof DlqOutageCase dlq) {
+                    report.row(DlqOutageCase.DRAIN).note = dlq.note();
+                }
+            }
+            closeAll(cases);
+        }
+        if (readSide()) {
+            List<BenchCase> cases = new ArrayList<>();
+            try {
+                progress("filling stream " + ReadCases.STREAM + " with " + options.count() + " events");
+                ReadCases.fill(env);
+                add(cases, ReadCases.Ceiling.ROW, () -> new ReadCases.Ceiling(env));
+                if (options.wants("replay")) {
+                    add(cases, ReadCases.Replay.ROW, () -> {
+                        BenchCase replay = ReadCases.Replay.createIfAvailable(env);
+                        if (replay == null) {
+                            throw new Unavailable("no plugin in " + env.pluginsDir + " provides the replay source");
+                        }
+                        return replay;
+                    });
+                }
+                rounds(cases, 0);
+            } finally {
+                closeAll(cases);
+                RawClient.deleteStream(env.admin, ReadCases.STREAM);
+            }
+        }
+        if (latency) {
+            BenchReport.Row ceiling = report.row(PUBLISH);
+            if (!ceiling.measured()) {
+                unavailable(List.of(PUBLISH_HALF, CHAIN_HMAC_HALF), "the publish ceiling was not measured");
+            } else {
+                double rate = ceiling.rate() / 2;
+                report.note(String.format(Locale.ROOT, "half-rate rows: sent at %,.0f events/s (half the publish "
+                        + "ceiling), latency counted from each event's due time", rate));
+                List<BenchCase> cases = new ArrayList<>();
+                add(cases, PUBLISH_HALF, () -> new PublishCases.Ceiling(env, PUBLISH_HALF));
+                add(cases, CHAIN_HMAC_HALF, () -> PublishCases.Chain.full(env, CHAIN_HMAC_HALF, "hmac-sha256"));
+                try {
+                    rounds(cases, rate, 0);
+                } finally {
+                    closeAll(cases);
+                }
+            }
+        }
+        return !failed;
+    }
+
+    private void defineRows() {
+        String chain = "[redact, sign(%s), dlq, jetstream]";
+        report.define(PUBLISH, "raw jnats publishAsync (publish ceiling)", null);
+        report.define(CHAIN_HMAC, "chain " + String.format(chain, "hmac-sha256"),
+                BenchReport.Target.ratio(PUBLISH, 0.90));
+        report.define(CHAIN_ED25519, "chain " + String.format(chain, "ed25519"),
+                BenchReport.Target.ratio(PUBLISH, 0.35));
+        if (options.only().contains(LAYERS)) {
+            List<String> labels = List.of("[jetstream]", "[dlq, jetstream]", "[sign(hmac-sha256), dlq, jetstream]",
+                    "[redact, dlq, jetstream]");
+            for (int i = 0; i < LAYER_ROWS.size(); i++) {
+                report.define(LAYER_ROWS.get(i), "  layers: " + labels.get(i), BenchReport.Target.info(PUBLISH));
+            }
+        }
+        report.define(HttpIngestCase.ROW, String.format(Locale.ROOT, "HTTP ingest, %d x %d-event batches, hmac chain",
+                options.httpConnections(), options.httpBatch()), BenchReport.Target.ratio(PUBLISH, 0.60));
+        report.define(DlqOutageCase.SPILL, "dlq spill, broker killed (circuit open)",
+                BenchReport.Target.ratio(PUBLISH, 1.0));
+        report.define(DlqOutageCase.DRAIN, "dlq drain after the restart", BenchReport.Target.ratio(PUBLISH, 0.80));
+        report.define(ReadCases.Ceiling.ROW, "raw jnats fetch, batches of 256 (read ceiling)", null);
+        report.define(ReadCases.Replay.ROW, "replay source drain into a discarding sink",
+                BenchReport.Target.ratio(ReadCases.Ceiling.ROW, 0.90));
+        report.define(PUBLISH_HALF, "raw publishAsync at half the ceiling's rate", null);
+        report.define(CHAIN_HMAC_HALF, "chain hmac at half the ceiling's rate", BenchReport.Target.p99(PUBLISH_HALF, 2));
+        for (BenchReport.Row row : report.rows()) {
+            if (!asked(row.key)) {
+                row.unavailable = "not asked for (--only)";
+            }
+        }
+    }
+
+    /** @return whether {@code --only} lets a row run; the ceilings run whenever a row compared with them does */
+    private boolean asked(String row) {
+        return switch (row) {
+            case PUBLISH -> publishSide();
+            case ReadCases.Ceiling.ROW -> readSide();
+            case DlqOutageCase.SPILL, DlqOutageCase.DRAIN -> options.wants("dlq");
+            case PUBLISH_HALF, CHAIN_HMAC_HALF -> options.wants("latency");
+            case "layer-jetstream", "layer-dlq", "layer-sign", "layer-redact" -> options.only().contains(LAYERS);
+            default -> options.wants(row);
+        };
+    }
+
+    private boolean publishSide() {
+        return options.wants(PUBLISH) || options.only().contains(LAYERS) || options.wants(CHAIN_HMAC) || options.wants(CHAIN_ED25519)
+                || options.wants(HttpIngestCase.ROW) || options.wants("dlq") || options.wants("latency");
+    }
+
+    private boolean readSide() {
+        return options.wants(ReadCases.Ceiling.ROW) || options.wants(ReadCases.Replay.ROW);
+    }
+
+    /** A case that cannot run here; its rows print the reason. */
+    static final class Unavailable extends Exception {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Factory {
+        BenchCase create() throws Exception;
+    }
+
+    private void add(List<BenchCase> cases, String row, Factory factory) {
+        try {
+            progress("setting up " + row);
+            cases.add(factory.create());
+        } catch (Unavailable e) {
+            unavailable(List.of(row), e.getMessage());
+        } catch (Exception | LinkageError e) {
+            failed = true;
+            unavailable(rowsOf(row), "cannot set up: " + describe(e));
+            err.println("bench: " + row + ": cannot set up: " + describe(e));
+        }
+    }
+
+    private static List<String> rowsOf(String row) {
+        return row.equals(DlqOutageCase.SPILL) ? List.of(DlqOutageCase.SPILL, DlqOutageCase.DRAIN) : List.of(row);
+    }
+
+    private void unavailable(List<String> rows, String why) {
+        for (String row : rows) {
+            report.row(row).unavailable = why;
+        }
+    }
+
+    private void rounds(List<BenchCase> cases, double rate) {
+        rounds(cases, rate, options.warmups());
+    }
+
+    private void rounds(List<BenchCase> cases, double rate, int warmups) {
+        for (int w = 0; w < warmups; w++) {
+            for (BenchCase c : cases) {
+                once(c, -1 - w, rate, true);
+            }
+        }
+        for (int r = 0; r < options.runs(); r++) {
+            for (BenchCase c : cases) {
+                once(c, r, rate, false);
+            }
+        }
+    }
+
+    private void once(BenchCase c, int run, double rate, boolean warmup) {
+        Map<String, RunSample> samples;
+        try {
+            samples = c.run(run, rate);
+        } catch (Exception | LinkageError e) {
+            String why = describe(e);
+            samples = new java.util.LinkedHashMap<>();
+            for (String row : c.rows()) {
+                samples.put(row, RunSample.failed(why));
+            }
+        }
+        for (Map.Entry<String, RunSample> entry : samples.entrySet()) {
+            RunSample s = entry.getValue();
+            String what = warmup ? "warm-up" : "run " + (run + 1) + "/" + options.runs();
+            if (s.ok()) {
+                progress(String.format(Locale.ROOT, "%-16s %-12s %,10.0f events/s%s", entry.getKey(), what,
+                        s.rate(), Double.isNaN(s.p99Millis()) ? ""
+                                : String.format(Locale.ROOT, "  p99 %.2f ms", s.p99Millis())));
+            } else {
+                progress(String.format(Locale.ROOT, "%-16s %-12s failed: %s", entry.getKey(), what, s.error()));
+            }
+            if (!warmup) {
+                report.row(entry.getKey()).samples.add(s);
+            }
+            if (!s.ok() && !warmup) {
+                failed = true;
+            }
+        }
+    }
+
+    private void closeAll(List<BenchCase> cases) {
+        for (BenchCase c : cases) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                err.println("bench: closing a case: " + describe(e));
+            }
+        }
+    }
+
+    private void progress(String line) {
+        err.println("bench: " + line);
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}
