@@ -110,7 +110,7 @@ final class BenchRun {
                 add(cases, PUBLISH_HALF, () -> new PublishCases.Ceiling(env, PUBLISH_HALF));
                 add(cases, CHAIN_HMAC_HALF, () -> PublishCases.Chain.full(env, CHAIN_HMAC_HALF, "hmac-sha256"));
                 try {
-                    rounds(cases, rate, 0);
+                    rounds(cases, rate);
                 } finally {
                     closeAll(cases);
                 }

@@ -100,6 +100,7 @@ public final class PipelineConfigLoader {
             throw ConfigErrors.invalid(c.getValue("nats.embedded").origin(), "jetconnect.nats.embedded",
                     "must be auto or off");
         }
+        checkNatsUrl(c);
         int port = c.getInt("http.port");
         if (port < 0 || port > 65535) {
             throw ConfigErrors.invalid(c.getValue("http.port").origin(), "jetconnect.http.port",
@@ -117,6 +118,27 @@ public final class PipelineConfigLoader {
                         c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")),
                 RuntimeSettings.optionalPath(
                         c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null));
+    }
+
+    /** A URL jnats cannot parse would be echoed, userinfo and all, by its exception: refuse it here, redacted. */
+    private static void checkNatsUrl(Config c) {
+        String urls = c.getString("nats.url");
+        for (String part : urls.split(",")) {
+            String url = part.trim();
+            boolean ok;
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                ok = uri.getHost() != null && uri.getScheme() != null
+                        && java.util.Set.of("nats", "tls", "ws", "wss").contains(uri.getScheme());
+            } catch (java.net.URISyntaxException e) {
+                ok = false;
+            }
+            if (!ok) {
+                throw ConfigErrors.invalid(c.getValue("nats.url").origin(), "jetconnect.nats.url", "'"
+                        + NatsSettings.redact(url) + "' is not a URL such as nats://host:4222 (several are separated"
+                        + " by commas)");
+            }
+        }
     }
 
     private Map<String, StreamSpec> streams(Config root, List<String> problems) {

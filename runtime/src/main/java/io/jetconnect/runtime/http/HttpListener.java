@@ -29,6 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class HttpListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
+    static {
+        // The JDK server waits for a request's body forever by default: a client that stops sending mid-body would
+        // hold a listener thread for good. Bound it (seconds); an operator may set the property otherwise.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        }
+    }
+
     private static final String EVENTS_PREFIX = "/v1/pipelines/";
     private static final String EVENTS_SUFFIX = "/events";
 
@@ -60,7 +68,9 @@ public final class HttpListener implements AutoCloseable {
         this.readiness = readiness;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
         AtomicInteger n = new AtomicInteger();
-        int threads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
+        // Threads mostly wait (on request bodies, on slow clients): many more than cores, so that a few stalled
+        // clients cannot starve /healthz or other producers.
+        int threads = Math.max(32, Runtime.getRuntime().availableProcessors() * 8);
         this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "jetconnect-http-" + n.incrementAndGet());

@@ -104,6 +104,12 @@ public final class PipelineResolver {
     }
 
     private ResolvedElement element(ElementSpec spec, ExtensionKind expected, List<String> problems) {
+        java.util.Optional<String> conflict = registry.conflict(spec.type());
+        if (conflict.isPresent()) {
+            problems.add(spec.where() + ": Invalid value at '" + spec.path() + ".type': type '" + spec.type()
+                    + "' is ambiguous: " + conflict.get() + "; remove the plugin you do not want from plugins-dir");
+            return null;
+        }
         PluginType type = registry.type(spec.type());
         if (type == null) {
             Set<String> known = registry.names(expected);

@@ -21,6 +21,14 @@ import org.pf4j.RuntimeMode;
 final class JetconnectPluginManager extends DefaultPluginManager {
 
     private final List<String> problems = new ArrayList<>();
+    private final java.util.Set<String> duplicateIds = new java.util.HashSet<>();
+
+    /** @return plugin ids that two plugin files claimed (the second was skipped) */
+    java.util.Set<String> duplicateIds() {
+        synchronized (problems) {
+            return java.util.Set.copyOf(duplicateIds);
+        }
+    }
 
     JetconnectPluginManager(Path pluginsDir) {
         super(pluginsDir);
@@ -52,12 +60,26 @@ final class JetconnectPluginManager extends DefaultPluginManager {
     @Override
     protected PluginWrapper loadPluginFromPath(Path pluginPath) {
         try {
+            String id = idOf(pluginPath);
+            if (id != null && getPlugin(id) != null) {
+                synchronized (problems) {
+                    duplicateIds.add(id);
+                }
+            }
             return super.loadPluginFromPath(pluginPath);
         } catch (RuntimeException e) {
             synchronized (problems) {
                 problems.add(pluginPath.getFileName() + ": skipped, " + describe(e));
             }
             throw e;
+        }
+    }
+
+    private String idOf(Path pluginPath) {
+        try {
+            return getPluginDescriptorFinder().find(pluginPath).getPluginId();
+        } catch (RuntimeException unreadable) {
+            return null;
         }
     }
 

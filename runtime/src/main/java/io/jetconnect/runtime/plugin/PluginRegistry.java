@@ -36,6 +36,7 @@ public final class PluginRegistry implements AutoCloseable {
     private final List<PluginInfo> plugins = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final Set<String> indexed = new java.util.HashSet<>();
+    private final Map<String, String> conflicts = new LinkedHashMap<>();
     private final Set<String> logged = new java.util.HashSet<>();
     private final Path pluginsDir;
 
@@ -126,8 +127,12 @@ public final class PluginRegistry implements AutoCloseable {
                 PluginType clash = types.get(type.name());
                 if (clash != null) {
                     problems.add(id + ": type '" + type.name() + "' is already provided by plugin '"
-                            + clash.pluginId() + "'; this one is ignored");
+                            + clash.pluginId() + "'; pipelines using it are refused until one is removed");
+                    conflicts.put(type.name(), "plugins '" + clash.pluginId() + "' and '" + id + "' both provide it");
                     continue;
+                }
+                if (manager.duplicateIds().contains(id)) {
+                    conflicts.put(type.name(), "two plugin files have the id '" + id + "'");
                 }
                 types.put(type.name(), type);
                 provided.add(type);
@@ -204,6 +209,17 @@ public final class PluginRegistry implements AutoCloseable {
     /** @return why plugins or extensions were skipped, one line each */
     public synchronized List<String> problems() {
         return List.copyOf(problems);
+    }
+
+    /**
+     * A type name claimed twice (by two plugins, or by a plugin whose id a second plugin file also uses) is not
+     * used at all: otherwise whichever loaded first would silently win, and a dropped-in jar could take over a
+     * built-in's name.
+     *
+     * @return why a type name is ambiguous, if it is
+     */
+    public synchronized java.util.Optional<String> conflict(String name) {
+        return java.util.Optional.ofNullable(conflicts.get(name));
     }
 
     /** @return the type with that name, or null */

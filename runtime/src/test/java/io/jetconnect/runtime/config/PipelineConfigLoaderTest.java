@@ -156,4 +156,22 @@ class PipelineConfigLoaderTest {
                 .replace("max-age = 90d", "max-agee = 90d"));
         assertEquals(2, problems.size(), problems.toString());
     }
+
+    @Test
+    void anUnparseableNatsUrlIsRefusedWithoutItsPassword() throws IOException {
+        List<String> problems = problems(VALID.replace("url = \"nats://127.0.0.1:4222\"",
+                "url = \"nats://jcuser:S3cr3t@127.0.0.1:not-a-port\""));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains(":4: Invalid value at 'jetconnect.nats.url': 'nats://***@127.0.0.1:"
+                + "not-a-port' is not a URL"), problems.get(0));
+        assertTrue(!problems.get(0).contains("S3cr3t"), problems.get(0));
+    }
+
+    @Test
+    void credentialsAndCaFilesAreKnownKeys() throws IOException {
+        LoadedConfig config = new PipelineConfigLoader().load(write(VALID.replace("embedded = off",
+                "embedded = off, credentials-file = /etc/nats/app.creds, ca-file = /etc/nats/ca.pem")));
+        assertEquals(Path.of("/etc/nats/app.creds"), config.settings().nats().credentialsFile().orElseThrow());
+        assertEquals(Path.of("/etc/nats/ca.pem"), config.settings().nats().caFile().orElseThrow());
+    }
 }

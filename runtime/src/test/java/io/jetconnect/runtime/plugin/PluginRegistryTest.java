@@ -98,12 +98,28 @@ class PluginRegistryTest {
     }
 
     @Test
-    void aTypeNameProvidedTwiceKeepsTheFirst() {
+    void aTypeNameProvidedTwiceIsAmbiguousAndNotUsed() {
         testPlugin(plugins);
         PluginJars.builder(plugins.resolve("zz-dup.jar"), "zz-dup", "1.0").extension(CollectingSink.class).build();
         try (PluginRegistry registry = PluginRegistry.load(plugins)) {
             assertEquals(1, registry.names(ExtensionKind.SINK).size());
             assertTrue(registry.problems().stream().anyMatch(p -> p.contains("'collect' is already provided")),
+                    registry.problems().toString());
+            String conflict = registry.conflict("collect").orElse("");
+            assertTrue(conflict.contains("'test-plugin'") && conflict.contains("'zz-dup'"), conflict);
+            assertTrue(registry.conflict("tag").isEmpty());
+        }
+    }
+
+    @Test
+    void aSecondPluginFileWithABuiltInsIdMakesItsTypesAmbiguous() {
+        testPlugin(plugins);
+        PluginJars.builder(plugins.resolve("a-impostor.jar"), "test-plugin", "9.9").extension(WhichLoader.class)
+                .build();
+        try (PluginRegistry registry = PluginRegistry.load(plugins)) {
+            // Whichever file loaded first, every type of that id is refused rather than silently taken over.
+            String type = registry.type("which-loader") != null ? "which-loader" : "collect";
+            assertTrue(registry.conflict(type).orElse("").contains("two plugin files have the id 'test-plugin'"),
                     registry.problems().toString());
         }
     }

@@ -68,6 +68,9 @@ final class BinaryEventReader {
                 }
             }
             if (body.length > 0) {
+                if (contentType != null && JsonData.isJson(MediaType.parse(contentType).essence())) {
+                    JsonData.requireValid(body);
+                }
                 builder.withData(contentType, body);
             } else if (contentType != null) {
                 builder.withContextAttribute("datacontenttype", contentType);

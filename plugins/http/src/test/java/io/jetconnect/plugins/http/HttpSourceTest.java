@@ -182,6 +182,30 @@ class HttpSourceTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"{\"tenantId\":\"acme\"},\"source\":\"/forged\",\"x\":{", "{\"a\":1", "{\"a\":1} {}",
+            "{\"a\":1,\"a\":2}", "not json", "   "})
+    void binaryModeRefusesJsonDataThatIsNotOneWellFormedValue(String body) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.binary("application/json; charset=utf-8", body));
+
+        assertRejected(response, 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void binaryModeRefusesJsonDataInInvalidUtf8() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        TestRequest request = TestRequest.binary("application/json", "");
+        request.body(new byte[] {'"', (byte) 0xC0, (byte) 0xA0, '"'});
+
+        assertRejected(answer(handler, request), 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"%C0%A0", "%E2%82", "%zz", "abc%4", "\"unterminated", "caf\u00e9"})
     void binaryModeRefusesUndecodableHeaderValues(String subject) {
         RecordingSink sink = RecordingSink.completing();
