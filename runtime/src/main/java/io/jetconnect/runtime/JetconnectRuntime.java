@@ -116,6 +116,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         }
         JetconnectRuntime runtime = new JetconnectRuntime(config, plugins, embedded, meters, http, pipelines, nats,
                 timers, routes, actions);
+        http.requestTimeout(timers, settings.requestTimeout());
         http.pipelineStates(name -> pipelines.get(name)
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
         http.admin(new AdminApi(pipelines, () -> plugins, meters, actions, runtime::reloadReply, token));
@@ -187,7 +188,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         resolution.warnings().forEach(w -> LOG.warn("{}", w));
         RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), now.dataDir(), now.strict(),
                 now.shutdownTimeout(), before.httpHost(), before.httpPort(), now.nats(), now.embedded(),
-                now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile());
+                now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout());
         Pipelines.ReloadResult result = pipelines.reload(resolution.pipelines(),
                 new PipelineEnvironment(plugins, effective, meters, routes, actions));
         LOG.info("reload: started {}, restarted {}, stopped {}, unchanged {}", result.started(), result.restarted(),

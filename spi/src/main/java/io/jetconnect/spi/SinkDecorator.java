@@ -18,6 +18,18 @@ package io.jetconnect.spi;
 public interface SinkDecorator extends org.pf4j.ExtensionPoint {
 
     /**
+     * Checks a configuration without opening anything: {@code jetconnect check} and startup call it on a fresh
+     * instance, before any pipeline starts, so that settings that can never work are reported with their file and
+     * line. The default accepts everything (the block already passed the checks against {@code reference.conf}).
+     *
+     * @param config the block over the plugin's defaults; never null
+     * @throws ConfigurationException for a value that cannot work (build it with {@link ConnectorConfig#invalid})
+     * @since 0.1
+     */
+    default void validate(ConnectorConfig config) {
+    }
+
+    /**
      * Builds the layer.
      *
      * @param context this decorator's context; never null

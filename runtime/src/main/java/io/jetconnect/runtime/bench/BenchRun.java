@@ -83,6 +83,7 @@ final class BenchRun {
                 progress("filling stream " + ReadCases.STREAM + " with " + options.count() + " events");
                 ReadCases.fill(env);
                 add(cases, ReadCases.Ceiling.ROW, () -> new ReadCases.Ceiling(env));
+                add(cases, ReadCases.Iterate.ROW, () -> new ReadCases.Iterate(env));
                 if (options.wants("replay")) {
                     add(cases, ReadCases.Replay.ROW, () -> {
                         BenchCase replay = ReadCases.Replay.createIfAvailable(env);
@@ -139,6 +140,8 @@ final class BenchRun {
                 BenchReport.Target.ratio(PUBLISH, 1.0));
         report.define(DlqOutageCase.DRAIN, "dlq drain after the restart", BenchReport.Target.ratio(PUBLISH, 0.80));
         report.define(ReadCases.Ceiling.ROW, "raw jnats fetch, batches of 256 (read ceiling)", null);
+        report.define(ReadCases.Iterate.ROW, "raw jnats iterate, pipelined pulls of 256",
+                BenchReport.Target.info(ReadCases.Ceiling.ROW));
         report.define(ReadCases.Replay.ROW, "replay source drain into a discarding sink",
                 BenchReport.Target.ratio(ReadCases.Ceiling.ROW, 0.90));
         report.define(PUBLISH_HALF, "raw publishAsync at half the ceiling's rate", null);
@@ -154,7 +157,7 @@ final class BenchRun {
     private boolean asked(String row) {
         return switch (row) {
             case PUBLISH -> publishSide();
-            case ReadCases.Ceiling.ROW -> readSide();
+            case ReadCases.Ceiling.ROW, ReadCases.Iterate.ROW -> readSide();
             case DlqOutageCase.SPILL, DlqOutageCase.DRAIN -> options.wants("dlq");
             case PUBLISH_HALF, CHAIN_HMAC_HALF -> options.wants("latency");
             case "layer-jetstream", "layer-dlq", "layer-sign", "layer-redact" -> options.only().contains(LAYERS);

@@ -1,6 +1,8 @@
 package io.jetconnect.runtime.bench;
 
+import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.IterableConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
@@ -130,6 +132,41 @@ final class RawClient {
         subscription.unsubscribe();
         if (touched == 0) {
             throw new IllegalStateException("fetch: nothing read");
+        }
+        return seen;
+    }
+
+    /**
+     * Reads a whole stream with jnats' pipelined pull ({@code iterate}: the next pull request goes out before the
+     * last batch is used up), no acks, {@code batch} messages per pull, touching each message.
+     *
+     * @return the messages read
+     */
+    static long iterateAll(Connection connection, String stream, long events, int batch) throws Exception {
+        ConsumerConfiguration config = ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
+                .deliverPolicy(DeliverPolicy.All).memStorage(true).numReplicas(1)
+                .inactiveThreshold(Duration.ofMinutes(1)).build();
+        long seen = 0;
+        long touched = 0;
+        try (IterableConsumer messages = connection.getStreamContext(stream).createOrUpdateConsumer(config)
+                .iterate(ConsumeOptions.builder().batchSize(batch).build())) {
+            long idleSince = System.nanoTime();
+            while (seen < events) {
+                Message message = messages.nextMessage(500);
+                if (message == null) {
+                    if (System.nanoTime() - idleSince > 10_000_000_000L) {
+                        throw new IllegalStateException("iterate: only " + seen + " of " + events
+                                + " messages after 10 s idle");
+                    }
+                    continue;
+                }
+                idleSince = System.nanoTime();
+                touched += message.getData().length + message.metaData().streamSequence();
+                seen++;
+            }
+        }
+        if (touched == 0) {
+            throw new IllegalStateException("iterate: nothing read");
         }
         return seen;
     }

@@ -91,6 +91,35 @@ final class ReadCases {
         }
     }
 
+    /** jnats' pipelined pull ({@code iterate}), what any reader built on this client can reach. */
+    static final class Iterate implements BenchCase {
+
+        static final String ROW = "iterate";
+        private final BenchEnv env;
+
+        Iterate(BenchEnv env) {
+            this.env = env;
+        }
+
+        @Override
+        public List<String> rows() {
+            return List.of(ROW);
+        }
+
+        @Override
+        public Map<String, RunSample> run(int run, double rate) throws Exception {
+            int count = env.options.count();
+            ProcessProbe.Mark mark = ProcessProbe.mark(env.serverPid());
+            long start = System.nanoTime();
+            long read;
+            try (Connection connection = RawClient.connect(env.server.url(), 1024)) {
+                read = RawClient.iterateAll(connection, STREAM, count, BATCH);
+            }
+            long nanos = System.nanoTime() - start;
+            return Map.of(ROW, RunSample.rateOnly(read, nanos, ProcessProbe.since(mark, env.serverPid())));
+        }
+    }
+
     /** The {@code replay} plugin's source, loaded from the plugins directory, into a discarding chain. */
     static final class Replay implements BenchCase {
 

@@ -28,9 +28,18 @@ public final class HoconConnectorConfig implements ConnectorConfig {
      * @param basePath the block's path from the root, such as {@code jetconnect.pipelines.ingest.sinks[0]}
      */
     public HoconConnectorConfig(Config config, String basePath) {
+        this(config, basePath, config.root().origin());
+    }
+
+    /**
+     * @param config the block, already merged over its defaults
+     * @param basePath the block's path from the root
+     * @param blockOrigin where the user wrote the block: errors about a missing or defaulted key point there
+     */
+    public HoconConnectorConfig(Config config, String basePath, ConfigOrigin blockOrigin) {
         this.config = config;
         this.basePath = basePath;
-        this.blockOrigin = config.root().origin();
+        this.blockOrigin = blockOrigin;
     }
 
     /** @return the underlying Typesafe config, for runtime code only */

@@ -117,7 +117,8 @@ public final class PipelineConfigLoader {
                         c.getLong("http.live-feed.max-lag"), c.getDuration("http.live-feed.write-timeout"),
                         c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")),
                 RuntimeSettings.optionalPath(
-                        c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null));
+                        c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null),
+                c.getDuration("http.request-timeout"));
     }
 
     /** A URL jnats cannot parse would be echoed, userinfo and all, by its exception: refuse it here, redacted. */

@@ -22,12 +22,13 @@ import java.util.Optional;
  * @param streams the declared streams, by key, in declaration order
  * @param liveFeed the live feed's limits
  * @param adminTokenFile the file holding the admin API's bearer token, if any
+ * @param requestTimeout how long an ingest request's body may take to arrive before 408
  */
 public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Duration shutdownTimeout,
                               String httpHost, int httpPort, NatsSettings nats, String embedded,
                               boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams,
                               io.jetconnect.runtime.http.LiveFeed.Settings liveFeed,
-                              Optional<Path> adminTokenFile) {
+                              Optional<Path> adminTokenFile, Duration requestTimeout) {
 
     public RuntimeSettings {
         streams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(streams));
@@ -37,7 +38,7 @@ public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Dur
     public RuntimeSettings withNatsUrl(String url) {
         NatsSettings moved = new NatsSettings(url, nats.caFile(), nats.credentialsFile(), nats.connectionName());
         return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
-                natsUrlFromEnvironment, streams, liveFeed, adminTokenFile);
+                natsUrlFromEnvironment, streams, liveFeed, adminTokenFile, requestTimeout);
     }
 
     static Optional<Path> optionalPath(String value) {

@@ -51,8 +51,33 @@ final class ExchangeRequest implements IngressRequest {
         }
     }
 
+    private volatile boolean bodyRead;
+
+    /** @return whether the handler read the body to its end */
+    boolean bodyRead() {
+        return bodyRead;
+    }
+
     @Override
     public InputStream body() {
-        return exchange.getRequestBody();
+        return new java.io.FilterInputStream(exchange.getRequestBody()) {
+            @Override
+            public int read() throws java.io.IOException {
+                int b = super.read();
+                if (b < 0) {
+                    bodyRead = true;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+                int n = super.read(buffer, offset, length);
+                if (n < 0) {
+                    bodyRead = true;
+                }
+                return n;
+            }
+        };
     }
 }

@@ -47,6 +47,8 @@ public final class HttpListener implements AutoCloseable {
     private final Supplier<Readiness> readiness;
     private final LiveFeed liveFeed;
     private volatile AdminApi admin;
+    private volatile java.util.concurrent.ScheduledExecutorService timers;
+    private volatile java.time.Duration requestTimeout = java.time.Duration.ofSeconds(10);
     private volatile java.util.function.Function<String, java.util.Optional<String>> pipelineState =
             name -> java.util.Optional.empty();
     private static final String STREAMS_PREFIX = "/v1/streams/";
@@ -177,15 +179,32 @@ public final class HttpListener implements AutoCloseable {
             sendJson(exchange, 405, Map.of("Allow", "POST"), error("method " + method + " not allowed"));
             return;
         }
+        ExchangeRequest request = new ExchangeRequest(exchange);
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        // A client that stops sending its body would hold this thread: answer 408 and close under the reader.
+        java.util.concurrent.ScheduledFuture<?> watchdog = timers == null ? null : timers.schedule(() -> {
+            if (!request.bodyRead() && answered.compareAndSet(false, true)) {
+                sendJson(exchange, 408, error("the request body did not arrive within " + requestTimeout.toSeconds()
+                        + "s"));
+            }
+        }, requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         CompletionStage<IngressResponse> stage;
         try {
-            stage = handler.handle(new ExchangeRequest(exchange));
+            stage = handler.handle(request);
         } catch (RuntimeException | Error e) {
-            LOG.error("pipeline {}: ingress handler threw: {}", pipeline, e.toString(), e);
-            sendJson(exchange, 500, error("internal error"));
+            if (answered.compareAndSet(false, true)) {
+                LOG.error("pipeline {}: ingress handler threw: {}", pipeline, e.toString(), e);
+                sendJson(exchange, 500, error("internal error"));
+            }
             return;
         }
         stage.whenComplete((response, error) -> {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
             if (error != null || response == null) {
                 LOG.error("pipeline {}: ingress handler failed: {}", pipeline, String.valueOf(error), error);
                 sendJson(exchange, 500, error("internal error"));
@@ -193,6 +212,12 @@ public final class HttpListener implements AutoCloseable {
                 send(exchange, response.status(), response.contentType(), response.headers(), response.body());
             }
         });
+    }
+
+    /** Answers 408 to ingest requests whose body has not fully arrived after {@code timeout}. */
+    public void requestTimeout(java.util.concurrent.ScheduledExecutorService timers, java.time.Duration timeout) {
+        this.timers = timers;
+        this.requestTimeout = timeout;
     }
 
     /** Answers with a JSON error, for the live feed. */

@@ -22,6 +22,7 @@ import java.util.Set;
 public final class PipelineResolver {
 
     private final PluginRegistry registry;
+    private final List<String> warnings = new ArrayList<>();
 
     public PipelineResolver(PluginRegistry registry) {
         this.registry = registry;
@@ -34,8 +35,9 @@ public final class PipelineResolver {
      * @throws ConfigProblems listing every problem (and the warnings too, with {@code jetconnect.strict})
      */
     public Resolution resolveWithWarnings(LoadedConfig config) {
+        warnings.clear();
         List<ResolvedPipeline> pipelines = resolve(config);
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(this.warnings);
         for (ResolvedPipeline pipeline : pipelines) {
             warnings.addAll(CompositionChecks.check(pipeline, config.settings().streams()));
         }
@@ -95,6 +97,20 @@ public final class PipelineResolver {
         return out;
     }
 
+    /** The extension's own check of settings that can never work ({@code validate}), on a fresh instance. */
+    private void validate(PluginType type, HoconConnectorConfig config) {
+        Object instance = registry.create(type, Object.class);
+        PluginRegistry.runWithLoaderOf(type, () -> {
+            if (instance instanceof io.jetconnect.spi.EventSink sink) {
+                sink.validate(config);
+            } else if (instance instanceof io.jetconnect.spi.SinkDecorator decorator) {
+                decorator.validate(config);
+            } else if (instance instanceof io.jetconnect.spi.EventSource source) {
+                source.validate(config);
+            }
+        });
+    }
+
     private static String describe(List<ElementSpec> specs) {
         List<String> names = new ArrayList<>();
         for (ElementSpec spec : specs) {
@@ -133,7 +149,19 @@ public final class PipelineResolver {
             problems.addAll(found);
             return null;
         }
-        return new ResolvedElement(spec, type,
-                new HoconConnectorConfig(block.withFallback(type.reference()).resolve(), spec.path()));
+        HoconConnectorConfig config = new HoconConnectorConfig(block.withFallback(type.reference()).resolve(),
+                spec.path(), spec.origin());
+        try {
+            validate(type, config);
+        } catch (io.jetconnect.spi.ConfigurationException e) {
+            problems.add(e.getMessage());
+            return null;
+        } catch (RuntimeException | LinkageError e) {
+            // Not a configuration problem: the plugin itself is broken. The pipeline will fail when it starts and
+            // the others run; check says so as a warning.
+            warnings.add(spec.where() + ": warning: the " + type.kind().label() + " '" + spec.type()
+                    + "' could not check its settings (" + e + "); its pipeline will fail to start");
+        }
+        return new ResolvedElement(spec, type, config);
     }
 }

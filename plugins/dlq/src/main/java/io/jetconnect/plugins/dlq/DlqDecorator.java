@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
 @DecoratorTraits(changesEvents = false, persists = true)
 public final class DlqDecorator implements SinkDecorator {
 
+    @Override
+    public void validate(io.jetconnect.spi.ConnectorConfig config) {
+        DlqSettings.from(config);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DlqDecorator.class);
     static final String DIR = "dlq";
 

@@ -19,6 +19,11 @@ import org.pf4j.Extension;
 @TypeName("http")
 public final class HttpSource implements EventSource {
 
+    @Override
+    public void validate(io.jetconnect.spi.ConnectorConfig config) {
+        HttpSourceSettings.from(config);
+    }
+
     private volatile IngressEndpoint endpoint;
 
     @Override

@@ -63,6 +63,27 @@ final class JsonEventReader {
         this.maxEvents = settings.maxEventsPerRequest();
     }
 
+    private static final java.util.Set<String> NOT_EXTENSIONS = java.util.Set.of("specversion", "id", "source",
+            "type", "datacontenttype", "dataschema", "subject", "time", "data", "data_base64");
+
+    /**
+     * Reads one event at the parser's START_OBJECT. The SDK turns an extension whose JSON value is an object or an
+     * array into its text; CloudEvents has no such attribute type, so it is refused here instead.
+     */
+    private CloudEvent event(JsonParser parser, int index) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode node = events.readTree(parser);
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            if (!NOT_EXTENSIONS.contains(field.getKey()) && field.getValue().isContainerNode()) {
+                throw RequestRejection.invalid("extension attribute '" + Replies.cap(field.getKey())
+                        + "' must be a string, an integer or a boolean, not a JSON "
+                        + (field.getValue().isObject() ? "object" : "array"), index);
+            }
+        }
+        return events.readValue(node);
+    }
+
     /** @return the one event of a structured-mode body */
     List<CloudEvent> readStructured(byte[] body) {
         CharBuffer text = decode(body, false);
@@ -74,7 +95,7 @@ final class JsonEventReader {
             if (first != JsonToken.START_OBJECT) {
                 throw RequestRejection.invalid("an event must be a JSON object", 0);
             }
-            CloudEvent event = events.readValue(parser);
+            CloudEvent event = event(parser, 0);
             if (parser.nextToken() != null) {
                 throw RequestRejection.invalid("unexpected content after the event", 0);
             }
@@ -104,7 +125,7 @@ final class JsonEventReader {
                 if (token != JsonToken.START_OBJECT) {
                     throw RequestRejection.invalid("an event must be a JSON object", index);
                 }
-                CloudEvent event = events.readValue(parser);
+                CloudEvent event = event(parser, index);
                 EventChecks.requireNonEmpty(event, index);
                 if (version == null) {
                     version = event.getSpecVersion();

@@ -194,6 +194,20 @@ class HttpSourceTest {
         assertTrue(sink.events().isEmpty());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1}", "[1,2]"})
+    void anExtensionThatIsAnObjectOrArrayIsRefused(String value) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.batch("[{\"specversion\":\"1.0\",\"id\":\"1\","
+                + "\"source\":\"/s\",\"type\":\"t\"},{\"specversion\":\"1.0\",\"id\":\"2\",\"source\":\"/s\","
+                + "\"type\":\"t\",\"ext\":" + value + "}]"));
+
+        assertRejected(response, 400, 1);
+        assertTrue(sink.events().isEmpty());
+    }
+
     @Test
     void binaryModeRefusesJsonDataInInvalidUtf8() {
         RecordingSink sink = RecordingSink.completing();

@@ -30,6 +30,12 @@ import org.pf4j.Extension;
 @TypeName("jetstream")
 public final class JetStreamSink implements EventSink {
 
+    /** Reads the settings as {@link #open} would, so that {@code check} reports a missing stream or subject. */
+    @Override
+    public void validate(io.jetconnect.spi.ConnectorConfig config) {
+        SinkSettings.from(config);
+    }
+
     private volatile SubjectTemplate template;
     private volatile EventEncoder encoder;
     private volatile SinkMetrics metrics;

@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
 @DecoratorTraits(changesEvents = true, redacts = true)
 public final class RedactDecorator implements SinkDecorator {
 
+    /** Compiles the patterns and reads the hash key, as {@link #decorate} would. */
+    @Override
+    public void validate(io.jetconnect.spi.ConnectorConfig config) {
+        RedactRules.from(config);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RedactDecorator.class);
 
     @Override

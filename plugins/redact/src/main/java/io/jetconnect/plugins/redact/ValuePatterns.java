@@ -21,10 +21,16 @@ final class ValuePatterns {
 
     private final Pattern[] patterns;
     private final boolean[] hasSecretGroup;
+    /** Per pattern, literals a match must contain: most strings are ruled out without running the regex. */
+    private final RequiredLiterals[] required;
 
     private ValuePatterns(Pattern[] patterns, boolean[] hasSecretGroup) {
         this.patterns = patterns;
         this.hasSecretGroup = hasSecretGroup;
+        this.required = new RequiredLiterals[patterns.length];
+        for (int i = 0; i < patterns.length; i++) {
+            required[i] = RequiredLiterals.of(patterns[i].pattern());
+        }
     }
 
     /**
@@ -81,8 +87,11 @@ final class ValuePatterns {
     final class Finder {
         private final Matcher[] matchers = new Matcher[patterns.length];
 
-        boolean anyMatch(CharSequence s) {
+        boolean anyMatch(String s) {
             for (int i = 0; i < matchers.length; i++) {
+                if (required[i].absentFrom(s)) {
+                    continue;
+                }
                 Matcher m = matchers[i];
                 if (m == null) {
                     m = matchers[i] = patterns[i].matcher(s);
@@ -101,6 +110,9 @@ final class ValuePatterns {
     String redact(String s, Mask mask) {
         String current = s;
         for (int i = 0; i < patterns.length; i++) {
+            if (required[i].absentFrom(current)) {
+                continue;
+            }
             Matcher m = patterns[i].matcher(current);
             if (!m.find()) {
                 continue;

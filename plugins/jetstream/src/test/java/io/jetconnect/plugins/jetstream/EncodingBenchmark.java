@@ -1,0 +1,89 @@
+package io.jetconnect.plugins.jetstream;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
+import io.nats.client.impl.Headers;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The {@code jetstream} sink's per-event work before {@code publishAsync}: CloudEvent serialization (the SDK's
+ * {@link JsonFormat} alone, then the sink's structured body, which reads JSON data through a
+ * {@link JsonDataView}; the binary body and headers) and the subject template ({@code {tenantId}} peeked from the
+ * data, and a constant subject), on an event of about 1 KiB like the ones {@code jetconnect bench} sends. Run with
+ * the others as docs/performance.md says ({@code -Pjmh}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EncodingBenchmark {
+
+    private CloudEvent event;
+    private final JsonFormat sdk = new JsonFormat();
+    private final EventEncoder structured = new EventEncoder(false);
+    private final EventEncoder binary = new EventEncoder(true);
+    private final SubjectTemplate tenanted = SubjectTemplate.parse("cellos.events.{tenantId}.v1");
+    private final SubjectTemplate constant = SubjectTemplate.parse("cellos.events.v1");
+
+    @Setup
+    public void setUp() {
+        String data = "{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
+                + "x".repeat(820) + "\"}";
+        event = CloudEventBuilder.v1()
+                .withId("bench-000000000001")
+                .withSource(URI.create("/jetconnect/bench"))
+                .withType("io.jetconnect.bench.measured")
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    @Benchmark
+    public byte[] serializeSdkJsonFormat() {
+        return sdk.serialize(event);
+    }
+
+    @Benchmark
+    public byte[] structuredBody() {
+        return structured.body(event);
+    }
+
+    @Benchmark
+    public Headers structuredHeaders() {
+        return structured.headers(event);
+    }
+
+    @Benchmark
+    public byte[] binaryBody() {
+        return binary.body(event);
+    }
+
+    @Benchmark
+    public Headers binaryHeaders() {
+        return binary.headers(event);
+    }
+
+    @Benchmark
+    public String subjectWithTenant() {
+        return tenanted.resolve(event);
+    }
+
+    @Benchmark
+    public String subjectConstant() {
+        return constant.resolve(event);
+    }
+}

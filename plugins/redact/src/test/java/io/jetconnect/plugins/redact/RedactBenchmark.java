@@ -1,0 +1,75 @@
+package io.jetconnect.plugins.redact;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.jetconnect.runtime.config.HoconConnectorConfig;
+import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The {@code redact} layer's work per event with the shipped defaults (its {@code reference.conf}): an event of
+ * about 1 KiB like the ones {@code jetconnect bench} sends (JSON data, nothing to redact, the common case), and
+ * one with a password field and a bearer token (the layer then builds a changed copy). Run with the others as
+ * docs/performance.md says ({@code -Pjmh}); never part of the normal build's tests.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RedactBenchmark {
+
+    private RedactingSink sink;
+    private CloudEvent clean;
+    private CloudEvent secrets;
+
+    @Setup
+    public void setUp() {
+        Config reference = ConfigFactory.parseResources(RedactBenchmark.class.getClassLoader(), "reference.conf");
+        RedactRules rules = RedactRules.from(new HoconConnectorConfig(reference.getConfig("redact").resolve(),
+                "jetconnect.pipelines.bench.sinks[0]"));
+        sink = new RedactingSink(rules, e -> CompletableFuture.completedFuture(null),
+                new MicrometerPluginMetrics(new SimpleMeterRegistry(), "bench"));
+        String filler = "x".repeat(820);
+        clean = event("{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
+                + filler + "\"}");
+        secrets = event("{\"tenantId\":\"acme\",\"user\":{\"name\":\"ann\",\"password\":\"hunter2\"},"
+                + "\"headers\":{\"auth\":\"Bearer abc.def.ghi\"},\"payload\":\"" + filler + "\"}");
+    }
+
+    private static CloudEvent event(String data) {
+        return CloudEventBuilder.v1()
+                .withId("bench-000000000001")
+                .withSource(URI.create("/jetconnect/bench"))
+                .withType("io.jetconnect.bench.measured")
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    @Benchmark
+    public CloudEvent nothingToRedact() {
+        return sink.redact(clean);
+    }
+
+    @Benchmark
+    public CloudEvent passwordAndBearerToken() {
+        return sink.redact(secrets);
+    }
+}
