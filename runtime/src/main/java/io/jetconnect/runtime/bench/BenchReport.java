@@ -188,9 +188,15 @@ final class BenchReport {
                     fixed(row.p99(), 2), fixed(row.cpuMicros(), 1), fixed(row.serverCpuMicros(), 1),
                     fixed(row.gcShare() * 100, 1), fixed(row.peakRssMib(), 0)));
         }
-        if (!notes.isEmpty()) {
+        List<String> all = new ArrayList<>(notes);
+        for (Row row : rows.values()) {
+            if (row.measured() && !row.note.isEmpty()) {
+                all.add(row.key + ": " + row.note);
+            }
+        }
+        if (!all.isEmpty()) {
             out.append('\n');
-            notes.forEach(n -> out.append(n).append('\n'));
+            all.forEach(n -> out.append(n).append('\n'));
         }
         return out.toString();
     }

@@ -35,6 +35,11 @@ public final class HttpListener implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", "30");
         }
+        // Without TCP_NODELAY each small response waits on the client's delayed ACK (~40 ms per request with
+        // keep-alive): the bench measured HTTP ingest at 16.8k events/s with Nagle and 45.6k/s without.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
 
     private static final String EVENTS_PREFIX = "/v1/pipelines/";

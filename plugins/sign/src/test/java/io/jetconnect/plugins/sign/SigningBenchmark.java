@@ -1,0 +1,70 @@
+package io.jetconnect.plugins.sign;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The {@code sign} layer's work per event: the canonical form alone, then the whole signing path (canonical
+ * form, signature, the signed copy) with HMAC-SHA256 and with Ed25519, on an event of about 1 KiB like the ones
+ * {@code jetconnect bench} sends. Run with the others as docs/performance.md says ({@code -Pjmh}).
+ * {@link SignBenchmark} compares the ways of signing that were considered.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class SigningBenchmark {
+
+    private CloudEvent event;
+    private EventSigner hmac;
+    private EventSigner ed25519;
+
+    @Setup
+    public void setUp() {
+        byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte) 7);
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 9);
+        hmac = new EventSigner(new HmacKey("bench-hmac", secret));
+        ed25519 = new EventSigner(Ed25519Key.ofPrivate("bench-ed25519", seed));
+        String data = "{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
+                + "x".repeat(820) + "\"}";
+        event = CloudEventBuilder.v1()
+                .withId("bench-000000000001")
+                .withSource(URI.create("/jetconnect/bench"))
+                .withType("io.jetconnect.bench.measured")
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    @Benchmark
+    public byte[] canonicalForm() {
+        return CanonicalForm.encode(event);
+    }
+
+    @Benchmark
+    public CloudEvent hmacSha256() {
+        return hmac.sign(event);
+    }
+
+    @Benchmark
+    public CloudEvent ed25519() {
+        return ed25519.sign(event);
+    }
+}
