@@ -3,6 +3,7 @@ package io.jetconnect.runtime.bench;
 import io.jetconnect.runtime.config.RuntimeSettings;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
 import io.jetconnect.runtime.pipeline.AdminActions;
+import io.jetconnect.runtime.pipeline.Chain;
 import io.jetconnect.runtime.pipeline.ElementContext;
 import io.jetconnect.runtime.pipeline.PipelineSourceContext;
 import io.jetconnect.runtime.pipeline.ResolvedElement;
@@ -12,33 +13,25 @@ import io.jetconnect.runtime.plugin.PluginType;
 import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.EventSource;
-import io.jetconnect.spi.SinkDecorator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A resolved pipeline's chain, built from the loaded plugins exactly as {@code Pipeline.start} builds it (the
- * terminal sink created and opened, then each decorator's {@code decorate} around it, innermost first, each call
- * with the plugin's class loader as the context loader, each element with an {@link ElementContext}), but with the
- * head handed to the bench instead of to the pipeline's source, so the bench can emit into it in-process. It can
+ * A resolved pipeline's {@link Chain}, built from the loaded plugins as {@code Pipeline.start} builds it, but with
+ * the head handed to the bench instead of to the pipeline's source, so the bench can emit into it in-process. It can
  * also start a resolved source against any chain, with a cursor store that keeps nothing.
  */
 final class BenchPipeline implements AutoCloseable {
 
-    private record Layer(PluginType type, EventSink sink) {
-    }
-
     private final String name;
-    private final List<Layer> layers;
+    private final Chain chain;
     private final MicrometerPluginMetrics metrics;
 
-    private BenchPipeline(String name, List<Layer> layers, MicrometerPluginMetrics metrics) {
+    private BenchPipeline(String name, Chain chain, MicrometerPluginMetrics metrics) {
         this.name = name;
-        this.layers = layers;
+        this.chain = chain;
         this.metrics = metrics;
     }
 
@@ -50,31 +43,12 @@ final class BenchPipeline implements AutoCloseable {
     static BenchPipeline open(ResolvedPipeline definition, PluginRegistry plugins, RuntimeSettings settings,
                               MeterRegistry meters, AdminActions actions) {
         MicrometerPluginMetrics metrics = new MicrometerPluginMetrics(meters, definition.name());
-        List<Layer> layers = new ArrayList<>();
-        BenchPipeline pipeline = new BenchPipeline(definition.name(), layers, metrics);
         try {
-            EventSink next = null;
-            List<ResolvedElement> sinks = definition.sinks();
-            for (int i = sinks.size() - 1; i >= 0; i--) {
-                ResolvedElement element = sinks.get(i);
-                ElementContext context = context(definition.name(), element, i, metrics, settings, actions);
-                PluginType type = element.type();
-                EventSink layer;
-                if (next == null) {
-                    EventSink terminal = plugins.create(type, EventSink.class);
-                    PluginRegistry.runWithLoaderOf(type, () -> terminal.open(context));
-                    layer = terminal;
-                } else {
-                    SinkDecorator decorator = plugins.create(type, SinkDecorator.class);
-                    EventSink inner = next;
-                    layer = PluginRegistry.withLoaderOf(type, () -> decorator.decorate(context, inner));
-                }
-                layers.add(0, new Layer(type, layer));
-                next = layer;
-            }
-            return pipeline;
+            Chain chain = Chain.build(definition, plugins,
+                    (element, i) -> context(definition.name(), element, i, metrics, settings, actions));
+            return new BenchPipeline(definition.name(), chain, metrics);
         } catch (RuntimeException | LinkageError e) {
-            pipeline.close();
+            metrics.close();
             throw e;
         }
     }
@@ -89,20 +63,13 @@ final class BenchPipeline implements AutoCloseable {
 
     /** @return the head of the chain, the outermost decorator */
     EventSink head() {
-        return layers.get(0).sink();
+        return chain.head();
     }
 
     /** Closes every layer, outermost first, as a stopping pipeline does, and removes the pipeline's meters. */
     @Override
     public void close() {
-        for (Layer layer : layers) {
-            try {
-                PluginRegistry.runWithLoaderOf(layer.type(), layer.sink()::close);
-            } catch (RuntimeException e) {
-                // a layer that does not close cleanly must not keep the others open
-            }
-        }
-        layers.clear();
+        chain.close();
         metrics.close();
     }
 

@@ -2,11 +2,9 @@ package io.jetconnect.runtime.pipeline;
 
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
 import io.jetconnect.runtime.plugin.PluginRegistry;
-import io.jetconnect.runtime.plugin.PluginType;
 import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.EventSource;
-import io.jetconnect.spi.SinkDecorator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +28,7 @@ public final class Pipeline {
     private final ResolvedPipeline definition;
     private final PipelineEnvironment env;
     private final MicrometerPluginMetrics metrics;
-    private final List<Layer> layers = new ArrayList<>();
+    private Chain chain;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile PipelineState state = PipelineState.STOPPED;
     private volatile String lastError;
@@ -39,9 +37,6 @@ public final class Pipeline {
     private EventSource source;
     private PipelineSourceContext sourceContext;
     private CursorStore cursors;
-
-    private record Layer(PluginType type, EventSink sink) {
-    }
 
     public Pipeline(ResolvedPipeline definition, PipelineEnvironment env) {
         this.definition = definition;
@@ -116,25 +111,8 @@ public final class Pipeline {
         state = PipelineState.STARTING;
         lastError = null;
         try {
-            EventSink next = null;
-            List<ResolvedElement> sinks = definition.sinks();
-            for (int i = sinks.size() - 1; i >= 0; i--) {
-                ResolvedElement element = sinks.get(i);
-                ElementContext context = context(element, i);
-                PluginType type = element.type();
-                EventSink layer;
-                if (next == null) {
-                    EventSink terminal = env.plugins().create(type, EventSink.class);
-                    PluginRegistry.runWithLoaderOf(type, () -> terminal.open(context));
-                    layer = terminal;
-                } else {
-                    SinkDecorator decorator = env.plugins().create(type, SinkDecorator.class);
-                    EventSink inner = next;
-                    layer = PluginRegistry.withLoaderOf(type, () -> decorator.decorate(context, inner));
-                }
-                layers.add(0, new Layer(type, layer));
-                next = layer;
-            }
+            chain = Chain.build(definition, env.plugins(), this::context);
+            EventSink next = chain.head();
             gate = new InFlightGate(next);
             metrics.gauge("jetconnect.pipeline.inflight", "events emitted by the source and not yet completed",
                     this::inFlight);
@@ -284,14 +262,10 @@ public final class Pipeline {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Layer layer : layers) {
-            try {
-                PluginRegistry.runWithLoaderOf(layer.type(), layer.sink()::close);
-            } catch (RuntimeException e) {
-                LOG.warn("pipeline {}: {} did not close cleanly: {}", name(), layer.type().name(), describe(e));
-            }
+        if (chain != null) {
+            chain.close();
+            chain = null;
         }
-        layers.clear();
         for (AutoCloseable closeable : closeables) {
             try {
                 closeable.close();
