@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Position</h2>
  * Ephemeral consumers: the cursor is the last sequence up to which the chain has handled every event
- * ({@link InFlightEvents}); it is stored every {@link #STORE_INTERVAL} and on stop, and a start resumes at it + 1.
+ * ({@link InFlightEvents}); it is stored every {@link #STORE_INTERVAL}, every max-in-flight / 2 handled events
+ * and on stop, and a start resumes at it + 1.
  * The consumer lives for the whole read, so the drain hands over to the live tail without gap or repeat; when it is
  * lost (a server restart, messages lost in transit as the consumer sequence shows) it is re-created at the last
  * delivered sequence + 1. When the chain refuses an event for now ({@link RetriableException}) the loop waits for
@@ -52,6 +53,8 @@ final class ReplayLoop implements Runnable {
     /** Longest a poll blocks, so that the loop stores the cursor and sees a stop in good time. */
     private static final long POLL_MILLIS = 100;
     private static final long STORE_INTERVAL = TimeUnit.MILLISECONDS.toNanos(200);
+    private long handledAtStore;
+    private final long storeEvery;
     /** How soon an idle {@code then = stop} read asks the server whether anything is left below the target. */
     private static final long DRAIN_CHECK = TimeUnit.MILLISECONDS.toNanos(500);
     private static final Duration BACKOFF_MIN = Duration.ofMillis(250);
@@ -107,6 +110,7 @@ final class ReplayLoop implements Runnable {
     ReplayLoop(SourceContext context, ReplaySettings settings) {
         this.context = context;
         this.settings = settings;
+        this.storeEvery = Math.max(1, settings.maxInFlight() / 2);
         // Built here so that a CA or credentials file that cannot be used fails the start.
         this.options = NatsConnector.options(context.nats(),
                 context.nats().connectionName() + "-" + context.pipelineName() + "-" + settings.type());
@@ -199,8 +203,12 @@ final class ReplayLoop implements Runnable {
             return;
         }
         long now = System.nanoTime();
-        if (now >= nextStore) {
+        long handled = inFlight.handled();
+        // Stored every STORE_INTERVAL, and every half window of handled events, so that a crash repeats at most
+        // max-in-flight events not yet handled plus half as many handled but not yet stored.
+        if (now >= nextStore || handled - handledAtStore >= storeEvery) {
             nextStore = now + STORE_INTERVAL;
+            handledAtStore = handled;
             inFlight.advance();
             if (refusedSequence >= 0 && cursor() >= refusedSequence) {
                 refusedSequence = -1;
