@@ -92,6 +92,10 @@ final class DlqSink implements EventSink {
 
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
+        if (log.refusing()) {
+            refusedFull.increment();
+            return CompletableFuture.failedFuture(full());
+        }
         while (true) {
             long g = gate.get();
             if ((g & CLOSED) != 0) {

@@ -102,23 +102,34 @@ final class SpillLog {
 
     // ---- producers
 
-    private boolean refusing;
+    private volatile long refusingUntil = System.nanoTime();
+
+    private synchronized void refuseFor(long now) {
+        refusingUntil = now + settings.retryAfter.toNanos();
+    }
+
+    /**
+     * @return whether an event was refused less than retry-after ago: then every emit is refused, passing through
+     *     included, so that no later event is stored before one the producer still has to send again
+     */
+    boolean refusing() {
+        return System.nanoTime() - refusingUntil < 0;
+    }
 
     /**
      * Reserves room for a record of {@code bytes} bytes if the log stays within {@code max-bytes}; every
      * successful reservation must be followed by {@link #append}.
      */
     synchronized boolean reserve(int bytes) {
-        long used = diskBytes.get() + queuedBytes.get();
-        // Once full, refuse until a tenth of max-bytes is free again: the events of one request are emitted back
-        // to back, and without this margin a later one could take room freed just after an earlier one was
-        // refused, and be stored before it.
-        if (refusing && used > settings.maxBytes - settings.maxBytes / 10) {
+        long now = System.nanoTime();
+        // After a refusal, refuse everything for retry-after (the wait the producer is told): the events of one
+        // request are emitted back to back, and without this a later one could take room freed just after an
+        // earlier one was refused, and be stored before it. A producer that waits as told finds the log open.
+        if (now - refusingUntil < 0) {
             return false;
         }
-        refusing = false;
-        if (used + bytes > settings.maxBytes) {
-            refusing = true;
+        if (diskBytes.get() + queuedBytes.get() + bytes > settings.maxBytes) {
+            refuseFor(now);
             return false;
         }
         queuedBytes.addAndGet(bytes);
@@ -137,6 +148,7 @@ final class SpillLog {
 
     /** Fails a reserved record the writer could not write, and gives its room back. */
     void failedToWrite(Append append) {
+        refuseFor(System.nanoTime());
         refusedIo.increment();
         refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' cannot write its spill log",
                 settings.retryAfter));
