@@ -82,8 +82,8 @@ final class BenchRun {
             try {
                 progress("filling stream " + ReadCases.STREAM + " with " + options.count() + " events");
                 ReadCases.fill(env);
-                add(cases, ReadCases.Ceiling.ROW, () -> new ReadCases.Ceiling(env));
-                add(cases, ReadCases.Iterate.ROW, () -> new ReadCases.Iterate(env));
+                add(cases, ReadCases.Raw.FETCH, () -> ReadCases.Raw.fetch(env));
+                add(cases, ReadCases.Raw.ITERATE, () -> ReadCases.Raw.iterate(env));
                 if (options.wants("replay")) {
                     add(cases, ReadCases.Replay.ROW, () -> {
                         BenchCase replay = ReadCases.Replay.createIfAvailable(env);
@@ -139,11 +139,11 @@ final class BenchRun {
         report.define(DlqOutageCase.SPILL, "dlq spill, broker killed (circuit open)",
                 BenchReport.Target.ratio(PUBLISH, 1.0));
         report.define(DlqOutageCase.DRAIN, "dlq drain after the restart", BenchReport.Target.ratio(PUBLISH, 0.80));
-        report.define(ReadCases.Ceiling.ROW, "raw jnats fetch, batches of 256 (read ceiling)", null);
-        report.define(ReadCases.Iterate.ROW, "raw jnats iterate, pipelined pulls of 256",
-                BenchReport.Target.info(ReadCases.Ceiling.ROW));
+        report.define(ReadCases.Raw.FETCH, "raw jnats fetch, batches of 256 (read ceiling)", null);
+        report.define(ReadCases.Raw.ITERATE, "raw jnats iterate, pipelined pulls of 256",
+                BenchReport.Target.info(ReadCases.Raw.FETCH));
         report.define(ReadCases.Replay.ROW, "replay source drain into a discarding sink",
-                BenchReport.Target.ratio(ReadCases.Ceiling.ROW, 0.90));
+                BenchReport.Target.ratio(ReadCases.Raw.FETCH, 0.90));
         report.define(PUBLISH_HALF, "raw publishAsync at half the ceiling's rate", null);
         report.define(CHAIN_HMAC_HALF, "chain hmac at half the ceiling's rate", BenchReport.Target.p99(PUBLISH_HALF, 2));
         for (BenchReport.Row row : report.rows()) {
@@ -157,7 +157,7 @@ final class BenchRun {
     private boolean asked(String row) {
         return switch (row) {
             case PUBLISH -> publishSide();
-            case ReadCases.Ceiling.ROW, ReadCases.Iterate.ROW -> readSide();
+            case ReadCases.Raw.FETCH, ReadCases.Raw.ITERATE -> readSide();
             case DlqOutageCase.SPILL, DlqOutageCase.DRAIN -> options.wants("dlq");
             case PUBLISH_HALF, CHAIN_HMAC_HALF -> options.wants("latency");
             case "layer-jetstream", "layer-dlq", "layer-sign", "layer-redact" -> options.only().contains(LAYERS);
@@ -171,7 +171,7 @@ final class BenchRun {
     }
 
     private boolean readSide() {
-        return options.wants(ReadCases.Ceiling.ROW) || options.wants(ReadCases.Replay.ROW);
+        return options.wants(ReadCases.Raw.FETCH) || options.wants(ReadCases.Replay.ROW);
     }
 
     /** A case that cannot run here; its rows print the reason. */

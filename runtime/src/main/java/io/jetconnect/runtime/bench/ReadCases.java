@@ -62,48 +62,41 @@ final class ReadCases {
         RawClient.requireCount(env.admin, STREAM, count);
     }
 
-    /** jnats' pull fetch loop, {@value #BATCH} messages per fetch, no acks. */
-    static final class Ceiling implements BenchCase {
-
-        static final String ROW = "fetch";
-        private final BenchEnv env;
-
-        Ceiling(BenchEnv env) {
-            this.env = env;
-        }
-
-        @Override
-        public List<String> rows() {
-            return List.of(ROW);
-        }
-
-        @Override
-        public Map<String, RunSample> run(int run, double rate) throws Exception {
-            int count = env.options.count();
-            ProcessProbe.Mark mark = ProcessProbe.mark(env.serverPid());
-            long start = System.nanoTime();
-            long read;
-            try (Connection connection = RawClient.connect(env.server.url(), 1024)) {
-                read = RawClient.fetchAll(connection, STREAM, count, BATCH);
-            }
-            long nanos = System.nanoTime() - start;
-            return Map.of(ROW, RunSample.rateOnly(read, nanos, ProcessProbe.since(mark, env.serverPid())));
-        }
+    /** A raw jnats read loop over the bench stream. */
+    @FunctionalInterface
+    interface RawReader {
+        long read(Connection connection, String stream, int count, int batch) throws Exception;
     }
 
-    /** jnats' pipelined pull ({@code iterate}), what any reader built on this client can reach. */
-    static final class Iterate implements BenchCase {
+    /**
+     * jnats read with no jetconnect code in the way: the pull fetch loop ({@value #BATCH} messages per fetch, the
+     * read ceiling) or the pipelined pull ({@code iterate}, what any reader built on this client can reach).
+     */
+    static final class Raw implements BenchCase {
 
-        static final String ROW = "iterate";
+        static final String FETCH = "fetch";
+        static final String ITERATE = "iterate";
         private final BenchEnv env;
+        private final String row;
+        private final RawReader reader;
 
-        Iterate(BenchEnv env) {
+        private Raw(BenchEnv env, String row, RawReader reader) {
             this.env = env;
+            this.row = row;
+            this.reader = reader;
+        }
+
+        static Raw fetch(BenchEnv env) {
+            return new Raw(env, FETCH, RawClient::fetchAll);
+        }
+
+        static Raw iterate(BenchEnv env) {
+            return new Raw(env, ITERATE, RawClient::iterateAll);
         }
 
         @Override
         public List<String> rows() {
-            return List.of(ROW);
+            return List.of(row);
         }
 
         @Override
@@ -113,10 +106,10 @@ final class ReadCases {
             long start = System.nanoTime();
             long read;
             try (Connection connection = RawClient.connect(env.server.url(), 1024)) {
-                read = RawClient.iterateAll(connection, STREAM, count, BATCH);
+                read = reader.read(connection, STREAM, count, BATCH);
             }
             long nanos = System.nanoTime() - start;
-            return Map.of(ROW, RunSample.rateOnly(read, nanos, ProcessProbe.since(mark, env.serverPid())));
+            return Map.of(row, RunSample.rateOnly(read, nanos, ProcessProbe.since(mark, env.serverPid())));
         }
     }
 

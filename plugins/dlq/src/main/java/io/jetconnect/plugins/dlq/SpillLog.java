@@ -102,10 +102,13 @@ final class SpillLog {
 
     // ---- producers
 
-    private volatile long refusingUntil = System.nanoTime();
+    private volatile long refusingUntil;
+    // Read first on every emit, so that the pass-through path reads no clock until something was refused.
+    private volatile boolean refused;
 
     private synchronized void refuseFor(long now) {
         refusingUntil = now + settings.retryAfter.toNanos();
+        refused = true;
     }
 
     /**
@@ -113,7 +116,14 @@ final class SpillLog {
      *     included, so that no later event is stored before one the producer still has to send again
      */
     boolean refusing() {
-        return System.nanoTime() - refusingUntil < 0;
+        if (!refused) {
+            return false;
+        }
+        if (System.nanoTime() - refusingUntil < 0) {
+            return true;
+        }
+        refused = false;
+        return false;
     }
 
     /**
@@ -125,7 +135,7 @@ final class SpillLog {
         // After a refusal, refuse everything for retry-after (the wait the producer is told): the events of one
         // request are emitted back to back, and without this a later one could take room freed just after an
         // earlier one was refused, and be stored before it. A producer that waits as told finds the log open.
-        if (now - refusingUntil < 0) {
+        if (refusing()) {
             return false;
         }
         if (diskBytes.get() + queuedBytes.get() + bytes > settings.maxBytes) {

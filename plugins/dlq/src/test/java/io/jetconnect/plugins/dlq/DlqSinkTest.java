@@ -438,12 +438,17 @@ class DlqSinkTest {
         inner.mode(FakeSink.Mode.HOLD);
         await().until(() -> !inner.held().isEmpty());
 
-        // No close(): a new layer opens the same directory, as after kill -9.
-        FakeSink recovered = new FakeSink(FakeSink.Mode.ACCEPT);
+        // No close(): a new layer opens the same directory, as after kill -9. Its sink holds the first drained
+        // record, so that the test sees the layer spilling before the drain could finish.
+        FakeSink recovered = new FakeSink(FakeSink.Mode.HOLD);
         DlqSink next = layer(recovered);
         assertTrue(next.spilling(), "starts spilling with the recovered records");
         assertAllDone(emit(next, 5, 7));
-        await().until(() -> !next.spilling());
+        // Acknowledge what the drain sends, in the order it sends it, until the log is empty.
+        await().until(() -> {
+            recovered.held().forEach(h -> h.stage().complete(null));
+            return !next.spilling();
+        });
 
         assertEquals(ids(0, 7), recovered.accepted(), "recovered records first, then the new ones behind them");
         assertEquals(List.of(), inner.accepted());
