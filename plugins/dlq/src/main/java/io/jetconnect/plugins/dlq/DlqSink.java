@@ -170,6 +170,21 @@ final class DlqSink implements EventSink {
                 } else {
                     refusedFull.increment();
                     result.completeExceptionally(full());
+                    // Later events whose failures came back first hold room already: they must not be stored
+                    // ahead of this one, so they are refused too (the producer sends them again, in order).
+                    var later = failedInFlight.tailMap(seq, false);
+                    for (SpillLog.Append append : later.values()) {
+                        refusedFull.increment();
+                        log.refused(append, full());
+                    }
+                    later.clear();
+                    // So are the events emitted after the spill began, queued behind the ones in flight: every one
+                    // of them was emitted after this one.
+                    for (SpillLog.Append append : behind) {
+                        refusedFull.increment();
+                        log.refused(append, full());
+                    }
+                    behind.clear();
                 }
             }
             gate.decrementAndGet();

@@ -390,6 +390,24 @@ class DlqSinkTest {
     }
 
     @Test
+    void whenAnInFlightEventCannotBeSpilledNothingEmittedAfterItIsKept() {
+        int frame = new RecordCodec().encode(event(0)).length;
+        FakeSink inner = new FakeSink(FakeSink.Mode.HOLD);
+        DlqSink layer = layer(inner, "max-bytes = " + (2 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        List<CompletionStage<Void>> stages = new ArrayList<>(emit(layer, 0, 2));
+        await().until(() -> inner.held().size() == 2);
+        inner.held(id(1)).failRetriable();
+        await().until(layer::spilling);
+        stages.add(layer.emit(event(2)));
+        // e-1 and e-2 took the room; e-0, emitted first, fails last and finds none.
+        inner.held(id(0)).failRetriable();
+        for (CompletionStage<Void> stage : stages) {
+            assertInstanceOf(BackpressureException.class, outcome(stage));
+        }
+        assertEquals(List.of(), inner.accepted());
+    }
+
+    @Test
     void aFullDiskRefusesEventsAndTheLayerCarriesOn() {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner);
