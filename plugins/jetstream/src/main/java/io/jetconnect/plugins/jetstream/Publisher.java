@@ -386,29 +386,11 @@ final class Publisher {
         } finally {
             lock.unlock();
         }
-        if (current == null || !current.connected()) {
-            if (current != null) {
-                current.close();
-            }
-            ConnectionEpoch fresh;
-            try {
-                fresh = connector.connect();
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                lock.lock();
-                try {
-                    if (current != null && epoch == current) {
-                        epoch = null;
-                    }
-                    countFailedAttempt(e);
-                    planRound();
-                } finally {
-                    lock.unlock();
-                }
-                return;
-            }
-            if (!install(fresh)) {
-                return;
-            }
+        if (!ensureConnected(current, e -> {
+            countFailedAttempt(e);
+            planRound();
+        })) {
+            return;
         }
         lock.lock();
         try {
@@ -424,6 +406,37 @@ final class Publisher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Replaces a connection that is gone (or missing) by a fresh one. Control thread.
+     *
+     * @param onFailure what a failed attempt means for the caller, run with the lock held
+     * @return whether a usable connection is installed
+     */
+    private boolean ensureConnected(ConnectionEpoch current, java.util.function.Consumer<Exception> onFailure) {
+        if (current != null && current.connected()) {
+            return true;
+        }
+        if (current != null) {
+            current.close();
+        }
+        ConnectionEpoch fresh;
+        try {
+            fresh = connector.connect();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lock.lock();
+            try {
+                if (current != null && epoch == current) {
+                    epoch = null;
+                }
+                onFailure.accept(e);
+            } finally {
+                lock.unlock();
+            }
+            return false;
+        }
+        return install(fresh);
     }
 
     /** A connection attempt failed: it counts as one attempt of every failed event. Lock held. */
@@ -488,34 +501,16 @@ final class Publisher {
         } finally {
             lock.unlock();
         }
-        if (current == null || !current.connected()) {
-            if (current != null) {
-                current.close();
+        if (!ensureConnected(current, e -> {
+            Pending probe = window.peekFirst();
+            if (mode == Mode.PROBING && probe != null) {
+                probe.lastFailure = new PublishErrors.Failure(PublishErrors.Kind.TRANSPORT,
+                        PublishErrors.describe(e));
+                probe.state(Pending.withKind(probe.state(), Pending.FAILED));
+                finishProbe(probe);
             }
-            ConnectionEpoch fresh;
-            try {
-                fresh = connector.connect();
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                lock.lock();
-                try {
-                    if (current != null && epoch == current) {
-                        epoch = null;
-                    }
-                    Pending probe = window.peekFirst();
-                    if (mode == Mode.PROBING && probe != null) {
-                        probe.lastFailure = new PublishErrors.Failure(PublishErrors.Kind.TRANSPORT,
-                                PublishErrors.describe(e));
-                        probe.state(Pending.withKind(probe.state(), Pending.FAILED));
-                        finishProbe(probe);
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                return;
-            }
-            if (!install(fresh)) {
-                return;
-            }
+        })) {
+            return;
         }
         lock.lock();
         try {
