@@ -116,6 +116,8 @@ final class JsonRedactor {
     private boolean needsTree(byte[] json) throws IOException, Malformed {
         try (JsonParser p = SCANNING.createParser(json)) {
             ValuePatterns.Finder finder = null;
+            // Unread string values are skipped by the tokenizer (still checked) without being decoded.
+            boolean scanStrings = patterns.size() > 0 && patterns.mayMatchWithin(json);
             JsonToken t = p.nextToken();
             if (t == null) {
                 return false; // empty or blank: nothing to redact
@@ -139,7 +141,7 @@ final class JsonRedactor {
                         if (atPath(p.getParsingContext())) {
                             return true;
                         }
-                        if (patterns.size() > 0) {
+                        if (scanStrings) {
                             finder = finder == null ? patterns.finder() : finder;
                             if (finder.anyMatch(p.getText())) {
                                 return true;

@@ -1,6 +1,8 @@
 package io.jetconnect.plugins.redact;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +25,8 @@ final class ValuePatterns {
     private final boolean[] hasSecretGroup;
     /** Per pattern, literals a match must contain: most strings are ruled out without running the regex. */
     private final RequiredLiterals[] required;
+    /** Whether every pattern has literals, so that {@link #mayMatchWithin} can rule a whole text out. */
+    private final boolean allKnown;
 
     private ValuePatterns(Pattern[] patterns, boolean[] hasSecretGroup) {
         this.patterns = patterns;
@@ -31,6 +35,7 @@ final class ValuePatterns {
         for (int i = 0; i < patterns.length; i++) {
             required[i] = RequiredLiterals.of(patterns[i].pattern());
         }
+        this.allKnown = Arrays.stream(required).allMatch(RequiredLiterals::known);
     }
 
     /**
@@ -72,6 +77,31 @@ final class ValuePatterns {
 
     int size() {
         return patterns.length;
+    }
+
+    /**
+     * Tells, from the raw bytes of a JSON text and without decoding any string, whether a string value in it may
+     * match a pattern. False only when every pattern has {@linkplain RequiredLiterals#known() known literals}, the
+     * text holds no backslash (an escape could spell a literal's characters: a {@code u} escape of a letter, an
+     * escaped slash in {@code ://}) and no literal occurs anywhere in it. Sound for UTF-8: the literals are ASCII,
+     * and ASCII bytes occur in UTF-8 only as themselves, so a literal in a decoded string is also in the bytes.
+     * Decoding the bytes as ISO-8859-1 is one copy and lets the vectorized {@code indexOf} of {@link String} search;
+     * for the common event, which holds none of the literals, this replaces decoding and searching every string.
+     */
+    boolean mayMatchWithin(byte[] json) {
+        if (!allKnown) {
+            return true;
+        }
+        String text = new String(json, StandardCharsets.ISO_8859_1);
+        if (text.indexOf('\\') >= 0) {
+            return true;
+        }
+        for (RequiredLiterals r : required) {
+            if (!r.absentFrom(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return a finder for one scan of one event, on one thread */

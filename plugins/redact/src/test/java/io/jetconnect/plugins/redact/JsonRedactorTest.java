@@ -161,4 +161,26 @@ class JsonRedactorTest {
         assertTrue(finder.anyMatch("ftp://u:p@h"), "a reused matcher forgets the previous string");
         assertFalse(finder.anyMatch(""));
     }
+
+    @Test
+    void escapesThatSpellALiteralAreStillRedacted() throws Exception {
+        // Neither "bearer" nor "://" occurs in the bytes: the skip on raw bytes must not hide these.
+        JsonRedactor.Outcome out = defaults().redact(
+                "{\"a\":\"\\u0042earer abc123\",\"b\":\"https:\\/\\/u:pw@h\\/x\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertJson("{'a':'\u0042earer [REDACTED]','b':'https://[REDACTED]@h/x'}", out);
+    }
+
+    @Test
+    void literalOnlyInAKeyOrAcrossStringsStillParsesAndFindsNothing() throws Exception {
+        assertSame(JsonRedactor.Outcome.UNCHANGED, run(defaults(), "{'bearer':'x','a':'AKI','b':'AIOSFODNN7EXAMPLE'}"));
+        assertSame(JsonRedactor.Outcome.UNCHANGED, run(defaults(), "{'payload':'" + "x".repeat(900) + "','n':1}"));
+        assertThrows(JsonRedactor.Malformed.class, () -> run(defaults(), "{'payload':'" + "x".repeat(90) + "'"));
+    }
+
+    @Test
+    void nonAsciiTextAroundALiteralIsSearched() throws Exception {
+        JsonRedactor.Outcome out = run(defaults(), "{'m':'\u00e9t\u00e9 Bearer t0k\u00e9n'}");
+        assertTrue(out.changed());
+    }
 }

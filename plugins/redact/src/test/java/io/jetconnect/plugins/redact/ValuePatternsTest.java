@@ -135,4 +135,19 @@ class ValuePatternsTest {
                 () -> ValuePatterns.compile(List.of("x*")));
         assertTrue(empty.getMessage().contains("matches the empty string"), empty.getMessage());
     }
+
+    @Test
+    void mayMatchWithinRulesOutOnlyTextsWithoutLiteralsOrEscapes() {
+        ValuePatterns shipped = ValuePatterns.compile(List.of("(?i)bearer\\s+(?<secret>\\S+)", "://(?<secret>[^@]+)@"));
+        assertFalse(shipped.mayMatchWithin(utf8("{\"a\":\"plain \u00e9t\u00e9\"}")));
+        assertTrue(shipped.mayMatchWithin(utf8("{\"a\":\"BeArEr x\"}")));
+        assertTrue(shipped.mayMatchWithin(utf8("{\"bearer\":1}")), "conservative: a literal in a key counts");
+        assertTrue(shipped.mayMatchWithin(utf8("{\"a\":\"\\u0062earer x\"}")), "an escape may spell a literal");
+        ValuePatterns unknown = ValuePatterns.compile(List.of("[0-9]{16}"));
+        assertTrue(unknown.mayMatchWithin(utf8("{\"a\":\"plain\"}")), "a pattern without literals always runs");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 }

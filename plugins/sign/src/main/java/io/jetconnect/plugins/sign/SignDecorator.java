@@ -10,6 +10,8 @@ import io.jetconnect.spi.SinkDecorator;
 import io.jetconnect.spi.TypeName;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * attribute, or of a type outside the CloudEvents type system) fails permanently.
  *
  * <p>Keys are read once, at {@link #decorate}; a key file accessible by group or others is logged as a warning.
+ * Expensive signatures (Ed25519) are computed on threads of the layer's own ({@code threads}), see
+ * {@link ParallelSigningSink}.
  * Counts {@code jetconnect.sign.events}.
  */
 @Extension
@@ -37,9 +41,15 @@ public final class SignDecorator implements SinkDecorator {
             LOG.warn("pipeline {}: {}", context.pipelineName(), warning);
         }
         PluginMetrics.Counter signed = context.metrics().counter("jetconnect.sign.events", "Events signed");
-        LOG.info("pipeline {}: signing with key {} ({}); {} key(s) configured", context.pipelineName(),
-                settings.signer().key().id(), settings.signer().key().algorithm(), settings.ring().size());
-        return new SigningSink(settings.signer(), signed, next);
+        LOG.info("pipeline {}: signing with key {} ({}) on {}; {} key(s) configured", context.pipelineName(),
+                settings.signer().key().id(), settings.signer().key().algorithm(),
+                settings.threads() == 0 ? "the emitting thread" : settings.threads() + " thread(s)",
+                settings.ring().size());
+        if (settings.threads() == 0) {
+            return new SigningSink(settings.signer(), signed, next);
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(settings.threads(), context.threadFactory("sign"));
+        return new ParallelSigningSink(settings.signer(), signed, next, workers);
     }
 
     /** The layer: stateless apart from the key, so thread-safe. */
