@@ -8,17 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
-import io.cloudevents.SpecVersion;
 import io.jetconnect.spi.ConfigurationException;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.TestContexts;
-import java.net.URI;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -65,7 +61,7 @@ class ParallelSigningSinkTest {
         ParallelSigningSink layer = layer(next, Executors.newFixedThreadPool(2));
         try {
             CompletableFuture<Void> first = layer.emit(TestEvents.json("1")).toCompletableFuture();
-            CompletableFuture<Void> broken = layer.emit(new UnreadableData(TestEvents.json("2")))
+            CompletableFuture<Void> broken = layer.emit(unreadable("2"))
                     .toCompletableFuture();
             CompletableFuture<Void> third = layer.emit(TestEvents.json("3")).toCompletableFuture();
             third.orTimeout(30, TimeUnit.SECONDS).join();
@@ -101,7 +97,7 @@ class ParallelSigningSinkTest {
         CountDownLatch release = new CountDownLatch(1);
         ParallelSigningSink layer = layer(next, Executors.newFixedThreadPool(2));
         try {
-            CompletableFuture<Void> slow = layer.emit(new HeldData(TestEvents.json("1"), release))
+            CompletableFuture<Void> slow = layer.emit(held("1", release))
                     .toCompletableFuture();
             CompletableFuture<Void> fast = layer.emit(TestEvents.json("2")).toCompletableFuture();
             assertThrows(java.util.concurrent.TimeoutException.class, () -> fast.get(300, TimeUnit.MILLISECONDS));
@@ -144,93 +140,21 @@ class ParallelSigningSinkTest {
     }
 
     /** An event whose data cannot be read: signing it fails. */
-    private static class UnreadableData implements CloudEvent {
-        private final CloudEvent event;
-
-        UnreadableData(CloudEvent event) {
-            this.event = event;
-        }
-
-        @Override
-        public CloudEventData getData() {
+    private static CloudEvent unreadable(String id) {
+        return TestEvents.builder(id).withData("application/json", (CloudEventData) () -> {
             throw new IllegalStateException("data unavailable");
-        }
-
-        @Override
-        public SpecVersion getSpecVersion() {
-            return event.getSpecVersion();
-        }
-
-        @Override
-        public String getId() {
-            return event.getId();
-        }
-
-        @Override
-        public String getType() {
-            return event.getType();
-        }
-
-        @Override
-        public URI getSource() {
-            return event.getSource();
-        }
-
-        @Override
-        public String getDataContentType() {
-            return event.getDataContentType();
-        }
-
-        @Override
-        public URI getDataSchema() {
-            return event.getDataSchema();
-        }
-
-        @Override
-        public String getSubject() {
-            return event.getSubject();
-        }
-
-        @Override
-        public OffsetDateTime getTime() {
-            return event.getTime();
-        }
-
-        @Override
-        public Object getAttribute(String name) {
-            return event.getAttribute(name);
-        }
-
-        @Override
-        public Object getExtension(String name) {
-            return event.getExtension(name);
-        }
-
-        @Override
-        public Set<String> getExtensionNames() {
-            return event.getExtensionNames();
-        }
+        }).build();
     }
 
     /** An event whose data is handed out only once a latch opens: its signature takes as long as the test wants. */
-    private static final class HeldData extends UnreadableData {
-        private final CloudEvent event;
-        private final CountDownLatch release;
-
-        HeldData(CloudEvent event, CountDownLatch release) {
-            super(event);
-            this.event = event;
-            this.release = release;
-        }
-
-        @Override
-        public CloudEventData getData() {
+    private static CloudEvent held(String id, CountDownLatch release) {
+        return TestEvents.builder(id).withData("application/json", (CloudEventData) () -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return event.getData();
-        }
+            return "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }).build();
     }
 }
