@@ -53,30 +53,44 @@ final class ExchangeRequest implements IngressRequest {
 
     private volatile boolean bodyRead;
 
-    /** @return whether the handler read the body to its end */
+    /**
+     * @return whether the handler read the body to its end: to end of stream, or all of a declared
+     *     {@code Content-Length} (a reader that takes exactly that many bytes never sees end of stream, and its
+     *     request must not be answered 408 while its events are still on their way)
+     */
     boolean bodyRead() {
         return bodyRead;
     }
 
     @Override
     public InputStream body() {
+        long declared = contentLength();
         return new java.io.FilterInputStream(exchange.getRequestBody()) {
+            private long remaining = declared;
+
             @Override
             public int read() throws java.io.IOException {
                 int b = super.read();
-                if (b < 0) {
-                    bodyRead = true;
-                }
+                counted(b < 0 ? -1 : 1);
                 return b;
             }
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
                 int n = super.read(buffer, offset, length);
+                counted(n);
+                return n;
+            }
+
+            private void counted(int n) {
                 if (n < 0) {
                     bodyRead = true;
+                } else if (declared >= 0) {
+                    remaining -= n;
+                    if (remaining <= 0) {
+                        bodyRead = true;
+                    }
                 }
-                return n;
             }
         };
     }

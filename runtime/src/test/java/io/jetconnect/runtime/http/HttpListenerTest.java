@@ -112,4 +112,32 @@ class HttpListenerTest {
         assertEquals(405, send("GET", "/v1/pipelines/p/events", null).statusCode());
         assertEquals(405, send("POST", "/metrics", "x").statusCode());
     }
+
+    @Test
+    void aBodyReadToItsContentLengthIsNotAnswered408WhileItsEventsAreOnTheirWay() throws Exception {
+        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            listener.requestTimeout(timers, java.time.Duration.ofMillis(200));
+            register("p", request -> {
+                try {
+                    // As the http source reads: exactly Content-Length bytes, never to end of stream.
+                    byte[] body = new byte[(int) request.contentLength()];
+                    int read = request.body().readNBytes(body, 0, body.length);
+                    CompletableFuture<IngressResponse> done = new CompletableFuture<>();
+                    // The chain answers after the request timeout has passed.
+                    timers.schedule(() -> done.complete(IngressResponse.json(200, "{\"read\":" + read + "}")),
+                            600, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    return done;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            HttpResponse<String> response = send("POST", "/v1/pipelines/p/events", "{\"a\":1}");
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("{\"read\":7}", response.body());
+        } finally {
+            timers.shutdownNow();
+        }
+    }
 }
