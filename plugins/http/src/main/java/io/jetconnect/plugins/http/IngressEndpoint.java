@@ -105,7 +105,7 @@ final class IngressEndpoint implements IngressHandler {
         } finally {
             gate.readLock().unlock();
         }
-        return CompletableFuture.allOf(stages).handle((ignored, failure) -> outcome(stages));
+        return AllStages.of(stages).thenApply(ignored -> outcome(stages));
     }
 
     private List<CloudEvent> read(IngressRequest request) {

@@ -26,16 +26,26 @@ final class JsonData {
         return mediaType.equals("application/json") || mediaType.equals("text/json") || mediaType.endsWith("+json");
     }
 
+    /**
+     * @return whether Jackson's byte parser reads {@code bytes} as UTF-8 from their first byte: it skips a UTF-8 byte
+     *     order mark, and takes a NUL among the first two bytes for UTF-16 or UTF-32. JSON in UTF-8 has neither.
+     */
+    static boolean readAsUtf8(byte[] bytes) {
+        boolean bom = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB
+                && bytes[2] == (byte) 0xBF;
+        boolean nul = bytes.length >= 2 && (bytes[0] == 0 || bytes[1] == 0);
+        return !bom && !nul;
+    }
+
     /** @throws RequestRejection (400) when the body is not one well-formed JSON value */
     static void requireValid(byte[] body) {
-        try {
-            // Jackson checks UTF-8 only in what it decodes, and skipping a value decodes nothing.
-            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body));
-        } catch (java.nio.charset.CharacterCodingException e) {
+        if (!StrictUtf8.isValid(body)) {
             throw RequestRejection.invalid("the data is declared JSON but is not valid UTF-8", 0);
+        }
+        if (!readAsUtf8(body)) {
+            // Jackson would read past the mark, or read UTF-16, and the bytes would be stored as they are.
+            throw RequestRejection.invalid("the data is declared JSON but does not start as JSON in UTF-8 does "
+                    + "(a byte order mark or a NUL)", 0);
         }
         try (JsonParser parser = FACTORY.createParser(body)) {
             JsonToken first = parser.nextToken();

@@ -7,29 +7,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
-import io.cloudevents.jackson.JsonFormat;
-import io.cloudevents.jackson.JsonFormatOptions;
-import io.cloudevents.rw.CloudEventRWException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the JSON event format: one event (structured mode) or a JSON array of events (batched mode), in one pass of
- * one Jackson parser, each event handed to the SDK's deserializer ({@link JsonFormat}'s Jackson module), which
- * checks specversion, required attributes and attribute types. Before parsing, the body is decoded strictly as
- * UTF-8; the parser is bounded in nesting depth and document length, refuses duplicate keys, and quotes at most a
- * short token in its error messages.
+ * one Jackson parser over the body's bytes, each event built from its members as they stream by
+ * ({@link EventMembers}, which applies the SDK deserializer's rules without building a tree). The body must be
+ * strictly UTF-8 ({@link StrictUtf8}); the parser is bounded in nesting depth and document length and quotes at most
+ * a short token in its error messages; a name repeated within an object is refused.
+ *
+ * <p>JSON {@code data} is kept as the exact bytes of its value in the body, whitespace, escapes and number forms as
+ * sent, and never re-serialized. (It used to go through a Jackson tree and be written back compactly, one tree and
+ * one text per event; that was most of the source's CPU per event.)
  *
  * <p>Any fault refuses the request with a 400 naming the index of the event at fault; nothing is emitted.
  */
@@ -38,12 +32,20 @@ final class JsonEventReader {
     /** How much of an offending token Jackson quotes in an error message. */
     private static final int ERROR_TOKEN_CHARS = 40;
 
-    private final JsonFactory factory;
-    private final ObjectReader events;
+    /** For the bytes; repeated names are refused by {@link EventMembers}, at less cost. */
+    private final JsonFactory bytes;
+    /** For the text, to word faults as the SDK path did; refuses repeated names itself. */
+    private final JsonFactory text;
     private final int maxEvents;
 
     JsonEventReader(HttpSourceSettings settings) {
-        this.factory = JsonFactory.builder()
+        this.bytes = factory(settings, false);
+        this.text = factory(settings, true);
+        this.maxEvents = settings.maxEventsPerRequest();
+    }
+
+    private static JsonFactory factory(HttpSourceSettings settings, boolean strictDuplicates) {
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(settings.maxNestingDepth())
                         .maxDocumentLength(settings.maxRequestBytes())
@@ -53,41 +55,16 @@ final class JsonEventReader {
                         .maxErrorTokenLength(ERROR_TOKEN_CHARS)
                         .maxRawContentLength(0)
                         .build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, strictDuplicates)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .build();
-        this.events = JsonMapper.builder(factory)
-                .addModule(JsonFormat.getCloudEventJacksonModule(JsonFormatOptions.builder().build()))
-                .build()
-                .readerFor(CloudEvent.class);
-        this.maxEvents = settings.maxEventsPerRequest();
-    }
-
-    private static final java.util.Set<String> NOT_EXTENSIONS = java.util.Set.of("specversion", "id", "source",
-            "type", "datacontenttype", "dataschema", "subject", "time", "data", "data_base64");
-
-    /**
-     * Reads one event at the parser's START_OBJECT. The SDK turns an extension whose JSON value is an object or an
-     * array into its text; CloudEvents has no such attribute type, so it is refused here instead.
-     */
-    private CloudEvent event(JsonParser parser, int index) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode node = events.readTree(parser);
-        var fields = node.fields();
-        while (fields.hasNext()) {
-            var field = fields.next();
-            if (!NOT_EXTENSIONS.contains(field.getKey()) && field.getValue().isContainerNode()) {
-                throw RequestRejection.invalid("extension attribute '" + Replies.cap(field.getKey())
-                        + "' must be a string, an integer or a boolean, not a JSON "
-                        + (field.getValue().isObject() ? "object" : "array"), index);
-            }
-        }
-        return events.readValue(node);
     }
 
     /** @return the one event of a structured-mode body */
     List<CloudEvent> readStructured(byte[] body) {
-        CharBuffer text = decode(body, false);
-        try (JsonParser parser = parser(text)) {
+        requireUtf8(body, false);
+        EventMembers members = new EventMembers(body);
+        try (JsonParser parser = parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw RequestRejection.invalid("the body is empty", 0);
@@ -95,24 +72,26 @@ final class JsonEventReader {
             if (first != JsonToken.START_OBJECT) {
                 throw RequestRejection.invalid("an event must be a JSON object", 0);
             }
-            CloudEvent event = event(parser, 0);
+            members.read(parser);
+            CloudEvent event = members.event(0);
             if (parser.nextToken() != null) {
                 throw RequestRejection.invalid("unexpected content after the event", 0);
             }
             EventChecks.requireNonEmpty(event, 0);
             return List.of(event);
         } catch (JsonProcessingException e) {
-            throw RequestRejection.invalid(message(e), 0);
-        } catch (IOException | CloudEventRWException | IllegalArgumentException e) {
+            throw RequestRejection.invalid(textMessage(body, e), 0);
+        } catch (IOException | IllegalArgumentException e) {
             throw RequestRejection.invalid(e.getMessage(), 0);
         }
     }
 
     /** @return the events of a batched-mode body, in order */
     List<CloudEvent> readBatch(byte[] body) {
-        CharBuffer text = decode(body, true);
+        requireUtf8(body, true);
+        EventMembers members = new EventMembers(body);
         int index = 0;
-        try (JsonParser parser = parser(text)) {
+        try (JsonParser parser = parser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw RequestRejection.invalid("a batch must be a JSON array of events", 0);
             }
@@ -125,7 +104,8 @@ final class JsonEventReader {
                 if (token != JsonToken.START_OBJECT) {
                     throw RequestRejection.invalid("an event must be a JSON object", index);
                 }
-                CloudEvent event = event(parser, index);
+                members.read(parser);
+                CloudEvent event = members.event(index);
                 EventChecks.requireNonEmpty(event, index);
                 if (version == null) {
                     version = event.getSpecVersion();
@@ -143,45 +123,64 @@ final class JsonEventReader {
             }
             return batch;
         } catch (JsonProcessingException e) {
-            throw RequestRejection.invalid(message(e), index);
-        } catch (IOException | CloudEventRWException | IllegalArgumentException e) {
+            throw RequestRejection.invalid(textMessage(body, e), index);
+        } catch (IOException | IllegalArgumentException e) {
             throw RequestRejection.invalid(e.getMessage(), index);
         }
     }
 
-    private JsonParser parser(CharBuffer text) throws IOException {
-        return factory.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining());
+    /**
+     * A parser over the body's bytes, unless Jackson would not read them as UTF-8 ({@link JsonData#readAsUtf8}):
+     * then over the text, where the byte order mark or the NUL is refused at the first token, with the messages
+     * these bodies always had.
+     */
+    private JsonParser parser(byte[] body) throws IOException {
+        if (JsonData.readAsUtf8(body)) {
+            return bytes.createParser(body);
+        }
+        return text.createParser(new String(body, StandardCharsets.UTF_8).toCharArray());
     }
 
     /**
-     * Decodes the body strictly (malformed or unmappable input is an error, never a replacement character) into a
-     * char buffer the parser reads without further copies.
+     * Jackson words some faults differently when it parses bytes ("Invalid UTF-8 start byte 0xa0" for a no-break
+     * space between tokens, which is valid UTF-8); clients have always been told what its parser of text says.
+     * Only for a body already refused, so the second parse costs nothing on the accepting path.
+     *
+     * @return the message of the first fault that parser finds in the body, read as the SDK read it (every string
+     *     decoded), or that of {@code fault} if it finds none
      */
-    private CharBuffer decode(byte[] body, boolean batch) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(body);
-        CharBuffer out = CharBuffer.allocate(body.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
+    private String textMessage(byte[] body, JsonProcessingException fault) {
+        try (JsonParser parser = text.createParser(new String(body, StandardCharsets.UTF_8).toCharArray())) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.VALUE_STRING) {
+                    parser.getText();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            return message(e);
+        } catch (IOException e) {
+            // not a fault of the text
         }
-        if (result.isError()) {
-            int index = batch ? elementAt(out.flip()) : 0;
-            throw RequestRejection.invalid("the body is not valid UTF-8 (at byte " + in.position() + ")", index);
+        return message(fault);
+    }
+
+    /** Refuses a body that is not strictly UTF-8, naming the batch element the first fault is in. */
+    private void requireUtf8(byte[] body, boolean batch) {
+        int malformed = StrictUtf8.firstMalformed(body);
+        if (malformed >= 0) {
+            int index = batch ? elementAt(new String(body, 0, malformed, StandardCharsets.UTF_8)) : 0;
+            throw RequestRejection.invalid("the body is not valid UTF-8 (at byte " + malformed + ")", index);
         }
-        return out.flip();
     }
 
     /**
      * Finds the batch element that a text cut short is in: the count of elements begun if the cut falls inside one,
      * else of those completed. Used only to place a fault found before parsing.
      */
-    private int elementAt(CharBuffer prefix) {
+    private int elementAt(String prefix) {
         int begun = 0;
         boolean inside = false;
-        try (JsonParser parser = parser(prefix)) {
+        try (JsonParser parser = text.createParser(prefix.toCharArray())) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 return 0;
             }

@@ -220,6 +220,24 @@ class HttpSourceTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"bom", "utf-16le", "utf-16be"})
+    void binaryModeRefusesJsonDataThatJacksonWouldReadAsAnotherEncoding(String encoding) {
+        // Jackson skips the mark, or reads UTF-16, and would find one JSON value; stored as they are, these bytes
+        // would make the stored event unreadable.
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        String json = "{\"tenantId\":\"acme\"}";
+        byte[] body = switch (encoding) {
+            case "bom" -> concat("\ufeff", new byte[0], json);
+            case "utf-16le" -> json.getBytes(StandardCharsets.UTF_16LE);
+            default -> json.getBytes(StandardCharsets.UTF_16BE);
+        };
+
+        assertRejected(answer(handler, TestRequest.binary("application/json", "").body(body)), 400, 0);
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"%C0%A0", "%E2%82", "%zz", "abc%4", "\"unterminated", "caf\u00e9"})
     void binaryModeRefusesUndecodableHeaderValues(String subject) {
         RecordingSink sink = RecordingSink.completing();
