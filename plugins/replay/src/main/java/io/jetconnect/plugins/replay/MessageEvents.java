@@ -1,18 +1,24 @@
 package io.jetconnect.plugins.replay;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.data.BytesCloudEventData;
 import io.cloudevents.core.message.impl.BaseGenericBinaryMessageReaderImpl;
+import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.jackson.JsonFormatOptions;
 import io.nats.client.impl.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +35,9 @@ import java.util.function.BiConsumer;
  *       reader. {@code content-type} stands for {@code datacontenttype} unless {@code ce-datacontenttype} is
  *       there.</li>
  * </ul>
- * No {@code datacontenttype} is assumed when an event has none, so that an event reads back as it was written.
+ * No {@code datacontenttype} is assumed when an event has none, and JSON data is the bytes of its value in the body
+ * (not the SDK's tree), so that an event reads back as it was written and a signature over it still verifies when
+ * it is published again.
  * Thread-safe.
  */
 final class MessageEvents {
@@ -40,6 +48,8 @@ final class MessageEvents {
     private static final String STRUCTURED_JSON = "application/cloudevents+json";
     private static final String STRUCTURED_ANY = "application/cloudevents";
     private static final byte[] EMPTY = new byte[0];
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** The SDK's JSON event format as a Jackson reader, built once: the type is not looked up per message. */
     private final ObjectReader format = JsonMapper.builder()
@@ -91,7 +101,42 @@ final class MessageEvents {
         if (event == null) {
             throw new InvalidMessage(InvalidMessage.STRUCTURED, "not a CloudEvent in the JSON format: null");
         }
+        if (event.getData() instanceof JsonCloudEventData) {
+            byte[] raw = rawData(payload);
+            if (raw != null) {
+                event = CloudEventBuilder.from(event).withData(raw).build();
+            }
+        }
         return event;
+    }
+
+    /**
+     * @return the bytes of the top-level {@code data} member's value as they are in the document, or null if there
+     *     is none: the SDK holds JSON data as a tree, and writing the tree out again changes whitespace and the
+     *     spelling of numbers, which would break a signature over the data when the event is published again
+     */
+    static byte[] rawData(byte[] document) {
+        try (JsonParser parser = JSON.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            byte[] raw = null;
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken value = parser.nextToken();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                if (value.isStructStart()) {
+                    parser.skipChildren();
+                } else if (value == JsonToken.VALUE_STRING) {
+                    parser.getText(); // reads to the closing quote, where the value ends
+                }
+                if (name.equals("data")) {
+                    raw = Arrays.copyOfRange(document, start, (int) parser.currentLocation().getByteOffset());
+                }
+            }
+            return raw;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static CloudEvent binary(Headers headers, String specVersion, byte[] payload) throws InvalidMessage {

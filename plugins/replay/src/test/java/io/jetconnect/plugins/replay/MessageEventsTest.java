@@ -34,6 +34,20 @@ class MessageEventsTest {
     }
 
     @Test
+    void jsonDataIsTheBytesOfItsValueAsStoredNotARewrittenTree() throws InvalidMessage {
+        String data = "{ \"price\" : 1.10, \"big\": 1e400,\n \"s\": \"a\\u0041\" }";
+        byte[] body = utf8("{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"datacontenttype\":\"application/json\",\"data\": " + data + " ,\"ext\":\"v\"}");
+        CloudEvent read = events.read(new Headers().put("content-type", "application/cloudevents+json"), body);
+        assertEquals(data, new String(read.getData().toBytes(), StandardCharsets.UTF_8));
+        assertEquals("v", read.getExtension("ext"));
+        assertEquals("[1,\"two\"]", new String(MessageEvents.rawData(utf8("{\"data\":[1,\"two\"]}")),
+                StandardCharsets.UTF_8));
+        assertEquals("\"text\"", new String(MessageEvents.rawData(utf8("{\"a\":{\"data\":1},\"data\":\"text\"}")),
+                StandardCharsets.UTF_8), "the top-level member, not a nested one");
+    }
+
+    @Test
     void aMessageWithoutHeadersIsStructuredAsBeforeNatsHadHeaders() throws InvalidMessage {
         CloudEvent read = events.read(null,
                 utf8("{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/s\",\"type\":\"t\",\"data\":\"hi\"}"));
