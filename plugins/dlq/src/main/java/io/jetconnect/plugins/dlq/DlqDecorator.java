@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Bounded</b>: an event that would take the log past {@code max-bytes}, or that cannot be written (full
  *       disk), fails with a {@code BackpressureException} ({@code retry-after}); nothing acknowledged is ever
  *       dropped.</li>
- *   <li><b>Restart-safe</b>: each record is {@code [magic][length][CRC32C][event in CloudEvents JSON]}. At startup
- *       the log is scanned; torn tails and corrupt records are copied to {@code dlq/quarantine/}, every intact
- *       record is kept, and if any is left the layer starts spilling with the drainer running.</li>
+ *   <li><b>Restart-safe</b>: each record is {@code [version][length][CRC32C][event]} ({@link RecordCodec}: the
+ *       event's attributes with their types and its data bytes as they are; logs of earlier builds, in the JSON
+ *       format, still drain). At startup the log is scanned; torn tails and corrupt records are copied to
+ *       {@code dlq/quarantine/}, every intact record is kept, and if any is left the layer starts spilling with the
+ *       drainer running.</li>
  * </ul>
  *
  * Events are never logged, only their ids and counts. Metrics: see {@link DlqMetrics}.

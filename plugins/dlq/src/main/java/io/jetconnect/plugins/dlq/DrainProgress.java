@@ -27,8 +27,8 @@ final class DrainProgress {
         this.intervalNanos = interval.toNanos();
     }
 
-    /** One more event left the log (drained or quarantined). */
-    void done(long remaining) {
+    /** {@code count} more events left the log (drained or quarantined). */
+    void done(int count, long remaining) {
         long now = System.nanoTime();
         if (!active) {
             active = true;
@@ -38,7 +38,7 @@ final class DrainProgress {
             done = 0;
             doneAtLastLog = 0;
         }
-        done++;
+        done += count;
         if (now - lastLogNanos >= intervalNanos) {
             double seconds = (now - lastLogNanos) / 1e9;
             double rate = (done - doneAtLastLog) / seconds;

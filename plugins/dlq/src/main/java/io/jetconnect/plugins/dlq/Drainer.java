@@ -9,8 +9,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       after each retriable failure the drainer waits ({@code drain.backoff.initial}, doubled up to
  *       {@code drain.backoff.max}) and sends it again.</li>
  *   <li><b>Pipeline</b>: once a probe succeeds, up to {@code drain.in-flight} records are in flight at once, sent in
- *       order from this one thread. Acknowledgements advance through the log in order.</li>
+ *       order from this one thread. Acknowledgements advance through the log in order. With the window full, the
+ *       thread waits for an eighth of it to complete and refills that much at once ({@link DrainerSignal}).</li>
  *   <li><b>Rewind</b>: when a record fails retriably, nothing more is sent; once every record in flight has
  *       completed, the drainer goes back to the first unacknowledged record and probes again. Records after it that
  *       the sink did take are sent again: the {@code jetstream} sink deduplicates them by event id.</li>
@@ -81,10 +80,7 @@ final class Drainer {
     private final String pipeline;
     private final Thread thread;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    /** Guarded by {@link #lock}. */
-    private boolean signalled;
+    private final DrainerSignal signal = new DrainerSignal();
     private volatile boolean retry;
     /** Counts rewinds; a late failure of a record sent before the last rewind does not cause another. */
     private volatile int generation;
@@ -96,7 +92,8 @@ final class Drainer {
     private final LogCursor cursor;
     private boolean healthy;
     private long backoffNanos;
-    private boolean drainNowRequested;
+    /** Sends started, for {@link DrainerSignal#awaitCompletions}. */
+    private long started;
     private Segment checkpointSegment;
     private int ackedSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
@@ -125,37 +122,26 @@ final class Drainer {
 
     /** The operator asked for a drain attempt now ({@code POST /v1/pipelines/<name>/dlq/drain}): cut the backoff. */
     void drainNow() {
-        lock.lock();
-        try {
-            drainNowRequested = true;
-            signalled = true;
-            changed.signal();
-        } finally {
-            lock.unlock();
-        }
+        signal.drainNow();
     }
 
-    /** Something changed: records became durable, a send completed, the layer's state moved. */
+    /** Something changed: records became durable, a send failed, the layer's state moved. */
     void wake() {
-        lock.lock();
-        try {
-            signalled = true;
-            changed.signal();
-        } finally {
-            lock.unlock();
-        }
+        signal.wake();
     }
 
     private void run() {
         org.slf4j.MDC.put("pipeline", pipeline);
         try {
             while (!stopping) {
+                // Read before looking at the window: what completes after this counts toward the next wait.
+                long seen = signal.completed();
                 settleHead();
                 if (retry) {
                     if (allSettled()) {
                         rewind();
                     } else {
-                        await(BUSY_NANOS);
+                        awaitCompletions(seen, Integer.MAX_VALUE);
                     }
                     continue;
                 }
@@ -163,8 +149,8 @@ final class Drainer {
                 maybeCheckpoint(false);
                 if (window.isEmpty()) {
                     idle();
-                } else {
-                    await(BUSY_NANOS);
+                } else if (!window.peekFirst().settled()) {
+                    awaitCompletions(seen, Math.max(1, settings.drainInFlight / 8));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -179,20 +165,46 @@ final class Drainer {
 
     // ---- acknowledgements
 
-    /** Acknowledges settled records at the head of the window, in order; quarantines permanent failures. */
+    /**
+     * Acknowledges settled records at the head of the window, in order, a run of them per segment at once;
+     * quarantines permanent failures.
+     */
     private void settleHead() {
+        Segment segment = null;
+        long end = 0;
+        int entries = 0;
+        int records = 0;
+        int drainedNow = 0;
         while (!window.isEmpty()) {
             InFlight head = window.peekFirst();
             Outcome outcome = head.outcome;
-            if (outcome == Outcome.OK || outcome == Outcome.QUARANTINED) {
-                window.pollFirst();
-                ack(head);
-            } else {
+            if (outcome != Outcome.OK && outcome != Outcome.QUARANTINED) {
                 if (outcome == Outcome.PERMANENT) {
                     quarantine(head);
                 }
-                return;
+                break;
             }
+            window.pollFirst();
+            if (head.segment != segment) {
+                if (segment != null) {
+                    ack(segment, end, entries, records, drainedNow);
+                }
+                segment = head.segment;
+                entries = 0;
+                records = 0;
+                drainedNow = 0;
+            }
+            end = head.end;
+            entries++;
+            if (head.record) {
+                records++;
+                if (outcome == Outcome.OK) {
+                    drainedNow++;
+                }
+            }
+        }
+        if (segment != null) {
+            ack(segment, end, entries, records, drainedNow);
         }
     }
 
@@ -213,22 +225,25 @@ final class Drainer {
         });
     }
 
-    private void ack(InFlight entry) {
-        Segment segment = entry.segment;
-        log.acked(segment, entry.end, entry.record ? 1 : 0);
-        if (entry.record) {
-            if (entry.outcome == Outcome.OK) {
-                drained.increment();
-                healthy = true;
-                backoffNanos = settings.backoffInitial.toNanos();
-            }
-            progress.done(log.depth());
+    /**
+     * Everything of {@code segment} below {@code end} is acknowledged: {@code entries} entries of the window, of
+     * which {@code records} records, {@code drainedNow} of them taken by the sink (the others quarantined).
+     */
+    private void ack(Segment segment, long end, int entries, int records, int drainedNow) {
+        log.acked(segment, end, records);
+        if (drainedNow > 0) {
+            drained.increment(drainedNow);
+            healthy = true;
+            backoffNanos = settings.backoffInitial.toNanos();
+        }
+        if (records > 0) {
+            progress.done(records, log.depth());
         }
         if (checkpointSegment != segment) {
             checkpointSegment = segment;
             ackedSinceCheckpoint = 0;
         }
-        ackedSinceCheckpoint++;
+        ackedSinceCheckpoint += entries;
         if (ackedSinceCheckpoint >= settings.drainInFlight) {
             maybeCheckpoint(true);
         }
@@ -325,14 +340,14 @@ final class Drainer {
         Segment segment = cursor.segment();
         CloudEvent event;
         try {
-            event = codec.decode(item.buffer, item.payloadOffset, item.payloadLength);
+            event = codec.decode(item.version, item.buffer, item.payloadOffset, item.payloadLength);
         } catch (RuntimeException e) {
             InFlight entry = new InFlight(segment, item.offset, item.end, true, null, generation);
             entry.outcome = Outcome.QUARANTINING;
             window.add(entry);
             LOG.warn("pipeline '{}': dlq: record in {} at offset {} is intact but not a CloudEvent; quarantined",
                     pipeline, segment, item.offset);
-            quarantine.undecodable(segment.name(), item.offset, item.buffer, item.payloadOffset,
+            quarantine.undecodable(segment.name(), item.offset, item.version, item.buffer, item.payloadOffset,
                     item.payloadLength, e).whenComplete((v, err) -> {
                         entry.outcome = err == null ? Outcome.QUARANTINED : Outcome.RETRY;
                         if (err != null) {
@@ -344,6 +359,7 @@ final class Drainer {
         }
         InFlight entry = new InFlight(segment, item.offset, item.end, true, event, generation);
         window.add(entry);
+        started++;
         CompletionStage<Void> stage;
         try {
             stage = inner.emit(event);
@@ -356,16 +372,18 @@ final class Drainer {
         stage.whenComplete((v, error) -> {
             if (error == null) {
                 entry.outcome = Outcome.OK;
-            } else {
-                Throwable cause = Outcomes.unwrap(error);
-                entry.error = cause;
-                if (Outcomes.retriable(cause)) {
-                    entry.outcome = Outcome.RETRY;
-                    failed(entry);
-                } else {
-                    entry.outcome = Outcome.PERMANENT;
-                }
+                signal.sendCompleted();
+                return;
             }
+            Throwable cause = Outcomes.unwrap(error);
+            entry.error = cause;
+            if (Outcomes.retriable(cause)) {
+                entry.outcome = Outcome.RETRY;
+                failed(entry);
+            } else {
+                entry.outcome = Outcome.PERMANENT;
+            }
+            signal.sendCompleted();
             wake();
         });
     }
@@ -432,38 +450,34 @@ final class Drainer {
 
     /** Waits for {@link #wake} at most {@code nanos}. */
     private void await(long nanos) {
-        lock.lock();
         try {
-            long left = nanos;
-            while (!signalled && !stopping && left > 0) {
-                left = changed.awaitNanos(left);
-            }
-            signalled = false;
+            signal.await(nanos);
         } catch (InterruptedException e) {
             stopping = true;
-        } finally {
-            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for {@code batch} of the sends in flight (or all of them) to complete, for {@link #wake}, or 100 ms.
+     *
+     * @param seen the signal's completion count when the window was last looked at
+     */
+    private void awaitCompletions(long seen, int batch) {
+        try {
+            signal.awaitCompletions(seen, started, batch, BUSY_NANOS);
+        } catch (InterruptedException e) {
+            stopping = true;
         }
     }
 
     /** Waits out a backoff; only {@link #stop} and {@link #drainNow} cut it short. */
     private void sleep(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        lock.lock();
         try {
-            long left;
-            while (!stopping && !drainNowRequested && (left = deadline - System.nanoTime()) > 0) {
-                changed.awaitNanos(left);
-            }
-            if (drainNowRequested) {
-                drainNowRequested = false;
+            if (signal.sleep(nanos, () -> stopping)) {
                 backoffNanos = settings.backoffInitial.toNanos();
             }
-            signalled = false;
         } catch (InterruptedException e) {
             stopping = true;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -473,6 +487,7 @@ final class Drainer {
     private void shutDown() {
         long deadline = System.nanoTime() + settings.closeTimeout.toNanos();
         while (true) {
+            long seen = signal.completed();
             settleHead();
             if (window.isEmpty() || allSettled() && window.peekFirst().outcome == Outcome.RETRY) {
                 break;
@@ -483,16 +498,10 @@ final class Drainer {
                         + " the next start", pipeline, window.size());
                 break;
             }
-            lock.lock();
             try {
-                if (!signalled) {
-                    changed.awaitNanos(Math.min(BUSY_NANOS, left));
-                }
-                signalled = false;
+                signal.awaitCompletions(seen, started, Integer.MAX_VALUE, Math.min(BUSY_NANOS, left));
             } catch (InterruptedException e) {
                 break;
-            } finally {
-                lock.unlock();
             }
         }
         window.clear();

@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Where events go that will never be delivered: {@code dlq/quarantine.jsonl}, one JSON object per line with the
  * time, the pipeline, where it came from ({@code origin}: {@code sink} when the wrapped sink rejected it,
- * {@code drain} when it did so during a drain, {@code serialization} when the event could not be written as JSON,
- * {@code corrupt} for damaged bytes of the log), the error and its reason, and the event in the CloudEvents JSON
- * format. Corrupt bytes are copied to {@code dlq/quarantine/corrupt-<segment>-<offset>.bin} and referenced from
- * their line.
+ * {@code drain} when it did so during a drain, {@code serialization} when the event could not be written to the
+ * log or as JSON, {@code corrupt} for damaged bytes of the log), the error and its reason, and the event in the
+ * CloudEvents JSON format. Corrupt bytes are copied to {@code dlq/quarantine/corrupt-<segment>-<offset>.bin} and
+ * referenced from their line; an intact record that is not an event is kept in its line as {@code payload_base64},
+ * with the {@code record_version} that says how to read it.
  *
  * <p>A thread of its own appends lines in batches and fsyncs once per batch; the stage of a line completes once it
  * is on disk, and each line counts in {@code jetconnect.dlq.quarantined}. Never logs event data. Thread-safe.
@@ -102,12 +103,17 @@ final class Quarantine {
         return submit(line);
     }
 
-    /** Quarantines a record whose CRC matched but whose payload is not a CloudEvent. */
-    CompletableFuture<Void> undecodable(String segment, long offset, byte[] payload, int from, int length,
-                                        Throwable error) {
+    /**
+     * Quarantines a record whose CRC matched but whose payload is not a CloudEvent; {@code version} is its first
+     * byte, which says how the payload was meant to be read.
+     */
+    CompletableFuture<Void> undecodable(String segment, long offset, byte version, byte[] payload, int from,
+                                        int length, Throwable error) {
         ObjectNode line = header("corrupt", error);
         line.put("segment", segment);
         line.put("offset", offset);
+        line.put("record_version", version == RecordCodec.VERSION_1 ? 1 : version == RecordCodec.VERSION_2 ? 2
+                : version & 0xFF);
         line.put("payload_base64", Base64.getEncoder().encodeToString(
                 Arrays.copyOfRange(payload, from, from + length)));
         return submit(line);

@@ -10,18 +10,30 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The framing of one spilled event: {@code [magic/version: 1 byte][payload length: u32][CRC32C of the payload: u32]
- * [payload]}, big-endian, where the payload is the event in the CloudEvents JSON format. Data is always written as
- * {@code data_base64} and {@code datacontenttype} is never defaulted on reading, so the data the wrapped sink gets
- * after a drain is byte for byte the data it was first offered (a JSON object re-serialized by Jackson could differ
- * in spacing or number form, and break a signature computed before this layer). Thread-safe.
+ * The framing of one spilled event: {@code [version: 1 byte][payload length: u32][CRC32C of the payload: u32]
+ * [payload]}, big-endian. The first byte doubles as the magic byte that tells a record from garbage:
+ *
+ * <ul>
+ *   <li>{@link #VERSION_2} ({@code 0xD2}), written from now on: the payload is a {@link CompactPayload}, the
+ *       attributes with their types and the data bytes as they are.</li>
+ *   <li>{@link #VERSION_1} ({@code 0xD1}), written by earlier builds and still read, so that their spill logs
+ *       drain: the payload is the event in the CloudEvents JSON format, data always as {@code data_base64} and
+ *       {@code datacontenttype} never defaulted on reading.</li>
+ * </ul>
+ * Either way the data the wrapped sink gets after a drain is byte for byte the data it was first offered (a JSON
+ * object re-serialized by Jackson could differ in spacing or number form, and break a signature computed before
+ * this layer), and the attributes and extensions come back as the JSON format would carry them. Thread-safe.
  */
 final class RecordCodec {
 
-    /** Version 1 of the record format; any other first byte is not a record. */
-    static final byte MAGIC = (byte) 0xD1;
+    /** Records with a JSON payload, written by builds before {@link #VERSION_2}. */
+    static final byte VERSION_1 = (byte) 0xD1;
+    /** Records with a {@link CompactPayload}. */
+    static final byte VERSION_2 = (byte) 0xD2;
+    /** The first byte of every record written now. */
+    static final byte MAGIC = VERSION_2;
     static final int HEADER_BYTES = 9;
-    /** The shortest payload a CloudEvent in JSON can have ({@code {}} is not an event, but it is where we stop). */
+    /** The shortest payload of either version ({@code {}} is not an event, but it is where we stop). */
     static final int MIN_PAYLOAD = 2;
     static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
 
@@ -31,25 +43,21 @@ final class RecordCodec {
             .build());
 
     /**
-     * @return the event framed as a record
+     * @return the event framed as a record of the current version
      * @throws RuntimeException if the event cannot be serialized
      */
     byte[] encode(CloudEvent event) {
-        byte[] payload = json(event);
-        if (payload.length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException("event " + event.getId() + " is too large to spill: "
-                    + payload.length + " bytes");
-        }
-        byte[] frame = new byte[HEADER_BYTES + payload.length];
-        System.arraycopy(payload, 0, frame, HEADER_BYTES, payload.length);
+        byte[] frame = CompactPayload.write(event, HEADER_BYTES);
+        int length = frame.length - HEADER_BYTES;
         frame[0] = MAGIC;
-        putInt(frame, 1, payload.length);
-        putInt(frame, 5, crc(payload, 0, payload.length));
+        putInt(frame, 1, length);
+        putInt(frame, 5, crc(frame, HEADER_BYTES, length));
         return frame;
     }
 
     /**
-     * @return the event in the CloudEvents JSON format, data as {@code data_base64}
+     * @return the event in the CloudEvents JSON format, data as {@code data_base64}: the form of the quarantine's
+     *     lines, and the payload of version-1 records
      * @throws RuntimeException if the event cannot be serialized
      */
     byte[] json(CloudEvent event) {
@@ -61,11 +69,31 @@ final class RecordCodec {
         return format.serialize(event);
     }
 
+    /** @return whether {@code first} is the first byte of a record of a version this codec reads */
+    static boolean isVersion(byte first) {
+        return first == VERSION_2 || first == VERSION_1;
+    }
+
     /**
-     * @return the event a record's payload holds
-     * @throws RuntimeException if the payload is not a CloudEvent in JSON
+     * @return whether a payload of a record of {@code version} may start with {@code first}; a cheap filter for
+     *     the reader's resync, which a CRC check follows
      */
-    CloudEvent decode(byte[] buffer, int offset, int length) {
+    static boolean plausibleStart(byte version, byte first) {
+        return version == VERSION_2 ? CompactPayload.plausibleStart(first) : first == '{';
+    }
+
+    /**
+     * @param version the first byte of the record
+     * @return the event a record's payload holds
+     * @throws RuntimeException if the payload is not a CloudEvent in the record's version
+     */
+    CloudEvent decode(byte version, byte[] buffer, int offset, int length) {
+        if (version == VERSION_2) {
+            return CompactPayload.read(buffer, offset, length);
+        }
+        if (version != VERSION_1) {
+            throw new IllegalArgumentException("unknown record version " + (version & 0xFF));
+        }
         byte[] payload = offset == 0 && length == buffer.length
                 ? buffer : Arrays.copyOfRange(buffer, offset, offset + length);
         return format.deserialize(payload);

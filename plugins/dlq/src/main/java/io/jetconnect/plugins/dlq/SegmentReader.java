@@ -10,9 +10,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * Reads the records of one segment file in order, for recovery at startup and for the drainer. A record that is
  * not intact (wrong magic byte, impossible length, CRC mismatch, cut short by the end of the segment) makes the
- * reader <em>resync</em>: it scans forward byte by byte for the next position that holds an intact record (magic
- * byte, plausible length, a payload that opens a JSON object, matching CRC) and reports the bytes in between as one
- * corrupt range, so that every intact record around damage is still recovered.
+ * reader <em>resync</em>: it scans forward byte by byte for the next position that holds an intact record (a
+ * version's magic byte, plausible length, a payload that starts as that version's payloads do, matching CRC) and
+ * reports the bytes in between as one corrupt range, so that every intact record around damage is still recovered.
+ * Records of every version {@link RecordCodec} reads may follow each other in one segment.
  *
  * <p>Reads through a buffer with positional reads; the payload of a returned record lives in that buffer and is
  * valid only until the next call. Not thread-safe: one reader per thread.
@@ -25,14 +26,18 @@ final class SegmentReader implements AutoCloseable {
     static final class Item {
         final long offset;
         final long end;
+        /** The record's first byte, which says how to decode its payload. */
+        final byte version;
         final byte[] buffer;
         final int payloadOffset;
         final int payloadLength;
         final String problem;
 
-        private Item(long offset, long end, byte[] buffer, int payloadOffset, int payloadLength, String problem) {
+        private Item(long offset, long end, byte version, byte[] buffer, int payloadOffset, int payloadLength,
+                     String problem) {
             this.offset = offset;
             this.end = end;
+            this.version = version;
             this.buffer = buffer;
             this.payloadOffset = payloadOffset;
             this.payloadLength = payloadLength;
@@ -88,7 +93,7 @@ final class SegmentReader implements AutoCloseable {
             int length = RecordCodec.getInt(buffer, index + 1);
             index = ensure(at, RecordCodec.HEADER_BYTES + length, limit);
             position = at + RecordCodec.HEADER_BYTES + length;
-            return new Item(at, position, buffer, index + RecordCodec.HEADER_BYTES, length, null);
+            return new Item(at, position, buffer[index], buffer, index + RecordCodec.HEADER_BYTES, length, null);
         }
         long resync = limit;
         for (long candidate = at + 1; candidate <= limit - RecordCodec.HEADER_BYTES - RecordCodec.MIN_PAYLOAD;
@@ -99,7 +104,7 @@ final class SegmentReader implements AutoCloseable {
             }
         }
         position = resync;
-        return new Item(at, resync, null, 0, 0, problem);
+        return new Item(at, resync, (byte) 0, null, 0, 0, problem);
     }
 
     /** @return null if an intact record starts at {@code at}, else what is wrong */
@@ -108,7 +113,8 @@ final class SegmentReader implements AutoCloseable {
             return "record header cut short by the end of the segment";
         }
         int index = ensure(at, RecordCodec.HEADER_BYTES, limit);
-        if (buffer[index] != RecordCodec.MAGIC) {
+        byte version = buffer[index];
+        if (!RecordCodec.isVersion(version)) {
             return "not a record: wrong magic byte";
         }
         int length = RecordCodec.getInt(buffer, index + 1);
@@ -120,8 +126,8 @@ final class SegmentReader implements AutoCloseable {
         }
         if (strict) {
             index = ensure(at, RecordCodec.HEADER_BYTES + 1, limit);
-            if (buffer[index + RecordCodec.HEADER_BYTES] != '{') {
-                return "payload is not a JSON object";
+            if (!RecordCodec.plausibleStart(version, buffer[index + RecordCodec.HEADER_BYTES])) {
+                return "payload does not start as its version's do";
             }
         }
         index = ensure(at, RecordCodec.HEADER_BYTES + length, limit);

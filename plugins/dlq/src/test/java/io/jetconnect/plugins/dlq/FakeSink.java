@@ -37,6 +37,7 @@ final class FakeSink implements EventSink {
     private volatile int acceptLimit = -1;
     private final List<String> offered = new CopyOnWriteArrayList<>();
     private final List<String> accepted = new CopyOnWriteArrayList<>();
+    private final List<CloudEvent> acceptedEvents = new CopyOnWriteArrayList<>();
     private final List<Held> held = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> rejected = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -70,6 +71,7 @@ final class FakeSink implements EventSink {
                     acceptLimit--;
                 }
                 accepted.add(event.getId());
+                acceptedEvents.add(event);
                 return CompletableFuture.completedFuture(null);
             }
             case RETRY -> {
@@ -83,6 +85,7 @@ final class FakeSink implements EventSink {
                 stage.whenComplete((v, e) -> {
                     if (e == null) {
                         accepted.add(event.getId());
+                        acceptedEvents.add(event);
                     }
                 });
                 held.add(new Held(event, stage));
@@ -104,6 +107,11 @@ final class FakeSink implements EventSink {
     /** @return the ids of the events taken, in the order they were taken */
     List<String> accepted() {
         return accepted;
+    }
+
+    /** @return the events taken, as {@link #accepted()} lists their ids */
+    List<CloudEvent> acceptedEvents() {
+        return acceptedEvents;
     }
 
     List<Held> held() {

@@ -2,6 +2,10 @@ package io.jetconnect.plugins.dlq;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
@@ -11,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecordCodecTest {
@@ -19,7 +24,7 @@ class RecordCodecTest {
 
     private CloudEvent roundTrip(CloudEvent event) {
         byte[] frame = codec.encode(event);
-        return codec.decode(frame, RecordCodec.HEADER_BYTES, frame.length - RecordCodec.HEADER_BYTES);
+        return codec.decode(frame[0], frame, RecordCodec.HEADER_BYTES, frame.length - RecordCodec.HEADER_BYTES);
     }
 
     @Test
@@ -27,12 +32,12 @@ class RecordCodecTest {
         byte[] frame = codec.encode(TestEvents.event(1));
         int length = frame.length - RecordCodec.HEADER_BYTES;
 
-        assertEquals(RecordCodec.MAGIC, frame[0]);
+        assertEquals(RecordCodec.VERSION_2, frame[0]);
         assertEquals(length, RecordCodec.getInt(frame, 1));
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(frame, RecordCodec.HEADER_BYTES, length);
         assertEquals((int) crc.getValue(), RecordCodec.getInt(frame, 5));
-        assertEquals('{', frame[RecordCodec.HEADER_BYTES]);
+        assertEquals(CompactPayload.SPEC_V1, frame[RecordCodec.HEADER_BYTES]);
     }
 
     @Test
@@ -78,7 +83,72 @@ class RecordCodecTest {
     void decodesAPayloadInsideALargerBuffer() {
         byte[] frame = codec.encode(TestEvents.event(7));
         byte[] padded = Arrays.copyOf(frame, frame.length + 10);
-        assertEquals("e-7", codec.decode(padded, RecordCodec.HEADER_BYTES,
+        assertEquals("e-7", codec.decode(padded[0], padded, RecordCodec.HEADER_BYTES,
                 frame.length - RecordCodec.HEADER_BYTES).getId());
+    }
+
+    @Test
+    void readsVersionOneRecordsWrittenByThePreviousBuild() throws Exception {
+        byte[] log = VersionOneRecords.bytes();
+        List<CloudEvent> expected = VersionOneRecords.events();
+
+        int at = 0;
+        for (CloudEvent event : expected) {
+            assertEquals(RecordCodec.VERSION_1, log[at]);
+            int length = RecordCodec.getInt(log, at + 1);
+            assertEquals(RecordCodec.getInt(log, at + 5), RecordCodec.crc(log, at + RecordCodec.HEADER_BYTES, length));
+            CloudEvent back = codec.decode(log[at], log, at + RecordCodec.HEADER_BYTES, length);
+            // What the JSON format carries: the same event, except that non-Integer extensions became strings.
+            assertEquals(sdkRoundTrip(event), back, event.getId());
+            assertDataEquals(event, back);
+            at += RecordCodec.HEADER_BYTES + length;
+        }
+        assertEquals(log.length, at, "every record read");
+    }
+
+    @Test
+    void bothVersionsOfTheSameEventDecodeEqual() {
+        for (CloudEvent event : VersionOneRecords.events()) {
+            byte[] v1 = codec.json(event);
+            byte[] v2 = codec.encode(event);
+
+            CloudEvent fromV1 = codec.decode(RecordCodec.VERSION_1, v1, 0, v1.length);
+            CloudEvent fromV2 = codec.decode(v2[0], v2, RecordCodec.HEADER_BYTES, v2.length - RecordCodec.HEADER_BYTES);
+
+            assertEquals(fromV1, fromV2, event.getId());
+        }
+    }
+
+    @Test
+    void anUnknownVersionIsNotDecoded() {
+        byte[] frame = codec.encode(TestEvents.event(1));
+        assertThrows(IllegalArgumentException.class, () -> codec.decode((byte) 0xD3, frame, RecordCodec.HEADER_BYTES,
+                frame.length - RecordCodec.HEADER_BYTES));
+        assertFalse(RecordCodec.isVersion((byte) 0xD3));
+        assertTrue(RecordCodec.isVersion(RecordCodec.VERSION_1));
+        assertTrue(RecordCodec.isVersion(RecordCodec.VERSION_2));
+    }
+
+    @Test
+    void resyncFiltersByTheFirstPayloadByteOfEachVersion() {
+        assertTrue(RecordCodec.plausibleStart(RecordCodec.VERSION_1, (byte) '{'));
+        assertFalse(RecordCodec.plausibleStart(RecordCodec.VERSION_1, CompactPayload.SPEC_V1));
+        assertTrue(RecordCodec.plausibleStart(RecordCodec.VERSION_2, CompactPayload.SPEC_V1));
+        assertTrue(RecordCodec.plausibleStart(RecordCodec.VERSION_2, CompactPayload.SPEC_V03));
+        assertFalse(RecordCodec.plausibleStart(RecordCodec.VERSION_2, (byte) '{'));
+    }
+
+    static CloudEvent sdkRoundTrip(CloudEvent event) {
+        RecordCodec codec = new RecordCodec();
+        byte[] json = codec.json(event);
+        return codec.decode(RecordCodec.VERSION_1, json, 0, json.length);
+    }
+
+    private static void assertDataEquals(CloudEvent expected, CloudEvent actual) {
+        if (expected.getData() == null) {
+            assertNull(actual.getData(), expected.getId());
+        } else {
+            assertArrayEquals(expected.getData().toBytes(), actual.getData().toBytes(), expected.getId());
+        }
     }
 }

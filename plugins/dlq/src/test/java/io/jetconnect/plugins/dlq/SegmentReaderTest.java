@@ -20,7 +20,7 @@ class SegmentReaderTest {
     Path dir;
 
     private String idOf(SegmentReader.Item item) {
-        return codec.decode(item.buffer, item.payloadOffset, item.payloadLength).getId();
+        return codec.decode(item.version, item.buffer, item.payloadOffset, item.payloadLength).getId();
     }
 
     @Test
@@ -84,6 +84,50 @@ class SegmentReaderTest {
             SegmentReader.Item item = reader.next(big.length);
             assertFalse(item.corrupt());
             assertEquals(big.length, item.end);
+        }
+    }
+
+    @Test
+    void readsRecordsOfBothVersionsInOneSegment() throws IOException {
+        byte[] old = VersionOneRecords.bytes();
+        byte[] current = codec.encode(TestEvents.event(7));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(old);
+        out.write(current);
+        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        long size = Files.size(file);
+
+        try (SegmentReader reader = new SegmentReader(file)) {
+            for (var event : VersionOneRecords.events()) {
+                SegmentReader.Item item = reader.next(size);
+                assertEquals(RecordCodec.VERSION_1, item.version);
+                assertEquals(event.getId(), idOf(item));
+            }
+            SegmentReader.Item last = reader.next(size);
+            assertEquals(RecordCodec.VERSION_2, last.version);
+            assertEquals("e-7", idOf(last));
+            assertNull(reader.next(size));
+        }
+    }
+
+    @Test
+    void resyncFindsRecordsOfEitherVersionAfterGarbage() throws IOException {
+        byte[] garbage = {RecordCodec.VERSION_2, 0, 0, 0, 3, CompactPayload.SPEC_V1, 1, 2, RecordCodec.VERSION_1, 7};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(garbage);
+        out.write(VersionOneRecords.bytes(), 0, RecordCodec.HEADER_BYTES
+                + RecordCodec.getInt(VersionOneRecords.bytes(), 1));
+        out.write(garbage);
+        out.write(codec.encode(TestEvents.event(8)));
+        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        long size = Files.size(file);
+
+        try (SegmentReader reader = new SegmentReader(file)) {
+            assertTrue(reader.next(size).corrupt());
+            assertEquals("v1-0", idOf(reader.next(size)));
+            assertTrue(reader.next(size).corrupt());
+            assertEquals("e-8", idOf(reader.next(size)));
+            assertNull(reader.next(size));
         }
     }
 }

@@ -1,0 +1,81 @@
+package io.jetconnect.plugins.dlq;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The {@code dlq}'s per-event work on its two threads that matter: framing an event as a record on the emitting
+ * thread (spill) and reading one back on the drainer's thread (drain), in both record versions. Events of about 1
+ * KiB of JSON data like the ones {@code jetconnect bench} sends ({@code bench}), and the same with a time, a subject
+ * and three extensions ({@code rich}). Run with the others as docs/performance.md says ({@code -Pjmh}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RecordCodecBenchmark {
+
+    @Param({"bench", "rich"})
+    public String shape;
+
+    private final RecordCodec codec = new RecordCodec();
+    private CloudEvent event;
+    private byte[] version1;
+    private byte[] version2;
+
+    @Setup
+    public void setUp() {
+        String data = "{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
+                + "x".repeat(820) + "\"}";
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId("bench-000000000001")
+                .withSource(URI.create("/jetconnect/bench"))
+                .withType("io.jetconnect.bench.measured")
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8));
+        if (shape.equals("rich")) {
+            builder.withTime(OffsetDateTime.parse("2024-05-01T12:00:00.123Z")).withSubject("sensor/42")
+                    .withExtension("tenant", "acme").withExtension("attempt", 3).withExtension("urgent", true);
+        }
+        event = builder.build();
+        version1 = codec.json(event);
+        version2 = codec.encode(event);
+    }
+
+    @Benchmark
+    public byte[] encodeVersion1() {
+        return codec.json(event);
+    }
+
+    @Benchmark
+    public byte[] encodeVersion2() {
+        return codec.encode(event);
+    }
+
+    @Benchmark
+    public CloudEvent decodeVersion1() {
+        return codec.decode(RecordCodec.VERSION_1, version1, 0, version1.length);
+    }
+
+    @Benchmark
+    public CloudEvent decodeVersion2() {
+        return codec.decode(RecordCodec.VERSION_2, version2, RecordCodec.HEADER_BYTES,
+                version2.length - RecordCodec.HEADER_BYTES);
+    }
+}
