@@ -102,9 +102,10 @@ final class DlqOutageCase implements BenchCase {
                 return out;
             }
 
+            // Counted before the restart: the drainer's own probe may drain an event before this thread looks.
+            double before = drained.count();
             long restart = System.nanoTime();
             server.restart();
-            double before = drained.count();
             env.actions.action(PIPELINE, "dlq", "drain").ifPresent(Runnable::run);
             long deadline = System.nanoTime() + LoadDriver.timeoutFor(count, 0);
             long first = 0;
