@@ -84,7 +84,8 @@ final class ValuePatterns {
      * match a pattern. False only when every pattern has {@linkplain RequiredLiterals#known() known literals}, the
      * text holds no backslash (an escape could spell a literal's characters: a {@code u} escape of a letter, an
      * escaped slash in {@code ://}) and no literal occurs anywhere in it. Sound for UTF-8: the literals are ASCII,
-     * and ASCII bytes occur in UTF-8 only as themselves, so a literal in a decoded string is also in the bytes.
+     * and ASCII bytes occur in UTF-8 only as themselves, so a literal in a decoded string is also in the bytes (an
+     * overlong form, which is not UTF-8 but which Jackson decodes, also sends the text to the full scan).
      * Decoding the bytes as ISO-8859-1 is one copy and lets the vectorized {@code indexOf} of {@link String} search;
      * for the common event, which holds none of the literals, this replaces decoding and searching every string.
      */
@@ -93,7 +94,7 @@ final class ValuePatterns {
             return true;
         }
         String text = new String(json, StandardCharsets.ISO_8859_1);
-        if (text.indexOf('\\') >= 0) {
+        if (text.indexOf('\\') >= 0 || mayHideAscii(text)) {
             return true;
         }
         for (RequiredLiterals r : required) {
@@ -102,6 +103,16 @@ final class ValuePatterns {
             }
         }
         return false;
+    }
+
+    /**
+     * @return whether the bytes (one char each) hold the start of an overlong UTF-8 form of an ASCII character:
+     *     invalid UTF-8, but Jackson's byte parser decodes such forms, so they could spell a literal unseen
+     */
+    private static boolean mayHideAscii(String latin1) {
+        return latin1.indexOf('\u00C0') >= 0 || latin1.indexOf('\u00C1') >= 0
+                || latin1.contains("\u00E0\u0080") || latin1.contains("\u00E0\u0081")
+                || latin1.contains("\u00F0\u0080");
     }
 
     /** @return a finder for one scan of one event, on one thread */

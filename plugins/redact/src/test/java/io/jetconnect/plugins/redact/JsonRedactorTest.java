@@ -183,4 +183,16 @@ class JsonRedactorTest {
         JsonRedactor.Outcome out = run(defaults(), "{'m':'\u00e9t\u00e9 Bearer t0k\u00e9n'}");
         assertTrue(out.changed());
     }
+
+    @Test
+    void anOverlongFormOfALetterDoesNotSlipPastThePreCheck() throws Exception {
+        // 0xC1 0xA2 is an overlong (invalid) UTF-8 form of 'b', which Jackson decodes as 'b'.
+        byte[] data = {'{', '"', 'a', '"', ':', '"', (byte) 0xC1, (byte) 0xA2, 'e', 'a', 'r', 'e', 'r', ' ', 'x', 'y',
+            'z', '"', '}'};
+        ValuePatterns patterns = ValuePatterns.compile(List.of("(?i)bearer\\s+(?<secret>\\S+)"));
+        assertTrue(patterns.mayMatchWithin(data));
+        JsonRedactor.Outcome out = defaults().redact(data);
+        assertTrue(out.changed());
+        assertFalse(new String(out.data(), StandardCharsets.UTF_8).contains("xyz"));
+    }
 }
