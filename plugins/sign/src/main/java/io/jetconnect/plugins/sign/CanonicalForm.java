@@ -49,6 +49,33 @@ final class CanonicalForm {
      *     the CloudEvents type system
      */
     static byte[] encode(CloudEvent event) {
+        return parts(event).joined();
+    }
+
+    /**
+     * The canonical bytes in two pieces, so that a MAC can take them one after the other without copying the data
+     * into a new array.
+     *
+     * @param head everything up to and including the data's length
+     * @param data the data bytes (the event's own array: not to be changed)
+     */
+    record Parts(byte[] head, byte[] data) {
+
+        /** @return the canonical bytes in one array */
+        byte[] joined() {
+            byte[] out = Arrays.copyOf(head, head.length + data.length);
+            System.arraycopy(data, 0, out, head.length, data.length);
+            return out;
+        }
+    }
+
+    /**
+     * @param event the event; its signature attributes, if any, are ignored
+     * @return the canonical bytes as a head and the data
+     * @throws JetconnectException as {@link #encode}
+     */
+    static Parts parts(CloudEvent event) {
+
         SpecVersion version = event.getSpecVersion();
         Set<String> attributeNames = version.getAllAttributes();
         Set<String> extensionNames = event.getExtensionNames();
@@ -85,15 +112,15 @@ final class CanonicalForm {
         }
         CloudEventData data = event.getData();
         byte[] dataBytes = data == null ? new byte[0] : data.toBytes();
-        size += 4 + dataBytes.length;
+        size += 4;
 
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(PREFIX).putInt(n);
         for (byte[] field : encoded) {
             out.putInt(field.length).put(field);
         }
-        out.putInt(dataBytes.length).put(dataBytes);
-        return out.array();
+        out.putInt(dataBytes.length);
+        return new Parts(out.array(), dataBytes);
     }
 
     /**

@@ -28,7 +28,7 @@ final class EventSigner {
      * @throws io.jetconnect.spi.JetconnectException if the event has no canonical form
      */
     CloudEvent sign(CloudEvent event) {
-        byte[] signature = key.sign(CanonicalForm.encode(event));
+        byte[] signature = key.sign(CanonicalForm.parts(event));
         return CloudEventBuilder.from(event)
                 .withExtension(CanonicalForm.SIGALG, key.algorithm().id())
                 .withExtension(CanonicalForm.SIGKEYID, key.id())

@@ -34,6 +34,14 @@ abstract sealed class SignatureKey permits HmacKey, Ed25519Key {
      */
     abstract byte[] sign(byte[] message);
 
+    /**
+     * @return the same signature as {@link #sign(byte[])} of the joined canonical bytes
+     * @throws IllegalStateException if this key cannot sign
+     */
+    byte[] sign(CanonicalForm.Parts canonical) {
+        return sign(canonical.joined());
+    }
+
     /** @return whether {@code signature} is this key's signature of {@code message}; in constant time for HMAC */
     abstract boolean verify(byte[] message, byte[] signature);
 

@@ -173,4 +173,15 @@ class CanonicalFormTest {
         JetconnectException e = assertThrows(JetconnectException.class, () -> CanonicalForm.encode(event));
         assertTrue(e.getMessage().contains("'id'"), e.getMessage());
     }
+
+    @Test
+    void anHmacOverThePartsEqualsTheHmacOverTheJoinedBytes() {
+        HmacKey key = new HmacKey("k", new byte[32]);
+        for (CloudEvent event : List.of(TestEvents.json("1"), TestEvents.builder("2").build())) {
+            CanonicalForm.Parts parts = CanonicalForm.parts(event);
+            byte[] joined = CanonicalForm.encode(event);
+            assertArrayEquals(joined, parts.joined());
+            assertArrayEquals(key.sign(joined), key.sign(parts));
+        }
+    }
 }
