@@ -15,7 +15,9 @@ import java.util.Set;
  * @param size the size in bytes of an event in the CloudEvents JSON format (what the stream stores)
  * @param count events per run of each case
  * @param runs measured runs of each case; the table shows their median
- * @param warmups unmeasured runs of each case before the measured ones, for the JIT
+ * @param warmups unmeasured runs of each case before the measured ones, for the JIT: with one, the C2 compiler was
+ *     still at work in the measured runs (about a third of the HTTP case's CPU), since the cases taking turns in
+ *     one JVM keep changing the type profiles of the code they share
  * @param concurrency producer threads of the in-process cases and of the raw client
  * @param window events in flight per producer thread
  * @param httpConnections keep-alive connections of the HTTP ingest case, each with one request in flight
@@ -38,7 +40,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
     }
 
     static BenchOptions defaults() {
-        return new BenchOptions(1024, 100_000, 3, 1, 1, 1024, 8, 100, Optional.empty(), Set.of(), Optional.empty(),
+        return new BenchOptions(1024, 100_000, 3, 4, 1, 1024, 8, 100, Optional.empty(), Set.of(), Optional.empty(),
                 Optional.empty());
     }
 
@@ -162,7 +164,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
                 "  --size         bytes of an event in the CloudEvents JSON format (default 1024)",
                 "  --count        events per run (default 100000)",
                 "  --runs         measured runs per case; the table shows the median (default 3)",
-                "  --warmup       unmeasured runs per case before them (default 1)",
+                "  --warmup       unmeasured runs per case before them (default 4)",
                 "  --concurrency  producer threads of the in-process cases and the raw client (default 1)",
                 "  --window       events in flight per producer thread (default 1024)",
                 "  --http-connections  keep-alive connections for HTTP ingest, one request each (default 8)",

@@ -27,7 +27,7 @@ class BenchOptionsTest {
         assertEquals(1024, o.size());
         assertEquals(100_000, o.count());
         assertEquals(3, o.runs());
-        assertEquals(1, o.warmups());
+        assertEquals(4, o.warmups());
         assertEquals(1, o.concurrency());
         assertEquals(1024, o.window());
         assertEquals(8, o.httpConnections());
