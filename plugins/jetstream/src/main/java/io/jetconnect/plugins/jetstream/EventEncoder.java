@@ -13,9 +13,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <ul>
  *   <li>Structured (default): the body is the SDK's JSON event format ({@link JsonFormat}), with
- *       {@code content-type: application/cloudevents+json}; the common event is written by {@link StructuredJson}
- *       and other JSON data reaches the SDK through a {@link JsonDataView}, both making the same bytes for much
- *       less work.</li>
+ *       {@code content-type: application/cloudevents+json}; events with ASCII JSON data or none are written by
+ *       {@link StructuredJson}, which makes the same bytes for much less work.</li>
  *   <li>Binary: every attribute, extensions included, in a {@code ce-<name>} header holding its canonical string,
  *       percent-encoded as the binding requires; the data as the body; {@code content-type} set from
  *       {@code datacontenttype} (which also travels as {@code ce-datacontenttype}, as the binding maps every
@@ -61,8 +60,8 @@ final class EventEncoder {
     /** @return the body of the event's message */
     byte[] body(CloudEvent event) {
         if (!binary) {
-            byte[] common = StructuredJson.write(event);
-            return common != null ? common : format.serialize(JsonDataView.of(event));
+            byte[] direct = StructuredJson.write(event);
+            return direct != null ? direct : format.serialize(event);
         }
         CloudEventData data = event.getData();
         return data == null ? EMPTY : data.toBytes();

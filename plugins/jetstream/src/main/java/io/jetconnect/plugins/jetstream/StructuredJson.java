@@ -1,43 +1,66 @@
 package io.jetconnect.plugins.jetstream;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.core.CloudEventUtils;
 import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.rw.CloudEventContextWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
- * Writes the CloudEvents JSON format of the common event straight into one array of the exact size: every
- * attribute a string of printable ASCII with nothing to escape (no {@code "} or {@code \}), an integer or a
- * boolean, and data absent or ASCII JSON. The bytes are those the SDK's {@link io.cloudevents.jackson.JsonFormat}
- * writes for the same event: the same order (specversion, then the attributes as the event's own
- * {@link io.cloudevents.rw.CloudEventContextReader} reads them, then data), the same strings, and JSON data as a raw
- * value, as {@link JsonDataView} gives it to the SDK. {@code EventEncoderTest} compares the two.
+ * Writes the CloudEvents JSON format of an event with JSON data (or none) straight into one array of the exact size.
+ * The bytes are those the SDK's {@link io.cloudevents.jackson.JsonFormat} writes for the same event: the same order
+ * (specversion, then the attributes as the event's own {@link io.cloudevents.rw.CloudEventContextReader} reads
+ * them, then data), the same strings, escaped as Jackson escapes them, an {@code Integer} as a number and a
+ * {@code Boolean} as a boolean as the SDK's writer does, and JSON data as a raw value. {@code StructuredJsonTest}
+ * compares the two.
  *
- * <p>Why: the SDK serializes through an {@code ObjectMapper} (a serializer provider and lookups per event, and a
- * generator escaping every character), which was most of the sink's own CPU per event. Anything outside the common
- * case returns null, and the encoder hands it to the SDK as before. Stateless.
+ * <p>Why: for JSON data held as bytes, the SDK decodes them into a {@code String}, copies that into a
+ * {@code char[]} and encodes it back to UTF-8 character by character, matches the content type against a regular
+ * expression twice, and goes through an {@code ObjectMapper} (a serializer provider and lookups per event); that
+ * was most of the sink's own CPU per event. Data that is not ASCII JSON (where the SDK's decoding and re-encoding
+ * could change bytes), a JSON tree, or a string holding a surrogate (a character beyond the BMP, which the SDK's
+ * generator writes as escapes) return null, and the encoder hands the event to the SDK.
  */
 final class StructuredJson {
 
     private static final byte[] SPECVERSION = "{\"specversion\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
+    /** {@code JsonFormat.dataIsJsonContentType}, which is package-private in the SDK. */
+    private static final Pattern SDK_JSON_CONTENT_TYPE =
+            Pattern.compile("^(application|text)\\/([a-zA-Z]+\\+)?json(;.*)*$");
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /** The last content type looked at and whether it is JSON to the SDK; content types rarely vary. */
+    private static volatile ContentTypeVerdict lastVerdict = new ContentTypeVerdict("application/json", true);
+
+    private record ContentTypeVerdict(String contentType, boolean json) {
+    }
+
+    /** Jackson's own escaping: the generator behind the SDK's format uses the same table. */
+    private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private StructuredJson() {
     }
 
-    /** @return the event in the JSON format, or null if it is not a common event */
+    /** @return the event in the JSON format, or null if the SDK must write it */
     static byte[] write(CloudEvent event) {
         CloudEventData data = event.getData();
         byte[] dataBytes = null;
         if (data != null) {
-            if (data instanceof JsonCloudEventData || !JsonDataView.sdkJson(event.getDataContentType())) {
+            if (data instanceof JsonCloudEventData || !sdkJson(event.getDataContentType())) {
                 return null;
             }
             dataBytes = data.toBytes();
-            if (dataBytes.length == 0 || !JsonDataView.ascii(dataBytes)) {
+            if (dataBytes.length == 0 || !ascii(dataBytes)) {
                 return null;
             }
         }
@@ -47,7 +70,7 @@ final class StructuredJson {
         }
         Fields fields = new Fields();
         CloudEventUtils.toContextReader(event).readContext(fields);
-        if (!fields.plain) {
+        if (!fields.writable) {
             return null;
         }
         int size = SPECVERSION.length + version.length() + 1 + fields.length + 1
@@ -62,7 +85,11 @@ final class StructuredJson {
             at = putAscii(out, at, fields.names[i]);
             out[at++] = '"';
             out[at++] = ':';
-            if (fields.quoted[i]) {
+            if (fields.escaped[i] != null) {
+                out[at++] = '"';
+                at = put(out, at, fields.escaped[i]);
+                out[at++] = '"';
+            } else if (fields.quoted[i]) {
                 out[at++] = '"';
                 at = putAscii(out, at, fields.values[i]);
                 out[at++] = '"';
@@ -77,6 +104,34 @@ final class StructuredJson {
         out[at++] = '}';
         assert at == size : at + " != " + size;
         return out;
+    }
+
+    static boolean sdkJson(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        ContentTypeVerdict verdict = lastVerdict;
+        if (!contentType.equals(verdict.contentType())) {
+            verdict = new ContentTypeVerdict(contentType, SDK_JSON_CONTENT_TYPE.matcher(contentType).matches());
+            lastVerdict = verdict;
+        }
+        return verdict.json();
+    }
+
+    static boolean ascii(byte[] bytes) {
+        int i = 0;
+        int whole = bytes.length - (bytes.length & 7);
+        for (; i < whole; i += 8) {
+            if (((long) LONGS.get(bytes, i) & HIGH_BITS) != 0) {
+                return false;
+            }
+        }
+        for (; i < bytes.length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return whether a string is printable ASCII that JSON writes as it is */
@@ -101,31 +156,52 @@ final class StructuredJson {
         return at + s.length();
     }
 
-    /** Collects the attributes in the order the event's reader gives them; notes anything not plain. */
+    /** Collects the attributes in the order the event's reader gives them; notes what only the SDK can write. */
     private static final class Fields implements CloudEventContextWriter {
         String[] names = new String[12];
         String[] values = new String[12];
         boolean[] quoted = new boolean[12];
+        /** A quoted value's escaped UTF-8 when it is not plain; null when it is written as it is. */
+        byte[][] escaped = new byte[12][];
         int count;
         /** The bytes every field adds: {@code ,"name":} and the value, quoted or not. */
         int length;
-        boolean plain = true;
+        boolean writable = true;
 
         private void add(String name, String value, boolean quote) {
-            if (!plain(name) || quote && !plain(value)) {
-                plain = false;
+            byte[] escape = null;
+            if (quote && !plain(value)) {
+                if (hasSurrogate(value)) {
+                    writable = false; // the SDK's generator escapes them, pairs too
+                    return;
+                }
+                escape = ESCAPER.quoteAsUTF8(value);
+            }
+            if (!plain(name)) {
+                writable = false;
                 return;
             }
             if (count == names.length) {
                 names = Arrays.copyOf(names, count * 2);
                 values = Arrays.copyOf(values, count * 2);
                 quoted = Arrays.copyOf(quoted, count * 2);
+                escaped = Arrays.copyOf(escaped, count * 2);
             }
             names[count] = name;
             values[count] = value;
             quoted[count] = quote;
+            escaped[count] = escape;
             count++;
-            length += 4 + name.length() + value.length() + (quote ? 2 : 0);
+            length += 4 + name.length() + (escape != null ? escape.length : value.length()) + (quote ? 2 : 0);
+        }
+
+        private static boolean hasSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (Character.isSurrogate(s.charAt(i))) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The {@code jetstream} sink's per-event work before {@code publishAsync}: CloudEvent serialization (the SDK's
- * {@link JsonFormat} alone, then the sink's structured body, which reads JSON data through a
- * {@link JsonDataView}; the binary body and headers) and the subject template ({@code {tenantId}} peeked from the
+ * {@link JsonFormat} alone, then the sink's structured body, written by {@link StructuredJson}; the binary body
+ * and headers) and the subject template ({@code {tenantId}} peeked from the
  * data, and a constant subject), on an event of about 1 KiB like the ones {@code jetconnect bench} sends. Run with
  * the others as docs/performance.md says ({@code -Pjmh}).
  */
