@@ -93,7 +93,7 @@ final class ParallelSigningSink implements EventSink {
     private final class Slot implements Runnable {
         private final CloudEvent event;
         private final CompletableFuture<Void> outcome = new CompletableFuture<>();
-        // Written under lock (done) or before it is set (the others), read by the thread passing the head on.
+        // Written under lock by finish(); read by the thread that saw done under the lock and passes the slot on.
         private boolean done;
         private CloudEvent copy;
         private RuntimeException failure;
