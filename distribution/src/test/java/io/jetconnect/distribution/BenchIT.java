@@ -46,6 +46,7 @@ class BenchIT {
             assertTrue(out.contains(column), column + " missing:\n" + out);
         }
         assertTrue(out.contains("nats-server:   2."), out);
+        assertTrue(out.contains("; each case in a JVM of its own with these flags"), out);
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         Map<String, JsonNode> rows = new HashMap<>();
@@ -62,6 +63,40 @@ class BenchIT {
             assertTrue(row.path("eventsPerSecond").asLong() > 0, row.toString());
             assertTrue(row.path("peakRssMiB").asDouble() > 0, row.toString());
             assertTrue(row.has("gcTimeShare"), row.toString());
+        }
+    }
+
+    /** A case whose JVM cannot set it up (no plugins here) says why in its row; the ceiling is still measured. */
+    @Test
+    void aCaseThatCannotBeSetUpSaysWhyAndTheOthersRun() throws Exception {
+        Path json = work.resolve("broken.json");
+        Path noPlugins = java.nio.file.Files.createDirectories(work.resolve("no-plugins"));
+        RuntimeProcess.Result result = RuntimeProcess.exec(work, Map.of(), "bench", "--plugins-dir",
+                noPlugins.toString(), "--only", "chain-hmac", "--count", "1000", "--runs", "1", "--warmup", "0",
+                "--json", json.toString());
+        assertEquals(1, result.exitCode(), result.output());
+        Map<String, JsonNode> rows = new HashMap<>();
+        new ObjectMapper().readTree(json.toFile()).path("rows").forEach(row -> rows.put(row.path("case").asText(),
+                row));
+        assertTrue(rows.get("publish").path("eventsPerSecond").asLong() > 0, rows.get("publish").toString());
+        String why = rows.get("chain-hmac").path("unavailable").asText();
+        assertTrue(why.startsWith("cannot set up: ") && why.contains("no plugin provides a decorator named 'redact'"),
+                why);
+    }
+
+    /** {@code --jvm shared}, every case in the bench's own JVM (one process to profile), measures the same rows. */
+    @Test
+    void everyCaseCanRunInTheBenchsOwnJvm() throws Exception {
+        Path json = work.resolve("shared.json");
+        RuntimeProcess.Result result = RuntimeProcess.exec(work, Map.of(), "bench", "--jvm", "shared", "--only",
+                "chain-hmac,replay", "--count", "1000", "--runs", "1", "--warmup", "0", "--json", json.toString());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("; every case in this JVM"), result.output());
+        Map<String, JsonNode> rows = new HashMap<>();
+        new ObjectMapper().readTree(json.toFile()).path("rows").forEach(row -> rows.put(row.path("case").asText(),
+                row));
+        for (String key : List.of("publish", "chain-hmac", "fetch", "replay")) {
+            assertTrue(rows.get(key).path("eventsPerSecond").asLong() > 0, rows.get(key).toString());
         }
     }
 }

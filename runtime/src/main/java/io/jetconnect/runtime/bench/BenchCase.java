@@ -22,9 +22,9 @@ interface BenchCase extends AutoCloseable {
      */
     Map<String, RunSample> run(int run, double rate) throws Exception;
 
-    /** @return why the case cannot run here (rows print n/a), or null */
-    default String unavailable() {
-        return null;
+    /** @return what the last run has to say of its rows besides figures, by row key (the table prints it) */
+    default Map<String, String> notes() {
+        return Map.of();
     }
 
     @Override

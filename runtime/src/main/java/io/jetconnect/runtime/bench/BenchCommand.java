@@ -19,7 +19,8 @@ import java.util.Locale;
  * ratio to its ceiling, its target, latency, CPU per event, GC time share and peak RSS; {@code --json FILE} writes
  * it too. The plugins are the installation's, loaded and assembled by the runtime's own machinery.
  *
- * <p>Cases take turns run by run (see {@link BenchCase}). A case that cannot be set up or fails prints its reason
+ * <p>Each case runs in a JVM of its own ({@link ForkedCase}) unless {@code --jvm shared}. Cases take turns run by
+ * run (see {@link BenchCase}). A case that cannot be set up or fails prints its reason
  * in its row; the others still run. Exit code 0 when every row that could run did, whether or not its target was
  * met (the table says that); 1 when a case failed or nothing could run; 2 for bad arguments.
  */
@@ -106,7 +107,8 @@ public final class BenchCommand {
         report.machine("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + String.format(Locale.ROOT, ", max heap %d MiB, ", rt.maxMemory() >> 20)
                 + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-X") || a.startsWith("-XX")).toList()));
+                .filter(a -> a.startsWith("-X") || a.startsWith("-XX")).toList())
+                + (o.jvmPerCase() ? "; each case in a JVM of its own with these flags" : "; every case in this JVM"));
         report.machine("nats-server", env.admin.getServerInfo().getVersion() + (env.server.owned()
                 ? " (spawned, file store under " + env.workDir + ")" : " at " + env.server.url()));
         report.machine("events", String.format(Locale.ROOT, "%d bytes in the CloudEvents JSON format (asked %d), "

@@ -16,8 +16,8 @@ import java.util.Set;
  * @param count events per run of each case
  * @param runs measured runs of each case; the table shows their median
  * @param warmups unmeasured runs of each case before the measured ones, for the JIT: with one, the C2 compiler was
- *     still at work in the measured runs (about a third of the HTTP case's CPU), since the cases taking turns in
- *     one JVM keep changing the type profiles of the code they share
+ *     still at work in the measured runs (about a third of the HTTP case's CPU, when the cases still shared one JVM
+ *     and kept changing the type profiles of the code they share)
  * @param concurrency producer threads of the in-process cases and of the raw client
  * @param window events in flight per producer thread
  * @param httpConnections keep-alive connections of the HTTP ingest case, each with one request in flight
@@ -26,10 +26,14 @@ import java.util.Set;
  * @param only the cases to run; empty for all
  * @param json where to write the table as JSON, if anywhere
  * @param pluginsDir where the plugins load from; empty for the installation's {@code plugins/}
+ * @param jvmPerCase each case in a JVM of its own, started with this one's flags, as JMH forks a benchmark: the
+ *     type profiles the JIT compiles from are then the case's alone, as in a runtime that runs one pipeline, and
+ *     the CPU and peak RSS are the case's; {@code --jvm shared} runs them all in this JVM (one process to profile)
  */
 record BenchOptions(int size, int count, int runs, int warmups, int concurrency, int window, int httpConnections,
                     int httpBatch,
-                    Optional<String> natsUrl, Set<String> only, Optional<Path> json, Optional<Path> pluginsDir) {
+                    Optional<String> natsUrl, Set<String> only, Optional<Path> json, Optional<Path> pluginsDir,
+                    boolean jvmPerCase) {
 
     /** The case names {@code --only} takes, in the order they run. */
     static final List<String> CASES = List.of("publish", "chain-hmac", "chain-ed25519", "http", "fetch", "replay",
@@ -41,7 +45,15 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
 
     static BenchOptions defaults() {
         return new BenchOptions(1024, 100_000, 3, 4, 1, 1024, 8, 100, Optional.empty(), Set.of(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), true);
+    }
+
+    /** @return the options a case's own JVM needs to build and run the case as this JVM would */
+    List<String> forCase() {
+        return List.of("--size", Integer.toString(size), "--count", Integer.toString(count), "--runs",
+                Integer.toString(runs), "--warmup", Integer.toString(warmups), "--concurrency",
+                Integer.toString(concurrency), "--window", Integer.toString(window), "--http-connections",
+                Integer.toString(httpConnections), "--http-batch", Integer.toString(httpBatch), "--jvm", "shared");
     }
 
     /** @return whether a case was asked for ({@code --only} absent, or naming it) */
@@ -71,6 +83,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
         Set<String> only = new LinkedHashSet<>();
         Optional<Path> json = o.json;
         Optional<Path> pluginsDir = o.pluginsDir;
+        boolean jvmPerCase = o.jvmPerCase;
         List<String> rest = new ArrayList<>();
         for (String arg : args) {
             // --name=value and --name value both work.
@@ -103,6 +116,12 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
                 case "--nats-url" -> natsUrl = Optional.of(value);
                 case "--json" -> json = Optional.of(Path.of(value));
                 case "--plugins-dir" -> pluginsDir = Optional.of(Path.of(value));
+                case "--jvm" -> jvmPerCase = switch (value) {
+                    case "per-case" -> true;
+                    case "shared" -> false;
+                    default -> throw new IllegalArgumentException("--jvm takes per-case or shared, not '" + value
+                            + "'");
+                };
                 case "--only" -> {
                     for (String part : value.split(",")) {
                         String c = part.trim().toLowerCase(Locale.ROOT);
@@ -120,7 +139,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
             }
         }
         return new BenchOptions(size, count, runs, warmups, concurrency, window, httpConnections, httpBatch, natsUrl,
-                only, json, pluginsDir);
+                only, json, pluginsDir, jvmPerCase);
     }
 
     private static int positive(String name, String value, int min) {
@@ -158,7 +177,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
         return String.join("\n",
                 "usage: jetconnect bench [--size BYTES] [--count N] [--runs N] [--warmup N] [--concurrency N]",
                 "                        [--window N] [--http-connections N] [--http-batch N] [--nats-url URL]",
-                "                        [--only CASE,...] [--json FILE] [--plugins-dir DIR]",
+                "                        [--only CASE,...] [--json FILE] [--plugins-dir DIR] [--jvm per-case|shared]",
                 "",
                 "Measures the hot paths against the raw NATS client in one run and prints a table.",
                 "  --size         bytes of an event in the CloudEvents JSON format (default 1024)",
@@ -174,6 +193,8 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
                 "  --only         " + String.join(",", CASES) + " (the ceilings always run;",
                 "                 layers, the chain one layer at a time, runs only when named)",
                 "  --json         also write the table to FILE as JSON",
-                "  --plugins-dir  load plugins from DIR (default: the installation's plugins/)");
+                "  --plugins-dir  load plugins from DIR (default: the installation's plugins/)",
+                "  --jvm          per-case: each case in a JVM of its own, with this one's flags (default);",
+                "                 shared: every case in this JVM, one process to profile");
     }
 }

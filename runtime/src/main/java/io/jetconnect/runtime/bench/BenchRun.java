@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The order of a bench: the publish side (the raw ceiling, the chains, HTTP ingest, the dlq outage) in rounds, one
  * run of each case per round after the warm-up rounds; then the read side (fill a stream, then the raw fetch loop
- * and the replay source in rounds); then the latency rows at half the publish ceiling just measured. Progress goes
+ * and the replay source in rounds); then the latency rows at half the publish ceiling just measured. Each case is
+ * set up once, in a JVM of its own unless {@code --jvm shared}, and closed after its side's rounds. Progress goes
  * to {@code err}, one line per run.
  */
 final class BenchRun {
@@ -42,38 +43,24 @@ final class BenchRun {
         boolean latency = options.wants("latency");
         if (publishSide()) {
             List<BenchCase> cases = new ArrayList<>();
-            add(cases, PUBLISH, () -> new PublishCases.Ceiling(env, PUBLISH));
-            if (options.wants("chain-hmac")) {
-                add(cases, CHAIN_HMAC, () -> PublishCases.Chain.full(env, CHAIN_HMAC, "hmac-sha256"));
-            }
-            if (options.wants("chain-ed25519")) {
-                add(cases, CHAIN_ED25519, () -> PublishCases.Chain.full(env, CHAIN_ED25519, "ed25519"));
+            add(cases, PUBLISH);
+            for (String key : List.of(CHAIN_HMAC, CHAIN_ED25519)) {
+                if (options.wants(key)) {
+                    add(cases, key);
+                }
             }
             if (options.only().contains(LAYERS)) {
-                add(cases, LAYER_ROWS.get(0), () -> new PublishCases.Chain(env, LAYER_ROWS.get(0), List.of()));
-                add(cases, LAYER_ROWS.get(1), () -> new PublishCases.Chain(env, LAYER_ROWS.get(1),
-                        List.of(BenchConfig.DLQ)));
-                add(cases, LAYER_ROWS.get(2), () -> new PublishCases.Chain(env, LAYER_ROWS.get(2),
-                        List.of(BenchConfig.sign("hmac-sha256", env.hmacKey), BenchConfig.DLQ)));
-                add(cases, LAYER_ROWS.get(3), () -> new PublishCases.Chain(env, LAYER_ROWS.get(3),
-                        List.of(BenchConfig.REDACT, BenchConfig.DLQ)));
+                LAYER_ROWS.forEach(key -> add(cases, key));
             }
             if (options.wants("http")) {
-                add(cases, HttpIngestCase.ROW, () -> new HttpIngestCase(env));
+                add(cases, HttpIngestCase.ROW);
             }
             if (options.wants("dlq")) {
-                if (!BenchServer.onPath()) {
-                    unavailable(List.of(DlqOutageCase.SPILL, DlqOutageCase.DRAIN),
-                            "needs nats-server on PATH to kill and restart");
-                } else {
-                    add(cases, DlqOutageCase.SPILL, () -> new DlqOutageCase(env));
-                }
+                add(cases, DlqOutageCase.SPILL);
             }
             rounds(cases, 0);
             for (BenchCase c : cases) {
-                if (c instanceof DlqOutageCase dlq) {
-                    report.row(DlqOutageCase.DRAIN).note = dlq.note();
-                }
+                c.notes().forEach((row, note) -> report.row(row).note = note);
             }
             closeAll(cases);
         }
@@ -82,16 +69,10 @@ final class BenchRun {
             try {
                 progress("filling stream " + ReadCases.STREAM + " with " + options.count() + " events");
                 ReadCases.fill(env);
-                add(cases, ReadCases.Raw.FETCH, () -> ReadCases.Raw.fetch(env));
-                add(cases, ReadCases.Raw.ITERATE, () -> ReadCases.Raw.iterate(env));
+                add(cases, ReadCases.Raw.FETCH);
+                add(cases, ReadCases.Raw.ITERATE);
                 if (options.wants("replay")) {
-                    add(cases, ReadCases.Replay.ROW, () -> {
-                        BenchCase replay = ReadCases.Replay.createIfAvailable(env);
-                        if (replay == null) {
-                            throw new Unavailable("no plugin in " + env.pluginsDir + " provides the replay source");
-                        }
-                        return replay;
-                    });
+                    add(cases, ReadCases.Replay.ROW);
                 }
                 rounds(cases, 0);
             } finally {
@@ -108,8 +89,8 @@ final class BenchRun {
                 report.note(String.format(Locale.ROOT, "half-rate rows: sent at %,.0f events/s (half the publish "
                         + "ceiling), latency counted from each event's due time", rate));
                 List<BenchCase> cases = new ArrayList<>();
-                add(cases, PUBLISH_HALF, () -> new PublishCases.Ceiling(env, PUBLISH_HALF));
-                add(cases, CHAIN_HMAC_HALF, () -> PublishCases.Chain.full(env, CHAIN_HMAC_HALF, "hmac-sha256"));
+                add(cases, PUBLISH_HALF);
+                add(cases, CHAIN_HMAC_HALF);
                 try {
                     rounds(cases, rate);
                 } finally {
@@ -181,26 +162,18 @@ final class BenchRun {
         }
     }
 
-    @FunctionalInterface
-    private interface Factory {
-        BenchCase create() throws Exception;
-    }
-
-    private void add(List<BenchCase> cases, String row, Factory factory) {
+    /** Sets up a case, in a JVM of its own unless {@code --jvm shared}; a case that cannot be set up has its rows say why. */
+    private void add(List<BenchCase> cases, String key) {
         try {
-            progress("setting up " + row);
-            cases.add(factory.create());
+            progress("setting up " + key);
+            cases.add(options.jvmPerCase() ? ForkedCase.start(env, key) : BenchCases.create(key, env));
         } catch (Unavailable e) {
-            unavailable(List.of(row), e.getMessage());
+            unavailable(BenchCases.rowsOf(key), e.getMessage());
         } catch (Exception | LinkageError e) {
             failed = true;
-            unavailable(rowsOf(row), "cannot set up: " + describe(e));
-            err.println("bench: " + row + ": cannot set up: " + describe(e));
+            unavailable(BenchCases.rowsOf(key), "cannot set up: " + describe(e));
+            err.println("bench: " + key + ": cannot set up: " + describe(e));
         }
-    }
-
-    private static List<String> rowsOf(String row) {
-        return row.equals(DlqOutageCase.SPILL) ? List.of(DlqOutageCase.SPILL, DlqOutageCase.DRAIN) : List.of(row);
     }
 
     private void unavailable(List<String> rows, String why) {

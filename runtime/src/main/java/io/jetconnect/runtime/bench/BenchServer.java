@@ -22,17 +22,29 @@ final class BenchServer implements AutoCloseable {
     private final String url;
     private final int port;
     private final Path store;
+    // A server this JVM uses but another process owns: the pid for CPU accounting, or -1.
+    private final long borrowedPid;
     private Process process;
 
-    private BenchServer(String url, int port, Path store) {
+    private BenchServer(String url, int port, Path store, long borrowedPid) {
         this.url = url;
         this.port = port;
         this.store = store;
+        this.borrowedPid = borrowedPid;
     }
 
     /** Wraps a server the bench does not own. */
     static BenchServer external(String url) {
-        return new BenchServer(url, -1, null);
+        return new BenchServer(url, -1, null, -1);
+    }
+
+    /**
+     * Wraps the server of the bench that started this JVM to run one case: used, never killed or closed.
+     *
+     * @param pid its process id, for CPU accounting, or -1
+     */
+    static BenchServer borrowed(String url, long pid) {
+        return new BenchServer(url, -1, null, pid);
     }
 
     /**
@@ -43,7 +55,7 @@ final class BenchServer implements AutoCloseable {
     static BenchServer spawn(Path parent) throws IOException {
         Path store = Files.createTempDirectory(parent, "nats-");
         int port = freePort();
-        BenchServer server = new BenchServer("nats://127.0.0.1:" + port, port, store);
+        BenchServer server = new BenchServer("nats://127.0.0.1:" + port, port, store, -1);
         server.start();
         return server;
     }
@@ -99,8 +111,11 @@ final class BenchServer implements AutoCloseable {
         return store != null;
     }
 
-    /** @return the server's process id, or -1 when the bench does not own it */
+    /** @return the server's process id, or -1 when the bench does not own it (nor knows it) */
     long pid() {
+        if (borrowedPid > 0) {
+            return borrowedPid;
+        }
         Process p = process;
         return p != null && p.isAlive() ? p.pid() : -1;
     }

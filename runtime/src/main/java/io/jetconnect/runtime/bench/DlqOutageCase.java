@@ -62,8 +62,9 @@ final class DlqOutageCase implements BenchCase {
     }
 
     /** @return how long the last run waited for the restarted server before the first drained event */
-    String note() {
-        return lastNote;
+    @Override
+    public Map<String, String> notes() {
+        return lastNote.isEmpty() ? Map.of() : Map.of(DRAIN, lastNote);
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.util.List;
  * that each case reports its own peak), GC time (all collectors' {@code getCollectionTime}), the JVM's CPU time,
  * and the CPU time of a {@code nats-server} child process ({@code /proc/PID/stat}).
  *
- * <p>The bench runs in-process, so the RSS is that of the whole process: the runtime, the plugins, the load
- * generator and the bench's own bookkeeping.
+ * <p>The RSS is that of the whole JVM the case runs in (its own, unless {@code --jvm shared}): the runtime, the
+ * plugins, the load generator and the bench's bookkeeping.
  */
 final class ProcessProbe {
 

@@ -33,6 +33,7 @@ class BenchOptionsTest {
         assertEquals(8, o.httpConnections());
         assertEquals(100, o.httpBatch());
         assertEquals(Optional.empty(), o.natsUrl());
+        assertTrue(o.jvmPerCase());
         for (String c : BenchOptions.CASES) {
             assertEquals(!c.equals("layers"), o.wants(c), c);
         }
@@ -61,12 +62,24 @@ class BenchOptionsTest {
     }
 
     @Test
+    void aCaseJvmGetsTheSameLoadAndRunsItsOneCaseInItself() {
+        BenchOptions o = parse("--size", "2KiB", "--count=20k", "--runs", "5", "--warmup=2", "--concurrency", "2",
+                "--window", "256", "--http-connections", "4", "--http-batch=50", "--only", "dlq", "--json", "x.json");
+        BenchOptions child = BenchOptions.parse(o.forCase());
+        assertEquals(new BenchOptions(2048, 20_000, 5, 2, 2, 256, 4, 50, Optional.empty(), Set.of(),
+                Optional.empty(), Optional.empty(), false), child);
+        assertFalse(parse("--jvm", "shared").jvmPerCase());
+        assertTrue(parse("--jvm=per-case").jvmPerCase());
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertEquals("unknown option --sise", error("--sise", "10"));
         assertEquals("--count needs a value", error("--count"));
         assertEquals("--count takes a whole number, not 'many'", error("--count", "many"));
         assertEquals("--runs must be between 1 and 2147483647, not 0", error("--runs", "0"));
         assertEquals("unexpected argument 'fast'", error("fast"));
+        assertEquals("--jvm takes per-case or shared, not 'one'", error("--jvm", "one"));
         assertTrue(error("--only", "chain,dlq").startsWith("--only: unknown case 'chain'; known: publish, "));
     }
 
@@ -74,7 +87,7 @@ class BenchOptionsTest {
     void usageNamesEveryOption() {
         String usage = BenchOptions.usage();
         for (String option : List.of("--size", "--count", "--runs", "--warmup", "--concurrency", "--window",
-                "--http-connections", "--http-batch", "--nats-url", "--only", "--json", "--plugins-dir")) {
+                "--http-connections", "--http-batch", "--nats-url", "--only", "--json", "--plugins-dir", "--jvm")) {
             assertTrue(usage.contains(option), option);
         }
     }
