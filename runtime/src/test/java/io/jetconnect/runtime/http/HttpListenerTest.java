@@ -140,4 +140,45 @@ class HttpListenerTest {
             timers.shutdownNow();
         }
     }
+
+    @Test
+    void aBodyThatStopsArrivingIsAnswered408NamingTheTimeoutAsWritten() throws Exception {
+        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            listener.requestTimeout(timers, java.time.Duration.ofMillis(250));
+            register("p", request -> {
+                try {
+                    request.body().readNBytes((int) request.contentLength());
+                    return CompletableFuture.completedFuture(IngressResponse.json(202, "{}"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", listener.address().getPort())) {
+                socket.setSoTimeout(10_000);
+                // Declares 100 bytes, sends 5, then neither sends nor closes.
+                socket.getOutputStream().write(("POST /v1/pipelines/p/events HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                StringBuilder answer = new StringBuilder();
+                java.io.InputStream in = socket.getInputStream();
+                int b;
+                while (answer.indexOf("\"}") < 0 && (b = in.read()) >= 0) {
+                    answer.append((char) b);
+                }
+                assertTrue(answer.toString().startsWith("HTTP/1.1 408"), answer.toString());
+                assertTrue(answer.toString().contains("{\"error\":\"the request body did not arrive within 250ms\"}"), answer.toString());
+            }
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTimeoutIsNamedAsPipelineConfWouldWriteIt() {
+        assertEquals("10s", HttpListener.asWritten(java.time.Duration.ofSeconds(10)));
+        assertEquals("250ms", HttpListener.asWritten(java.time.Duration.ofMillis(250)));
+        assertEquals("1500ms", HttpListener.asWritten(java.time.Duration.ofMillis(1500)));
+    }
 }
