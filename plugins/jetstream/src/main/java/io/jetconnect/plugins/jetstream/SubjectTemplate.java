@@ -185,6 +185,12 @@ final class SubjectTemplate {
 
     /** Streams through the top-level object until its {@code tenantId} field; builds no tree. */
     static String peekTenant(byte[] json) {
+        String common = TenantScan.scan(json);
+        return common != TenantScan.UNSURE ? common : parseTenant(json);
+    }
+
+    /** {@link #peekTenant} with Jackson's streaming parser, whatever the data's shape. */
+    static String parseTenant(byte[] json) {
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return SINGLE_TENANT;
