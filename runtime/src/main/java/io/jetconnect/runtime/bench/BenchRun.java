@@ -162,7 +162,10 @@ final class BenchRun {
         }
     }
 
-    /** Sets up a case, in a JVM of its own unless {@code --jvm shared}; a case that cannot be set up has its rows say why. */
+    /**
+     * Sets up a case, in a JVM of its own unless {@code --jvm shared}; a case that cannot be set up has its rows say
+     * why.
+     */
     private void add(List<BenchCase> cases, String key) {
         try {
             progress("setting up " + key);

@@ -26,6 +26,8 @@ class HttpListenerTest {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean ready = new AtomicBoolean(true);
     private final HttpClient client = HttpClient.newHttpClient();
+    private final java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor();
     private HttpListener listener;
 
     @BeforeEach
@@ -38,6 +40,7 @@ class HttpListenerTest {
     @AfterEach
     void stop() {
         listener.close();
+        timers.shutdownNow();
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
@@ -115,63 +118,52 @@ class HttpListenerTest {
 
     @Test
     void aBodyReadToItsContentLengthIsNotAnswered408WhileItsEventsAreOnTheirWay() throws Exception {
-        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor();
-        try {
-            listener.requestTimeout(timers, java.time.Duration.ofMillis(200));
-            register("p", request -> {
-                try {
-                    // As the http source reads: exactly Content-Length bytes, never to end of stream.
-                    byte[] body = new byte[(int) request.contentLength()];
-                    int read = request.body().readNBytes(body, 0, body.length);
-                    CompletableFuture<IngressResponse> done = new CompletableFuture<>();
-                    // The chain answers after the request timeout has passed.
-                    timers.schedule(() -> done.complete(IngressResponse.json(200, "{\"read\":" + read + "}")),
-                            600, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    return done;
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            HttpResponse<String> response = send("POST", "/v1/pipelines/p/events", "{\"a\":1}");
-            assertEquals(200, response.statusCode(), response.body());
-            assertEquals("{\"read\":7}", response.body());
-        } finally {
-            timers.shutdownNow();
-        }
+        listener.requestTimeout(timers, java.time.Duration.ofMillis(200));
+        register("p", request -> {
+            try {
+                // As the http source reads: exactly Content-Length bytes, never to end of stream.
+                byte[] body = new byte[(int) request.contentLength()];
+                int read = request.body().readNBytes(body, 0, body.length);
+                CompletableFuture<IngressResponse> done = new CompletableFuture<>();
+                // The chain answers after the request timeout has passed.
+                timers.schedule(() -> done.complete(IngressResponse.json(200, "{\"read\":" + read + "}")),
+                        600, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return done;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        HttpResponse<String> response = send("POST", "/v1/pipelines/p/events", "{\"a\":1}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("{\"read\":7}", response.body());
     }
 
     @Test
     void aBodyThatStopsArrivingIsAnswered408NamingTheTimeoutAsWritten() throws Exception {
-        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor();
-        try {
-            listener.requestTimeout(timers, java.time.Duration.ofMillis(250));
-            register("p", request -> {
-                try {
-                    request.body().readNBytes((int) request.contentLength());
-                    return CompletableFuture.completedFuture(IngressResponse.json(202, "{}"));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", listener.address().getPort())) {
-                socket.setSoTimeout(10_000);
-                // Declares 100 bytes, sends 5, then neither sends nor closes.
-                socket.getOutputStream().write(("POST /v1/pipelines/p/events HTTP/1.1\r\nHost: x\r\n"
-                        + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                StringBuilder answer = new StringBuilder();
-                java.io.InputStream in = socket.getInputStream();
-                int b;
-                while (answer.indexOf("\"}") < 0 && (b = in.read()) >= 0) {
-                    answer.append((char) b);
-                }
-                assertTrue(answer.toString().startsWith("HTTP/1.1 408"), answer.toString());
-                assertTrue(answer.toString().contains("{\"error\":\"the request body did not arrive within 250ms\"}"), answer.toString());
+        listener.requestTimeout(timers, java.time.Duration.ofMillis(250));
+        register("p", request -> {
+            try {
+                request.body().readNBytes((int) request.contentLength());
+                return CompletableFuture.completedFuture(IngressResponse.json(202, "{}"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } finally {
-            timers.shutdownNow();
+        });
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", listener.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            // Declares 100 bytes, sends 5, then neither sends nor closes.
+            socket.getOutputStream().write(("POST /v1/pipelines/p/events HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder answer = new StringBuilder();
+            java.io.InputStream in = socket.getInputStream();
+            int b;
+            while (answer.indexOf("\"}") < 0 && (b = in.read()) >= 0) {
+                answer.append((char) b);
+            }
+            assertTrue(answer.toString().startsWith("HTTP/1.1 408"), answer.toString());
+            assertTrue(answer.toString().contains(
+                    "{\"error\":\"the request body did not arrive within 250ms\"}"), answer.toString());
         }
     }
 

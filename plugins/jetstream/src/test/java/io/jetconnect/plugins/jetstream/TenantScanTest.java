@@ -97,7 +97,8 @@ class TenantScanTest {
 
     private static final String[] KEYS = {"tenantId", "tenantId", "tenantI", "tenantIdd", "TenantId", "a", "payload",
         "tenant\\u0049d", "\u00e9", "x y"};
-    private static final String[] STRINGS = {"acme", "acme", "t-1", "", "x y", "a\\\"b", "a\\\\b", "caf\u00e9", "tab\tin", "\\u0041",
+    private static final String[] STRINGS = {"acme", "acme", "t-1", "", "x y", "a\\\"b", "a\\\\b", "caf\u00e9",
+        "tab\tin", "\\u0041",
         "a.b", "*", "~!@#$%^&()_+`-=[]{}|;':,./<>?"};
     private static final String[] SPACES = {"", "", "", " ", "\n", "\t", "\r\n ", "\u000b"};
 
