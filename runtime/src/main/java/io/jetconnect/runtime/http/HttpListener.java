@@ -189,7 +189,8 @@ public final class HttpListener implements AutoCloseable {
         // A client that stops sending its body would hold this thread: answer 408 and close under the reader.
         java.util.concurrent.ScheduledFuture<?> watchdog = timers == null ? null : timers.schedule(() -> {
             if (!request.bodyRead() && answered.compareAndSet(false, true)) {
-                sendJson(exchange, 408, error("the request body did not arrive within " + asWritten(requestTimeout)));
+                sendJson(exchange, 408, error("the request body did not arrive within "
+                        + io.jetconnect.runtime.config.DurationText.of(requestTimeout)));
             }
         }, requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         CompletionStage<IngressResponse> stage;
@@ -264,10 +265,5 @@ public final class HttpListener implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-    }
-
-    /** @return a duration as pipeline.conf would write it: {@code 10s}, or {@code 250ms} where seconds would round */
-    static String asWritten(java.time.Duration d) {
-        return d.toMillisPart() == 0 && d.toNanosPart() % 1_000_000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

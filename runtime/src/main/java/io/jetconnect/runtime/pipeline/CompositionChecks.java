@@ -74,7 +74,7 @@ final class CompositionChecks {
                 String ref = terminal.config().getString("stream");
                 StreamSpec stream = streams.get(ref);
                 String window = stream == null ? "its duplicate window" : "its duplicate-window of "
-                        + stream.duplicateWindow().toSeconds() + "s";
+                        + io.jetconnect.runtime.config.DurationText.of(stream.duplicateWindow());
                 warnings.add(element.spec().where() + ": warning: '" + element.type().name() + "' spills events for "
                         + "'" + terminal.type().name() + "' (" + pipeline.name() + "): an event spilled for longer "
                         + "than " + window + " is re-published without Nats-Msg-Id deduplication, so a broker outage "

@@ -166,11 +166,4 @@ class HttpListenerTest {
                     "{\"error\":\"the request body did not arrive within 250ms\"}"), answer.toString());
         }
     }
-
-    @Test
-    void aTimeoutIsNamedAsPipelineConfWouldWriteIt() {
-        assertEquals("10s", HttpListener.asWritten(java.time.Duration.ofSeconds(10)));
-        assertEquals("250ms", HttpListener.asWritten(java.time.Duration.ofMillis(250)));
-        assertEquals("1500ms", HttpListener.asWritten(java.time.Duration.ofMillis(1500)));
-    }
 }

@@ -98,7 +98,7 @@ final class SdkJsonEventReader {
             EventChecks.requireNonEmpty(event, 0);
             return List.of(event);
         } catch (JsonProcessingException e) {
-            throw RequestRejection.invalid(message(e), 0);
+            throw RequestRejection.invalid(JsonEventReader.message(e), 0);
         } catch (IOException | CloudEventRWException | IllegalArgumentException e) {
             throw RequestRejection.invalid(e.getMessage(), 0);
         }
@@ -139,7 +139,7 @@ final class SdkJsonEventReader {
             }
             return batch;
         } catch (JsonProcessingException e) {
-            throw RequestRejection.invalid(message(e), index);
+            throw RequestRejection.invalid(JsonEventReader.message(e), index);
         } catch (IOException | CloudEventRWException | IllegalArgumentException e) {
             throw RequestRejection.invalid(e.getMessage(), index);
         }
@@ -192,15 +192,5 @@ final class SdkJsonEventReader {
             // the cut, or a fault before it: either way the position found so far is the answer
         }
         return inside ? begun - 1 : begun;
-    }
-
-    /** @return Jackson's message without locations, which say nothing useful once the source is not quoted */
-    static String message(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        if (message == null) {
-            return "malformed JSON";
-        }
-        int location = message.indexOf(" (start marker at");
-        return location < 0 ? message : message.substring(0, location);
     }
 }
