@@ -40,13 +40,13 @@ final class EventEncoder {
         this.binary = binary;
     }
 
-    /** @return the headers of the event's message */
+    /** @return the headers of the event's message, sealed: jnats publishes them without a copy */
     Headers headers(CloudEvent event) {
-        Headers headers = new Headers();
+        SealedHeaders headers = new SealedHeaders();
         headers.put(MSG_ID, percentEncode(event.getId()));
         if (!binary) {
             headers.put(CONTENT_TYPE, STRUCTURED_CONTENT_TYPE);
-            return headers;
+            return headers.seal();
         }
         headers.put(CE_PREFIX + "specversion", event.getSpecVersion().toString());
         CloudEventUtils.toContextReader(event).readContext(new HeaderWriter(headers));
@@ -54,7 +54,7 @@ final class EventEncoder {
         if (contentType != null) {
             headers.put(CONTENT_TYPE, percentEncode(contentType));
         }
-        return headers;
+        return headers.seal();
     }
 
     /** @return the body of the event's message */

@@ -5,12 +5,13 @@ import io.cloudevents.CloudEventData;
 import io.cloudevents.SpecVersion;
 import io.jetconnect.spi.JetconnectException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -75,52 +76,103 @@ final class CanonicalForm {
      * @throws JetconnectException as {@link #encode}
      */
     static Parts parts(CloudEvent event) {
-
-        SpecVersion version = event.getSpecVersion();
-        Set<String> attributeNames = version.getAllAttributes();
+        Attributes core = Attributes.of(event.getSpecVersion());
         Set<String> extensionNames = event.getExtensionNames();
-        String[][] pairs = new String[attributeNames.size() + extensionNames.size()][];
+        int capacity = core.names.length + extensionNames.size();
+        String[] names = new String[capacity];
+        byte[][] nameBytes = new byte[capacity][];
+        byte[][] values = new byte[capacity][];
         int n = 0;
-        for (String name : attributeNames) {
-            Object value = event.getAttribute(name);
+        // The context attributes come in name order; each extension is then inserted where it sorts.
+        for (int i = 0; i < core.names.length; i++) {
+            Object value = event.getAttribute(core.names[i]);
             if (value != null) {
-                pairs[n++] = new String[] {name, text(name, value)};
+                names[n] = core.names[i];
+                nameBytes[n] = core.bytes[i];
+                values[n++] = text(core.names[i], value).getBytes(StandardCharsets.UTF_8);
             }
         }
         for (String name : extensionNames) {
             if (SIGNATURE_ATTRIBUTES.contains(name)) {
                 continue;
             }
-            if (attributeNames.contains(name)) {
+            if (core.set.contains(name)) {
                 throw new JetconnectException("extension '" + name + "' has the name of a context attribute");
             }
             Object value = event.getExtension(name);
-            if (value != null) {
-                pairs[n++] = new String[] {name, text(name, value)};
+            if (value == null) {
+                continue;
             }
+            byte[] valueBytes = text(name, value).getBytes(StandardCharsets.UTF_8);
+            // Attribute names are lower-case ASCII letters and digits, so String order is byte order.
+            int at = n++;
+            for (; at > 0 && names[at - 1].compareTo(name) > 0; at--) {
+                names[at] = names[at - 1];
+                nameBytes[at] = nameBytes[at - 1];
+                values[at] = values[at - 1];
+            }
+            names[at] = name;
+            nameBytes[at] = name.getBytes(StandardCharsets.UTF_8);
+            values[at] = valueBytes;
         }
-        String[][] sorted = Arrays.copyOf(pairs, n);
-        // Attribute names are lower-case ASCII letters and digits, so String order is byte order.
-        Arrays.sort(sorted, (a, b) -> a[0].compareTo(b[0]));
 
-        byte[][] encoded = new byte[2 * n][];
-        int size = PREFIX.length + 4;
-        for (int i = 0; i < n; i++) {
-            encoded[2 * i] = sorted[i][0].getBytes(StandardCharsets.UTF_8);
-            encoded[2 * i + 1] = sorted[i][1].getBytes(StandardCharsets.UTF_8);
-            size += 8 + encoded[2 * i].length + encoded[2 * i + 1].length;
-        }
         CloudEventData data = event.getData();
         byte[] dataBytes = data == null ? new byte[0] : data.toBytes();
-        size += 4;
-
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(PREFIX).putInt(n);
-        for (byte[] field : encoded) {
-            out.putInt(field.length).put(field);
+        int size = PREFIX.length + 4 + 4;
+        for (int i = 0; i < n; i++) {
+            size += 8 + nameBytes[i].length + values[i].length;
         }
-        out.putInt(dataBytes.length);
-        return new Parts(out.array(), dataBytes);
+        byte[] head = Arrays.copyOf(PREFIX, size);
+        int at = putInt(head, PREFIX.length, n);
+        for (int i = 0; i < n; i++) {
+            at = putField(head, at, nameBytes[i]);
+            at = putField(head, at, values[i]);
+        }
+        putInt(head, at, dataBytes.length);
+        return new Parts(head, dataBytes);
+    }
+
+    private static int putField(byte[] out, int at, byte[] field) {
+        at = putInt(out, at, field.length);
+        System.arraycopy(field, 0, out, at, field.length);
+        return at + field.length;
+    }
+
+    private static int putInt(byte[] out, int at, int value) {
+        out[at] = (byte) (value >>> 24);
+        out[at + 1] = (byte) (value >>> 16);
+        out[at + 2] = (byte) (value >>> 8);
+        out[at + 3] = (byte) value;
+        return at + 4;
+    }
+
+    /** A spec version's context attributes, sorted, with their names' bytes, worked out once. */
+    private static final class Attributes {
+
+        private static final Map<SpecVersion, Attributes> BY_VERSION = new EnumMap<>(SpecVersion.class);
+
+        static {
+            for (SpecVersion version : SpecVersion.values()) {
+                BY_VERSION.put(version, new Attributes(version.getAllAttributes()));
+            }
+        }
+
+        final Set<String> set;
+        final String[] names;
+        final byte[][] bytes;
+
+        private Attributes(Set<String> all) {
+            this.set = all;
+            this.names = all.stream().sorted().toArray(String[]::new);
+            this.bytes = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                bytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
+            }
+        }
+
+        static Attributes of(SpecVersion version) {
+            return BY_VERSION.get(version);
+        }
     }
 
     /**
