@@ -1,7 +1,6 @@
 package io.jetconnect.plugins.jetstream;
 
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 
 /**
  * One NATS connection's lifetime: the sink publishes on it until it fails, then closes it and opens the next one
@@ -10,10 +9,9 @@ import io.nats.client.JetStream;
  *
  * @param id a number counting up from 1 for each connection the sink opened
  * @param connection the connection
- * @param js its JetStream context
  * @param maxPayload the server's {@code max_payload}
  */
-record ConnectionEpoch(int id, Connection connection, JetStream js, long maxPayload) {
+record ConnectionEpoch(int id, Connection connection, long maxPayload) {
 
     /** @return whether the connection is up */
     boolean connected() {

@@ -5,7 +5,6 @@ import io.jetconnect.spi.NatsSettings;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
-import io.nats.client.JetStream;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
@@ -72,6 +71,9 @@ final class NatsConnector {
                 .useTimeoutException()
                 // Requests are flushed with the writer's next batch rather than one write per message.
                 .dontForceFlushOnRequest()
+                // A publish nobody answers (no stream on the subject) fails its reply future with the 503 status
+                // rather than cancelling it, so the failure says why.
+                .reportNoResponders()
                 // Above what the sink can hold, so that a publish never waits for room in the queue.
                 .maxMessagesInOutgoingQueue(Math.max(Options.DEFAULT_MAX_MESSAGES_IN_OUTGOING_QUEUE,
                         maxInFlight + 1024))
@@ -108,8 +110,7 @@ final class NatsConnector {
         } catch (RuntimeException e) {
             throw new IOException("cannot connect to NATS at " + redactedUrl + ": " + PublishErrors.describe(e));
         }
-        JetStream js = connection.jetStream();
-        return new ConnectionEpoch(epochs.incrementAndGet(), connection, js, connection.getMaxPayload());
+        return new ConnectionEpoch(epochs.incrementAndGet(), connection, connection.getMaxPayload());
     }
 
     private void connectionEvent(Connection connection, ConnectionListener.Events event) {

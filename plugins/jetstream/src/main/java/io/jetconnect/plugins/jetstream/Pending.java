@@ -1,6 +1,6 @@
 package io.jetconnect.plugins.jetstream;
 
-import io.nats.client.api.PublishAck;
+import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
  * <p>The event is its own PubAck callback for its first send, the common case, so that sending allocates nothing
  * of the sink's beyond this object; re-sends use an {@link Resend}.
  */
-final class Pending implements BiConsumer<PublishAck, Throwable> {
+final class Pending implements BiConsumer<Message, Throwable> {
 
     static final int UNSENT = 0;
     static final int IN_FLIGHT = 1;
@@ -94,12 +94,12 @@ final class Pending implements BiConsumer<PublishAck, Throwable> {
     }
 
     @Override
-    public void accept(PublishAck ack, Throwable error) {
-        publisher.settle(this, FIRST_SEND, ack, error);
+    public void accept(Message reply, Throwable error) {
+        publisher.settle(this, FIRST_SEND, reply, error);
     }
 
     /** The PubAck callback of a re-send. */
-    static final class Resend implements BiConsumer<PublishAck, Throwable> {
+    static final class Resend implements BiConsumer<Message, Throwable> {
 
         private final Pending pending;
         private final int sentState;
@@ -110,8 +110,8 @@ final class Pending implements BiConsumer<PublishAck, Throwable> {
         }
 
         @Override
-        public void accept(PublishAck ack, Throwable error) {
-            pending.publisher.settle(pending, sentState, ack, error);
+        public void accept(Message reply, Throwable error) {
+            pending.publisher.settle(pending, sentState, reply, error);
         }
     }
 }

@@ -65,7 +65,7 @@ final class PublishErrors {
     private PublishErrors() {
     }
 
-    /** @return what a failure of {@code publishAsync} (thrown or completing its future) means */
+    /** @return what a failed publish means: thrown by the request, failing its reply future, or read from the reply */
     static Failure classify(Throwable error) {
         Throwable t = unwrap(error);
         if (t instanceof JetStreamApiException api) {

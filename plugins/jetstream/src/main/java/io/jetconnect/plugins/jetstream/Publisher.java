@@ -3,7 +3,8 @@ package io.jetconnect.plugins.jetstream;
 import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
-import io.nats.client.api.PublishAck;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * The ordered, pipelined window between {@code emit} and JetStream.
  *
  * <p>Every accepted event joins one window in emit order and, while all is well ({@link Mode#RUNNING}), is handed
- * to {@code publishAsync} at once, under the same lock, so the connection carries the events in window order and
- * up to {@code max-in-flight} PubAcks are outstanding. A PubAck completes its event's stage on jnats' thread
- * without taking the lock.
+ * to the connection at once as a request (what jnats' {@code publishAsync} sends), under the same lock, so the
+ * connection carries the events in window order and up to {@code max-in-flight} PubAcks are outstanding. A PubAck
+ * ({@link PubAcks}) completes its event's stage on jnats' thread without taking the lock.
  *
  * <p>The first retriable failure switches to {@link Mode#RECOVERING}: new events queue behind the window unsent;
  * a transport failure closes the connection, which settles everything still in flight on it at once (see
@@ -196,23 +197,33 @@ final class Publisher {
                     + " bytes, more than the server's max_payload of " + e.maxPayload()));
             return;
         }
-        CompletableFuture<PublishAck> ack;
+        CompletableFuture<Message> reply;
         try {
-            ack = e.js().publishAsync(p.subject, p.headers, p.body);
+            // A request, as publishAsync makes, whose reply PubAcks reads without jnats' JSON tree.
+            reply = e.connection().request(p.subject, p.headers, p.body);
         } catch (RuntimeException failure) {
             settle(p, sent, null, failure);
             return;
         }
-        ack.whenComplete(sent == Pending.FIRST_SEND ? p : new Pending.Resend(p, sent));
+        reply.whenComplete(sent == Pending.FIRST_SEND ? p : new Pending.Resend(p, sent));
     }
 
     /**
-     * Settles one send of an event: its PubAck arrived, or the send failed. Called on jnats' threads, or
+     * Settles one send of an event: its reply arrived, or the send failed. Called on jnats' threads, or
      * synchronously by {@link #send} with the lock held.
      *
      * @param sentState the state the event was sent with; anything else means this answer is stale
+     * @param reply the server's reply, when {@code error} is null
      */
-    void settle(Pending p, int sentState, PublishAck ack, Throwable error) {
+    void settle(Pending p, int sentState, Message reply, Throwable error) {
+        boolean duplicate = false;
+        if (error == null) {
+            try {
+                duplicate = PubAcks.duplicate(reply);
+            } catch (IOException | JetStreamApiException refused) {
+                error = refused;
+            }
+        }
         if (error == null) {
             if (!p.transition(sentState, Pending.withKind(sentState, Pending.DONE))) {
                 return;
@@ -220,7 +231,7 @@ final class Publisher {
             inFlight.decrementAndGet();
             p.body = null;
             metrics.publish.recordNanos(System.nanoTime() - p.startNanos);
-            (ack.isDuplicate() ? metrics.duplicate : metrics.published).increment();
+            (duplicate ? metrics.duplicate : metrics.published).increment();
             p.stage.complete(null);
             if (mode != Mode.RUNNING) {
                 requestReconcile();

@@ -105,7 +105,7 @@ public final class JetStreamSinkBench {
             String prefix = stream.toLowerCase(Locale.ROOT);
             createStream(nc.jetStreamManagement(), stream, prefix + ".>");
             String subject = prefix + "." + TENANT + ".v1";
-            JetStream js = epoch.js();
+            JetStream js = nc.jetStream();
             Semaphore window = new Semaphore(WINDOW);
             AtomicLong errors = new AtomicLong();
             long start = System.nanoTime();

@@ -18,6 +18,9 @@ import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
+import io.nats.client.Connection;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -171,6 +174,44 @@ class JetStreamSinkIT {
         assertNull(failureOf(sink.emit(event("small", "acme", 1)).toCompletableFuture()), "the sink goes on");
         sink.close();
         assertEquals(1, Streams.count(server.url(), "BIG"));
+    }
+
+    /** A PubAck that is an error takes jnats' reading of it: a refusal for good, counted as rejected. */
+    @Test
+    void aMessageTheStreamRefusesIsRejectedForGood(NatsServer server) throws Exception {
+        try (Connection nc = Streams.connect(server.url())) {
+            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name("SMALL").subjects("small.>")
+                    .storageType(StorageType.File).maximumMessageSize(600).build());
+        }
+        TestContexts contexts = TestContexts.of("jetstream")
+                .config("stream = SMALL, subject = \"small.{tenantId}.v1\"").nats(server.url());
+        JetStreamSink sink = Streams.open(contexts);
+        String big = "{\"tenantId\":\"acme\",\"blob\":\"" + "x".repeat(1000) + "\"}";
+        CloudEvent event = CloudEventBuilder.v1().withId("big").withSource(URI.create("/t")).withType("t")
+                .withData("application/json", big.getBytes(StandardCharsets.UTF_8)).build();
+        Throwable failure = failureOf(sink.emit(event).toCompletableFuture());
+        assertInstanceOf(JetconnectException.class, failure);
+        assertFalse(failure instanceof RetriableException, "too large for the stream stays too large: " + failure);
+        assertTrue(failure.getMessage().contains("error 10054"), failure.getMessage());
+        assertNull(failureOf(sink.emit(event("small", "acme", 1)).toCompletableFuture()), "the sink goes on");
+        assertEquals(1.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "rejected"));
+        sink.close();
+        assertEquals(1, Streams.count(server.url(), "SMALL"));
+    }
+
+    /** Nobody answers a publish once the stream is gone: retriable, and the failure says so. */
+    @Test
+    void aStreamDeletedUnderTheSinkFailsEventsRetriably(NatsServer server) throws Exception {
+        TestContexts contexts = contexts(server, "GONE", "gone", ", retry.attempts = 2");
+        JetStreamSink sink = Streams.open(contexts);
+        assertNull(failureOf(sink.emit(event("g-1", "acme", 1)).toCompletableFuture()));
+        try (Connection nc = Streams.connect(server.url())) {
+            nc.jetStreamManagement().deleteStream("GONE");
+        }
+        Throwable failure = failureOf(sink.emit(event("g-2", "acme", 2)).toCompletableFuture());
+        assertInstanceOf(RetriableException.class, failure);
+        assertTrue(failure.getMessage().contains("503 No Responders"), failure.getMessage());
+        sink.close();
     }
 
     @Test
