@@ -220,7 +220,8 @@ final class Publisher {
         if (error == null) {
             try {
                 duplicate = PubAcks.duplicate(reply);
-            } catch (IOException | JetStreamApiException refused) {
+            } catch (IOException | JetStreamApiException | RuntimeException refused) {
+                // Never thrown out of here: on jnats' thread, the event would wait for the watchdog.
                 error = refused;
             }
         }
