@@ -160,18 +160,27 @@ class JetStreamSinkIT {
         assertArrayEquals(event.getData().toBytes(), m.data(), "the data alone is the body");
     }
 
+    /** @return an event of tenant acme whose data holds a string of {@code size} bytes */
+    private static CloudEvent blob(String id, int size) {
+        String data = "{\"tenantId\":\"acme\",\"blob\":\"" + "x".repeat(size) + "\"}";
+        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/t")).withType("t")
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    /** The event fails for good with {@code why} in its message, and the sink takes the next one. */
+    private static void assertRejectedForGood(JetStreamSink sink, CloudEvent event, String why) {
+        Throwable failure = failureOf(sink.emit(event).toCompletableFuture());
+        assertInstanceOf(JetconnectException.class, failure);
+        assertFalse(failure instanceof RetriableException, "too large stays too large: " + failure);
+        assertTrue(failure.getMessage().contains(why), failure.getMessage());
+        assertNull(failureOf(sink.emit(event("small", "acme", 1)).toCompletableFuture()), "the sink goes on");
+    }
+
     @Test
     void aMessageOverMaxPayloadIsRejectedForGood(NatsServer server) throws Exception {
         TestContexts contexts = contexts(server, "BIG", "big", "");
         JetStreamSink sink = Streams.open(contexts);
-        String huge = "{\"tenantId\":\"acme\",\"blob\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
-        CloudEvent event = CloudEventBuilder.v1().withId("huge").withSource(URI.create("/t")).withType("t")
-                .withData("application/json", huge.getBytes(StandardCharsets.UTF_8)).build();
-        Throwable failure = failureOf(sink.emit(event).toCompletableFuture());
-        assertInstanceOf(JetconnectException.class, failure);
-        assertFalse(failure instanceof RetriableException, "too large stays too large: " + failure);
-        assertTrue(failure.getMessage().contains("max_payload"), failure.getMessage());
-        assertNull(failureOf(sink.emit(event("small", "acme", 1)).toCompletableFuture()), "the sink goes on");
+        assertRejectedForGood(sink, blob("huge", 2 * 1024 * 1024), "max_payload");
         sink.close();
         assertEquals(1, Streams.count(server.url(), "BIG"));
     }
@@ -186,14 +195,7 @@ class JetStreamSinkIT {
         TestContexts contexts = TestContexts.of("jetstream")
                 .config("stream = SMALL, subject = \"small.{tenantId}.v1\"").nats(server.url());
         JetStreamSink sink = Streams.open(contexts);
-        String big = "{\"tenantId\":\"acme\",\"blob\":\"" + "x".repeat(1000) + "\"}";
-        CloudEvent event = CloudEventBuilder.v1().withId("big").withSource(URI.create("/t")).withType("t")
-                .withData("application/json", big.getBytes(StandardCharsets.UTF_8)).build();
-        Throwable failure = failureOf(sink.emit(event).toCompletableFuture());
-        assertInstanceOf(JetconnectException.class, failure);
-        assertFalse(failure instanceof RetriableException, "too large for the stream stays too large: " + failure);
-        assertTrue(failure.getMessage().contains("error 10054"), failure.getMessage());
-        assertNull(failureOf(sink.emit(event("small", "acme", 1)).toCompletableFuture()), "the sink goes on");
+        assertRejectedForGood(sink, blob("big", 1000), "error 10054");
         assertEquals(1.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "rejected"));
         sink.close();
         assertEquals(1, Streams.count(server.url(), "SMALL"));
