@@ -28,17 +28,20 @@ import org.slf4j.LoggerFactory;
  *       with the oldest record, backing off exponentially, then {@code drain.in-flight} at a time), checkpoints its
  *       progress per segment, deletes drained segments, and switches back to pass-through when the log is
  *       empty.</li>
- *   <li><b>Quarantine</b>: an event the wrapped sink fails permanently (any other error: rejected, too large,
- *       unserializable) is written to {@code dlq/quarantine.jsonl} with the time and reason, counted in
- *       {@code jetconnect_dlq_quarantined_total}, and <em>its emit completes normally</em> once that line is on
- *       disk: the event is durably handled (it is kept, not dropped, and will never be retried). If the quarantine
- *       cannot be written, the emit fails with the sink's original error.</li>
+ *   <li><b>Refusals</b>: an event the wrapped sink fails permanently while its producer waits (it passed through)
+ *       fails its emit with that error, as without this layer (the http source answers 422 or 413); nothing is
+ *       kept.</li>
+ *   <li><b>Quarantine</b>: a spilled event the wrapped sink fails permanently while draining (nobody waits for it
+ *       any more) is written to {@code dlq/quarantine.jsonl} with the time and reason and counted in
+ *       {@code jetconnect_dlq_quarantined_total}; it is never retried. The quarantine is bounded by
+ *       {@code quarantine-max-bytes}: when full, the drain waits at that record (nothing is dropped).</li>
  *   <li><b>Bounded</b>: an event that would take the log past {@code max-bytes}, or that cannot be written (full
  *       disk), fails with a {@code BackpressureException} ({@code retry-after}); nothing acknowledged is ever
  *       dropped.</li>
- *   <li><b>Restart-safe</b>: each record is {@code [version][length][CRC32C][event]} ({@link RecordCodec}: the
- *       event's attributes with their types and its data bytes as they are; logs of earlier builds, in the JSON
- *       format, still drain). At startup the log is scanned; torn tails and corrupt records are copied to
+ *   <li><b>Restart-safe</b>: each record is {@code [version][length][header tag][payload tag][event]}
+ *       ({@link RecordCodec}: HMAC-SHA256 tags under the data directory's {@link SpillKey}, so that no event's data
+ *       can pass for a record; the event's attributes with their types and its data bytes as they are; logs of
+ *       earlier builds still drain). At startup the log is scanned; torn tails and corrupt records are copied to
  *       {@code dlq/quarantine/}, every intact record is kept, and if any is left the layer starts spilling with the
  *       drainer running.</li>
  * </ul>
@@ -68,14 +71,16 @@ public final class DlqDecorator implements SinkDecorator {
         String pipeline = context.pipelineName();
         Path dir = context.dataDir().resolve(DIR);
         DlqMetrics metrics = new DlqMetrics(context.metrics());
-        RecordCodec codec = new RecordCodec();
         Quarantine quarantine = null;
         try {
             Files.createDirectories(dir);
-            quarantine = new Quarantine(dir, pipeline, codec, files, metrics.quarantined, settings.retryAfter);
-            SegmentScanner.Result recovered = SegmentScanner.recover(dir, quarantine, pipeline);
+            RecordCodec codec = new RecordCodec(SpillKey.loadOrCreate(dir));
+            quarantine = new Quarantine(dir, pipeline, codec, files, metrics.quarantined, settings.retryAfter,
+                    settings.quarantineMaxBytes);
+            SegmentScanner.Result recovered = SegmentScanner.recover(dir, codec, quarantine, pipeline);
             SpillLog log = new SpillLog(dir, settings, files, pipeline, recovered, metrics);
             metrics.gauges(log, settings.maxBytes);
+            metrics.quarantineGauges(quarantine, settings.quarantineMaxBytes);
             DlqSink sink = new DlqSink(next, log, quarantine, codec, settings, pipeline, metrics);
             sink.start(new Drainer(log, next, quarantine, codec, settings, metrics.drained, sink::tryResume));
             context.registerAction("drain", sink::drainNow);

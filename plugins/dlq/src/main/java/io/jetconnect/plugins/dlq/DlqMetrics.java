@@ -5,8 +5,9 @@ import io.jetconnect.spi.PluginMetrics;
 /**
  * The {@code dlq} layer's metrics. Exported to Prometheus (every one with the {@code pipeline} label) as
  * {@code jetconnect_dlq_events} (records in the log not yet drained), {@code jetconnect_dlq_bytes} (size of the
- * log's segment files), {@code jetconnect_dlq_max_bytes} (its max-bytes), {@code jetconnect_dlq_oldest_age_seconds} (seconds since the oldest record not yet drained was
- * spilled; 0 when empty), {@code jetconnect_dlq_spilled_total}, {@code jetconnect_dlq_drained_total},
+ * log's segment files), {@code jetconnect_dlq_max_bytes} (its max-bytes), {@code jetconnect_dlq_oldest_age_seconds} (seconds since the
+ * oldest record not yet drained was spilled; 0 when empty), {@code jetconnect_dlq_quarantine_bytes} (size of the
+ * quarantine's files) and {@code jetconnect_dlq_quarantine_max_bytes} (its quarantine-max-bytes), {@code jetconnect_dlq_spilled_total}, {@code jetconnect_dlq_drained_total},
  * {@code jetconnect_dlq_quarantined_total} and {@code jetconnect_dlq_refused_total{reason=full|io|closed}} (emits
  * refused with backpressure because the log is full, cannot be written, or the layer is closed).
  */
@@ -35,6 +36,14 @@ final class DlqMetrics {
         metrics.gauge("jetconnect.dlq.oldest.age.seconds",
                 "Seconds since the oldest event not yet drained was spilled; 0 when the log is empty",
                 log::oldestAgeSeconds);
+    }
+
+    void quarantineGauges(Quarantine quarantine, long maxBytes) {
+        metrics.gauge("jetconnect.dlq.quarantine.bytes",
+                "Bytes the quarantine (quarantine.jsonl and quarantine/) takes on disk", quarantine::bytes);
+        metrics.gauge("jetconnect.dlq.quarantine.max.bytes",
+                "The quarantine's quarantine-max-bytes: the drain waits rather than quarantine beyond it",
+                () -> maxBytes);
     }
 
     PluginMetrics.Counter refused(String reason) {

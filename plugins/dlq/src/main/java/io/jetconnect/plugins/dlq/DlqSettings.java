@@ -14,6 +14,7 @@ final class DlqSettings {
     static final String FSYNC_INTERVAL = "fsync-interval";
     static final String MAX_BYTES = "max-bytes";
     static final String SEGMENT_BYTES = "segment-bytes";
+    static final String QUARANTINE_MAX_BYTES = "quarantine-max-bytes";
     static final String RETRY_AFTER = "retry-after";
     static final String CLOSE_TIMEOUT = "close-timeout";
     static final String DRAIN_IN_FLIGHT = "drain.in-flight";
@@ -31,6 +32,7 @@ final class DlqSettings {
     final Duration fsyncInterval;
     final long maxBytes;
     final long segmentBytes;
+    final long quarantineMaxBytes;
     final Duration retryAfter;
     final Duration closeTimeout;
     final int drainInFlight;
@@ -39,13 +41,15 @@ final class DlqSettings {
     final Duration checkpointInterval;
     final Duration progressInterval;
 
-    DlqSettings(Fsync fsync, Duration fsyncInterval, long maxBytes, long segmentBytes, Duration retryAfter,
+    DlqSettings(Fsync fsync, Duration fsyncInterval, long maxBytes, long segmentBytes, long quarantineMaxBytes,
+                Duration retryAfter,
                 Duration closeTimeout, int drainInFlight, Duration backoffInitial, Duration backoffMax,
                 Duration checkpointInterval, Duration progressInterval) {
         this.fsync = fsync;
         this.fsyncInterval = fsyncInterval;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
+        this.quarantineMaxBytes = quarantineMaxBytes;
         this.retryAfter = retryAfter;
         this.closeTimeout = closeTimeout;
         this.drainInFlight = drainInFlight;
@@ -71,6 +75,10 @@ final class DlqSettings {
         if (segmentBytes < 1 || segmentBytes > maxBytes) {
             throw config.invalid(SEGMENT_BYTES, "must be between 1 byte and max-bytes (" + maxBytes + " bytes)");
         }
+        long quarantineMaxBytes = config.getBytes(QUARANTINE_MAX_BYTES);
+        if (quarantineMaxBytes < 1) {
+            throw config.invalid(QUARANTINE_MAX_BYTES, "must be at least 1 byte");
+        }
         int inFlight = config.getInt(DRAIN_IN_FLIGHT);
         if (inFlight < 1) {
             throw config.invalid(DRAIN_IN_FLIGHT, "must be at least 1");
@@ -80,7 +88,7 @@ final class DlqSettings {
         if (backoffMax.compareTo(backoffInitial) < 0) {
             throw config.invalid(DRAIN_BACKOFF_MAX, "must not be shorter than drain.backoff.initial");
         }
-        return new DlqSettings(fsync, positive(config, FSYNC_INTERVAL), maxBytes, segmentBytes,
+        return new DlqSettings(fsync, positive(config, FSYNC_INTERVAL), maxBytes, segmentBytes, quarantineMaxBytes,
                 notNegative(config, RETRY_AFTER), notNegative(config, CLOSE_TIMEOUT), inFlight, backoffInitial,
                 backoffMax, positive(config, DRAIN_CHECKPOINT_INTERVAL), positive(config, DRAIN_PROGRESS_INTERVAL));
     }
@@ -106,6 +114,7 @@ final class DlqSettings {
         return "fsync=" + fsync.name().toLowerCase(Locale.ROOT)
                 + (fsync == Fsync.INTERVAL ? " every " + fsyncInterval.toMillis() + "ms" : "")
                 + ", max-bytes=" + maxBytes + ", segment-bytes=" + segmentBytes
+                + ", quarantine-max-bytes=" + quarantineMaxBytes
                 + ", drain.in-flight=" + drainInFlight;
     }
 }

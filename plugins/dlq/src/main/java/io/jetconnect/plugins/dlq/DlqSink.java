@@ -3,6 +3,7 @@ package io.jetconnect.plugins.dlq;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Closed</b>: emits fail with a {@link BackpressureException}.</li>
  * </ul>
  *
- * Permanent failures are sent to the {@link Quarantine}; the emit's stage completes normally once the line is on
- * disk (the event is durably handled and will never be retried), or with the original error if the quarantine
- * cannot be written. Events that cannot be serialized for the log are quarantined the same way.
+ * A permanent failure of the wrapped sink while a client waits (the event passed through) completes the emit's
+ * stage with that failure, as it would without this layer: the producer learns that the event was refused (the
+ * http source answers 422 or 413), and nothing is kept. An event that cannot be serialized for the log fails its
+ * emit with a {@code JetconnectException} the same way. Only the {@link Drainer} quarantines: permanent failures
+ * of records it replays, when nobody waits for them any more.
  */
 final class DlqSink implements EventSink {
 
@@ -131,8 +134,9 @@ final class DlqSink implements EventSink {
             if (Outcomes.retriable(cause)) {
                 spillFailed(event, seq, cause, result);
             } else {
+                // The producer waits for this event: it gets the refusal, as it would without the dlq.
                 countOut();
-                quarantine(event, "sink", cause, result);
+                result.completeExceptionally(cause);
             }
         });
         return result;
@@ -155,7 +159,7 @@ final class DlqSink implements EventSink {
             frame = codec.encode(event);
         } catch (RuntimeException e) {
             frame = null;
-            quarantine.unserializable(event, e).whenComplete((v, q) -> finish(result, q, e));
+            result.completeExceptionally(unserializable(event, e));
         }
         synchronized (lock) {
             if (setSpilling()) {
@@ -165,7 +169,13 @@ final class DlqSink implements EventSink {
             if (frame != null) {
                 if (log.reserve(frame.length)) {
                     SpillLog.Append append = new SpillLog.Append(frame, event.getId());
-                    append.done.whenComplete((v, e) -> finish(result, e, null));
+                    append.done.whenComplete((v, e) -> {
+                        if (e == null) {
+                            result.complete(null);
+                        } else {
+                            result.completeExceptionally(Outcomes.unwrap(e));
+                        }
+                    });
                     failedInFlight.put(seq, append);
                 } else {
                     refusedFull.increment();
@@ -202,11 +212,7 @@ final class DlqSink implements EventSink {
         try {
             frame = codec.encode(event);
         } catch (RuntimeException e) {
-            CompletableFuture<Void> result = new CompletableFuture<>();
-            LOG.warn("pipeline '{}': dlq: event {} cannot be serialized ({}); quarantined", pipeline, event.getId(),
-                    e.getClass().getName());
-            quarantine.unserializable(event, e).whenComplete((v, q) -> finish(result, q, e));
-            return result;
+            return CompletableFuture.failedFuture(unserializable(event, e));
         }
         synchronized (lock) {
             long g = gate.get();
@@ -287,22 +293,12 @@ final class DlqSink implements EventSink {
         }
     }
 
-    private void quarantine(CloudEvent event, String origin, Throwable cause, CompletableFuture<Void> result) {
-        LOG.warn("pipeline '{}': dlq: the sink rejected event {} permanently ({}); quarantined", pipeline,
-                event.getId(), Outcomes.describe(cause));
-        quarantine.event(event, origin, cause).whenComplete((v, q) -> finish(result, q, cause));
-    }
-
-    /**
-     * Completes an emit's stage: normally if {@code error} is null; with {@code original} (the permanent error
-     * that sent the event to the quarantine) if the quarantine failed, else with {@code error}.
-     */
-    private static void finish(CompletableFuture<Void> result, Throwable error, Throwable original) {
-        if (error == null) {
-            result.complete(null);
-        } else {
-            result.completeExceptionally(original != null ? original : Outcomes.unwrap(error));
-        }
+    /** @return the refusal of an event that cannot be written to the log; names the error, never the data */
+    private JetconnectException unserializable(CloudEvent event, RuntimeException e) {
+        LOG.warn("pipeline '{}': dlq: event {} cannot be written to the spill log ({}); refused", pipeline,
+                event.getId(), Outcomes.describe(e));
+        return new JetconnectException("event " + event.getId() + " cannot be written to the spill log: "
+                + Outcomes.describe(e));
     }
 
     private BackpressureException full() {

@@ -109,7 +109,7 @@ final class Drainer {
         this.drained = drained;
         this.resume = resume;
         this.pipeline = log.pipeline;
-        this.cursor = new LogCursor(log);
+        this.cursor = new LogCursor(log, codec);
         this.progress = new DrainProgress(pipeline, settings.progressInterval);
         this.backoffNanos = settings.backoffInitial.toNanos();
         this.thread = new Thread(this::run, "jetconnect-dlq-drainer-" + pipeline);

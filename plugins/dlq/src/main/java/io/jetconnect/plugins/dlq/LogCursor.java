@@ -12,12 +12,14 @@ import java.util.function.Consumer;
 final class LogCursor implements AutoCloseable {
 
     private final SpillLog log;
+    private final RecordCodec codec;
     /** The segment read last; kept after its reader is closed, to find the next one. */
     private Segment segment;
     private SegmentReader reader;
 
-    LogCursor(SpillLog log) {
+    LogCursor(SpillLog log, RecordCodec codec) {
         this.log = log;
+        this.codec = codec;
     }
 
     /** @return the segment read last, or null */
@@ -39,7 +41,7 @@ final class LogCursor implements AutoCloseable {
         if (target != segment || reader == null) {
             close();
             segment = target;
-            reader = new SegmentReader(target.path);
+            reader = target.reader(codec);
         }
         reader.seek(offset);
     }

@@ -24,18 +24,25 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where events go that will never be delivered: {@code dlq/quarantine.jsonl}, one JSON object per line with the
- * time, the pipeline, where it came from ({@code origin}: {@code sink} when the wrapped sink rejected it,
- * {@code drain} when it did so during a drain, {@code serialization} when the event could not be written to the
- * log or as JSON, {@code corrupt} for damaged bytes of the log), the error and its reason, and the event in the
+ * Where spilled events go that will never be delivered: {@code dlq/quarantine.jsonl}, one JSON object per line with
+ * the time, the pipeline, where it came from ({@code origin}: {@code drain} when the wrapped sink rejected a
+ * replayed record for good, {@code serialization} when such an event could not be written as JSON either,
+ * {@code corrupt} for damaged bytes of the log), the error and its reason, and the event in the
  * CloudEvents JSON format. Corrupt bytes are copied to {@code dlq/quarantine/corrupt-<segment>-<offset>.bin} and
  * referenced from their line; an intact record that is not an event is kept in its line as {@code payload_base64},
  * with the {@code record_version} that says how to read it.
+ *
+ * <p>Bounded by {@code quarantine-max-bytes}: the lines and the corrupt copies together never take more. A line or
+ * copy that does not fit is refused with a {@link BackpressureException} and nothing is written; the drainer then
+ * stops at that record and retries later (nothing is dropped, the spill log keeps it), and the log fills until
+ * emits are refused too. The bound counts what is on disk, measured again at startup and whenever something does
+ * not fit (so that an operator who moves quarantined files away frees the room at once), plus what is queued.
  *
  * <p>A thread of its own appends lines in batches and fsyncs once per batch; the stage of a line completes once it
  * is on disk, and each line counts in {@code jetconnect.dlq.quarantined}. Never logs event data. Thread-safe.
@@ -58,17 +65,23 @@ final class Quarantine {
     private final FileOps files;
     private final PluginMetrics.Counter quarantined;
     private final Duration retryAfter;
+    private final long maxBytes;
+    /** Bytes of the quarantine's files, as last measured plus what was written since. */
+    private final AtomicLong onDisk = new AtomicLong();
+    /** Bytes reserved for lines and copies not written yet. */
+    private final AtomicLong pending = new AtomicLong();
     private final ObjectMapper mapper = new ObjectMapper();
     private final LinkedBlockingQueue<Line> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closing;
     /** Set (under the queue's lock) once no line is taken any more. */
     private boolean closed;
-    private FileChannel channel;
 
     Quarantine(Path dlqDir, String pipeline, RecordCodec codec, FileOps files, PluginMetrics.Counter quarantined,
-               Duration retryAfter) {
+               Duration retryAfter, long maxBytes) {
         this.dir = dlqDir;
+        this.maxBytes = maxBytes;
+        this.onDisk.set(measure());
         this.pipeline = pipeline;
         this.codec = codec;
         this.files = files;
@@ -96,15 +109,8 @@ final class Quarantine {
         return submit(line);
     }
 
-    /** Quarantines an event that could not be serialized, with whatever of it can be recorded. */
-    CompletableFuture<Void> unserializable(CloudEvent event, Throwable error) {
-        ObjectNode line = header("serialization", error);
-        line.set("event", bestEffort(event));
-        return submit(line);
-    }
-
     /**
-     * Quarantines a record whose CRC matched but whose payload is not a CloudEvent; {@code version} is its first
+     * Quarantines a record that is intact (its CRC or tags match) but whose payload is not a CloudEvent; {@code version} is its first
      * byte, which says how the payload was meant to be read.
      */
     CompletableFuture<Void> undecodable(String segment, long offset, byte version, byte[] payload, int from,
@@ -113,7 +119,7 @@ final class Quarantine {
         line.put("segment", segment);
         line.put("offset", offset);
         line.put("record_version", version == RecordCodec.VERSION_1 ? 1 : version == RecordCodec.VERSION_2 ? 2
-                : version & 0xFF);
+                : version == RecordCodec.VERSION_3 ? 3 : version & 0xFF);
         line.put("payload_base64", Base64.getEncoder().encodeToString(
                 Arrays.copyOfRange(payload, from, from + length)));
         return submit(line);
@@ -132,6 +138,10 @@ final class Quarantine {
         if (Files.exists(target)) {
             return false;
         }
+        if (!reserve(to - from)) {
+            throw full();
+        }
+        boolean written = false;
         Path temp = bins.resolve(target.getFileName() + Segment.TEMP_SUFFIX);
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -144,8 +154,16 @@ final class Quarantine {
                 copied += n;
             }
             files.force(out);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            written = true;
+        } finally {
+            pending.addAndGet(-(to - from));
+            if (written) {
+                onDisk.addAndGet(to - from);
+            } else {
+                Files.deleteIfExists(temp);
+            }
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         ObjectNode line = header("corrupt", null);
         line.put("reason", problem);
         line.put("segment", segment);
@@ -230,11 +248,60 @@ final class Quarantine {
             if (closed) {
                 done.completeExceptionally(new BackpressureException("dlq quarantine of pipeline '" + pipeline
                         + "' is closed", retryAfter));
+            } else if (!reserve(json.length)) {
+                done.completeExceptionally(full());
             } else {
                 queue.add(new Line(json, done));
             }
         }
         return done;
+    }
+
+    /** @return whether {@code bytes} more fit within quarantine-max-bytes; if so they are counted as pending */
+    private synchronized boolean reserve(long bytes) {
+        if (onDisk.get() + pending.get() + bytes > maxBytes) {
+            onDisk.set(measure());
+            if (onDisk.get() + pending.get() + bytes > maxBytes) {
+                return false;
+            }
+        }
+        pending.addAndGet(bytes);
+        return true;
+    }
+
+    private BackpressureException full() {
+        LOG.error("pipeline '{}': dlq: the quarantine is full ({} of quarantine-max-bytes {} bytes used); the drain"
+                + " waits, spilled events stay in the log", pipeline, onDisk.get() + pending.get(), maxBytes);
+        return new BackpressureException("dlq quarantine of pipeline '" + pipeline + "' is full (quarantine-max-bytes "
+                + maxBytes + ")", retryAfter);
+    }
+
+    /** @return the bytes the quarantine's files take now */
+    private long measure() {
+        long total = 0;
+        try {
+            Path file = dir.resolve(FILE);
+            if (Files.exists(file)) {
+                total += Files.size(file);
+            }
+            Path bins = dir.resolve(DIR);
+            if (Files.isDirectory(bins)) {
+                try (var list = Files.list(bins)) {
+                    for (Path bin : (Iterable<Path>) list::iterator) {
+                        total += Files.size(bin);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // A file removed while measuring: the next measurement counts again.
+            LOG.debug("measuring the quarantine in {}", dir, e);
+        }
+        return total;
+    }
+
+    /** @return the bytes the quarantine takes on disk */
+    long bytes() {
+        return onDisk.get();
     }
 
     private void run() {
@@ -270,10 +337,10 @@ final class Quarantine {
         }
         batch.removeIf(line -> line == WAKE);
         for (Line line : batch) {
+            pending.addAndGet(-line.json().length);
             line.done().completeExceptionally(new BackpressureException("dlq quarantine of pipeline '" + pipeline
                     + "' closed before this line was written", retryAfter));
         }
-        closeChannel();
     }
 
     private boolean closeIfIdle() {
@@ -287,8 +354,12 @@ final class Quarantine {
     }
 
     private void write(List<Line> batch) {
-        try {
-            FileChannel out = channel();
+        long bytes = 0;
+        for (Line line : batch) {
+            bytes += line.json().length;
+        }
+        // Opened per batch (quarantining is rare): an operator who moves the file away gets a new one at once.
+        try (FileChannel out = open()) {
             for (Line line : batch) {
                 files.write(out, ByteBuffer.wrap(line.json()));
             }
@@ -296,23 +367,26 @@ final class Quarantine {
         } catch (IOException | RuntimeException e) {
             LOG.error("pipeline '{}': dlq: cannot write {} line(s) to {}: {}", pipeline, batch.size(),
                     dir.resolve(FILE), e.toString());
-            closeChannel();
+            pending.addAndGet(-bytes);
+            onDisk.set(measure());
             for (Line line : batch) {
                 line.done().completeExceptionally(e);
             }
             return;
         }
+        onDisk.addAndGet(bytes);
+        pending.addAndGet(-bytes);
         quarantined.increment(batch.size());
         for (Line line : batch) {
             line.done().complete(null);
         }
     }
 
-    private FileChannel channel() throws IOException {
-        if (channel == null) {
-            Path file = dir.resolve(FILE);
-            FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ);
+    private FileChannel open() throws IOException {
+        Path file = dir.resolve(FILE);
+        FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        try {
             long size = opened.size();
             opened.position(size);
             if (size > 0) {
@@ -323,19 +397,10 @@ final class Quarantine {
                     files.write(opened, ByteBuffer.wrap(new byte[] {'\n'}));
                 }
             }
-            channel = opened;
-        }
-        return channel;
-    }
-
-    private void closeChannel() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.debug("closing {}", dir.resolve(FILE), e);
-            }
-            channel = null;
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
         }
     }
 

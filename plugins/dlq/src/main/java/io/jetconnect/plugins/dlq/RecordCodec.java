@@ -10,12 +10,20 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The framing of one spilled event: {@code [version: 1 byte][payload length: u32][CRC32C of the payload: u32]
- * [payload]}, big-endian. The first byte doubles as the magic byte that tells a record from garbage:
+ * The framing of one spilled event. The first byte is the record's version and doubles as its magic byte:
  *
  * <ul>
- *   <li>{@link #VERSION_2} ({@code 0xD2}), written from now on: the payload is a {@link CompactPayload}, the
- *       attributes with their types and the data bytes as they are.</li>
+ *   <li>{@link #VERSION_3} ({@code 0xD3}), written from now on, to segments named {@code *.v3.log} only:
+ *       {@code [0xD3][payload length: u32][header tag: 8 bytes][payload tag: 16 bytes][payload]}, big-endian. The
+ *       header tag is HMAC-SHA256 under the data directory's {@link SpillKey} of {@code 'H'} and the first five
+ *       bytes, truncated; the payload tag the same of {@code 'P'}, the first five bytes and the payload. A client
+ *       who does not know the key cannot put bytes in an event's data that pass for a record or for a record's
+ *       header, so the reader can tell the writer's record boundaries from data (see {@link SegmentReader}). The
+ *       payload is a {@link CompactPayload}, as in version 2.</li>
+ *   <li>{@link #VERSION_2} ({@code 0xD2}), written by earlier builds and still read, in segments those builds
+ *       wrote ({@code *.log} without {@code .v3}) only: {@code [0xD2][payload length: u32][CRC32C of the payload:
+ *       u32][payload]}; the payload is a {@link CompactPayload}, the attributes with their types and the data
+ *       bytes as they are.</li>
  *   <li>{@link #VERSION_1} ({@code 0xD1}), written by earlier builds and still read, so that their spill logs
  *       drain: the payload is the event in the CloudEvents JSON format, data always as {@code data_base64} and
  *       {@code datacontenttype} never defaulted on reading.</li>
@@ -28,19 +36,41 @@ final class RecordCodec {
 
     /** Records with a JSON payload, written by builds before {@link #VERSION_2}. */
     static final byte VERSION_1 = (byte) 0xD1;
-    /** Records with a {@link CompactPayload}. */
+    /** Records with a {@link CompactPayload} and a CRC32C, written by builds before {@link #VERSION_3}. */
     static final byte VERSION_2 = (byte) 0xD2;
+    /** Records with a {@link CompactPayload}, authenticated with HMAC-SHA256 tags. */
+    static final byte VERSION_3 = (byte) 0xD3;
     /** The first byte of every record written now. */
-    static final byte MAGIC = VERSION_2;
-    static final int HEADER_BYTES = 9;
+    static final byte MAGIC = VERSION_3;
+    /** The header of a record written now: version, length, header tag, payload tag. */
+    static final int HEADER_BYTES = 29;
+    /** The header of a version-1 or version-2 record: version, length, CRC32C. */
+    static final int LEGACY_HEADER_BYTES = 9;
+    static final int HEADER_TAG_BYTES = 8;
+    static final int PAYLOAD_TAG_BYTES = 16;
+    private static final int HEADER_TAG_AT = 5;
+    private static final int PAYLOAD_TAG_AT = 13;
+    private static final byte HEADER_DOMAIN = 'H';
+    private static final byte PAYLOAD_DOMAIN = 'P';
     /** The shortest payload of either version ({@code {}} is not an event, but it is where we stop). */
     static final int MIN_PAYLOAD = 2;
     static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
 
+    private final SpillKey key;
     private final JsonFormat format = new JsonFormat(JsonFormatOptions.builder()
             .forceDataBase64Serialization(true)
             .disableDataContentTypeDefaulting(true)
             .build());
+
+    /** @param key the data directory's key, which authenticates the records written and read */
+    RecordCodec(SpillKey key) {
+        this.key = key;
+    }
+
+    /** A codec under a random key, known to no data directory: for tests. */
+    RecordCodec() {
+        this(SpillKey.random());
+    }
 
     /**
      * @return the event framed as a record of the current version
@@ -51,8 +81,27 @@ final class RecordCodec {
         int length = frame.length - HEADER_BYTES;
         frame[0] = MAGIC;
         putInt(frame, 1, length);
-        putInt(frame, 5, crc(frame, HEADER_BYTES, length));
+        key.tag(HEADER_DOMAIN, frame, 0, HEADER_TAG_AT, null, 0, 0, frame, HEADER_TAG_AT, HEADER_TAG_BYTES);
+        key.tag(PAYLOAD_DOMAIN, frame, 0, HEADER_TAG_AT, frame, HEADER_BYTES, length, frame, PAYLOAD_TAG_AT,
+                PAYLOAD_TAG_BYTES);
         return frame;
+    }
+
+    /**
+     * @param at where a record of the current version would start in {@code buffer}, with {@link #HEADER_BYTES}
+     *     readable there
+     * @return whether its header is one this key wrote: then its length is the writer's
+     */
+    boolean headerAuthentic(byte[] buffer, int at) {
+        return buffer[at] == VERSION_3
+                && key.verify(HEADER_DOMAIN, buffer, at, HEADER_TAG_AT, null, 0, 0, buffer, at + HEADER_TAG_AT,
+                HEADER_TAG_BYTES);
+    }
+
+    /** @return whether the payload of the record at {@code at} (authentic header, whole payload readable) is */
+    boolean payloadAuthentic(byte[] buffer, int at, int length) {
+        return key.verify(PAYLOAD_DOMAIN, buffer, at, HEADER_TAG_AT, buffer, at + HEADER_BYTES, length, buffer,
+                at + PAYLOAD_TAG_AT, PAYLOAD_TAG_BYTES);
     }
 
     /**
@@ -69,8 +118,8 @@ final class RecordCodec {
         return format.serialize(event);
     }
 
-    /** @return whether {@code first} is the first byte of a record of a version this codec reads */
-    static boolean isVersion(byte first) {
+    /** @return whether {@code first} is the first byte of a record of a version earlier builds wrote */
+    static boolean isLegacyVersion(byte first) {
         return first == VERSION_2 || first == VERSION_1;
     }
 
@@ -88,7 +137,7 @@ final class RecordCodec {
      * @throws RuntimeException if the payload is not a CloudEvent in the record's version
      */
     CloudEvent decode(byte version, byte[] buffer, int offset, int length) {
-        if (version == VERSION_2) {
+        if (version == VERSION_3 || version == VERSION_2) {
             return CompactPayload.read(buffer, offset, length);
         }
         if (version != VERSION_1) {

@@ -11,9 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One file of the spill log, {@code segment-<id>-<created millis>.log}, and its drain checkpoint
- * {@code segment-<id>-<created millis>.log.ckpt}. Ids grow with each new segment, so ids order segments as they
+ * One file of the spill log, {@code segment-<id>-<created millis>.v3.log}, and its drain checkpoint
+ * {@code segment-<id>-<created millis>.v3.log.ckpt}. Ids grow with each new segment, so ids order segments as they
  * were written; the creation time in the name lets the oldest-event age survive a restart.
+ *
+ * <p>The name also says who wrote the segment: {@code .v3.log} is this build's, holding only authenticated records
+ * ({@link RecordCodec#VERSION_3}); a plain {@code .log} was written by an earlier build (records of versions 1 and
+ * 2, with a CRC32C) and is only read and drained, never written to. A name is chosen by the writer alone, so no data
+ * can make the reader treat an authenticated segment as a legacy one; and an earlier build, after a downgrade,
+ * does not recognize the new names and leaves those files alone.
  *
  * <p>The checkpoint holds the offset below which every record is acknowledged, with a CRC32C, and is replaced
  * atomically (write to a temporary file, rename over). It is not fsynced: a checkpoint lost to a power cut only
@@ -25,7 +31,7 @@ import java.util.regex.Pattern;
  */
 final class Segment {
 
-    private static final Pattern NAME = Pattern.compile("segment-(\\d{19})-(\\d{1,19})\\.log");
+    private static final Pattern NAME = Pattern.compile("segment-(\\d{19})-(\\d{1,19})(\\.v3)?\\.log");
     static final String CHECKPOINT_SUFFIX = ".ckpt";
     static final String TEMP_SUFFIX = ".tmp";
 
@@ -33,6 +39,8 @@ final class Segment {
     final long createdMillis;
     final Path path;
     final Path checkpointPath;
+    /** Whether the segment holds authenticated records: written by this build. */
+    final boolean authenticated;
 
     FileChannel channel;
     long writtenEnd;
@@ -44,10 +52,17 @@ final class Segment {
     /** Set once the file is deleted. */
     volatile boolean deleted;
 
+    /** A new segment, for authenticated records. */
     Segment(Path dir, long id, long createdMillis) {
+        this(dir, id, createdMillis, true);
+    }
+
+    private Segment(Path dir, long id, long createdMillis, boolean authenticated) {
         this.id = id;
         this.createdMillis = createdMillis;
-        this.path = dir.resolve(String.format("segment-%019d-%d.log", id, createdMillis));
+        this.authenticated = authenticated;
+        this.path = dir.resolve(String.format("segment-%019d-%d%s.log", id, createdMillis,
+                authenticated ? ".v3" : ""));
         this.checkpointPath = path.resolveSibling(path.getFileName() + CHECKPOINT_SUFFIX);
     }
 
@@ -58,10 +73,16 @@ final class Segment {
             return null;
         }
         try {
-            return new Segment(file.getParent(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+            return new Segment(file.getParent(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                    m.group(3) != null);
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** @return a reader of this segment's records, which reads them as its writer wrote them */
+    SegmentReader reader(RecordCodec codec) throws IOException {
+        return new SegmentReader(path, codec, authenticated);
     }
 
     String name() {

@@ -8,12 +8,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads the records of one segment file in order, for recovery at startup and for the drainer. A record that is
- * not intact (wrong magic byte, impossible length, CRC mismatch, cut short by the end of the segment) makes the
- * reader <em>resync</em>: it scans forward byte by byte for the next position that holds an intact record (a
- * version's magic byte, plausible length, a payload that starts as that version's payloads do, matching CRC) and
- * reports the bytes in between as one corrupt range, so that every intact record around damage is still recovered.
- * Records of every version {@link RecordCodec} reads may follow each other in one segment.
+ * Reads the records of one segment file in order, for recovery at startup and for the drainer. How it treats a
+ * record that is not intact depends on who wrote the segment:
+ *
+ * <ul>
+ *   <li><b>Authenticated segments</b> ({@code *.v3.log}, this build): only {@link RecordCodec#VERSION_3} records,
+ *       whose header and payload carry tags under the data directory's key. A record with an authentic header whose
+ *       payload is cut short or fails its tag is reported as one corrupt range spanning its declared length (or up
+ *       to the end of the segment): the reader never looks for a record inside it, since the writer put none there.
+ *       Only after a header that is not authentic (a damaged header) does the reader <em>resync</em>: it scans
+ *       forward byte by byte for the next authentic header, and reports the bytes in between as one corrupt range.
+ *       An event's data cannot hold an authentic header (its author does not know the key), so no bytes of data are
+ *       ever taken for a record.</li>
+ *   <li><b>Legacy segments</b> ({@code *.log}, earlier builds): records of versions 1 and 2 with a CRC32C; after a
+ *       record that is not intact the reader resyncs to the next position that holds one (magic byte, plausible
+ *       length, a payload that starts as that version's do, matching CRC). A CRC is no authentication: bytes of an
+ *       event's data can pass for a record there. Such segments are only read, never written to, and they are gone
+ *       once drained.</li>
+ * </ul>
  *
  * <p>Reads through a buffer with positional reads; the payload of a returned record lives in that buffer and is
  * valid only until the next call. Not thread-safe: one reader per thread.
@@ -51,13 +63,21 @@ final class SegmentReader implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
+    private final RecordCodec codec;
+    private final boolean authenticated;
     private byte[] buffer = new byte[BUFFER_BYTES];
     private long bufferStart;
     private int bufferLength;
     private long position;
 
-    SegmentReader(Path path) throws IOException {
+    /**
+     * @param codec the codec under the data directory's key
+     * @param authenticated whether the segment holds authenticated records (written by this build)
+     */
+    SegmentReader(Path path, RecordCodec codec, boolean authenticated) throws IOException {
         this.path = path;
+        this.codec = codec;
+        this.authenticated = authenticated;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
     }
 
@@ -87,16 +107,73 @@ final class SegmentReader implements AutoCloseable {
         if (at >= limit) {
             return null;
         }
-        String problem = check(at, limit, false);
+        return authenticated ? nextAuthenticated(at, limit) : nextLegacy(at, limit);
+    }
+
+    private Item nextAuthenticated(long at, long limit) throws IOException {
+        int header = RecordCodec.HEADER_BYTES;
+        if (limit - at < header) {
+            position = limit;
+            return new Item(at, limit, (byte) 0, null, 0, 0, "record header cut short by the end of the segment");
+        }
+        String problem = authenticHeader(at, limit);
         if (problem == null) {
-            int index = ensure(at, RecordCodec.HEADER_BYTES, limit);
+            int index = ensure(at, header, limit);
             int length = RecordCodec.getInt(buffer, index + 1);
-            index = ensure(at, RecordCodec.HEADER_BYTES + length, limit);
-            position = at + RecordCodec.HEADER_BYTES + length;
-            return new Item(at, position, buffer[index], buffer, index + RecordCodec.HEADER_BYTES, length, null);
+            long end = at + header + length;
+            if (end > limit) {
+                // The writer's own length: what follows up to the end is this record's, torn, not another record.
+                position = limit;
+                return new Item(at, limit, (byte) 0, null, 0, 0,
+                        "record of " + length + " bytes cut short by the end of the segment");
+            }
+            position = end;
+            index = ensure(at, header + length, limit);
+            if (!codec.payloadAuthentic(buffer, index, length)) {
+                return new Item(at, end, (byte) 0, null, 0, 0, "payload tag mismatch");
+            }
+            return new Item(at, end, buffer[index], buffer, index + header, length, null);
         }
         long resync = limit;
-        for (long candidate = at + 1; candidate <= limit - RecordCodec.HEADER_BYTES - RecordCodec.MIN_PAYLOAD;
+        for (long candidate = at + 1; candidate <= limit - header; candidate++) {
+            if (authenticHeader(candidate, limit) == null) {
+                resync = candidate;
+                break;
+            }
+        }
+        position = resync;
+        return new Item(at, resync, (byte) 0, null, 0, 0, problem);
+    }
+
+    /** @return null if an authentic header starts at {@code at} ({@link RecordCodec#HEADER_BYTES} readable) */
+    private String authenticHeader(long at, long limit) throws IOException {
+        int index = ensure(at, RecordCodec.HEADER_BYTES, limit);
+        if (buffer[index] != RecordCodec.VERSION_3) {
+            return "not a record: wrong magic byte";
+        }
+        int length = RecordCodec.getInt(buffer, index + 1);
+        if (length < RecordCodec.MIN_PAYLOAD || length > RecordCodec.MAX_PAYLOAD) {
+            return "impossible record length " + Integer.toUnsignedString(length);
+        }
+        if (!codec.headerAuthentic(buffer, index)) {
+            return "header tag mismatch";
+        }
+        return null;
+    }
+
+    private Item nextLegacy(long at, long limit) throws IOException {
+        String problem = check(at, limit, false);
+        if (problem == null) {
+            int index = ensure(at, RecordCodec.LEGACY_HEADER_BYTES, limit);
+            int length = RecordCodec.getInt(buffer, index + 1);
+            index = ensure(at, RecordCodec.LEGACY_HEADER_BYTES + length, limit);
+            position = at + RecordCodec.LEGACY_HEADER_BYTES + length;
+            return new Item(at, position, buffer[index], buffer, index + RecordCodec.LEGACY_HEADER_BYTES, length,
+                    null);
+        }
+        long resync = limit;
+        for (long candidate = at + 1;
+                candidate <= limit - RecordCodec.LEGACY_HEADER_BYTES - RecordCodec.MIN_PAYLOAD;
                 candidate++) {
             if (check(candidate, limit, true) == null) {
                 resync = candidate;
@@ -107,32 +184,32 @@ final class SegmentReader implements AutoCloseable {
         return new Item(at, resync, (byte) 0, null, 0, 0, problem);
     }
 
-    /** @return null if an intact record starts at {@code at}, else what is wrong */
+    /** @return null if an intact legacy record starts at {@code at}, else what is wrong */
     private String check(long at, long limit, boolean strict) throws IOException {
-        if (limit - at < RecordCodec.HEADER_BYTES) {
+        if (limit - at < RecordCodec.LEGACY_HEADER_BYTES) {
             return "record header cut short by the end of the segment";
         }
-        int index = ensure(at, RecordCodec.HEADER_BYTES, limit);
+        int index = ensure(at, RecordCodec.LEGACY_HEADER_BYTES, limit);
         byte version = buffer[index];
-        if (!RecordCodec.isVersion(version)) {
+        if (!RecordCodec.isLegacyVersion(version)) {
             return "not a record: wrong magic byte";
         }
         int length = RecordCodec.getInt(buffer, index + 1);
         if (length < RecordCodec.MIN_PAYLOAD || length > RecordCodec.MAX_PAYLOAD) {
             return "impossible record length " + Integer.toUnsignedString(length);
         }
-        if (length > limit - at - RecordCodec.HEADER_BYTES) {
+        if (length > limit - at - RecordCodec.LEGACY_HEADER_BYTES) {
             return "record of " + length + " bytes cut short by the end of the segment";
         }
         if (strict) {
-            index = ensure(at, RecordCodec.HEADER_BYTES + 1, limit);
-            if (!RecordCodec.plausibleStart(version, buffer[index + RecordCodec.HEADER_BYTES])) {
+            index = ensure(at, RecordCodec.LEGACY_HEADER_BYTES + 1, limit);
+            if (!RecordCodec.plausibleStart(version, buffer[index + RecordCodec.LEGACY_HEADER_BYTES])) {
                 return "payload does not start as its version's do";
             }
         }
-        index = ensure(at, RecordCodec.HEADER_BYTES + length, limit);
+        index = ensure(at, RecordCodec.LEGACY_HEADER_BYTES + length, limit);
         int expected = RecordCodec.getInt(buffer, index + 5);
-        if (RecordCodec.crc(buffer, index + RecordCodec.HEADER_BYTES, length) != expected) {
+        if (RecordCodec.crc(buffer, index + RecordCodec.LEGACY_HEADER_BYTES, length) != expected) {
             return "CRC32C mismatch";
         }
         return null;

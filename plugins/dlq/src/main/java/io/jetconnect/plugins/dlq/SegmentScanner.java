@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Recovery of the spill log at startup. For every segment, in id order: reads its checkpoint, scans its records
- * from there with {@link SegmentReader} (which resyncs past damage), copies every corrupt range or torn tail to the
+ * from there with {@link SegmentReader} (which reads past damage as its writer's format allows), copies every corrupt range or torn tail to the
  * quarantine, and counts the intact records left to drain. A segment with none left (fully drained before a crash,
  * empty, or nothing but garbage) is deleted. Leftover temporary files and checkpoints without a segment are
  * removed. Runs once, on the thread that builds the layer.
@@ -35,7 +35,7 @@ final class SegmentScanner {
     private SegmentScanner() {
     }
 
-    static Result recover(Path dir, Quarantine quarantine, String pipeline) throws IOException {
+    static Result recover(Path dir, RecordCodec codec, Quarantine quarantine, String pipeline) throws IOException {
         List<Segment> found = new ArrayList<>();
         List<Path> others = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -52,7 +52,7 @@ final class SegmentScanner {
         long nextId = found.isEmpty() ? 1 : found.get(found.size() - 1).id + 1;
         List<Recovered> recovered = new ArrayList<>();
         for (Segment segment : found) {
-            long records = scan(segment, quarantine, pipeline);
+            long records = scan(segment, codec, quarantine, pipeline);
             if (records != 0) {
                 // -1: nothing to drain, but damage that could not be quarantined yet; the drainer retries.
                 recovered.add(new Recovered(segment, Math.max(records, 0)));
@@ -78,7 +78,8 @@ final class SegmentScanner {
      * @return the intact records of the segment after its checkpoint, or -1 if there are none but it must be kept
      *     for damage that could not be quarantined; quarantines its damage on the way
      */
-    private static long scan(Segment segment, Quarantine quarantine, String pipeline) throws IOException {
+    private static long scan(Segment segment, RecordCodec codec, Quarantine quarantine, String pipeline)
+            throws IOException {
         long size = Files.size(segment.path);
         long from = segment.readCheckpoint();
         if (from > size) {
@@ -89,7 +90,7 @@ final class SegmentScanner {
         long records = 0;
         long corruptBytes = 0;
         boolean keep = false;
-        try (SegmentReader reader = new SegmentReader(segment.path)) {
+        try (SegmentReader reader = segment.reader(codec)) {
             reader.seek(from);
             SegmentReader.Item item;
             while ((item = reader.next(size)) != null) {

@@ -75,7 +75,7 @@ public class RecordCodecBenchmark {
 
     @Benchmark
     public CloudEvent decodeVersion2() {
-        return codec.decode(RecordCodec.VERSION_2, version2, RecordCodec.HEADER_BYTES,
+        return codec.decode(version2[0], version2, RecordCodec.HEADER_BYTES,
                 version2.length - RecordCodec.HEADER_BYTES);
     }
 }

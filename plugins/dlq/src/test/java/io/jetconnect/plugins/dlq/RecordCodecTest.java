@@ -28,16 +28,30 @@ class RecordCodecTest {
     }
 
     @Test
-    void framesWithMagicLengthAndCrc32c() {
+    void framesWithMagicLengthAndTagsUnderTheKey() {
         byte[] frame = codec.encode(TestEvents.event(1));
         int length = frame.length - RecordCodec.HEADER_BYTES;
 
-        assertEquals(RecordCodec.VERSION_2, frame[0]);
+        assertEquals(RecordCodec.VERSION_3, frame[0]);
         assertEquals(length, RecordCodec.getInt(frame, 1));
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(frame, RecordCodec.HEADER_BYTES, length);
-        assertEquals((int) crc.getValue(), RecordCodec.getInt(frame, 5));
         assertEquals(CompactPayload.SPEC_V1, frame[RecordCodec.HEADER_BYTES]);
+        assertTrue(codec.headerAuthentic(frame, 0));
+        assertTrue(codec.payloadAuthentic(frame, 0, length));
+        RecordCodec otherKey = new RecordCodec();
+        assertFalse(otherKey.headerAuthentic(frame, 0), "another key does not take the header");
+        assertFalse(otherKey.payloadAuthentic(frame, 0, length), "nor the payload");
+    }
+
+    @Test
+    void everyByteOfARecordIsCoveredByItsTags() {
+        byte[] frame = codec.encode(TestEvents.event(1));
+        int length = frame.length - RecordCodec.HEADER_BYTES;
+        for (int i = 0; i < frame.length; i++) {
+            byte[] flipped = frame.clone();
+            flipped[i] ^= 0x01;
+            assertFalse(codec.headerAuthentic(flipped, 0) && codec.payloadAuthentic(flipped, 0, length),
+                    "a flipped byte " + i + " is noticed");
+        }
     }
 
     @Test
@@ -96,37 +110,42 @@ class RecordCodecTest {
         for (CloudEvent event : expected) {
             assertEquals(RecordCodec.VERSION_1, log[at]);
             int length = RecordCodec.getInt(log, at + 1);
-            assertEquals(RecordCodec.getInt(log, at + 5), RecordCodec.crc(log, at + RecordCodec.HEADER_BYTES, length));
-            CloudEvent back = codec.decode(log[at], log, at + RecordCodec.HEADER_BYTES, length);
+            int header = RecordCodec.LEGACY_HEADER_BYTES;
+            assertEquals(RecordCodec.getInt(log, at + 5), RecordCodec.crc(log, at + header, length));
+            CloudEvent back = codec.decode(log[at], log, at + header, length);
             // What the JSON format carries: the same event, except that non-Integer extensions became strings.
             assertEquals(sdkRoundTrip(event), back, event.getId());
             assertDataEquals(event, back);
-            at += RecordCodec.HEADER_BYTES + length;
+            at += RecordCodec.LEGACY_HEADER_BYTES + length;
         }
         assertEquals(log.length, at, "every record read");
     }
 
     @Test
-    void bothVersionsOfTheSameEventDecodeEqual() {
+    void everyVersionOfTheSameEventDecodesEqual() {
         for (CloudEvent event : VersionOneRecords.events()) {
             byte[] v1 = codec.json(event);
-            byte[] v2 = codec.encode(event);
+            byte[] v2 = TestEvents.versionTwoRecord(event);
+            byte[] v3 = codec.encode(event);
 
             CloudEvent fromV1 = codec.decode(RecordCodec.VERSION_1, v1, 0, v1.length);
-            CloudEvent fromV2 = codec.decode(v2[0], v2, RecordCodec.HEADER_BYTES, v2.length - RecordCodec.HEADER_BYTES);
+            int legacy = RecordCodec.LEGACY_HEADER_BYTES;
+            CloudEvent fromV2 = codec.decode(v2[0], v2, legacy, v2.length - legacy);
+            CloudEvent fromV3 = codec.decode(v3[0], v3, RecordCodec.HEADER_BYTES, v3.length - RecordCodec.HEADER_BYTES);
 
             assertEquals(fromV1, fromV2, event.getId());
+            assertEquals(fromV1, fromV3, event.getId());
         }
     }
 
     @Test
     void anUnknownVersionIsNotDecoded() {
         byte[] frame = codec.encode(TestEvents.event(1));
-        assertThrows(IllegalArgumentException.class, () -> codec.decode((byte) 0xD3, frame, RecordCodec.HEADER_BYTES,
+        assertThrows(IllegalArgumentException.class, () -> codec.decode((byte) 0xD4, frame, RecordCodec.HEADER_BYTES,
                 frame.length - RecordCodec.HEADER_BYTES));
-        assertFalse(RecordCodec.isVersion((byte) 0xD3));
-        assertTrue(RecordCodec.isVersion(RecordCodec.VERSION_1));
-        assertTrue(RecordCodec.isVersion(RecordCodec.VERSION_2));
+        assertFalse(RecordCodec.isLegacyVersion(RecordCodec.VERSION_3), "never read from a legacy segment");
+        assertTrue(RecordCodec.isLegacyVersion(RecordCodec.VERSION_1));
+        assertTrue(RecordCodec.isLegacyVersion(RecordCodec.VERSION_2));
     }
 
     @Test

@@ -23,6 +23,14 @@ class SegmentReaderTest {
         return codec.decode(item.version, item.buffer, item.payloadOffset, item.payloadLength).getId();
     }
 
+    private SegmentReader reader(Path file) throws IOException {
+        return new SegmentReader(file, codec, true);
+    }
+
+    private SegmentReader legacyReader(Path file) throws IOException {
+        return new SegmentReader(file, codec, false);
+    }
+
     @Test
     void resyncsPastGarbageAndReportsATornTail() throws IOException {
         byte[] r0 = codec.encode(TestEvents.event(0));
@@ -37,7 +45,7 @@ class SegmentReaderTest {
         Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
         long size = Files.size(file);
 
-        try (SegmentReader reader = new SegmentReader(file)) {
+        try (SegmentReader reader = reader(file)) {
             SegmentReader.Item first = reader.next(size);
             assertFalse(first.corrupt());
             assertEquals("e-0", idOf(first));
@@ -68,7 +76,7 @@ class SegmentReaderTest {
         out.write(r1);
         Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
 
-        try (SegmentReader reader = new SegmentReader(file)) {
+        try (SegmentReader reader = reader(file)) {
             assertEquals("e-0", idOf(reader.next(r0.length)));
             assertNull(reader.next(r0.length));
             assertEquals("e-1", idOf(reader.next(r0.length + r1.length)));
@@ -80,7 +88,7 @@ class SegmentReaderTest {
         byte[] big = codec.encode(TestEvents.event(0, 600_000));
         Path file = Files.write(dir.resolve("s.log"), big);
 
-        try (SegmentReader reader = new SegmentReader(file)) {
+        try (SegmentReader reader = reader(file)) {
             SegmentReader.Item item = reader.next(big.length);
             assertFalse(item.corrupt());
             assertEquals(big.length, item.end);
@@ -88,16 +96,16 @@ class SegmentReaderTest {
     }
 
     @Test
-    void readsRecordsOfBothVersionsInOneSegment() throws IOException {
+    void readsRecordsOfBothLegacyVersionsInOneLegacySegment() throws IOException {
         byte[] old = VersionOneRecords.bytes();
-        byte[] current = codec.encode(TestEvents.event(7));
+        byte[] current = TestEvents.versionTwoRecord(TestEvents.event(7));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(old);
         out.write(current);
         Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
         long size = Files.size(file);
 
-        try (SegmentReader reader = new SegmentReader(file)) {
+        try (SegmentReader reader = legacyReader(file)) {
             for (var event : VersionOneRecords.events()) {
                 SegmentReader.Item item = reader.next(size);
                 assertEquals(RecordCodec.VERSION_1, item.version);
@@ -111,22 +119,64 @@ class SegmentReaderTest {
     }
 
     @Test
-    void resyncFindsRecordsOfEitherVersionAfterGarbage() throws IOException {
+    void aLegacySegmentResyncsToRecordsOfEitherVersionAfterGarbage() throws IOException {
         byte[] garbage = {RecordCodec.VERSION_2, 0, 0, 0, 3, CompactPayload.SPEC_V1, 1, 2, RecordCodec.VERSION_1, 7};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(garbage);
-        out.write(VersionOneRecords.bytes(), 0, RecordCodec.HEADER_BYTES
+        out.write(VersionOneRecords.bytes(), 0, RecordCodec.LEGACY_HEADER_BYTES
                 + RecordCodec.getInt(VersionOneRecords.bytes(), 1));
         out.write(garbage);
-        out.write(codec.encode(TestEvents.event(8)));
+        out.write(TestEvents.versionTwoRecord(TestEvents.event(8)));
         Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
         long size = Files.size(file);
 
-        try (SegmentReader reader = new SegmentReader(file)) {
+        try (SegmentReader reader = legacyReader(file)) {
             assertTrue(reader.next(size).corrupt());
             assertEquals("v1-0", idOf(reader.next(size)));
             assertTrue(reader.next(size).corrupt());
             assertEquals("e-8", idOf(reader.next(size)));
+            assertNull(reader.next(size));
+        }
+    }
+
+    @Test
+    void anAuthenticatedSegmentReadsNoLegacyRecords() throws IOException {
+        byte[] legacy = TestEvents.versionTwoRecord(TestEvents.event(1));
+        byte[] current = codec.encode(TestEvents.event(2));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(legacy);
+        out.write(current);
+        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        long size = Files.size(file);
+
+        try (SegmentReader reader = reader(file)) {
+            SegmentReader.Item junk = reader.next(size);
+            assertTrue(junk.corrupt());
+            assertEquals(legacy.length, junk.end);
+            assertEquals("e-2", idOf(reader.next(size)));
+            assertNull(reader.next(size));
+        }
+    }
+
+    @Test
+    void aFailedPayloadTagLosesOnlyItsRecordAndIsNotSearchedForRecords() throws IOException {
+        byte[] inner = codec.encode(TestEvents.event(5));
+        byte[] outer = codec.encode(io.cloudevents.core.builder.CloudEventBuilder.v1(TestEvents.event(1))
+                .withData(inner).build());
+        int length = outer.length - RecordCodec.HEADER_BYTES;
+        outer[outer.length - 1] ^= 0x01;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(outer);
+        out.write(codec.encode(TestEvents.event(2)));
+        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        long size = Files.size(file);
+
+        try (SegmentReader reader = reader(file)) {
+            SegmentReader.Item damaged = reader.next(size);
+            assertTrue(damaged.corrupt());
+            assertEquals(RecordCodec.HEADER_BYTES + length, damaged.end, "the whole declared length, nothing inside");
+            assertEquals("payload tag mismatch", damaged.problem);
+            assertEquals("e-2", idOf(reader.next(size)));
             assertNull(reader.next(size));
         }
     }

@@ -43,6 +43,19 @@ final class TestEvents {
         return event(i, 200);
     }
 
+    /**
+     * @return the event framed as a version-2 record, as builds before authenticated records wrote it:
+     *     {@code [0xD2][length][CRC32C][compact payload]}
+     */
+    static byte[] versionTwoRecord(CloudEvent event) {
+        int header = RecordCodec.LEGACY_HEADER_BYTES;
+        byte[] frame = CompactPayload.write(event, header);
+        frame[0] = RecordCodec.VERSION_2;
+        RecordCodec.putInt(frame, 1, frame.length - header);
+        RecordCodec.putInt(frame, 5, RecordCodec.crc(frame, header, frame.length - header));
+        return frame;
+    }
+
     static List<String> ids(int fromInclusive, int toExclusive) {
         return IntStream.range(fromInclusive, toExclusive).mapToObj(TestEvents::id).collect(Collectors.toList());
     }
