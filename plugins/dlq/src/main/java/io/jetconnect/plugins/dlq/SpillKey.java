@@ -57,6 +57,7 @@ final class SpillKey {
     static SpillKey loadOrCreate(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
+            warnIfSegmentsNeedAnother(dir, file);
             create(dir, file);
         }
         byte[] secret = Files.readAllBytes(file);
@@ -65,6 +66,17 @@ final class SpillKey {
                     + "); restore it, or move it away together with the segment files it authenticates");
         }
         return new SpillKey(secret);
+    }
+
+    private static void warnIfSegmentsNeedAnother(Path dir, Path file) throws IOException {
+        try (var files = Files.list(dir)) {
+            long orphans = files.filter(f -> f.getFileName().toString().endsWith(".v3.log")).count();
+            if (orphans > 0) {
+                LOG.error("dlq: {} is missing but {} segment(s) in {} were written under a key; a new key is created"
+                        + " and their records will read as damage (quarantined, not sent). Restore the key file"
+                        + " before starting to drain them", file, orphans, dir);
+            }
+        }
     }
 
     private static void create(Path dir, Path file) throws IOException {
