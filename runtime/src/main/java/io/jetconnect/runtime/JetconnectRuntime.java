@@ -132,8 +132,8 @@ public final class JetconnectRuntime implements AutoCloseable {
             throw new IOException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": "
                     + e.getMessage(), e);
         }
-        JetconnectRuntime runtime = new JetconnectRuntime(config, lock, plugins, embedded, meters, http, pipelines, nats,
-                timers, routes, actions);
+        JetconnectRuntime runtime = new JetconnectRuntime(config, lock, plugins, embedded, meters, http, pipelines,
+                nats, timers, routes, actions);
         http.requestTimeout(timers, settings.requestTimeout());
         http.pipelineStates(name -> pipelines.get(name)
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
@@ -188,8 +188,8 @@ public final class JetconnectRuntime implements AutoCloseable {
 
     /**
      * Re-reads {@code pipeline.conf} and loads plugins added since: unchanged pipelines keep running untouched,
-     * changed ones restart gracefully, removed ones stop, new ones start. An invalid file is rejected with its
-     * problems and the running pipelines are left as they are.
+     * changed ones restart gracefully, removed ones stop, new ones start. An invalid file, or one that moves
+     * {@code data-dir}, is rejected with its problems and the running pipelines are left as they are.
      *
      * @return what happened
      * @throws ConfigProblems if the new file is invalid
@@ -217,7 +217,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         }
         PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
         resolution.warnings().forEach(w -> LOG.warn("{}", w));
-        RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), now.dataDir(), now.strict(),
+        RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), before.dataDir(), now.strict(),
                 now.shutdownTimeout(), before.httpHost(), before.httpPort(), now.nats(), now.embedded(),
                 now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout(),
                 now.natsUrlSetAt());
