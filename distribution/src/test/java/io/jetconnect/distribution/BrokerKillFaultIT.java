@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class BrokerKillFaultIT {
         }
     }
 
-    @Test
+    @FaultTest
     void threeBrokerKillsDuringOneLoadLoseDuplicateAndReorderNothing() throws Exception {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         nats = NatsServer.spawn();
@@ -61,6 +60,7 @@ class BrokerKillFaultIT {
             assertEquals(0, figures.lost(), figures.line());
             assertEquals(0, figures.duplicated(), figures.line());
             assertEquals(0, figures.reordered(), figures.line());
+            assertEquals(0, figures.forged(), figures.line());
             assertEquals(40_000, figures.stored(), figures.line());
             assertTrue(runtime.isAlive(), "the runtime rode out three broker crashes");
             assertEquals(0, runtime.terminate(), runtime.output());

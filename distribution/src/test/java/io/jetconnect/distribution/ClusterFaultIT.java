@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +35,7 @@ class ClusterFaultIT {
         }
     }
 
-    @Test
+    @FaultTest
     void killingTheR3StreamsLeaderLosesNothingAcknowledged() throws Exception {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         cluster = NatsServer.cluster(3);
@@ -67,6 +66,7 @@ class ClusterFaultIT {
             assertEquals(0, figures.lost(), figures.line());
             assertEquals(0, figures.duplicated(), figures.line());
             assertEquals(0, figures.reordered(), figures.line());
+            assertEquals(0, figures.forged(), figures.line());
             assertEquals(40_000, figures.stored(), figures.line());
             assertTrue(runtime.isAlive(), "the runtime followed the cluster without a restart");
             assertEquals(pid, runtime.pid(), "the same runtime process throughout");

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,18 +77,19 @@ class DiskFullFaultIT {
             assertEquals(0, figures.lost(), figures.line());
             assertEquals(0, figures.duplicated(), figures.line());
             assertEquals(0, figures.reordered(), figures.line());
+            assertEquals(0, figures.forged(), figures.line());
             assertEquals(0, runtime.terminate(), runtime.output());
             return figures;
         }
     }
 
-    @Test
+    @FaultTest
     void aFullSpillByMaxBytesGivesBackpressureAndLosesNothing() throws Exception {
         fill("dlq-max-bytes-full", "FAULT_MAXBYTES", work.resolve("data"), ", max-bytes = 512KiB, segment-bytes = 64KiB",
                 null);
     }
 
-    @Test
+    @FaultTest
     void aGenuinelyFullFilesystemGivesBackpressureAndLosesNothing() throws Exception {
         Path dir = Files.createDirectories(work.resolve("tiny"));
         boolean canMount = run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dir.toString());

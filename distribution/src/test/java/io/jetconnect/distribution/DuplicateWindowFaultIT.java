@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,22 +73,24 @@ class DuplicateWindowFaultIT {
         void check(RuntimeProcess runtime) throws Exception;
     }
 
-    @Test
+    @FaultTest
     void anOutageLongerThanTheWindowLosesNothingAndDuplicatesOnlyAmbiguousPublishes() throws Exception {
         Figures figures = outage("outage-longer-than-window", "FAULT_DUPWIN_SHORT", "5s", runtime ->
                 assertTrue(runtime.output().contains("re-published without Nats-Msg-Id deduplication"),
                         "the runtime warns that a spill can outlast the duplicate window:\n" + runtime.output()));
         assertEquals(0, figures.lost(), figures.line());
         assertEquals(0, figures.reordered(), figures.line());
+        assertEquals(0, figures.forged(), figures.line());
         // Only events that were in flight when the broker died can be stored twice: at most max-in-flight of them.
         assertTrue(figures.duplicated() <= 4096, figures.line());
     }
 
-    @Test
+    @FaultTest
     void aWindowLongerThanTheOutageStoresNothingTwice() throws Exception {
         Figures figures = outage("outage-within-window", "FAULT_DUPWIN_LONG", "2m", runtime -> { });
         assertEquals(0, figures.lost(), figures.line());
         assertEquals(0, figures.duplicated(), figures.line());
         assertEquals(0, figures.reordered(), figures.line());
+        assertEquals(0, figures.forged(), figures.line());
     }
 }

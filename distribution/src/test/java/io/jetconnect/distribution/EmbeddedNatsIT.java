@@ -1,5 +1,6 @@
 package io.jetconnect.distribution;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the README's run command relies on: the shipped configuration, with NATS_URL unset and nothing listening,
- * starts nats-server from PATH under data-dir, works, and stops it on shutdown. Only the ports are moved, so the
- * test does not collide with anything on 4222 or 8083.
+ * starts nats-server from PATH under data-dir, works, says so, and stops it on shutdown. Only the ports are moved,
+ * so the test does not collide with anything on 4222 or 8083; moving the URL makes it configured, so the test asks
+ * for the server with {@code embedded = on}. And the other side: a configured broker that is down at start is
+ * never replaced by a private server.
  */
 class EmbeddedNatsIT {
 
@@ -44,9 +48,15 @@ class EmbeddedNatsIT {
         Path config = Files.writeString(work.resolve("pipeline.conf"), "include file(\""
                 + RuntimeProcess.home().resolve("config/pipeline.conf") + "\")\n"
                 + "jetconnect.http.port = " + httpPort + "\n"
-                + "jetconnect.nats.url = \"nats://127.0.0.1:" + natsPort + "\"\n");
+                + "jetconnect.nats.url = \"nats://127.0.0.1:" + natsPort + "\"\n"
+                + "jetconnect.nats.embedded = on\n");
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, httpPort, Map.of())) {
             assertTrue(listening(natsPort), runtime.output());
+            assertEquals(1, runtime.output().lines().filter(l -> l.contains(" WARN ")
+                    && l.contains("started an embedded nats-server")).count(), "one WARN line:\n" + runtime.output());
+            String ready = runtime.get("/readyz").body();
+            assertTrue(ready.contains("\"embedded\":true") && ready.contains("\"pid\":"), ready);
+            assertEquals(1.0, FaultPipeline.metric(runtime, "jetconnect_nats_embedded "), "the gauge says so");
             assertTrue(Files.isDirectory(work.resolve("data/nats")), "the store lives under data-dir");
             HttpResponse<String> response = runtime.post("/v1/pipelines/ingest/events",
                     "application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"readme-1\",\"source\":\"/demo\","
@@ -56,8 +66,52 @@ class EmbeddedNatsIT {
             assertEquals(1, stored.size());
             assertEquals("cellos.events.acme.v1", stored.get(0).getSubject());
             assertEquals(0, runtime.terminate(), runtime.output());
-            assertTrue(runtime.output().contains("started embedded nats-server"), runtime.output());
         }
         assertFalse(listening(natsPort), "the embedded server stops with the runtime");
+    }
+
+    @Test
+    void aConfiguredBrokerThatIsDownAtStartIsNeverReplacedByAPrivateServer() throws Exception {
+        assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
+        int httpPort = NatsServer.freePort();
+        int natsPort = NatsServer.freePort();
+        // The shipped file (embedded = auto) with the site broker's URL set, as an operator would.
+        Path config = Files.writeString(work.resolve("pipeline.conf"), "include file(\""
+                + RuntimeProcess.home().resolve("config/pipeline.conf") + "\")\n"
+                + "jetconnect.http.port = " + httpPort + "\n"
+                + "jetconnect.nats.url = \"nats://127.0.0.1:" + natsPort + "\"\n");
+        try (RuntimeProcess runtime = RuntimeProcess.runListening(work, config, httpPort, Map.of())) {
+            runtime.awaitOutput("not starting an embedded nats-server: jetconnect.nats.url is configured",
+                    Duration.ofSeconds(30));
+            assertFalse(listening(natsPort), "nothing answers on the broker's port:\n" + runtime.output());
+            assertEquals(List.of(), runtime.descendantCommands().stream().filter(c -> c.contains("nats-server"))
+                    .toList(), "no nats-server child process");
+            String ready = runtime.get("/readyz").body();
+            assertTrue(ready.contains("\"embedded\":false"), ready);
+            assertEquals(0.0, FaultPipeline.metric(runtime, "jetconnect_nats_embedded "));
+            HttpResponse<String> refused = runtime.post("/v1/pipelines/ingest/events",
+                    "application/cloudevents+json", event("down-1"));
+            assertEquals(503, refused.statusCode(), "no 202 without the broker: " + refused.body());
+
+            try (NatsServer site = NatsServer.spawnOn(natsPort)) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> runtime.get("/readyz").statusCode() == 200);
+                for (int i = 1; i <= 3; i++) {
+                    HttpResponse<String> accepted = runtime.post("/v1/pipelines/ingest/events",
+                            "application/cloudevents+json", event("up-" + i));
+                    assertEquals(202, accepted.statusCode(), accepted.body());
+                }
+                List<String> stored = StreamReader.readAll(site.url(), "CELLOS_EVENTS").stream()
+                        .map(m -> m.getHeaders().getFirst("Nats-Msg-Id")).toList();
+                assertEquals(List.of("up-1", "up-2", "up-3"), stored, "the acknowledged events are in the site broker");
+                assertFalse(runtime.output().contains("started an embedded nats-server"), runtime.output());
+                assertEquals(0, runtime.terminate(), runtime.output());
+            }
+        }
+    }
+
+    private static String event(String id) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/demo\",\"type\":\"demo.created\","
+                + "\"data\":{\"tenantId\":\"acme\"}}";
     }
 }

@@ -14,10 +14,12 @@ import java.util.Set;
  * acknowledged: {@code offered} (distinct events posted), {@code acknowledged} (answered 202), {@code stored}
  * (messages in the stream), {@code lost} (acknowledged but not in the stream), {@code duplicated} (messages whose
  * event id an earlier message already had) and {@code reordered} (first copies stored after a later event of the
- * same subject). {@link #print} writes the line docs/reliability.md quotes.
+ * same subject), {@code forged} (messages whose event id no client offered). {@link #print} writes the line
+ * docs/reliability.md quotes, naming the {@link FaultRepeat} repetition it comes from.
  */
-record Figures(String scenario, long offered, long acknowledged, long stored, long lost, long duplicated,
-               long reordered, List<Long> duplicateSequences, Map<String, Object> extra) {
+record Figures(String scenario, String repetition, long offered, long acknowledged, long stored, long lost,
+               long duplicated, long reordered, long forged, List<Long> duplicateSequences,
+               Map<String, Object> extra) {
 
     /** Reads the stream back and counts. */
     static Figures of(String scenario, LoadClient client, String url, String stream) throws Exception {
@@ -26,8 +28,16 @@ record Figures(String scenario, long offered, long acknowledged, long stored, lo
         Map<String, Integer> lastSeq = new HashMap<>();
         List<Long> duplicateSequences = new ArrayList<>();
         long reordered = 0;
+        long forged = 0;
         for (Message m : messages) {
-            String id = m.getHeaders().getFirst("Nats-Msg-Id");
+            String id = m.getHeaders() == null ? null : m.getHeaders().getFirst("Nats-Msg-Id");
+            if (id == null || !client.offered.contains(id)) {
+                if (forged < 5) {
+                    System.out.println("forged: " + id + " at stream sequence " + m.metaData().streamSequence());
+                }
+                forged++;
+                continue;
+            }
             if (!ids.add(id)) {
                 duplicateSequences.add(m.metaData().streamSequence());
                 continue;
@@ -49,8 +59,9 @@ record Figures(String scenario, long offered, long acknowledged, long stored, lo
             }
         }
         long lost = client.acknowledged.stream().filter(id -> !ids.contains(id)).count();
-        return new Figures(scenario, client.offered.size(), client.acknowledged.size(), messages.size(), lost,
-                duplicateSequences.size(), reordered, duplicateSequences, new LinkedHashMap<>());
+        return new Figures(scenario, FaultRepeat.current(), client.offered.size(), client.acknowledged.size(),
+                messages.size(), lost, duplicateSequences.size(), reordered, forged, duplicateSequences,
+                new LinkedHashMap<>());
     }
 
     /** Adds a figure of the scenario's own (printed after the standard ones). */
@@ -60,10 +71,14 @@ record Figures(String scenario, long offered, long acknowledged, long stored, lo
     }
 
     String line() {
-        StringBuilder out = new StringBuilder("fault ").append(scenario).append(": offered=").append(offered)
+        StringBuilder out = new StringBuilder("fault ").append(scenario);
+        if (!repetition.isEmpty()) {
+            out.append(" (").append(repetition).append(')');
+        }
+        out.append(": offered=").append(offered)
                 .append(" acknowledged=").append(acknowledged).append(" stored=").append(stored)
                 .append(" lost=").append(lost).append(" duplicated=").append(duplicated)
-                .append(" reordered=").append(reordered);
+                .append(" reordered=").append(reordered).append(" forged=").append(forged);
         extra.forEach((k, v) -> out.append(' ').append(k).append('=').append(v));
         return out.toString();
     }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +35,7 @@ class RuntimeKillFaultIT {
         }
     }
 
-    @Test
+    @FaultTest
     void everyEventAnswered202BeforeAKillOfTheRuntimeIsStoredExactlyOnce() throws Exception {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         nats = NatsServer.spawn();
@@ -62,6 +61,7 @@ class RuntimeKillFaultIT {
                 assertEquals(0, figures.lost(), figures.line());
                 assertEquals(0, figures.duplicated(), figures.line());
                 assertEquals(0, figures.reordered(), figures.line());
+                assertEquals(0, figures.forged(), figures.line());
                 assertEquals(40_000, figures.stored(), figures.line());
                 assertEquals(0, second.terminate(), second.output());
             }

@@ -96,6 +96,36 @@ public final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code bin/jetconnect run --config CONFIG} like {@link #run} but waits only until {@code /healthz}
+     * answers 200 (the listener is up), for a runtime whose pipelines are not expected to be ready.
+     */
+    public static RuntimeProcess runListening(Path workDir, Path config, int httpPort, Map<String, String> env) {
+        try {
+            Path out = workDir.resolve("runtime-" + System.nanoTime() + ".log");
+            ProcessBuilder builder = new ProcessBuilder(home().resolve("bin/jetconnect").toString(), "run",
+                    "--config", config.toString())
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+            builder.environment().remove("NATS_URL");
+            builder.environment().putAll(env);
+            RuntimeProcess runtime = new RuntimeProcess(builder.start(), out, httpPort);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!runtime.process.isAlive()) {
+                    throw new IllegalStateException("jetconnect exited with " + runtime.process.exitValue() + ":\n"
+                            + runtime.output());
+                }
+                try {
+                    return runtime.get("/healthz").statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            return runtime;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void awaitReady() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
@@ -150,6 +180,12 @@ public final class RuntimeProcess implements AutoCloseable {
     /** @return the process id of the runtime's JVM ({@code bin/jetconnect} execs java) */
     public long pid() {
         return process.pid();
+    }
+
+    /** @return the command lines of the runtime's child processes and theirs, as the OS reports them */
+    public List<String> descendantCommands() {
+        return process.descendants().map(p -> p.info().commandLine().orElse(p.info().command().orElse("?")))
+                .toList();
     }
 
     /** Sends SIGHUP with {@code kill -HUP}: the runtime re-reads its pipeline.conf. */

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +64,7 @@ class SlowBrokerFaultIT {
         return (long) sum;
     }
 
-    @Test
+    @FaultTest
     void aStalledBrokerUnderMoreThanTheCeilingKeepsMemoryBoundedAndLosesNothing() throws Exception {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         nats = NatsServer.spawn();
@@ -115,6 +114,7 @@ class SlowBrokerFaultIT {
             assertEquals(0, figures.lost(), figures.line());
             assertEquals(0, figures.duplicated(), figures.line());
             assertEquals(0, figures.reordered(), figures.line());
+            assertEquals(0, figures.forged(), figures.line());
             assertEquals(0, runtime.terminate(), runtime.output());
         } finally {
             sampler.shutdownNow();

@@ -22,6 +22,7 @@ import io.jetconnect.runtime.pipeline.ResolvedPipeline;
 import io.jetconnect.runtime.plugin.PluginRegistry;
 import io.jetconnect.spi.ConfigurationException;
 import io.jetconnect.spi.StreamSpec;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -45,6 +46,7 @@ public final class JetconnectRuntime implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LoadedConfig initial;
+    private final DataDirLock lock;
     private final PluginRegistry plugins;
     private final Optional<EmbeddedNats> embedded;
     private final PrometheusMeterRegistry meters;
@@ -55,11 +57,13 @@ public final class JetconnectRuntime implements AutoCloseable {
     private final IngressRoutes routes;
     private final AdminActions actions;
 
-    private JetconnectRuntime(LoadedConfig initial, PluginRegistry plugins, Optional<EmbeddedNats> embedded,
+    private JetconnectRuntime(LoadedConfig initial, DataDirLock lock, PluginRegistry plugins,
+                              Optional<EmbeddedNats> embedded,
                               PrometheusMeterRegistry meters, HttpListener http, Pipelines pipelines,
                               RuntimeNats nats, ScheduledExecutorService timers, IngressRoutes routes,
                               AdminActions actions) {
         this.initial = initial;
+        this.lock = lock;
         this.plugins = plugins;
         this.embedded = embedded;
         this.meters = meters;
@@ -77,22 +81,35 @@ public final class JetconnectRuntime implements AutoCloseable {
      * @throws ConfigProblems if a pipeline does not resolve against the plugins
      * @throws ConfigurationException if the listener is not on loopback and no admin token is configured
      * @throws IOException if the HTTP listener cannot bind
+     * @throws DataDirLock.InUse if another process holds {@code data-dir}
      */
     public static JetconnectRuntime start(LoadedConfig config) throws IOException {
         RuntimeSettings settings = config.settings();
         Optional<String> token = adminToken(settings);
-        PluginRegistry plugins = PluginRegistry.load(settings.pluginsDir());
+        // Before anything reads or writes data-dir: spill segments and cursors have one owner.
+        DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+        PluginRegistry plugins;
         List<ResolvedPipeline> resolved;
+        try {
+            plugins = PluginRegistry.load(settings.pluginsDir());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
             resolved = resolution.pipelines();
             resolution.warnings().forEach(w -> LOG.warn("{}", w));
         } catch (RuntimeException e) {
             plugins.close();
+            lock.close();
             throw e;
         }
         Optional<EmbeddedNats> embedded = EmbeddedNats.startIfWanted(settings);
         PrometheusMeterRegistry meters = Metrics.prometheus();
+        Gauge.builder("jetconnect_nats_embedded", () -> embedded.isPresent() ? 1 : 0)
+                .description("1 while this runtime runs its own child nats-server (nats.embedded), else 0")
+                .register(meters);
         IngressRoutes routes = new IngressRoutes();
         AdminActions actions = new AdminActions();
         Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes, actions));
@@ -106,16 +123,17 @@ public final class JetconnectRuntime implements AutoCloseable {
         HttpListener http;
         try {
             http = new HttpListener(settings.httpHost(), settings.httpPort(), routes, meters,
-                    () -> readiness(pipelines), feed);
+                    () -> readiness(pipelines, embedded), feed);
         } catch (IOException e) {
             timers.shutdownNow();
             embedded.ifPresent(EmbeddedNats::close);
             plugins.close();
+            lock.close();
             throw new IOException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": "
                     + e.getMessage(), e);
         }
-        JetconnectRuntime runtime = new JetconnectRuntime(config, plugins, embedded, meters, http, pipelines, nats,
-                timers, routes, actions);
+        JetconnectRuntime runtime = new JetconnectRuntime(config, lock, plugins, embedded, meters, http, pipelines,
+                nats, timers, routes, actions);
         http.requestTimeout(timers, settings.requestTimeout());
         http.pipelineStates(name -> pipelines.get(name)
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
@@ -155,19 +173,23 @@ public final class JetconnectRuntime implements AutoCloseable {
                 .orElse(StreamSpec.undeclared(ref));
     }
 
-    private static HttpListener.Readiness readiness(Pipelines pipelines) {
+    private static HttpListener.Readiness readiness(Pipelines pipelines, Optional<EmbeddedNats> embedded) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode states = body.putObject("pipelines");
         for (Pipeline p : pipelines.all()) {
             states.put(p.name(), p.state().name().toLowerCase(java.util.Locale.ROOT));
         }
+        ObjectNode nats = body.putObject("nats");
+        nats.put("embedded", embedded.isPresent());
+        embedded.ifPresent(e -> nats.put("url", e.url()).put("pid", e.pid()).put("warning",
+                "events are stored in a private nats-server started by this runtime, not in a site broker"));
         return new HttpListener.Readiness(pipelines.allRunning(), body.toString());
     }
 
     /**
      * Re-reads {@code pipeline.conf} and loads plugins added since: unchanged pipelines keep running untouched,
-     * changed ones restart gracefully, removed ones stop, new ones start. An invalid file is rejected with its
-     * problems and the running pipelines are left as they are.
+     * changed ones restart gracefully, removed ones stop, new ones start. An invalid file, or one that moves
+     * {@code data-dir}, is rejected with its problems and the running pipelines are left as they are.
      *
      * @return what happened
      * @throws ConfigProblems if the new file is invalid
@@ -176,6 +198,15 @@ public final class JetconnectRuntime implements AutoCloseable {
         LoadedConfig config = new PipelineConfigLoader().load(initial.file());
         RuntimeSettings now = config.settings();
         RuntimeSettings before = initial.settings();
+        if (!now.dataDir().equals(before.dataDir())) {
+            // The spill logs and cursors of the running pipelines are in the old one (locked by this process): a
+            // pipeline restarted on the new one would leave acknowledged events behind, never delivered.
+            throw new ConfigProblems(List.of(io.jetconnect.runtime.config.ConfigErrors.where(
+                    config.root().getValue("jetconnect.data-dir").origin()) + ": Invalid value at "
+                    + "'jetconnect.data-dir': changed from " + before.dataDir() + " to " + now.dataDir()
+                    + "; a reload cannot move data-dir (spilled events and cursors stay in the old one): restart "
+                    + "the runtime to use the new one"));
+        }
         if (!now.httpHost().equals(before.httpHost()) || now.httpPort() != before.httpPort()
                 || !now.pluginsDir().equals(before.pluginsDir())) {
             LOG.warn("reload: changes to jetconnect.http host/port and plugins-dir take effect on restart only");
@@ -186,9 +217,10 @@ public final class JetconnectRuntime implements AutoCloseable {
         }
         PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
         resolution.warnings().forEach(w -> LOG.warn("{}", w));
-        RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), now.dataDir(), now.strict(),
+        RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), before.dataDir(), now.strict(),
                 now.shutdownTimeout(), before.httpHost(), before.httpPort(), now.nats(), now.embedded(),
-                now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout());
+                now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout(),
+                now.natsUrlSetAt());
         Pipelines.ReloadResult result = pipelines.reload(resolution.pipelines(),
                 new PipelineEnvironment(plugins, effective, meters, routes, actions));
         LOG.info("reload: started {}, restarted {}, stopped {}, unchanged {}", result.started(), result.restarted(),
@@ -239,6 +271,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         plugins.close();
         embedded.ifPresent(EmbeddedNats::close);
         meters.close();
+        lock.close();
         LOG.info("stopped");
     }
 }

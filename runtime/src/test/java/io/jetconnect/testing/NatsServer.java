@@ -67,6 +67,19 @@ public final class NatsServer implements AutoCloseable {
         }
     }
 
+    /** Spawns a fresh server with JetStream on {@code port}: a broker that appears where a runtime expects one. */
+    public static NatsServer spawnOn(int port, String... extraArgs) {
+        try {
+            Path store = Files.createTempDirectory("jetconnect-nats-");
+            NatsServer server = new NatsServer("nats://127.0.0.1:" + port, port, store, store.resolve("server.log"),
+                    List.of(extraArgs));
+            server.startProcess();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Spawns a JetStream cluster of {@code size} servers on loopback: each with its own client port, cluster port,
      * store and name ({@code n1}, {@code n2}, ...), routed to all the others, and waits until JetStream answers

@@ -51,6 +51,9 @@ final class RunCommand {
         } catch (io.jetconnect.spi.ConfigurationException e) {
             err.println(location.file() + ": " + e.getMessage());
             return 1;
+        } catch (io.jetconnect.runtime.DataDirLock.InUse e) {
+            err.println("cannot start: " + e.getMessage());
+            return 1;
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot start: {}", e.getMessage(), e);
             return 1;

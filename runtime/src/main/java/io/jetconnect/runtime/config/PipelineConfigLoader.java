@@ -96,9 +96,9 @@ public final class PipelineConfigLoader {
         }
         Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
         String embedded = c.getString("nats.embedded");
-        if (!embedded.equals("auto") && !embedded.equals("off")) {
+        if (!Set.of("auto", "on", "off").contains(embedded)) {
             throw ConfigErrors.invalid(c.getValue("nats.embedded").origin(), "jetconnect.nats.embedded",
-                    "must be auto or off");
+                    "must be auto, on or off");
         }
         checkNatsUrl(c);
         int port = c.getInt("http.port");
@@ -118,7 +118,18 @@ public final class PipelineConfigLoader {
                         c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")),
                 RuntimeSettings.optionalPath(
                         c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null),
-                c.getDuration("http.request-timeout"));
+                c.getDuration("http.request-timeout"), urlSetAt(c.getValue("nats.url").origin()));
+    }
+
+    /**
+     * Where the NATS URL came from, when not from reference.conf: the user's file (or a file it includes) or an
+     * environment substitution. Whoever set it named a broker, which {@code embedded = auto} must not stand in for.
+     */
+    static java.util.Optional<String> urlSetAt(com.typesafe.config.ConfigOrigin origin) {
+        if ("reference.conf".equals(origin.resource())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(ConfigErrors.where(origin));
     }
 
     /** A URL jnats cannot parse would be echoed, userinfo and all, by its exception: refuse it here, redacted. */

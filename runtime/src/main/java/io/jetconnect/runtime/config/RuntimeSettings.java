@@ -23,12 +23,15 @@ import java.util.Optional;
  * @param liveFeed the live feed's limits
  * @param adminTokenFile the file holding the admin API's bearer token, if any
  * @param requestTimeout how long an ingest request's body may take to arrive before 408
+ * @param natsUrlSetAt where {@code jetconnect.nats.url} was configured ({@code FILE:LINE}, or the environment);
+ *     empty when it is reference.conf's default
  */
 public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Duration shutdownTimeout,
                               String httpHost, int httpPort, NatsSettings nats, String embedded,
                               boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams,
                               io.jetconnect.runtime.http.LiveFeed.Settings liveFeed,
-                              Optional<Path> adminTokenFile, Duration requestTimeout) {
+                              Optional<Path> adminTokenFile, Duration requestTimeout,
+                              Optional<String> natsUrlSetAt) {
 
     public RuntimeSettings {
         streams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(streams));
@@ -38,7 +41,7 @@ public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Dur
     public RuntimeSettings withNatsUrl(String url) {
         NatsSettings moved = new NatsSettings(url, nats.caFile(), nats.credentialsFile(), nats.connectionName());
         return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
-                natsUrlFromEnvironment, streams, liveFeed, adminTokenFile, requestTimeout);
+                natsUrlFromEnvironment, streams, liveFeed, adminTokenFile, requestTimeout, natsUrlSetAt);
     }
 
     static Optional<Path> optionalPath(String value) {

@@ -17,18 +17,83 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The development convenience behind {@code nats.embedded = auto}: when {@code NATS_URL} is unset, nothing
- * listens on the configured URL and a {@code nats-server} binary is on PATH, start one as a child process with
- * JetStream and its store under {@code data-dir/nats}, and stop it on shutdown. {@code off} never does.
+ * The development convenience behind {@code nats.embedded = auto}: when no URL was configured (neither
+ * {@code jetconnect.nats.url} in pipeline.conf nor {@code NATS_URL}), nothing listens on reference.conf's default
+ * URL and a {@code nats-server} binary is on PATH, start one as a child process with JetStream and its store under
+ * {@code data-dir/nats}, and stop it on shutdown. {@code on} does the same on a configured loopback URL; {@code off}
+ * never does. A started server is logged once at WARN.
  */
 public final class EmbeddedNats implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedNats.class);
 
     private final Process process;
+    private final String url;
 
-    private EmbeddedNats(Process process) {
+    private EmbeddedNats(Process process, String url) {
         this.process = process;
+        this.url = url;
+    }
+
+    /** @return the child process's pid */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** @return the URL it listens on (loopback, no credentials) */
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Where a child server would listen, or why none is wanted; decided from the settings alone.
+     *
+     * @param host the loopback host to listen on, when wanted
+     * @param port the port, when wanted
+     * @param reason why no server is wanted, when not (empty when one is)
+     */
+    record Decision(String host, int port, Optional<String> reason) {
+
+        static Decision skip(String reason) {
+            return new Decision(null, -1, Optional.of(reason));
+        }
+
+        boolean wanted() {
+            return reason.isEmpty();
+        }
+    }
+
+    /**
+     * {@code auto} serves only the URL nobody chose: reference.conf's default with {@code NATS_URL} unset. A URL
+     * the operator configured names the site's broker; a private server in its place while that broker is down
+     * would take acknowledged events the broker never sees. {@code on} is the explicit request for a child server
+     * on the configured URL.
+     */
+    static Decision decide(RuntimeSettings settings) {
+        if (settings.embedded().equals("off")) {
+            return Decision.skip("jetconnect.nats.embedded = off");
+        }
+        if (settings.embedded().equals("auto")) {
+            if (settings.natsUrlFromEnvironment()) {
+                return Decision.skip("NATS_URL is set");
+            }
+            if (settings.natsUrlSetAt().isPresent()) {
+                return Decision.skip("jetconnect.nats.url is configured (" + settings.natsUrlSetAt().get() + ")");
+            }
+        }
+        String url = settings.nats().url().trim();
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return Decision.skip("jetconnect.nats.url is not a single nats:// URL");
+        }
+        String host = uri.getHost();
+        if (url.contains(",") || host == null || !"nats".equals(uri.getScheme()) || !isLoopback(host)) {
+            // Only a plain single loopback URL can be served by a child process of ours.
+            return Decision.skip("jetconnect.nats.url is not a single nats:// URL on a loopback address");
+        }
+        return new Decision(host, uri.getPort() < 0 ? 4222 : uri.getPort(), Optional.empty());
     }
 
     /**
@@ -37,26 +102,15 @@ public final class EmbeddedNats implements AutoCloseable {
      * @return the running server, or empty when none was needed or possible (the reason is logged)
      */
     public static Optional<EmbeddedNats> startIfWanted(RuntimeSettings settings) {
-        if (!settings.embedded().equals("auto")) {
+        Decision decision = decide(settings);
+        if (!decision.wanted()) {
+            if (!settings.embedded().equals("off")) {
+                LOG.info("not starting an embedded nats-server: {}", decision.reason().get());
+            }
             return Optional.empty();
         }
-        if (settings.natsUrlFromEnvironment()) {
-            LOG.info("NATS_URL is set: not starting an embedded nats-server");
-            return Optional.empty();
-        }
-        String url = settings.nats().url();
-        URI uri;
-        try {
-            uri = URI.create(url.trim());
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        String host = uri.getHost();
-        int port = uri.getPort() < 0 ? 4222 : uri.getPort();
-        if (url.contains(",") || host == null || !"nats".equals(uri.getScheme()) || !isLoopback(host)) {
-            // Only a plain single loopback URL can be served by a child process of ours.
-            return Optional.empty();
-        }
+        String host = decision.host();
+        int port = decision.port();
         if (listening(host, port)) {
             LOG.info("a NATS server already listens on {}:{}; using it", host, port);
             return Optional.empty();
@@ -90,9 +144,11 @@ public final class EmbeddedNats implements AutoCloseable {
                 }
                 LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
             }
-            LOG.info("started embedded nats-server (pid {}) on nats://{}:{} with JetStream store {}", process.pid(),
-                    host, port, store);
-            return Optional.of(new EmbeddedNats(process));
+            LOG.warn("started an embedded nats-server (pid {}) on nats://{}:{} with JetStream store {}: events are "
+                    + "stored in this private server, not in a site broker; set jetconnect.nats.url (or NATS_URL) to "
+                    + "the broker's URL, or nats.embedded = off, anywhere but on a development machine",
+                    process.pid(), host, port, store);
+            return Optional.of(new EmbeddedNats(process, "nats://" + host + ":" + port));
         } catch (IOException e) {
             LOG.error("cannot start embedded nats-server: {}", e.getMessage());
             return Optional.empty();

@@ -144,9 +144,9 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
-    void embeddedMustBeAutoOrOff() throws IOException {
+    void embeddedMustBeAutoOnOrOff() throws IOException {
         List<String> problems = problems(VALID.replace("embedded = off", "embedded = maybe"));
-        assertTrue(problems.get(0).contains(":4: Invalid value at 'jetconnect.nats.embedded': must be auto or off"),
+        assertTrue(problems.get(0).contains(":4: Invalid value at 'jetconnect.nats.embedded': must be auto, on or off"),
                 problems.toString());
     }
 
