@@ -27,7 +27,7 @@ record Figures(String scenario, long offered, long acknowledged, long stored, lo
         List<Long> duplicateSequences = new ArrayList<>();
         long reordered = 0;
         for (Message m : messages) {
-            String id = m.getHeaders().getFirst("Nats-Msg-Id");
+            String id = StreamReader.eventId(m);
             if (!ids.add(id)) {
                 duplicateSequences.add(m.metaData().streamSequence());
                 continue;

@@ -134,8 +134,8 @@ class SecretsScanIT {
                 try (Connection nc = Nats.connect(reader)) {
                     JetStreamManagement jsm = nc.jetStreamManagement();
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                            .until(() -> "during-outage".equals(jsm.getLastMessage("SCAN", "scan.acme.v1")
-                                    .getHeaders().getFirst("Nats-Msg-Id")));
+                            .until(() -> "during-outage".equals(StreamReader.eventId(
+                                    jsm.getLastMessage("SCAN", "scan.acme.v1"))));
                 }
                 driveEverything(served, port, adminToken);
                 assertEquals(0, runtime.terminate(), runtime.output());
@@ -410,7 +410,7 @@ class SecretsScanIT {
                         MessageInfo m = jsm.getMessage("ISOLATION", seq);
                         JsonNode stored = STRICT_JSON.readTree(m.getData());
                         assertEquals("acme", stored.path("data").path("tenantId").asText(), stored.toString());
-                        ids.add(m.getHeaders().getFirst("Nats-Msg-Id"));
+                        ids.add(StreamReader.eventId(m));
                     }
                     assertEquals(new TreeSet<>(accepted), ids);
                 }

@@ -158,10 +158,15 @@ public final class JetconnectRuntime implements AutoCloseable {
     private static HttpListener.Readiness readiness(Pipelines pipelines) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode states = body.putObject("pipelines");
+        ObjectNode waiting = JSON.createObjectNode();
         for (Pipeline p : pipelines.all()) {
             states.put(p.name(), p.state().name().toLowerCase(java.util.Locale.ROOT));
+            p.waitingFor().ifPresent(why -> waiting.put(p.name(), why));
         }
-        return new HttpListener.Readiness(pipelines.allRunning(), body.toString());
+        if (!waiting.isEmpty()) {
+            body.set("waiting", waiting);
+        }
+        return new HttpListener.Readiness(pipelines.allTakeEvents(), body.toString());
     }
 
     /**
