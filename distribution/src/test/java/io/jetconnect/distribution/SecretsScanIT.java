@@ -298,7 +298,8 @@ class SecretsScanIT {
             try (JetconnectProcess runtime = JetconnectProcess.start(work, Map.of(), "run", "--config",
                     wrongConfig.toString())) {
                 int port = runtime.awaitListening(Duration.ofSeconds(60));
-                runtime.awaitOutput("cannot start yet", Duration.ofSeconds(30));
+                // Refused credentials need a person: the pipeline fails (it no longer retries for ever).
+                runtime.awaitOutput("NATS refused the connection", Duration.ofSeconds(30));
                 served.get(port, "/v1/pipelines");
                 served.get(port, "/readyz");
                 runtime.terminate();

@@ -91,4 +91,19 @@ class StartDuringOutageIT {
             }
         }
     }
+
+    @Test
+    void refusedCredentialsFailAtOnceInsteadOfWaiting() {
+        try (NatsServer server = NatsServer.spawn("--user", "jc", "--pass", "right-password")) {
+            TestContexts contexts = TestContexts.of("jetstream")
+                    .config("stream = auth, subject = \"auth.{tenantId}.v1\", ack-timeout = 2s")
+                    .nats(server.url().replace("nats://", "nats://jc:wrong-password@"))
+                    .stream(TestContexts.fileStream("auth", "AUTH", "auth.>"));
+            io.jetconnect.spi.JetconnectException refused = assertThrows(io.jetconnect.spi.JetconnectException.class,
+                    () -> Streams.open(contexts));
+            assertTrue(!(refused instanceof RetriableException), "needs a person, not a wait: " + refused);
+            assertTrue(refused.getMessage().contains("refused"), refused.getMessage());
+            assertTrue(!refused.getMessage().contains("wrong-password"), "no secret in the message");
+        }
+    }
 }
