@@ -172,11 +172,11 @@ class AdminApiIT {
         }
     }
 
-    /** @return the Nats-Msg-Id of every message of the stream, in stream order */
+    /** @return the event id of every message of the stream, in stream order */
     private static List<String> streamIds(String natsUrl, String stream) throws Exception {
         List<String> ids = new ArrayList<>();
         for (Message m : StreamReader.readAll(natsUrl, stream)) {
-            ids.add(m.getHeaders().getFirst("Nats-Msg-Id"));
+            ids.add(StreamReader.eventId(m));
         }
         return ids;
     }
@@ -642,7 +642,7 @@ class AdminApiIT {
             String lastChangeBody = null;
             for (Message m : stored) {
                 if (m.getSubject().startsWith("reload.change.chg.")) {
-                    changeIds.add(m.getHeaders().getFirst("Nats-Msg-Id"));
+                    changeIds.add(StreamReader.eventId(m));
                     lastChangeBody = new String(m.getData(), StandardCharsets.UTF_8);
                 }
             }

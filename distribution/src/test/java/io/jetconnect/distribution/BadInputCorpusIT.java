@@ -169,7 +169,7 @@ class BadInputCorpusIT {
         HttpResponse<String> probe = post(port, "ingest", event(id, "probe"));
         assertEquals(202, probe.statusCode(), "a valid event after the case: " + probe.body());
         MessageInfo last = jsm.getLastMessage(STREAM, "corpus.probe.v1");
-        assertEquals(id, last.getHeaders().getFirst("Nats-Msg-Id"), "the valid event landed");
+        assertEquals(id, StreamReader.eventId(last), "the valid event landed");
     }
 
     private static long messages() throws Exception {
@@ -231,7 +231,7 @@ class BadInputCorpusIT {
             String id = "cfg-probe-" + name;
             HttpResponse<String> accepted = post(runPort, probe, event(id, "probe"));
             assertEquals(202, accepted.statusCode(), "the other pipeline runs: " + accepted.body());
-            assertEquals(id, jsm.getLastMessage(CONFIG_STREAM, "cfg.probe.v1").getHeaders().getFirst("Nats-Msg-Id"));
+            assertEquals(id, StreamReader.eventId(jsm.getLastMessage(CONFIG_STREAM, "cfg.probe.v1")));
             assertEquals(0, process.terminate(), process.output());
         }
     }
@@ -310,7 +310,7 @@ class BadInputCorpusIT {
             HttpResponse<String> accepted = post(runPort, "ingest", event(id, "probe"));
             assertEquals(202, accepted.statusCode(), accepted.body() + "\n" + process.output());
             MessageInfo last = jsm.getLastMessage(PLUGIN_STREAM, "plug.probe.v1");
-            assertEquals(id, last.getHeaders().getFirst("Nats-Msg-Id"), "the event reached the stream");
+            assertEquals(id, StreamReader.eventId(last), "the event reached the stream");
             assertEquals(0, process.terminate(), process.output());
         }
     }

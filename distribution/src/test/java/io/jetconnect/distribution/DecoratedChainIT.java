@@ -152,7 +152,7 @@ class DecoratedChainIT {
         Map<String, Integer> lastSeq = new HashMap<>();
         for (Message m : stored) {
             String body = new String(m.getData(), StandardCharsets.UTF_8);
-            String id = m.getHeaders().getFirst("Nats-Msg-Id");
+            String id = StreamReader.eventId(m);
             assertTrue(ids.add(id), "duplicate " + id);
             String tenant = id.substring(0, id.indexOf('-'));
             assertEquals("chain." + tenant + ".v1", m.getSubject());
@@ -248,7 +248,7 @@ class DecoratedChainIT {
             });
             Set<String> stored = new HashSet<>();
             for (Message m : StreamReader.readAll(nats.url(), "CHAIN_FULL")) {
-                stored.add(m.getHeaders().getFirst("Nats-Msg-Id"));
+                stored.add(StreamReader.eventId(m));
             }
             assertTrue(stored.containsAll(acceptedIds), "every acknowledged event arrived");
         }

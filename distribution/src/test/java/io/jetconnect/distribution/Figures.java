@@ -30,7 +30,7 @@ record Figures(String scenario, String repetition, long offered, long acknowledg
         long reordered = 0;
         long forged = 0;
         for (Message m : messages) {
-            String id = m.getHeaders() == null ? null : m.getHeaders().getFirst("Nats-Msg-Id");
+            String id = StreamReader.eventId(m);
             if (id == null || !client.offered.contains(id)) {
                 if (forged < 5) {
                     System.out.println("forged: " + id + " at stream sequence " + m.metaData().streamSequence());

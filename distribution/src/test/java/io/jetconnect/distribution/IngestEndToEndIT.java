@@ -107,7 +107,7 @@ class IngestEndToEndIT {
             List<Message> stored = StreamReader.readAll(nats.url(), "E2E_ORDER");
             List<String> ids = new ArrayList<>();
             for (Message m : stored) {
-                String id = m.getHeaders().getFirst("Nats-Msg-Id");
+                String id = StreamReader.eventId(m);
                 ids.add(id);
                 String body = new String(m.getData(), StandardCharsets.UTF_8);
                 assertTrue(body.contains("\"id\":\"" + id + "\""), body);

@@ -81,6 +81,31 @@ public final class RuntimeProcess implements AutoCloseable {
      * 200.
      */
     public static RuntimeProcess run(Path workDir, Path config, int httpPort, Map<String, String> env) {
+        RuntimeProcess runtime = launch(workDir, config, httpPort, env);
+        runtime.awaitReady();
+        return runtime;
+    }
+
+    /**
+     * Like {@link #run} but waits only until the listener answers {@code /healthz}, not for {@code /readyz}: for a
+     * runtime whose pipelines are not ready (waiting for a broker that is down).
+     */
+    public static RuntimeProcess runUnready(Path workDir, Path config, int httpPort, Map<String, String> env) {
+        RuntimeProcess runtime = launch(workDir, config, httpPort, env);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!runtime.process.isAlive()) {
+                throw new IllegalStateException("jetconnect exited:\n" + runtime.output());
+            }
+            try {
+                return runtime.get("/healthz").statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return runtime;
+    }
+
+    private static RuntimeProcess launch(Path workDir, Path config, int httpPort, Map<String, String> env) {
         try {
             Path out = workDir.resolve("runtime-" + System.nanoTime() + ".log");
             ProcessBuilder builder = new ProcessBuilder(home().resolve("bin/jetconnect").toString(), "run",
@@ -88,9 +113,7 @@ public final class RuntimeProcess implements AutoCloseable {
                     .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
             builder.environment().remove("NATS_URL");
             builder.environment().putAll(env);
-            RuntimeProcess runtime = new RuntimeProcess(builder.start(), out, httpPort);
-            runtime.awaitReady();
-            return runtime;
+            return new RuntimeProcess(builder.start(), out, httpPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -134,8 +134,8 @@ class SecretsScanIT {
                 try (Connection nc = Nats.connect(reader)) {
                     JetStreamManagement jsm = nc.jetStreamManagement();
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                            .until(() -> "during-outage".equals(jsm.getLastMessage("SCAN", "scan.acme.v1")
-                                    .getHeaders().getFirst("Nats-Msg-Id")));
+                            .until(() -> "during-outage".equals(StreamReader.eventId(
+                                    jsm.getLastMessage("SCAN", "scan.acme.v1"))));
                 }
                 driveEverything(served, port, adminToken);
                 assertEquals(0, runtime.terminate(), runtime.output());
@@ -298,7 +298,8 @@ class SecretsScanIT {
             try (JetconnectProcess runtime = JetconnectProcess.start(work, Map.of(), "run", "--config",
                     wrongConfig.toString())) {
                 int port = runtime.awaitListening(Duration.ofSeconds(60));
-                runtime.awaitOutput("cannot start yet", Duration.ofSeconds(30));
+                // Refused credentials need a person: the pipeline fails (it no longer retries for ever).
+                runtime.awaitOutput("NATS refused the connection", Duration.ofSeconds(30));
                 served.get(port, "/v1/pipelines");
                 served.get(port, "/readyz");
                 runtime.terminate();
@@ -410,7 +411,7 @@ class SecretsScanIT {
                         MessageInfo m = jsm.getMessage("ISOLATION", seq);
                         JsonNode stored = STRICT_JSON.readTree(m.getData());
                         assertEquals("acme", stored.path("data").path("tenantId").asText(), stored.toString());
-                        ids.add(m.getHeaders().getFirst("Nats-Msg-Id"));
+                        ids.add(StreamReader.eventId(m));
                     }
                     assertEquals(new TreeSet<>(accepted), ids);
                 }

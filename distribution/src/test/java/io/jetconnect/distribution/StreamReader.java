@@ -17,6 +17,34 @@ public final class StreamReader {
     private StreamReader() {
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * @return the CloudEvent id of a stored message: its {@code ce-id} header (binary mode) or the {@code id} of its
+     *     JSON body (structured). Not {@code Nats-Msg-Id}, which is a digest of source and id by default.
+     */
+    public static String eventId(Message m) {
+        return eventId(m.getHeaders(), m.getData());
+    }
+
+    /** @return the CloudEvent id of a message read with {@code getLastMessage}/{@code getMessage} */
+    public static String eventId(io.nats.client.api.MessageInfo m) {
+        return eventId(m.getHeaders(), m.getData());
+    }
+
+    private static String eventId(io.nats.client.impl.Headers headers, byte[] data) {
+        String header = headers == null ? null : headers.getFirst("ce-id");
+        if (header != null) {
+            return header;
+        }
+        try {
+            return JSON.readTree(data).path("id").asText(null);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("stored message is not a JSON event", e);
+        }
+    }
+
     /** @return every message of the stream, in stream order */
     public static List<Message> readAll(String url, String stream) throws Exception {
         try (Connection nc = Nats.connect(url)) {

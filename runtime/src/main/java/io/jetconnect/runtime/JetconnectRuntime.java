@@ -176,14 +176,19 @@ public final class JetconnectRuntime implements AutoCloseable {
     private static HttpListener.Readiness readiness(Pipelines pipelines, Optional<EmbeddedNats> embedded) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode states = body.putObject("pipelines");
+        ObjectNode waiting = JSON.createObjectNode();
         for (Pipeline p : pipelines.all()) {
             states.put(p.name(), p.state().name().toLowerCase(java.util.Locale.ROOT));
+            p.waitingFor().ifPresent(why -> waiting.put(p.name(), why));
         }
         ObjectNode nats = body.putObject("nats");
         nats.put("embedded", embedded.isPresent());
         embedded.ifPresent(e -> nats.put("url", e.url()).put("pid", e.pid()).put("warning",
                 "events are stored in a private nats-server started by this runtime, not in a site broker"));
-        return new HttpListener.Readiness(pipelines.allRunning(), body.toString());
+        if (!waiting.isEmpty()) {
+            body.set("waiting", waiting);
+        }
+        return new HttpListener.Readiness(pipelines.allTakeEvents(), body.toString());
     }
 
     /**

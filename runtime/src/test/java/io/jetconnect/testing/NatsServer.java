@@ -239,6 +239,25 @@ public final class NatsServer implements AutoCloseable {
         }
     }
 
+    /** Deletes the JetStream store of a server that is not running, as a lost disk would: streams and all. */
+    public void wipeStore() {
+        requireOwned();
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("kill the server before wiping its store");
+        }
+        Path jetstream = storeDir.resolve("jetstream");
+        if (!Files.exists(jetstream)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(jetstream)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts the server again on the same port with the same store. */
     public void restart() {
         requireOwned();

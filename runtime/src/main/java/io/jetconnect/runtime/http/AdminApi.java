@@ -241,6 +241,7 @@ public final class AdminApi {
         node.put("name", p.name());
         node.put("state", stateName(p.state()));
         p.lastError().ifPresent(e -> node.put("lastError", e));
+        p.waitingFor().ifPresent(w -> node.put("waitingFor", w));
         node.put("source", p.definition().source().type().name());
         ArrayNode chain = node.putArray("chain");
         p.definition().sinks().forEach(e -> chain.add(e.type().name()));

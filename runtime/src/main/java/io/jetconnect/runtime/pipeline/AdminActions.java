@@ -22,6 +22,20 @@ public final class AdminActions {
         actions.keySet().removeIf(k -> k.startsWith(pipeline + "/"));
     }
 
+    /** Runs the action of that name of every extension of a pipeline; one that throws does not stop the others. */
+    void runAll(String pipeline, String name) {
+        String suffix = "/" + name;
+        for (Map.Entry<String, Runnable> e : actions.entrySet()) {
+            if (e.getKey().startsWith(pipeline + "/") && e.getKey().endsWith(suffix)) {
+                try {
+                    e.getValue().run();
+                } catch (RuntimeException ignored) {
+                    // an action's failure is its extension's business; the others still run
+                }
+            }
+        }
+    }
+
     /** @return the action, if an extension of that pipeline and type offered it */
     public Optional<Runnable> action(String pipeline, String type, String name) {
         return Optional.ofNullable(actions.get(key(pipeline, type, name)));

@@ -36,7 +36,7 @@ final class CompositionChecks {
         return t != null && t.redacts();
     }
 
-    private static boolean persists(ResolvedElement e) {
+    static boolean persists(ResolvedElement e) {
         DecoratorTraits t = traits(e);
         return t != null && t.persists();
     }

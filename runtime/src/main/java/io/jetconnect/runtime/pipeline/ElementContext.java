@@ -27,6 +27,7 @@ public class ElementContext implements SinkContext {
     private final NatsSettings nats;
     private final Map<String, StreamSpec> streams;
     private final AdminActions actions;
+    private final SinkStatus status;
 
     /**
      * @param pipeline the pipeline's name
@@ -41,6 +42,16 @@ public class ElementContext implements SinkContext {
      */
     public ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
                           Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions) {
+        this(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, null);
+    }
+
+    /**
+     * @param status where a sink's reports about itself go, or null to ignore them
+     */
+    ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
+                   Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions,
+                   SinkStatus status) {
+        this.status = status;
         this.actions = actions;
         this.pipeline = pipeline;
         this.type = type;
@@ -125,5 +136,26 @@ public class ElementContext implements SinkContext {
     @Override
     public Map<String, StreamSpec> streams() {
         return streams;
+    }
+
+    @Override
+    public void waiting(String reason) {
+        if (status != null) {
+            status.waiting(reason);
+        }
+    }
+
+    @Override
+    public void available() {
+        if (status != null) {
+            status.available();
+        }
+    }
+
+    @Override
+    public void failed(io.jetconnect.spi.JetconnectException cause) {
+        if (status != null) {
+            status.failed(cause);
+        }
     }
 }

@@ -37,11 +37,13 @@ public final class Pipeline {
     private EventSource source;
     private PipelineSourceContext sourceContext;
     private CursorStore cursors;
+    private final SinkStatus sinkStatus;
 
     public Pipeline(ResolvedPipeline definition, PipelineEnvironment env) {
         this.definition = definition;
         this.env = env;
         this.metrics = new MicrometerPluginMetrics(env.meters(), definition.name());
+        this.sinkStatus = new SinkStatus(definition.name(), env.actions(), this::sinkFailed);
     }
 
     public String name() {
@@ -52,8 +54,36 @@ public final class Pipeline {
         return definition;
     }
 
+    /** @return its state; {@link PipelineState#WAITING} while it runs and its sink waits for its broker */
     public PipelineState state() {
-        return state;
+        PipelineState s = state;
+        return s == PipelineState.RUNNING && sinkStatus.waitingFor().isPresent() ? PipelineState.WAITING : s;
+    }
+
+    /** @return what the pipeline waits for, while it is {@link PipelineState#WAITING} */
+    public Optional<String> waitingFor() {
+        PipelineState s = state();
+        if (s != PipelineState.WAITING) {
+            return Optional.empty();
+        }
+        Optional<String> sink = sinkStatus.waitingFor();
+        return sink.isPresent() ? sink : Optional.ofNullable(lastError);
+    }
+
+    /**
+     * @return whether ingest events are taken now: it runs and its sink takes them, or its sink waits and a
+     *     {@code dlq} in front of it spills them
+     */
+    public boolean takesEvents() {
+        PipelineState s = state();
+        return s == PipelineState.RUNNING || s == PipelineState.WAITING && state == PipelineState.RUNNING && spills();
+    }
+
+    /**
+     * @return whether its chain takes events while its sink waits: a layer writes them to disk (a {@code dlq})
+     */
+    public boolean spills() {
+        return definition.sinks().stream().anyMatch(CompositionChecks::persists);
     }
 
     /** @return the error that failed the pipeline, if it failed */
@@ -63,7 +93,7 @@ public final class Pipeline {
 
     /** @return whether the last start failed for a reason that may go away (NATS unreachable) */
     public boolean startRetriable() {
-        return state == PipelineState.FAILED && startRetriable;
+        return state == PipelineState.WAITING && startRetriable;
     }
 
     /** @return events emitted by the source and not yet completed by the chain */
@@ -78,7 +108,7 @@ public final class Pipeline {
 
     private ElementContext context(ResolvedElement element, int position) {
         return new ElementContext(name(), element.type().name(), position, element.config(), metrics, dataDir(),
-                env.settings().nats(), env.settings().streams(), env.actions());
+                env.settings().nats(), env.settings().streams(), env.actions(), sinkStatus);
     }
 
     /**
@@ -102,8 +132,9 @@ public final class Pipeline {
     }
 
     /**
-     * Builds the chain and starts the source. On failure the pipeline is {@link PipelineState#FAILED}, whatever
-     * was built is closed, and the cause is logged and kept as {@link #lastError()}; the exception is not thrown,
+     * Builds the chain and starts the source. On failure the pipeline is {@link PipelineState#FAILED} (or
+     * {@link PipelineState#WAITING} when the failure is retriable, such as NATS unreachable), whatever was built
+     * is closed, and the cause is logged and kept as {@link #lastError()}; the exception is not thrown,
      * so that one broken pipeline does not stop the others.
      */
     public synchronized void start() {
@@ -129,7 +160,7 @@ public final class Pipeline {
                 LOG.error("pipeline {} failed to start: {}", name(), lastError, e);
             }
             stopQuietly(Duration.ZERO);
-            state = PipelineState.FAILED;
+            state = startRetriable ? PipelineState.WAITING : PipelineState.FAILED;
         } finally {
             MDC.remove("pipeline");
         }
@@ -229,6 +260,14 @@ public final class Pipeline {
         lastError = describe(cause);
         LOG.error("pipeline {}: source failed: {}", name(), lastError, cause);
         state = PipelineState.FAILED;
+    }
+
+    /** A sink found a problem that needs a person: failed, and ingest answers 503 (the route goes). */
+    private void sinkFailed(io.jetconnect.spi.JetconnectException cause) {
+        lastError = describe(cause);
+        LOG.error("pipeline {}: sink failed: {}", name(), lastError);
+        state = PipelineState.FAILED;
+        env.ingress().remove(name());
     }
 
     private static String describe(Throwable e) {

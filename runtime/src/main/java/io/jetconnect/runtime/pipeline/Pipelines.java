@@ -35,7 +35,7 @@ public final class Pipelines {
 
     /**
      * Starts a pipeline; a failure leaves it {@link PipelineState#FAILED} and does not throw. A pipeline that
-     * could not start for a retriable reason (NATS unreachable) is started again with a delay growing from 1 s to
+     * could not start for a retriable reason (NATS unreachable) is {@link PipelineState#WAITING} and started again with a delay growing from 1 s to
      * 30 s, until it runs or a reload, restart or stop replaces it.
      */
     public synchronized Pipeline start(ResolvedPipeline definition) {
@@ -53,7 +53,7 @@ public final class Pipelines {
         env.meters().find("jetconnect.pipeline.state").tag("pipeline", definition.name()).meters()
                 .forEach(env.meters()::remove);
         Gauge.builder("jetconnect.pipeline.state", pipeline, p -> p.state().code())
-                .description("0 starting, 1 running, 2 stopping, 3 stopped, 4 failed, 5 paused")
+                .description("0 starting, 1 running, 2 stopping, 3 stopped, 4 failed, 5 paused, 6 waiting")
                 .tag("pipeline", definition.name())
                 .register(env.meters());
         pipeline.start();
@@ -135,7 +135,7 @@ public final class Pipelines {
                 start(d);
                 started.add(d.name());
             } else if (sameDefinition(running.definition(), oldEnv, d, newEnv)
-                    && running.state() != PipelineState.FAILED) {
+                    && running.state() != PipelineState.FAILED && !running.startRetriable()) {
                 unchanged.add(d.name());
             } else {
                 running.stop();
@@ -183,6 +183,14 @@ public final class Pipelines {
     /** @return whether every pipeline is running */
     public synchronized boolean allRunning() {
         return byName.values().stream().allMatch(p -> p.state() == PipelineState.RUNNING);
+    }
+
+    /**
+     * @return whether every pipeline takes events: running, or waiting for its broker with a {@code dlq} that
+     *     spills them ({@code /readyz})
+     */
+    public synchronized boolean allTakeEvents() {
+        return byName.values().stream().allMatch(Pipeline::takesEvents);
     }
 
     /** Stops every pipeline gracefully, in parallel, and waits for all of them. */

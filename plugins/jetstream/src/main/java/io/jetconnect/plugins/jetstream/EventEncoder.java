@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
  *       {@code datacontenttype} (which also travels as {@code ce-datacontenttype}, as the binding maps every
  *       attribute).</li>
  * </ul>
- * Both set {@code Nats-Msg-Id} to the event id (percent-encoded the same way if it is not printable ASCII), so that
- * the stream deduplicates re-publishes. Thread-safe.
+ * Both set {@code Nats-Msg-Id} as {@link MessageId} says (by default a digest of source and id), so that the stream
+ * deduplicates re-publishes. Thread-safe.
  */
 final class EventEncoder {
 
@@ -35,15 +35,23 @@ final class EventEncoder {
 
     private final boolean binary;
     private final JsonFormat format = new JsonFormat();
+    private final MessageId messageId;
 
+    /** An encoder whose {@code Nats-Msg-Id} is the event id alone ({@code message-id = id}). */
     EventEncoder(boolean binary) {
+        this(binary, MessageId.ID);
+    }
+
+    /** @param messageId how {@code Nats-Msg-Id} is made ({@code message-id}) */
+    EventEncoder(boolean binary, MessageId messageId) {
         this.binary = binary;
+        this.messageId = messageId;
     }
 
     /** @return the headers of the event's message, sealed: jnats publishes them without a copy */
     Headers headers(CloudEvent event) {
         SealedHeaders headers = new SealedHeaders();
-        headers.put(MSG_ID, percentEncode(event.getId()));
+        headers.put(MSG_ID, messageId.of(event));
         if (!binary) {
             headers.put(CONTENT_TYPE, STRUCTURED_CONTENT_TYPE);
             return headers.seal();

@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.jetstream;
 
 import io.cloudevents.CloudEvent;
+import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
@@ -9,20 +10,25 @@ import io.jetconnect.spi.StreamSpec;
 import io.jetconnect.spi.TypeName;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.pf4j.Extension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The terminal sink that publishes CloudEvents to a JetStream stream ({@code type = jetstream}).
  *
  * <p>Each event goes to the subject its template names ({@code {tenantId}} from {@code data.tenantId}), in the
- * CloudEvents NATS binding's structured or binary mode, with {@code Nats-Msg-Id} set to the event id so the stream
- * deduplicates re-publishes; its stage completes when the stream has stored it (a duplicate counts). Publishing is
+ * CloudEvents NATS binding's structured or binary mode, with {@code Nats-Msg-Id} made from the event's source and id so the stream
+ * deduplicates re-publishes ({@link MessageId}); its stage completes when the stream has stored it (a duplicate counts). Publishing is
  * pipelined with up to {@code max-in-flight} PubAcks outstanding, and each subject's events are stored in emit
  * order, across retries and broker restarts ({@link Publisher}). A circuit breaker makes emits fail fast with a
  * {@link io.jetconnect.spi.BackpressureException} while NATS is unreachable. {@code open()} creates the stream if it
- * is declared and absent, and never changes an existing one.
+ * is declared and absent, and never changes an existing one; when NATS cannot be reached then, it opens anyway,
+ * refuses events retriably (a {@code dlq} in front spills them) and connects in the background
+ * ({@link FirstConnection}). A declared stream found gone on a later connection is created again.
  *
  * <p>Configuration: the plugin's {@code reference.conf}, key {@code jetstream}.
  */
@@ -40,6 +46,10 @@ public final class JetStreamSink implements EventSink {
     private volatile EventEncoder encoder;
     private volatile SinkMetrics metrics;
     private volatile Publisher publisher;
+    private volatile FirstConnection first;
+    private volatile Duration retryAfter;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
 
     /** For the plugin framework. */
     public JetStreamSink() {
@@ -58,31 +68,52 @@ public final class JetStreamSink implements EventSink {
         SinkMetrics sinkMetrics = new SinkMetrics(context.metrics(), breaker);
         NatsConnector connector = new NatsConnector(context.nats(), context.pipelineName(), settings.ackTimeout(),
                 settings.maxInFlight());
-        ConnectionEpoch epoch;
-        try {
-            epoch = connector.connect();
-        } catch (IOException e) {
-            throw new RetriableException(e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetriableException("interrupted while connecting to NATS at " + connector.redactedUrl());
-        }
-        try {
-            StreamProvisioner.provision(epoch.connection().jetStreamManagement(), spec, context.config(),
-                    settings.subject(), spec.retentionFloorFails(), context.pipelineName());
-        } catch (IOException e) {
-            epoch.close();
-            throw new RetriableException("cannot reach JetStream at " + connector.redactedUrl() + ": "
-                    + PublishErrors.describe(e));
-        } catch (RuntimeException e) {
-            epoch.close();
-            throw e;
-        }
         this.template = settings.subject();
-        this.encoder = new EventEncoder(settings.binary());
+        this.encoder = new EventEncoder(settings.binary(), settings.messageId());
         this.metrics = sinkMetrics;
-        this.publisher = new Publisher(settings, connector, epoch, breaker, sinkMetrics, context.pipelineName(),
-                spec.name(), context.threadFactory("jetstream"));
+        this.retryAfter = settings.startRetryMax();
+        FirstConnection first = new FirstConnection(() -> {
+            ConnectionEpoch epoch = connector.connect();
+            try {
+                StreamProvisioner.provision(epoch.connection().jetStreamManagement(), spec, context.config(),
+                        settings.subject(), spec.retentionFloorFails(), context.pipelineName());
+            } catch (IOException e) {
+                epoch.close();
+                throw new RetriableException("cannot reach JetStream at " + connector.redactedUrl() + ": "
+                        + PublishErrors.describe(e));
+            } catch (RuntimeException e) {
+                epoch.close();
+                throw e;
+            }
+            // From now on every new connection checks that the stream is still there (deleted, store wiped).
+            connector.onConnect(c -> {
+                try {
+                    StreamProvisioner.recreateIfMissing(c.jetStreamManagement(), spec, context.pipelineName());
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Pipeline {}: cannot check stream {}: {}", context.pipelineName(), spec.name(),
+                            PublishErrors.describe(e));
+                }
+            });
+            return epoch;
+        }, settings.startRetryInitial(), settings.startRetryMax(), context.pipelineName());
+        this.first = first;
+        java.util.function.Consumer<ConnectionEpoch> start = epoch -> publisher = new Publisher(settings,
+                connector, epoch, breaker, sinkMetrics, context.pipelineName(), spec.name(),
+                context.threadFactory("jetstream"));
+        try {
+            start.accept(first.attempt());
+            return;
+        } catch (RetriableException e) {
+            // NATS is down: open anyway and keep trying, so that a dlq in front spills meanwhile.
+            context.waiting("cannot reach NATS at " + connector.redactedUrl() + " or stream " + spec.name()
+                    + " yet: " + e.getMessage());
+        }
+        first.retryInBackground(context.threadFactory("jetstream-start"), epoch -> {
+            start.accept(epoch);
+            LOG.info("Pipeline {}: connected to NATS at {}; publishing to stream {}", context.pipelineName(),
+                    connector.redactedUrl(), spec.name());
+            context.available();
+        }, context::failed);
     }
 
     @Override
@@ -90,7 +121,14 @@ public final class JetStreamSink implements EventSink {
         long start = System.nanoTime();
         Publisher p = publisher;
         if (p == null) {
-            return CompletableFuture.failedFuture(new JetconnectException("the jetstream sink is not open"));
+            FirstConnection f = first;
+            if (f == null) {
+                return CompletableFuture.failedFuture(new JetconnectException("the jetstream sink is not open"));
+            }
+            // Not connected yet (NATS down at open): retriable, so that a dlq spills it.
+            metrics.failed.increment();
+            return CompletableFuture.failedFuture(new BackpressureException("the jetstream sink is not connected "
+                    + "to NATS yet: " + f.lastFailure(), retryAfter));
         }
         String subject;
         try {
@@ -118,6 +156,10 @@ public final class JetStreamSink implements EventSink {
     /** Stops accepting events, waits up to {@code ack-timeout} for the PubAcks of those held, closes NATS. */
     @Override
     public void close() {
+        FirstConnection f = first;
+        if (f != null) {
+            f.close();
+        }
         Publisher p = publisher;
         if (p != null) {
             p.close();

@@ -50,6 +50,8 @@ final class NatsConnector {
     private final AtomicInteger epochs = new AtomicInteger();
     /** Connections that got as far as CONNECTED, so that failed attempts are not logged as warnings. */
     private final Set<Connection> established = ConcurrentHashMap.newKeySet();
+    /** Run on every connection opened after it is set (the stream check); null until then. */
+    private volatile java.util.function.Consumer<Connection> onConnect;
 
     /**
      * @param nats how to reach NATS
@@ -89,6 +91,14 @@ final class NatsConnector {
         this.options = builder.build();
     }
 
+    /**
+     * Runs a check on every connection this connector opens from now on, before it is handed out: the sink makes
+     * sure its stream exists ({@link StreamProvisioner#recreateIfMissing}). The check must not throw.
+     */
+    void onConnect(java.util.function.Consumer<Connection> check) {
+        this.onConnect = check;
+    }
+
     /** @return the redacted URL, for messages */
     String redactedUrl() {
         return redactedUrl;
@@ -109,6 +119,10 @@ final class NatsConnector {
             throw new IOException("cannot connect to NATS at " + redactedUrl + ": " + PublishErrors.describe(e));
         } catch (RuntimeException e) {
             throw new IOException("cannot connect to NATS at " + redactedUrl + ": " + PublishErrors.describe(e));
+        }
+        java.util.function.Consumer<Connection> check = onConnect;
+        if (check != null) {
+            check.accept(connection);
         }
         return new ConnectionEpoch(epochs.incrementAndGet(), connection, connection.getMaxPayload());
     }

@@ -19,9 +19,13 @@ import java.util.Locale;
  * @param retryWaits the waits between those attempts; never empty
  * @param backoffInitial the first wait of an open circuit
  * @param backoffMax the longest wait of an open circuit
+ * @param startRetryInitial the first wait between two attempts to reach NATS after {@code open()} failed to
+ * @param startRetryMax the longest wait between those attempts
+ * @param messageId how {@code Nats-Msg-Id} is made from the event
  */
 record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int maxInFlight, Duration ackTimeout,
-                    int retryAttempts, List<Duration> retryWaits, Duration backoffInitial, Duration backoffMax) {
+                    int retryAttempts, List<Duration> retryWaits, Duration backoffInitial, Duration backoffMax,
+                    Duration startRetryInitial, Duration startRetryMax, MessageId messageId) {
 
     static SinkSettings from(ConnectorConfig config) {
         String stream = required(config, "stream", "a key of jetconnect.streams or a stream name");
@@ -64,8 +68,15 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
         if (max.compareTo(initial) < 0) {
             throw config.invalid("backoff.max", "must be at least backoff.initial");
         }
+        Duration startInitial = positive(config, "start-retry.initial");
+        Duration startMax = positive(config, "start-retry.max");
+        if (startMax.compareTo(startInitial) < 0) {
+            throw config.invalid("start-retry.max", "must be at least start-retry.initial");
+        }
+        MessageId messageId = MessageId.named(config.getString("message-id"))
+                .orElseThrow(() -> config.invalid("message-id", "must be " + MessageId.NAMES));
         return new SinkSettings(stream, subject, mode.equals("binary"), maxInFlight, ackTimeout, attempts, waits,
-                initial, max);
+                initial, max, startInitial, startMax, messageId);
     }
 
     /** @return the wait before attempt {@code attempt + 1}, for an event already tried {@code attempt} times */

@@ -24,6 +24,7 @@ final class StreamProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
     private static final int STREAM_NOT_FOUND = 10059;
+    private static final int JETSTREAM_UNAVAILABLE = 10008;
 
     private StreamProvisioner() {
     }
@@ -66,6 +67,27 @@ final class StreamProvisioner {
         }
     }
 
+    /**
+     * Creates a declared stream again if it is gone (deleted, or the server's store was wiped), on a connection
+     * the sink opened after the first: create only, never a change to a stream that exists. Problems are logged,
+     * not thrown: the next publish fails and the sink tries again on its next connection.
+     */
+    static void recreateIfMissing(JetStreamManagement jsm, StreamSpec spec, String pipeline) {
+        if (!spec.declared()) {
+            return;
+        }
+        try {
+            if (find(jsm, spec.name()) != null) {
+                return;
+            }
+            create(jsm, spec);
+            LOG.warn("Pipeline {}: stream {} was gone (deleted, or the server lost its store); created it again "
+                    + "({} storage, subjects {})", pipeline, spec.name(), spec.storage(), spec.subjects());
+        } catch (JetconnectException e) {
+            LOG.warn("Pipeline {}: cannot make sure stream {} exists: {}", pipeline, spec.name(), e.getMessage());
+        }
+    }
+
     /** @return a duration as pipeline.conf would write it: {@code 90d}, {@code 1h}, {@code 1h30m}, {@code 45s} */
     static String human(Duration d) {
         StringBuilder out = new StringBuilder();
@@ -96,6 +118,11 @@ final class StreamProvisioner {
             if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
                 return null;
             }
+            if (e.getErrorCode() >= 500 || e.getApiErrorCode() == JETSTREAM_UNAVAILABLE) {
+                // A server that just started, or a cluster without a meta leader yet: it comes back by itself.
+                throw new io.jetconnect.spi.RetriableException("cannot look up stream " + name + ": "
+                        + e.getErrorDescription() + " (error " + e.getApiErrorCode() + ")");
+            }
             throw new JetconnectException("cannot look up stream " + name + ": " + e.getErrorDescription()
                     + " (error " + e.getApiErrorCode() + ")");
         } catch (IOException e) {
@@ -121,6 +148,10 @@ final class StreamProvisioner {
         try {
             jsm.addStream(builder.build());
         } catch (JetStreamApiException e) {
+            if (e.getErrorCode() >= 500 || e.getApiErrorCode() == JETSTREAM_UNAVAILABLE) {
+                throw new io.jetconnect.spi.RetriableException("cannot create stream " + spec.name() + " yet: "
+                        + e.getErrorDescription() + " (error " + e.getApiErrorCode() + ")");
+            }
             throw new JetconnectException("cannot create stream " + spec.name() + ": " + e.getErrorDescription()
                     + " (error " + e.getApiErrorCode() + ")");
         } catch (IOException e) {

@@ -98,10 +98,10 @@ class BrokerOutageIT {
         Map<String, Long> lastPerSubject = new HashMap<>();
         Set<Long> seen = new java.util.HashSet<>();
         for (Streams.Stored m : stored) {
-            if (!m.msgId().startsWith("e-")) {
+            if (!m.eventId().startsWith("e-")) {
                 continue; // the fail-fast probes of the test thread, on their own subject
             }
-            long n = Long.parseLong(m.msgId().substring(2));
+            long n = Long.parseLong(m.eventId().substring(2));
             assertEquals(".t" + (n % TENANTS) + ".v1", m.subject().substring(m.subject().indexOf('.')));
             assertTrue(seen.add(n), "event " + n + " stored twice");
             if (!strict && !producer.succeeded.contains(n)) {

@@ -33,6 +33,16 @@ final class Streams {
             return headers == null ? null : headers.getFirst("Nats-Msg-Id");
         }
 
+        /** @return the CloudEvent id: the {@code ce-id} header (binary mode) or the body's {@code id} */
+        String eventId() {
+            String header = headers == null ? null : headers.getFirst("ce-id");
+            if (header != null) {
+                return header;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([^\"]*)\"").matcher(text());
+            return m.find() ? m.group(1) : null;
+        }
+
         String text() {
             return new String(data, StandardCharsets.UTF_8);
         }

@@ -109,7 +109,9 @@ public final class TailCommand implements CliCommand {
                 try {
                     printer.event(reader.read(message.getHeaders(), message.getData()));
                 } catch (InvalidMessage e) {
-                    printer.invalid(message.metaData().streamSequence(), message.getSubject(), e.getMessage());
+                    printer.invalid(message.metaData().streamSequence(), message.getSubject(),
+                            message.getHeaders() == null ? null : message.getHeaders().getFirst("Nats-Msg-Id"),
+                            e.getMessage());
                 }
                 printed++;
             }

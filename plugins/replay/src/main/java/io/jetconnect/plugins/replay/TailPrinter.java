@@ -29,9 +29,20 @@ final class TailPrinter {
     }
 
     void invalid(long sequence, String subject, String error) {
+        invalid(sequence, subject, null, error);
+    }
+
+    /**
+     * @param msgId the message's {@code Nats-Msg-Id} (the key the stream deduplicates on: by default a digest of
+     *     source and id, docs/reliability.md), or null if it has none
+     */
+    void invalid(long sequence, String subject, String msgId, String error) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("stream_sequence", sequence);
         fields.put("subject", subject);
+        if (msgId != null) {
+            fields.put("msg_id", msgId);
+        }
         fields.put("error", error);
         try {
             line(JSON.writeValueAsBytes(fields));

@@ -119,6 +119,7 @@ class TailCommandIT {
         assertEquals(11, invalid.get("stream_sequence").asLong());
         assertEquals("TAILCMD.events", invalid.get("subject").asText());
         assertTrue(invalid.get("error").asText().contains("content-type text/plain"), lines.get(0));
+        assertEquals("garbage-1", invalid.path("msg_id").asText(), "its Nats-Msg-Id, to find it by: " + lines.get(0));
         assertEquals("11", id(lines.get(1)));
     }
 

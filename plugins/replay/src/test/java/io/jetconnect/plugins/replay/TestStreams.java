@@ -113,7 +113,7 @@ final class TestStreams implements AutoCloseable {
     /** Publishes a message that is no CloudEvent. */
     void publishGarbage(String stream) {
         try {
-            js.publish(stream + ".events", new Headers().put("content-type", "text/plain"),
+            js.publish(stream + ".events", new Headers().put("content-type", "text/plain").put("Nats-Msg-Id", "garbage-1"),
                     "not an event".getBytes(StandardCharsets.UTF_8));
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException(e);

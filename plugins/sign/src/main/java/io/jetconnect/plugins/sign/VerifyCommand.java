@@ -149,7 +149,9 @@ public final class VerifyCommand implements CliCommand {
                 case UNSIGNED -> unsigned++;
                 case INVALID -> {
                     invalid++;
-                    err.println("invalid " + where + " id=" + printable(event.getId()) + ": " + verification.reason());
+                    // Source and id together name the event (CloudEvents; the stream's Nats-Msg-Id is made of both).
+                    err.println("invalid " + where + " source=" + printable(String.valueOf(event.getSource()))
+                            + " id=" + printable(event.getId()) + ": " + verification.reason());
                 }
             }
         }

@@ -162,16 +162,17 @@ class VerifyCommandIT {
         assertEquals("valid=8 invalid=4 unsigned=1", run.out(), run.err());
         assertEquals(1, run.exit());
         List<String> err = run.errLines();
-        assertTrue(err.contains("invalid seq 9 id=t1: signature mismatch"), run.err());
-        assertTrue(err.contains("invalid seq 10 id=t2: signature mismatch"), run.err());
-        assertTrue(err.contains("invalid seq 11 id=t3: signature mismatch"), run.err());
+        assertTrue(err.contains("invalid seq 9 source=/orders/eu-west-1 id=t1: signature mismatch"), run.err());
+        assertTrue(err.contains("invalid seq 10 source=/orders/eu-west-1 id=t2: signature mismatch"), run.err());
+        assertTrue(err.contains("invalid seq 11 source=/orders/eu-west-1 id=t3: signature mismatch"), run.err());
         assertTrue(err.stream().anyMatch(l -> l.startsWith("invalid seq 13: not a CloudEvent")), run.err());
 
         // Without the HMAC key, the HMAC-signed event has an unknown key id; the stream is named directly.
         run = TestCommandContext.run(new TestCommandContext(url), "--key-file", ed.publicKey().toString(),
                 "--stream", "SIGNED");
         assertEquals("valid=7 invalid=5 unsigned=1", run.out(), run.err());
-        assertTrue(run.errLines().contains("invalid seq 8 id=n: unknown key id \"hmac-it\""), run.err());
+        assertTrue(run.errLines().contains("invalid seq 8 source=/orders/eu-west-1 id=n: unknown key id \"hmac-it\""),
+                run.err());
     }
 
     @Test

@@ -53,9 +53,10 @@ class VerifyCommandTest {
         assertEquals("valid=5 invalid=4 unsigned=1", run.out());
         assertEquals(1, run.exit());
         List<String> err = run.errLines();
-        assertTrue(err.contains("invalid line 1 id=evt-0001: signature mismatch"), run.err());
-        assertTrue(err.contains("invalid line 3 id=evt-0003: signature mismatch"), run.err());
-        assertTrue(err.contains("invalid line 8 id=evt-0005: unknown key id \"ed-2019\""), run.err());
+        assertTrue(err.contains("invalid line 1 source=/orders/eu-west-1 id=evt-0001: signature mismatch"), run.err());
+        assertTrue(err.contains("invalid line 3 source=urn:example:sensors:42 id=evt-0003: signature mismatch"),
+                run.err());
+        assertTrue(err.contains("invalid line 8 source=/chat id=evt-0005: unknown key id \"ed-2019\""), run.err());
         assertTrue(err.stream().anyMatch(l -> l.startsWith("invalid line 11: not a CloudEvent")), run.err());
     }
 

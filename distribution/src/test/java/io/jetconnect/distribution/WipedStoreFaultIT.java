@@ -1,0 +1,97 @@
+package io.jetconnect.distribution;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.testing.NatsServer;
+import io.nats.client.Message;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker killed with SIGKILL during a load and restarted with its JetStream store wiped: the runtime creates
+ * the declared stream again and goes on. What the wipe destroyed (events published before it) is gone; every
+ * event acknowledged after the kill (spilled, then drained, or published to the new stream) is in the stream
+ * once, and per-subject order holds among what is stored.
+ */
+@Tag("fault")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class WipedStoreFaultIT {
+
+    @TempDir
+    Path work;
+
+    private NatsServer nats;
+
+    @AfterEach
+    void stop() {
+        if (nats != null) {
+            nats.close();
+        }
+    }
+
+    @Test
+    void aBrokerBackWithoutItsStoreGetsTheStreamAgainAndEverythingAcknowledgedSince() throws Exception {
+        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
+        nats = NatsServer.spawn();
+        int port = NatsServer.freePort();
+        Path config = FaultPipeline.config(work, work.resolve("data"), port, nats.url(), "FAULT_WIPE", "", "");
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
+             LoadClient client = new LoadClient(port, 4, 5_000, 200, 100).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 4_000);
+            nats.kill();
+            // Taken once the broker is dead: whatever is acknowledged after this was spilled or goes to the new
+            // stream, and must be there.
+            Set<String> acknowledgedBeforeWipe = new HashSet<>(client.acknowledged);
+            nats.wipeStore();
+            int atKill = client.acknowledgedCount();
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= atKill + 1_000);
+            nats.restart();
+
+            client.await(Duration.ofMinutes(2));
+            try {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> FaultPipeline.metric(runtime, "jetconnect_dlq_events{") == 0
+                            && FaultPipeline.streamCount(nats.url(), "FAULT_WIPE")
+                            >= client.acknowledgedCount() - acknowledgedBeforeWipe.size());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("not settled: dlq=" + FaultPipeline.metric(runtime, "jetconnect_dlq_events{")
+                        + " stored=" + FaultPipeline.streamCount(nats.url(), "FAULT_WIPE") + "\n"
+                        + runtime.output().lines().filter(l -> !l.contains("DEBUG")).skip(0)
+                        .reduce("", (a, b) -> a.length() > 20_000 ? a : a + "\n" + b), e);
+            }
+            List<Message> stored = StreamReader.readAll(nats.url(), "FAULT_WIPE");
+            Set<String> storedIds = new HashSet<>();
+            stored.forEach(m -> storedIds.add(StreamReader.eventId(m)));
+            long acknowledgedAfter = client.acknowledged.stream()
+                    .filter(id -> !acknowledgedBeforeWipe.contains(id)).count();
+            long lostAfter = client.acknowledged.stream()
+                    .filter(id -> !acknowledgedBeforeWipe.contains(id) && !storedIds.contains(id)).count();
+            Figures figures = Figures.of("wiped-store", client, nats.url(), "FAULT_WIPE")
+                    .with("acknowledged_before_wipe", acknowledgedBeforeWipe.size())
+                    .with("acknowledged_after_wipe", acknowledgedAfter)
+                    .with("lost_after_wipe", lostAfter)
+                    .with("spilled", (long) FaultPipeline.metric(runtime, "jetconnect_dlq_spilled_total{"))
+                    .print();
+            assertEquals(client.offered.size(), client.acknowledgedCount(), "every offered event was acknowledged");
+            assertTrue(acknowledgedAfter > 0, figures.line());
+            assertEquals(0, lostAfter, figures.line());
+            assertEquals(0, figures.duplicated(), figures.line());
+            assertEquals(0, figures.reordered(), figures.line());
+            assertTrue(runtime.output().contains("created it again"), "the runtime re-created the stream");
+            assertTrue(runtime.isAlive(), "the runtime rode out the lost store");
+            assertEquals(0, runtime.terminate(), runtime.output());
+        }
+    }
+}
