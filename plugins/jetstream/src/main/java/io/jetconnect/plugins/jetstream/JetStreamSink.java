@@ -20,7 +20,8 @@ import org.pf4j.Extension;
  * CloudEvents NATS binding's structured or binary mode, with {@code Nats-Msg-Id} set to the event id so the stream
  * deduplicates re-publishes; its stage completes when the stream has stored it (a duplicate counts). Publishing is
  * pipelined with up to {@code max-in-flight} PubAcks outstanding, and each subject's events are stored in emit
- * order, across retries and broker restarts ({@link Publisher}). A circuit breaker makes emits fail fast with a
+ * order, across retries and broker restarts ({@link Publisher}): events the sink failed are owed, and nothing newer
+ * is stored before they are offered again ({@link OwedEvents}). A circuit breaker makes emits fail fast with a
  * {@link io.jetconnect.spi.BackpressureException} while NATS is unreachable. {@code open()} creates the stream if it
  * is declared and absent, and never changes an existing one.
  *
@@ -112,7 +113,13 @@ public final class JetStreamSink implements EventSink {
             return CompletableFuture.failedFuture(new JetconnectException("cannot encode event " + event.getId()
                     + ": " + PublishErrors.describe(e)));
         }
-        return p.submit(new Pending(p, subject, headers, body, start));
+        return p.submit(new Pending(p, event.getId(), subject, headers, body, start));
+    }
+
+    /** @return whether an emit would be refused now without being looked at; for tests */
+    boolean refusesNow() {
+        Publisher p = publisher;
+        return p == null || p.refusesNow();
     }
 
     /** Stops accepting events, waits up to {@code ack-timeout} for the PubAcks of those held, closes NATS. */
