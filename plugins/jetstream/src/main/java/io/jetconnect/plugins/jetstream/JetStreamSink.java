@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * CloudEvents NATS binding's structured or binary mode, with {@code Nats-Msg-Id} made from the event's source and id so the stream
  * deduplicates re-publishes ({@link MessageId}); its stage completes when the stream has stored it (a duplicate counts). Publishing is
  * pipelined with up to {@code max-in-flight} PubAcks outstanding, and each subject's events are stored in emit
- * order, across retries and broker restarts ({@link Publisher}). A circuit breaker makes emits fail fast with a
+ * order, across retries and broker restarts ({@link Publisher}): events the sink failed are owed, and nothing newer
+ * is stored before they are offered again ({@link OwedEvents}). A circuit breaker makes emits fail fast with a
  * {@link io.jetconnect.spi.BackpressureException} while NATS is unreachable. {@code open()} creates the stream if it
  * is declared and absent, and never changes an existing one; when NATS cannot be reached then, it opens anyway,
  * refuses events retriably (a {@code dlq} in front spills them) and connects in the background
@@ -150,7 +151,13 @@ public final class JetStreamSink implements EventSink {
             return CompletableFuture.failedFuture(new JetconnectException("cannot encode event " + event.getId()
                     + ": " + PublishErrors.describe(e)));
         }
-        return p.submit(new Pending(p, subject, headers, body, start));
+        return p.submit(new Pending(p, event.getId(), subject, headers, body, start));
+    }
+
+    /** @return whether an emit would be refused now without being looked at; for tests */
+    boolean refusesNow() {
+        Publisher p = publisher;
+        return p == null || p.refusesNow();
     }
 
     /** Stops accepting events, waits up to {@code ack-timeout} for the PubAcks of those held, closes NATS. */

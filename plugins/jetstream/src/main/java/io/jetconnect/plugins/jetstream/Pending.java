@@ -39,6 +39,8 @@ final class Pending implements BiConsumer<Message, Throwable> {
         }
     }
 
+    /** The event id, as in {@code Nats-Msg-Id}. */
+    final String id;
     final String subject;
     final Headers headers;
     final long startNanos;
@@ -55,8 +57,9 @@ final class Pending implements BiConsumer<Message, Throwable> {
     long sentNanos;
     PublishErrors.Failure lastFailure;
 
-    Pending(Publisher publisher, String subject, Headers headers, byte[] body, long startNanos) {
+    Pending(Publisher publisher, String id, String subject, Headers headers, byte[] body, long startNanos) {
         this.publisher = publisher;
+        this.id = id;
         this.subject = subject;
         this.headers = headers;
         this.body = body;

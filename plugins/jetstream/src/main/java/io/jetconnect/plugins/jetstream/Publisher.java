@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * until the {@link CircuitBreaker} lets one through as a probe ({@link Mode#PROBING}); its success closes the
  * circuit. A watchdog treats a PubAck older than {@code ack-timeout} as a broken connection.
  *
+ * <p>Order across failures: a recovery round re-publishes the oldest failed event alone and the others once it is
+ * stored (a broker that just restarted may refuse one publish and store the one pipelined behind it). Events the
+ * circuit failed are {@linkplain OwedEvents owed}: only the oldest owed event is accepted (as the probe, while the
+ * circuit is open), any newer one is refused retriably, until they are offered again or their producer has left
+ * them for {@code backoff.max}; so the probe is never newer than an event the stream has not stored.
+ *
  * <p>Threads: emitting threads take the lock briefly and never wait on I/O; connecting, closing connections,
  * waiting between attempts and the watchdog run on one control thread (the context's
  * {@code jetconnect-<pipeline>-jetstream-1}); PubAcks arrive on jnats' threads.
@@ -73,7 +79,10 @@ final class Publisher {
 
     // Guarded by lock.
     private final ArrayDeque<Pending> window = new ArrayDeque<>();
+    private final OwedEvents owed;
     private ConnectionEpoch epoch;
+    /** The first event re-published after a failure, alone; the others follow once it is stored. */
+    private Pending lead;
     /** An epoch that failed and must be closed before anything is re-published. */
     private ConnectionEpoch doomed;
     private boolean resendScheduled;
@@ -91,6 +100,7 @@ final class Publisher {
         this.pipeline = pipeline;
         this.streamName = streamName;
         this.ackTimeoutNanos = settings.ackTimeout().toNanos();
+        this.owed = new OwedEvents(settings.backoffMax().toNanos());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
         executor.setRemoveOnCancelPolicy(true);
         this.control = executor;
@@ -127,6 +137,9 @@ final class Publisher {
             if (closing) {
                 return refuse();
             }
+            if (!owed.isEmpty() && !owed.mayAccept(p.id, System.nanoTime())) {
+                return refuseOwed(p);
+            }
             switch (mode) {
                 case RUNNING -> {
                     if (!hasRoom()) {
@@ -153,6 +166,7 @@ final class Publisher {
                     return refuse();
                 }
             }
+            owed.accepted(p.id);
             return p.stage;
         } finally {
             lock.unlock();
@@ -171,6 +185,14 @@ final class Publisher {
         metrics.failed.increment();
         return CompletableFuture.failedFuture(new BackpressureException("the jetstream sink already holds "
                 + settings.maxInFlight() + " events (max-in-flight)", settings.backoffInitial()));
+    }
+
+    /** Refuses an event because older ones it failed are owed: storing it now would overtake them. Lock held. */
+    private CompletableFuture<Void> refuseOwed(Pending p) {
+        metrics.failed.increment();
+        return CompletableFuture.failedFuture(new RetriableException("event " + p.id + " is not published before "
+                + owed.size() + " older event(s) that stream " + streamName + " has not stored, from " + owed.oldest()
+                + " on, are sent again"));
     }
 
     private CircuitOpenException circuitOpen() {
@@ -345,6 +367,22 @@ final class Publisher {
         if (mode != Mode.RECOVERING || resendScheduled || doomed != null || inFlight.get() != 0) {
             return;
         }
+        Pending stored = lead;
+        lead = null;
+        if (stored != null && stored.kind() == Pending.DONE) {
+            // The lead got through: the rest of the failed events follow at once, pipelined, in order.
+            for (Pending p : window) {
+                if (mode != Mode.RECOVERING) {
+                    return;
+                }
+                if (p.kind() == Pending.FAILED) {
+                    send(p);
+                }
+            }
+            if (inFlight.get() != 0) {
+                return;
+            }
+        }
         Pending first = null;
         int attempts = 0;
         for (Pending p : window) {
@@ -411,10 +449,14 @@ final class Publisher {
             }
             for (Pending p : window) {
                 if (p.kind() == Pending.FAILED) {
+                    // The oldest alone first: a broker that just restarted may refuse one publish and store the
+                    // next one pipelined behind it, which would overtake it.
+                    lead = p;
                     send(p);
+                    break;
                 }
             }
-            planRound(); // in case every send failed at once
+            planRound(); // in case the send failed at once
         } finally {
             lock.unlock();
         }
@@ -489,6 +531,13 @@ final class Publisher {
                 TimeUnit.NANOSECONDS.toMillis(breaker.remainingNanos()));
         RetriableException failure = new RetriableException("not stored in stream " + streamName + " after "
                 + settings.retryAttempts() + " attempts: " + why);
+        List<String> failed = new ArrayList<>();
+        for (Pending p : window) {
+            if (p.kind() != Pending.DONE) {
+                failed.add(p.id);
+            }
+        }
+        owed.oweFirst(failed, System.nanoTime());
         for (Pending p : window) {
             int s = p.state();
             if ((s & 3) != Pending.DONE) {
@@ -552,6 +601,7 @@ final class Publisher {
                 TimeUnit.NANOSECONDS.toMillis(breaker.remainingNanos()));
         probe.state(Pending.withKind(probe.state(), Pending.DONE));
         probe.body = null;
+        owed.oweFirst(List.of(probe.id), System.nanoTime());
         metrics.failed.increment();
         probe.stage.completeExceptionally(new RetriableException("not stored in stream " + streamName
                 + ": the circuit is open and its probe failed (" + why + ")"));

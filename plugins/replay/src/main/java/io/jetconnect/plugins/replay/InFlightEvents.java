@@ -2,6 +2,7 @@ package io.jetconnect.plugins.replay;
 
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.delivery.OrderedWindow;
 import io.nats.client.Message;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The events a source has emitted to the chain and the chain has not finished with: emits them (from the source's
- * one thread), and on completion moves the {@link ContiguousCursor}, counts the event handled and, for a durable
- * consumer, acks the message (naks it when refused, so the server delivers it again). The first refusal is kept for
- * the source's thread to act on. Completions run on the chain's threads and do only that.
+ * one thread), and on completion settles them in the {@link OrderedWindow} whose floor is the cursor, counts the
+ * event handled and, for a durable consumer, acks the message (naks it when refused, so the server delivers it
+ * again). The first refusal is kept for the source's thread to act on. Completions run on the chain's threads and
+ * do only that.
+ *
+ * <p>Ordering: a refused event of an ephemeral read fails its delivery, which fences the window, and
+ * {@link #mayEmit()} is false from then until the source has rewound ({@link #reset}): the source emits nothing
+ * newer after a refusal it has been told of, because the chain (the {@code jetstream} sink's circuit probe, say)
+ * could store that newer event before the refused one is emitted again.
  */
 final class InFlightEvents {
 
@@ -33,7 +40,7 @@ final class InFlightEvents {
     }
 
     private final EventSink chain;
-    private final ContiguousCursor window;
+    private final OrderedWindow window;
     private final ReplayMetrics metrics;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LongAdder handled = new LongAdder();
@@ -41,13 +48,18 @@ final class InFlightEvents {
 
     InFlightEvents(EventSink chain, int maxInFlight, ReplayMetrics metrics) {
         this.chain = chain;
-        this.window = new ContiguousCursor(maxInFlight, 0);
+        this.window = new OrderedWindow(maxInFlight, 0);
         this.metrics = metrics;
     }
 
-    /** Waits until one more event may be emitted; see {@link ContiguousCursor#awaitRoom}. */
+    /** Waits until one more event may be emitted; false at once after a refusal. See {@link OrderedWindow#awaitRoom}. */
     boolean awaitRoom(long timeoutNanos) {
-        return window.awaitRoom(timeoutNanos);
+        return refusal.get() == null && window.awaitRoom(timeoutNanos);
+    }
+
+    /** @return whether nothing was refused since the last rewind, so that a newer event may follow; any thread */
+    boolean mayEmit() {
+        return refusal.get() == null && !window.fenced();
     }
 
     /**
@@ -56,7 +68,7 @@ final class InFlightEvents {
      * @param durable the message to ack once the chain handled the event, or null (no acks)
      */
     void emit(long sequence, CloudEvent event, Message durable) {
-        long token = window.deliver(sequence);
+        long token = window.submit(sequence);
         outstanding.incrementAndGet();
         CompletionStage<Void> stage;
         try {
@@ -69,7 +81,7 @@ final class InFlightEvents {
 
     /** Lets the cursor move over a message that is not emitted (not a CloudEvent). Source thread only. */
     void skip(long sequence) {
-        window.acknowledge(window.deliver(sequence));
+        window.succeed(window.submit(sequence));
     }
 
     /** Moves the cursor over what is done; source thread only. */
@@ -79,7 +91,7 @@ final class InFlightEvents {
 
     /** @return the last sequence up to which every emitted event was handled; any thread */
     long cursor() {
-        return window.cursor();
+        return window.floor();
     }
 
     /** Forgets every delivery and sets the cursor; source thread only, with nothing outstanding. */
@@ -89,7 +101,7 @@ final class InFlightEvents {
 
     /** @return whether no delivery is ahead of the cursor (source thread only) */
     boolean settled() {
-        return outstanding.get() == 0 && window.window() == 0;
+        return outstanding.get() == 0 && window.size() == 0;
     }
 
     int outstanding() {
@@ -150,7 +162,7 @@ final class InFlightEvents {
                     if (durable != null) {
                         durable.ack();
                     }
-                    window.acknowledge(token);
+                    window.succeed(token);
                     return;
                 }
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
@@ -158,13 +170,18 @@ final class InFlightEvents {
                 if (durable != null) {
                     // Handed back to the server, so the window moves on; the refusal still pauses the source.
                     durable.nakWithDelay(NAK_DELAY);
-                    window.acknowledge(token);
+                    window.succeed(token);
+                } else {
+                    // Set before the fence: a source that sees the fence finds the refusal to act on.
+                    refusal.compareAndSet(null, new Refusal(sequence, cause));
+                    window.fail(token);
+                    return;
                 }
                 refusal.compareAndSet(null, new Refusal(sequence, cause));
             } catch (RuntimeException e) {
                 // An ack or nak on a closed connection: the durable consumer delivers the event again.
                 LOG.debug("cannot ack or nak sequence {}: {}", sequence, e.getMessage());
-                window.acknowledge(token);
+                window.succeed(token);
             } finally {
                 outstanding.decrementAndGet();
             }

@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Position</h2>
  * Ephemeral consumers: the cursor is the last sequence up to which the chain has handled every event
- * ({@link InFlightEvents}); it is stored every {@link #STORE_INTERVAL}, every max-in-flight / 2 handled events
+ * ({@link InFlightEvents}, over an {@link io.jetconnect.spi.delivery.OrderedWindow}); it is stored every {@link #STORE_INTERVAL}, every max-in-flight / 2 handled events
  * and on stop, and a start resumes at it + 1.
  * The consumer lives for the whole read, so the drain hands over to the live tail without gap or repeat; when it is
  * lost (a server restart, messages lost in transit as the consumer sequence shows) it is re-created at the last
- * delivered sequence + 1. When the chain refuses an event for now ({@link RetriableException}) the loop waits for
- * the events in flight, then reads again from the cursor + 1 after a backoff; a permanent refusal fails the source.
+ * delivered sequence + 1. When the chain refuses an event for now ({@link RetriableException}) the loop emits
+ * nothing newer (not even a message already read), waits for the events in flight, then reads again from the
+ * cursor + 1 after a backoff; a permanent refusal fails the source.
  * Durable consumers: each event is acked once handled and nak'd when refused; the consumer's ack floor is the
  * position, stored only to re-create the consumer should the server lose it.
  *
@@ -380,6 +381,14 @@ final class ReplayLoop implements Runnable {
         }
         streamLast = Math.max(streamLast, sequence + meta.pendingCount());
         lastDelivered = Math.max(lastDelivered, sequence);
+        if (!inFlight.mayEmit()) {
+            // A refusal came in while this message was on its way: the rewind reads it again (ephemeral) or the
+            // server delivers it again; emitting it now could get it stored before the refused event.
+            if (durable != null) {
+                durable.nak();
+            }
+            return;
+        }
         CloudEvent event;
         try {
             event = reader.read(message.getHeaders(), message.getData());

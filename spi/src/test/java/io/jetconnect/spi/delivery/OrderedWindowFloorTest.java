@@ -1,4 +1,4 @@
-package io.jetconnect.plugins.replay;
+package io.jetconnect.spi.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,87 +13,87 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class ContiguousCursorTest {
+class OrderedWindowFloorTest {
 
     @Test
     void advancesOnlyOverContiguousAcknowledgements() {
-        ContiguousCursor cursor = new ContiguousCursor(8, 100);
-        long a = cursor.deliver(101);
-        long b = cursor.deliver(102);
-        long c = cursor.deliver(105); // a subject filter leaves holes in the sequences
-        long d = cursor.deliver(106);
+        OrderedWindow cursor = new OrderedWindow(8, 100);
+        long a = cursor.submit(101);
+        long b = cursor.submit(102);
+        long c = cursor.submit(105); // a subject filter leaves holes in the sequences
+        long d = cursor.submit(106);
 
-        cursor.acknowledge(c);
-        cursor.acknowledge(b);
+        cursor.succeed(c);
+        cursor.succeed(b);
         assertEquals(0, cursor.advance());
-        assertEquals(100, cursor.cursor(), "101 is not acknowledged yet");
+        assertEquals(100, cursor.floor(), "101 is not acknowledged yet");
 
-        cursor.acknowledge(a);
+        cursor.succeed(a);
         assertEquals(3, cursor.advance());
-        assertEquals(105, cursor.cursor(), "101, 102 and 105 are done; 106 is not");
-        assertEquals(1, cursor.window());
+        assertEquals(105, cursor.floor(), "101, 102 and 105 are done; 106 is not");
+        assertEquals(1, cursor.size());
 
-        cursor.acknowledge(d);
+        cursor.succeed(d);
         cursor.advance();
-        assertEquals(106, cursor.cursor());
-        assertEquals(0, cursor.window());
+        assertEquals(106, cursor.floor());
+        assertEquals(0, cursor.size());
     }
 
     @Test
     void randomOrderOfAcknowledgementsEndsAtTheLastSequence() {
-        ContiguousCursor cursor = new ContiguousCursor(64, 0);
+        OrderedWindow cursor = new OrderedWindow(64, 0);
         List<Long> tokens = new ArrayList<>();
         for (long seq = 1; seq <= 64; seq++) {
-            tokens.add(cursor.deliver(seq));
+            tokens.add(cursor.submit(seq));
         }
         Collections.shuffle(tokens, new Random(7));
         long highestAcked = 0;
         boolean[] acked = new boolean[65];
         for (long token : tokens) {
-            cursor.acknowledge(token);
+            cursor.succeed(token);
             acked[(int) token + 1] = true;
             cursor.advance();
             while (highestAcked < 64 && acked[(int) highestAcked + 1]) {
                 highestAcked++;
             }
-            assertEquals(highestAcked, cursor.cursor());
+            assertEquals(highestAcked, cursor.floor());
         }
-        assertEquals(64, cursor.cursor());
+        assertEquals(64, cursor.floor());
     }
 
     @Test
     void theWindowIsBoundedAndOpensWhenTheOldestIsAcknowledged() throws InterruptedException {
-        ContiguousCursor cursor = new ContiguousCursor(3, 0);
-        long first = cursor.deliver(1);
-        cursor.deliver(2);
-        long third = cursor.deliver(3);
-        assertThrows(IllegalStateException.class, () -> cursor.deliver(4));
-        cursor.acknowledge(third);
+        OrderedWindow cursor = new OrderedWindow(3, 0);
+        long first = cursor.submit(1);
+        cursor.submit(2);
+        long third = cursor.submit(3);
+        assertThrows(IllegalStateException.class, () -> cursor.submit(4));
+        cursor.succeed(third);
         assertFalse(cursor.awaitRoom(TimeUnit.MILLISECONDS.toNanos(20)), "a later ack does not open the window");
 
         CountDownLatch acked = new CountDownLatch(1);
         Thread acker = new Thread(() -> {
-            cursor.acknowledge(first);
+            cursor.succeed(first);
             acked.countDown();
         });
         acker.start();
         assertTrue(cursor.awaitRoom(TimeUnit.SECONDS.toNanos(5)));
         assertTrue(acked.await(5, TimeUnit.SECONDS));
-        assertEquals(1, cursor.cursor());
-        cursor.deliver(4);
-        assertEquals(3, cursor.window());
+        assertEquals(1, cursor.floor());
+        cursor.submit(4);
+        assertEquals(3, cursor.size());
     }
 
     @Test
     void acknowledgementsFromManyThreadsAllCount() throws InterruptedException {
         int n = 100_000;
-        ContiguousCursor cursor = new ContiguousCursor(1024, 0);
+        OrderedWindow cursor = new OrderedWindow(1024, 0);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             for (long seq = 1; seq <= n; seq++) {
                 assertTrue(cursor.awaitRoom(TimeUnit.SECONDS.toNanos(5)));
-                long token = cursor.deliver(seq);
-                pool.execute(() -> cursor.acknowledge(token));
+                long token = cursor.submit(seq);
+                pool.execute(() -> cursor.succeed(token));
             }
             pool.shutdown();
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
@@ -101,20 +101,20 @@ class ContiguousCursorTest {
             pool.shutdownNow();
         }
         cursor.advance();
-        assertEquals(n, cursor.cursor());
-        assertEquals(0, cursor.window());
+        assertEquals(n, cursor.floor());
+        assertEquals(0, cursor.size());
     }
 
     @Test
     void resetForgetsDeliveries() {
-        ContiguousCursor cursor = new ContiguousCursor(4, 0);
-        cursor.deliver(1);
-        cursor.acknowledge(cursor.deliver(2));
+        OrderedWindow cursor = new OrderedWindow(4, 0);
+        cursor.submit(1);
+        cursor.succeed(cursor.submit(2));
         cursor.reset(50);
-        assertEquals(0, cursor.window());
-        assertEquals(50, cursor.cursor());
-        cursor.acknowledge(cursor.deliver(51));
+        assertEquals(0, cursor.size());
+        assertEquals(50, cursor.floor());
+        cursor.succeed(cursor.submit(51));
         cursor.advance();
-        assertEquals(51, cursor.cursor());
+        assertEquals(51, cursor.floor());
     }
 }
