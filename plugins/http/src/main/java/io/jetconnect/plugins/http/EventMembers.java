@@ -185,9 +185,12 @@ final class EventMembers {
                 builder.withContextAttribute(attribute, requiredString(attribute));
             }
         }
+        // The SDK set application/json on JSON data without a content type; that adds an attribute the sender did
+        // not send, and changes what a signature covers.
         String contentType = optionalString("datacontenttype");
-        if (contentType == null && find("data") >= 0) {
-            contentType = "application/json";
+        if (contentType != null && contentType.isEmpty()) {
+            // Checked here, before the data it would decide on; EventChecks words it the same way.
+            throw new IllegalArgumentException(EventChecks.emptyMessage("datacontenttype"));
         }
         if (contentType != null) {
             builder.withContextAttribute("datacontenttype", contentType);
@@ -237,13 +240,14 @@ final class EventMembers {
                 builder.withContextAttribute(name, number);
             }
             case VALUE_STRING -> builder.withContextAttribute(name, (String) values[i]);
-            // JSON null: the SDK stored the text of its tree node, "null".
-            default -> builder.withContextAttribute(name, "null");
+            // JSON null: an absent attribute (JSON format, 3.1); the SDK stored the text of its tree node, "null".
+            default -> {
+            }
         }
     }
 
     private CloudEventData data(int at, String contentType) {
-        if (SdkJsonRules.isJson(contentType)) {
+        if (JsonData.declaresJson(contentType)) {
             if (dataStart < 0) {
                 throw new IllegalStateException("the data's place in the body is unknown");
             }
