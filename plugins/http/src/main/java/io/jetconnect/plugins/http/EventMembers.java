@@ -27,7 +27,10 @@ import java.util.Set;
  * turning {@code 1.10} into {@code 1.1}, or {@code 1e400} into the string {@code "Infinity"}); an object or array
  * is refused as the value of any attribute the SDK would have read as an extension, a 0.3 event's
  * {@code dataschema} included (the SDK stored its text); a {@code data_base64} that is not a string is refused with a
- * message that says so (it was "malformed JSON").
+ * message that says so (it was "malformed JSON"). And where the SDK broke the JSON format: no {@code datacontenttype}
+ * is added to data that had none (the SDK added {@code application/json}); a member that is JSON {@code null} is an
+ * absent attribute (the SDK stored the string {@code "null"}); data is a JSON value under every JSON media type,
+ * {@link JsonData#declaresJson} (the SDK's pattern missed {@code application/vnd.example+json} and upper case).
  *
  * <p>Not thread-safe: one instance reads the events of one request, one after the other.
  */
