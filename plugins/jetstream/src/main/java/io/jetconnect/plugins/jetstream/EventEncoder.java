@@ -32,12 +32,17 @@ final class EventEncoder {
     static final String CE_PREFIX = "ce-";
 
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] WARM_UP = "{\"a\":[1,\"b\"]}".getBytes(StandardCharsets.US_ASCII);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final boolean binary;
 
     EventEncoder(boolean binary) {
         this.binary = binary;
+        // Loads and initializes Jackson's parser and the data check now, at start, so that the first emit does not
+        // pay for it (tens of milliseconds on a busy machine, where emit must never wait).
+        DataMember.isOneJsonValue(WARM_UP, false);
+        StructuredJson.ascii(WARM_UP);
     }
 
     /** @return the headers of the event's message, sealed: jnats publishes them without a copy */
