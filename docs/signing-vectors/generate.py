@@ -22,8 +22,6 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 PREFIX = b"jetconnect-sig-v1\x00"
 SIGNATURE_ATTRIBUTES = {"sig", "sigalg", "sigkeyid"}
-CONTEXT_ATTRIBUTES = {"specversion", "id", "source", "type", "datacontenttype", "dataschema", "subject", "time"}
-JSON_CONTENT_TYPE = re.compile(r"^(application|text)/([a-zA-Z]+\+)?json(;.*)*$")
 RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$")
 HERE = Path(__file__).resolve().parent
 
@@ -47,6 +45,12 @@ def members(line):
         if line[i] == ",":
             i = ws.match(line, i + 1).end()
     return out
+
+
+def is_json(content_type):
+    """JSON data: application/json, text/json or any +json type, in any case, with any parameters."""
+    essence = content_type.split(";", 1)[0].strip().lower()
+    return essence in ("application/json", "text/json") or ("/" in essence and essence.endswith("+json"))
 
 
 def canonical_time(text):
@@ -78,16 +82,19 @@ def canonical(line):
     data = b""
     fields = {name: (value, raw) for name, value, raw in members(line)}
     content_type = fields.get("datacontenttype", (None, None))[0]
+    v03 = fields["specversion"][0] == "0.3"
+    # 0.3: datacontentencoding is how the format carries bytes, not an attribute; "base64" makes data base64 text.
+    encoding = fields.pop("datacontentencoding", (None, None))[0] if v03 else None
     for name, (value, raw) in fields.items():
-        if name == "data_base64":
+        if name == "data_base64" or (name == "data" and encoding == "base64"):
             data = base64.b64decode(value, validate=True)
         elif name == "data":
-            if content_type is None or JSON_CONTENT_TYPE.match(content_type):
+            if content_type is None or is_json(content_type):
                 data = raw.encode("utf-8")          # JSON data: the value's exact text
             else:
                 data = value.encode("utf-8")        # other data: the string's UTF-8
-        elif name in SIGNATURE_ATTRIBUTES or (value is None and name in CONTEXT_ATTRIBUTES):
-            continue                                # null context attribute: absent
+        elif name in SIGNATURE_ATTRIBUTES or value is None:
+            continue                                # null attribute: absent
         else:
             attributes[name] = canonical_string(name, value)
     out = bytearray(PREFIX)

@@ -27,7 +27,10 @@ import java.util.Set;
  * turning {@code 1.10} into {@code 1.1}, or {@code 1e400} into the string {@code "Infinity"}); an object or array
  * is refused as the value of any attribute the SDK would have read as an extension, a 0.3 event's
  * {@code dataschema} included (the SDK stored its text); a {@code data_base64} that is not a string is refused with a
- * message that says so (it was "malformed JSON").
+ * message that says so (it was "malformed JSON"). And where the SDK broke the JSON format: no {@code datacontenttype}
+ * is added to data that had none (the SDK added {@code application/json}); a member that is JSON {@code null} is an
+ * absent attribute (the SDK stored the string {@code "null"}); data is a JSON value under every JSON media type,
+ * {@link JsonData#declaresJson} (the SDK's pattern missed {@code application/vnd.example+json} and upper case).
  *
  * <p>Not thread-safe: one instance reads the events of one request, one after the other.
  */
@@ -185,9 +188,12 @@ final class EventMembers {
                 builder.withContextAttribute(attribute, requiredString(attribute));
             }
         }
+        // The SDK set application/json on JSON data without a content type; that adds an attribute the sender did
+        // not send, and changes what a signature covers.
         String contentType = optionalString("datacontenttype");
-        if (contentType == null && find("data") >= 0) {
-            contentType = "application/json";
+        if (contentType != null && contentType.isEmpty()) {
+            // Checked here, before the data it would decide on; EventChecks words it the same way.
+            throw new IllegalArgumentException(EventChecks.emptyMessage("datacontenttype"));
         }
         if (contentType != null) {
             builder.withContextAttribute("datacontenttype", contentType);
@@ -237,13 +243,14 @@ final class EventMembers {
                 builder.withContextAttribute(name, number);
             }
             case VALUE_STRING -> builder.withContextAttribute(name, (String) values[i]);
-            // JSON null: the SDK stored the text of its tree node, "null".
-            default -> builder.withContextAttribute(name, "null");
+            // JSON null: an absent attribute (JSON format, 3.1); the SDK stored the text of its tree node, "null".
+            default -> {
+            }
         }
     }
 
     private CloudEventData data(int at, String contentType) {
-        if (SdkJsonRules.isJson(contentType)) {
+        if (JsonData.declaresJson(contentType)) {
             if (dataStart < 0) {
                 throw new IllegalStateException("the data's place in the body is unknown");
             }

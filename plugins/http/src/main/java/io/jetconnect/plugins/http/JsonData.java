@@ -18,12 +18,37 @@ final class JsonData {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** The last content type looked at and whether it declares JSON; a producer's content types rarely vary. */
+    private static volatile Verdict lastVerdict = new Verdict("application/json", true);
+
+    private record Verdict(String contentType, boolean json) {
+    }
+
     private JsonData() {
     }
 
     /** @return whether a media type (without parameters, lower case) is JSON */
     static boolean isJson(String mediaType) {
         return mediaType.equals("application/json") || mediaType.equals("text/json") || mediaType.endsWith("+json");
+    }
+
+    /**
+     * The JSON event format's rule (3.1): data is a JSON value when {@code datacontenttype} is absent,
+     * {@code application/json}, or any {@code +json} type, in any case and with any parameters. (The SDK's pattern
+     * missed {@code application/vnd.example+json} and {@code APPLICATION/JSON}.)
+     *
+     * @param contentType a {@code datacontenttype}, or null if absent
+     */
+    static boolean declaresJson(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        Verdict verdict = lastVerdict;
+        if (!contentType.equals(verdict.contentType())) {
+            verdict = new Verdict(contentType, isJson(MediaType.parse(contentType).essence()));
+            lastVerdict = verdict;
+        }
+        return verdict.json();
     }
 
     /**

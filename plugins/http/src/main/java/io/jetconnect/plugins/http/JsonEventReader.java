@@ -118,9 +118,7 @@ final class JsonEventReader {
             if (parser.nextToken() != null) {
                 throw RequestRejection.invalid("unexpected content after the batch", index);
             }
-            if (batch.isEmpty()) {
-                throw RequestRejection.invalid("the batch is empty", 0);
-            }
+            // An empty array is a batch of no events (JSON format, 4): accepted, nothing emitted.
             return batch;
         } catch (JsonProcessingException e) {
             throw RequestRejection.invalid(textMessage(body, e), index);

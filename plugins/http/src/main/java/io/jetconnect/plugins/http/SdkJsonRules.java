@@ -9,18 +9,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What the CloudEvents SDK's JSON deserializer (cloudevents-json-jackson 4.0.1) does that it does not expose, for
- * {@link EventMembers} to do the same: which attributes it reads in which order, when data is JSON, how it reads a
- * source and {@code data_base64}, how it names a JSON type in its messages. Two of these cache their last answer,
- * since a producer's events mostly share their source and content type.
+ * {@link EventMembers} to do the same: which attributes it reads in which order, how it reads a source and
+ * {@code data_base64}, how it names a JSON type in its messages. The source is cached, since a producer's events
+ * mostly share it. (When data is JSON is not the SDK's rule but the JSON format's: {@link JsonData#declaresJson}.)
  */
 final class SdkJsonRules {
-
-    /** {@code JsonFormat.dataIsJsonContentType}, package-private in the SDK. */
-    private static final Pattern JSON_CONTENT_TYPE = Pattern.compile("^(application|text)\\/([a-zA-Z]+\\+)?json(;.*)*$");
 
     // The SDK iterates the sets of SpecVersion; their order, taken once, instead of iterating them for every event.
     private static final String[] MANDATORY_V1 = read(SpecVersion.V1.getMandatoryAttributes());
@@ -28,11 +24,7 @@ final class SdkJsonRules {
     private static final String[] MANDATORY_V03 = read(SpecVersion.V03.getMandatoryAttributes());
     private static final String[] OPTIONAL_V03 = read(SpecVersion.V03.getOptionalAttributes());
 
-    private static volatile ContentTypeVerdict lastVerdict = new ContentTypeVerdict("application/json", true);
     private static volatile Source lastSource = new Source("/", URI.create("/"));
-
-    private record ContentTypeVerdict(String contentType, boolean json) {
-    }
 
     private record Source(String text, URI uri) {
     }
@@ -54,19 +46,6 @@ final class SdkJsonRules {
     /** @return the optional attributes but datacontentencoding, in the order the SDK reads them */
     static String[] optional(SpecVersion version) {
         return version == SpecVersion.V1 ? OPTIONAL_V1 : OPTIONAL_V03;
-    }
-
-    /** @return whether data of this content type (null: absent) is JSON to the SDK */
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return true;
-        }
-        ContentTypeVerdict verdict = lastVerdict;
-        if (!contentType.equals(verdict.contentType())) {
-            verdict = new ContentTypeVerdict(contentType, JSON_CONTENT_TYPE.matcher(contentType).matches());
-            lastVerdict = verdict;
-        }
-        return verdict.json();
     }
 
     /**

@@ -85,7 +85,7 @@ class BadInputCorpusTest {
     }
 
     /** For bodies in the JSON event format, the streaming reader refuses as the SDK path did, message included. */
-    private static void sameAsTheSdkPath(CorpusRequest corpus) {
+    private static void sameAsTheSdkPath(CorpusRequest corpus) throws IOException {
         String type = corpus.request().headers().getOrDefault("content-type", List.of("")).get(0);
         boolean batch = type.startsWith(MediaType.BATCH_JSON);
         if (!batch && !type.startsWith(MediaType.STRUCTURED_JSON)) {

@@ -3,6 +3,7 @@ package io.jetconnect.plugins.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -289,7 +290,6 @@ class HttpSourceTest {
         "not json",
         "",
         "null",
-        "[]",
         "{\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}",
         "{\"id\":\"\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"}",
         "{\"id\":\"1\",\"type\":\"t\",\"specversion\":\"1.0\"}",
@@ -398,8 +398,83 @@ class HttpSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[]", " [ ] ", "{}", "\"events\"", "", "[1,2]"})
-    void batchMustBeANonEmptyArrayOfObjects(String body) {
+    @ValueSource(strings = {"[]", " [ ]\n"})
+    void anEmptyBatchIsAcceptedWithNoEvents(String body) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.batch(body));
+
+        assertEquals(202, response.status(), () -> json(response).toString());
+        assertEquals("{\"accepted\":0}", new String(response.body(), StandardCharsets.UTF_8));
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ce-subject", "ce-dataschema"})
+    void binaryModeRefusesAnEmptyOptionalAttribute(String header) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.binary("text/plain", "x").header(header, ""));
+
+        assertRejected(response, 400, 0);
+        assertEquals("attribute " + header.substring(3) + " must not be empty when present",
+                json(response).path("error").asText());
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void binaryModeRefusesAnEmptyContentTypeWithData() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.binary("", "x"));
+
+        assertRejected(response, 400, 0);
+        assertTrue(json(response).path("error").asText().contains("datacontenttype must not be empty"));
+        assertTrue(sink.events().isEmpty());
+    }
+
+    @Test
+    void binaryModeWithoutContentTypeKeepsAnyBodyAsOpaqueBytesAndAddsNoContentType() {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        String forged = "1,\"source\":\"/evil\",\"type\":\"evil.type\",\"admin\":true";
+
+        IngressResponse response = answer(handler, TestRequest.binary("text/plain", forged)
+                .withoutHeader("content-type"));
+
+        assertEquals(202, response.status(), () -> json(response).toString());
+        CloudEvent event = sink.events().get(0);
+        assertNull(event.getDataContentType());
+        assertEquals(URI.create("/test"), event.getSource());
+        assertEquals(forged, new String(event.getData().toBytes(), StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/vnd.example+json", "APPLICATION/JSON", "application/json; charset=UTF-8"})
+    void structuredAndBatchModeTakeObjectDataOfEveryJsonType(String type) {
+        RecordingSink sink = RecordingSink.completing();
+        IngressHandler handler = start(sink);
+        String event = "{\"specversion\":\"1.0\",\"id\":\"j\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"datacontenttype\":\"" + type + "\",\"data\":{\"a\":[1]}}";
+
+        IngressResponse structured = answer(handler, TestRequest.structured(event));
+        IngressResponse batch = answer(handler, TestRequest.batch("[" + event + "]"));
+
+        assertEquals(202, structured.status(), () -> json(structured).toString());
+        assertEquals(202, batch.status(), () -> json(batch).toString());
+        assertEquals(2, sink.events().size());
+        for (CloudEvent stored : sink.events()) {
+            assertEquals("{\"a\":[1]}", new String(stored.getData().toBytes(), StandardCharsets.UTF_8));
+            assertEquals(type, stored.getDataContentType());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "\"events\"", "", "[1,2]"})
+    void batchMustBeAnArrayOfObjects(String body) {
         RecordingSink sink = RecordingSink.completing();
         IngressHandler handler = start(sink);
 

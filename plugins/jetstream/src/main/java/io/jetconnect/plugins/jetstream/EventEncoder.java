@@ -12,13 +12,14 @@ import java.nio.charset.StandardCharsets;
  * Turns an event into a NATS message body and headers, per the CloudEvents NATS protocol binding.
  *
  * <ul>
- *   <li>Structured (default): the body is the SDK's JSON event format ({@link JsonFormat}), with
- *       {@code content-type: application/cloudevents+json}; events with ASCII JSON data or none are written by
- *       {@link StructuredJson}, which makes the same bytes for much less work.</li>
- *   <li>Binary: every attribute, extensions included, in a {@code ce-<name>} header holding its canonical string,
- *       percent-encoded as the binding requires; the data as the body; {@code content-type} set from
- *       {@code datacontenttype} (which also travels as {@code ce-datacontenttype}, as the binding maps every
- *       attribute).</li>
+ *   <li>Structured (default): the body is the JSON event format, written by {@link StructuredJson} (the SDK's
+ *       {@code JsonFormat} attributes, and data as a JSON value only when it is declared JSON and is one), with
+ *       {@code content-type: application/cloudevents+json}.</li>
+ *   <li>Binary: every attribute but {@code datacontenttype}, extensions included, in a {@code ce-<name>} header
+ *       holding its canonical string, percent-encoded as the binding requires; the data as the body;
+ *       {@code datacontenttype} as {@code content-type} (NATS binding 3.1.1: "MUST be mapped directly to the
+ *       content-type header"), as it is unless it holds characters a header cannot carry (then
+ *       percent-encoded).</li>
  * </ul>
  * Both set {@code Nats-Msg-Id} as {@link MessageId} says (by default a digest of source and id), so that the stream
  * deduplicates re-publishes. Thread-safe.
@@ -31,10 +32,10 @@ final class EventEncoder {
     static final String CE_PREFIX = "ce-";
 
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] WARM_UP = "{\"a\":[1,\"b\"]}".getBytes(StandardCharsets.US_ASCII);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final boolean binary;
-    private final JsonFormat format = new JsonFormat();
     private final MessageId messageId;
 
     /** An encoder whose {@code Nats-Msg-Id} is the event id alone ({@code message-id = id}). */
@@ -46,6 +47,10 @@ final class EventEncoder {
     EventEncoder(boolean binary, MessageId messageId) {
         this.binary = binary;
         this.messageId = messageId;
+        // Loads and initializes Jackson's parser and the data check now, at start, so that the first emit does not
+        // pay for it (tens of milliseconds on a busy machine, where emit must never wait).
+        DataMember.isOneJsonValue(WARM_UP, false);
+        StructuredJson.ascii(WARM_UP);
     }
 
     /** @return the headers of the event's message, sealed: jnats publishes them without a copy */
@@ -60,7 +65,7 @@ final class EventEncoder {
         CloudEventUtils.toContextReader(event).readContext(new HeaderWriter(headers));
         String contentType = event.getDataContentType();
         if (contentType != null) {
-            headers.put(CONTENT_TYPE, percentEncode(contentType));
+            headers.put(CONTENT_TYPE, headerText(contentType) ? contentType : percentEncode(contentType));
         }
         return headers.seal();
     }
@@ -68,8 +73,7 @@ final class EventEncoder {
     /** @return the body of the event's message */
     byte[] body(CloudEvent event) {
         if (!binary) {
-            byte[] direct = StructuredJson.write(event);
-            return direct != null ? direct : format.serialize(event);
+            return StructuredJson.write(event);
         }
         CloudEventData data = event.getData();
         return data == null ? EMPTY : data.toBytes();
@@ -109,11 +113,28 @@ final class EventEncoder {
         return out.toString();
     }
 
+    /** @return whether a value is header text as it is: visible ASCII, spaces and tabs, not at either end */
+    static boolean headerText(String value) {
+        if (value.isEmpty() || value.charAt(0) <= 0x20 || value.charAt(value.length() - 1) <= 0x20) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean needsEncoding(char c) {
         return c <= 0x20 || c >= 0x7f || c == '"' || c == '%';
     }
 
-    /** Writes each context attribute into a {@code ce-} header; the SDK supplies canonical strings. */
+    /**
+     * Writes each context attribute but {@code datacontenttype} into a {@code ce-} header; the SDK supplies canonical
+     * strings.
+     */
     private static final class HeaderWriter implements CloudEventContextWriter {
 
         private final Headers headers;
@@ -124,6 +145,9 @@ final class EventEncoder {
 
         @Override
         public CloudEventContextWriter withContextAttribute(String name, String value) {
+            if (name.equals("datacontenttype")) {
+                return this; // content-type carries it; a ce-datacontenttype would say it twice
+            }
             headers.put(CE_PREFIX + name, percentEncode(value));
             return this;
         }

@@ -1,68 +1,65 @@
 package io.jetconnect.plugins.jetstream;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.CloudEventData;
+import io.cloudevents.SpecVersion;
 import io.cloudevents.core.CloudEventUtils;
-import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.rw.CloudEventContextWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /**
- * Writes the CloudEvents JSON format of an event with JSON data (or none) straight into one array of the exact size.
- * The bytes are those the SDK's {@link io.cloudevents.jackson.JsonFormat} writes for the same event: the same order
- * (specversion, then the attributes as the event's own {@link io.cloudevents.rw.CloudEventContextReader} reads
- * them, then data), the same strings, escaped as Jackson escapes them, an {@code Integer} as a number and a
- * {@code Boolean} as a boolean as the SDK's writer does, and JSON data as a raw value. {@code StructuredJsonTest}
- * compares the two.
+ * Writes the CloudEvents JSON format of an event into one array. Attributes come as the SDK's
+ * {@link io.cloudevents.jackson.JsonFormat} writes them: the same order (specversion, then the attributes as the
+ * event's own {@link io.cloudevents.rw.CloudEventContextReader} reads them), the same strings, escaped as Jackson
+ * escapes them, an {@code Integer} as a number and a {@code Boolean} as a boolean. The data is written as
+ * {@link DataMember} decides: its bytes as a JSON value only when they are declared JSON and exactly one JSON value,
+ * else {@code data_base64} (a 0.3 event: {@code "datacontentencoding":"base64"} and the base64 as {@code data}, as
+ * the 0.3 format has it). The SDK instead copied the bytes of any data without a content type, or with one its
+ * pattern took for JSON, into the document unchecked, so that data could add members to the stored event.
  *
- * <p>Why: for JSON data held as bytes, the SDK decodes them into a {@code String}, copies that into a
- * {@code char[]} and encodes it back to UTF-8 character by character, matches the content type against a regular
- * expression twice, and goes through an {@code ObjectMapper} (a serializer provider and lookups per event); that
- * was most of the sink's own CPU per event. Data that is not ASCII JSON (where the SDK's decoding and re-encoding
- * could change bytes), a JSON tree, or a string holding a surrogate (a character beyond the BMP, which the SDK's
- * generator writes as escapes) return null, and the encoder hands the event to the SDK.
+ * <p>Events whose attributes are plain ASCII and whose data is ASCII JSON or absent (the common case) are written
+ * straight into an array of the exact size; the others through a Jackson generator. Why: for JSON data held as
+ * bytes, the SDK decodes them into a {@code String}, copies that into a {@code char[]} and encodes it back to UTF-8
+ * character by character, matches the content type against a regular expression twice, and goes through an
+ * {@code ObjectMapper}; that was most of the sink's own CPU per event. {@code StructuredJsonTest} compares the two
+ * paths, and both with the SDK's output where the SDK is right.
  */
 final class StructuredJson {
 
     private static final byte[] SPECVERSION = "{\"specversion\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
-    /** {@code JsonFormat.dataIsJsonContentType}, which is package-private in the SDK. */
-    private static final Pattern SDK_JSON_CONTENT_TYPE =
-            Pattern.compile("^(application|text)\\/([a-zA-Z]+\\+)?json(;.*)*$");
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.nativeOrder());
     private static final long HIGH_BITS = 0x8080808080808080L;
 
-    /** The last content type looked at and whether it is JSON to the SDK; content types rarely vary. */
-    private static volatile ContentTypeVerdict lastVerdict = new ContentTypeVerdict("application/json", true);
-
-    private record ContentTypeVerdict(String contentType, boolean json) {
-    }
-
     /** Jackson's own escaping: the generator behind the SDK's format uses the same table. */
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private StructuredJson() {
     }
 
-    /** @return the event in the JSON format, or null if the SDK must write it */
+    /** @return the event in the JSON format */
     static byte[] write(CloudEvent event) {
-        CloudEventData data = event.getData();
-        byte[] dataBytes = null;
-        if (data != null) {
-            if (data instanceof JsonCloudEventData || !sdkJson(event.getDataContentType())) {
-                return null;
-            }
-            dataBytes = data.toBytes();
-            if (dataBytes.length == 0 || !ascii(dataBytes)) {
-                return null;
-            }
+        DataMember data = DataMember.of(event);
+        byte[] direct = direct(event, data);
+        return direct != null ? direct : generated(event, data);
+    }
+
+    /** @return the event written straight into an array, or null if it needs the generator */
+    private static byte[] direct(CloudEvent event, DataMember data) {
+        byte[] dataBytes = data.bytes();
+        if (data.kind() == DataMember.Kind.BASE64 || (dataBytes != null && !ascii(dataBytes))) {
+            return null;
         }
         String version = event.getSpecVersion().toString();
         if (!plain(version)) {
@@ -106,16 +103,38 @@ final class StructuredJson {
         return out;
     }
 
-    static boolean sdkJson(String contentType) {
-        if (contentType == null) {
-            return true;
+    /**
+     * @return the event written by a Jackson generator; JSON data is copied in after it as bytes, never decoded
+     *     and re-encoded
+     */
+    private static byte[] generated(CloudEvent event, DataMember data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (data.bytes() == null ? 0 : data.bytes().length));
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeStringField("specversion", event.getSpecVersion().toString());
+            CloudEventUtils.toContextReader(event).readContext(new GeneratorFields(generator));
+            if (data.kind() == DataMember.Kind.BASE64) {
+                if (event.getSpecVersion() == SpecVersion.V03) {
+                    generator.writeStringField("datacontentencoding", "base64");
+                    generator.writeBinaryField("data", data.bytes());
+                } else {
+                    generator.writeBinaryField("data_base64", data.bytes());
+                }
+            }
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        ContentTypeVerdict verdict = lastVerdict;
-        if (!contentType.equals(verdict.contentType())) {
-            verdict = new ContentTypeVerdict(contentType, SDK_JSON_CONTENT_TYPE.matcher(contentType).matches());
-            lastVerdict = verdict;
+        byte[] written = out.toByteArray();
+        if (data.kind() != DataMember.Kind.JSON) {
+            return written;
         }
-        return verdict.json();
+        byte[] json = data.bytes();
+        byte[] whole = Arrays.copyOf(written, written.length - 1 + DATA.length + json.length + 1);
+        int at = put(whole, written.length - 1, DATA);
+        at = put(whole, at, json);
+        whole[at] = '}';
+        return whole;
     }
 
     static boolean ascii(byte[] bytes) {
@@ -227,6 +246,53 @@ final class StructuredJson {
             // The SDK's rule: an Integer as a JSON number, any other number as its string.
             add(name, value.toString(), !(value instanceof Integer));
             return this;
+        }
+    }
+
+    /** Writes each attribute with the generator, typed as the SDK's writer types it. */
+    private static final class GeneratorFields implements CloudEventContextWriter {
+
+        private final JsonGenerator generator;
+
+        GeneratorFields(JsonGenerator generator) {
+            this.generator = generator;
+        }
+
+        @Override
+        public CloudEventContextWriter withContextAttribute(String name, String value) {
+            try {
+                generator.writeStringField(name, value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        @Override
+        public CloudEventContextWriter withContextAttribute(String name, Integer value) {
+            try {
+                generator.writeNumberField(name, value.intValue());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        @Override
+        public CloudEventContextWriter withContextAttribute(String name, Boolean value) {
+            try {
+                generator.writeBooleanField(name, value.booleanValue());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        @Override
+        public CloudEventContextWriter withContextAttribute(String name, Number value) {
+            // The SDK's rule: an Integer as a JSON number, any other number as its string.
+            return value instanceof Integer integer ? withContextAttribute(name, integer)
+                    : withContextAttribute(name, value.toString());
         }
     }
 }

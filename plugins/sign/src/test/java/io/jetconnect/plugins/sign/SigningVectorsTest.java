@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class SigningVectorsTest {
 
-    private static final int EVENTS = 7;
+    private static final int EVENTS = 9;
 
     private static byte[] utf8(String line) {
         return line.getBytes(StandardCharsets.UTF_8);

@@ -251,7 +251,7 @@ class VerifyCommandIT {
             toFile.emit(StructuredEvents.parse(line.getBytes(StandardCharsets.UTF_8))).toCompletableFuture().join();
         }
         TestCommandContext.Run run = TestCommandContext.run("--key-file", ed.publicKey().toString(), file.toString());
-        assertEquals("valid=7 invalid=0 unsigned=0", run.out(), run.err());
+        assertEquals("valid=9 invalid=0 unsigned=0", run.out(), run.err());
         assertEquals(0, run.exit());
     }
 

@@ -29,12 +29,12 @@ class VerifyCommandTest {
     void theSignedVectorsAreAllValid() {
         TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"),
                 vector("ed25519.jsonl"));
-        assertEquals("valid=7 invalid=0 unsigned=0", run.out());
+        assertEquals("valid=9 invalid=0 unsigned=0", run.out());
         assertEquals(0, run.exit());
 
         run = TestCommandContext.run("--key-file", vector("hmac-2025.key"), "--key-file", vector("ed-2025.pem"),
                 vector("hmac-sha256.jsonl"));
-        assertEquals("valid=7 invalid=0 unsigned=0", run.out());
+        assertEquals("valid=9 invalid=0 unsigned=0", run.out());
         assertEquals(0, run.exit());
     }
 
@@ -50,21 +50,21 @@ class VerifyCommandTest {
         Path file = jsonl("mixed.jsonl", lines);
 
         TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"), file.toString());
-        assertEquals("valid=5 invalid=4 unsigned=1", run.out());
+        assertEquals("valid=7 invalid=4 unsigned=1", run.out());
         assertEquals(1, run.exit());
         List<String> err = run.errLines();
         assertTrue(err.contains("invalid line 1 source=/orders/eu-west-1 id=evt-0001: signature mismatch"), run.err());
         assertTrue(err.contains("invalid line 3 source=urn:example:sensors:42 id=evt-0003: signature mismatch"),
                 run.err());
-        assertTrue(err.contains("invalid line 8 source=/chat id=evt-0005: unknown key id \"ed-2019\""), run.err());
-        assertTrue(err.stream().anyMatch(l -> l.startsWith("invalid line 11: not a CloudEvent")), run.err());
+        assertTrue(err.contains("invalid line 10 source=/chat id=evt-0005: unknown key id \"ed-2019\""), run.err());
+        assertTrue(err.stream().anyMatch(l -> l.startsWith("invalid line 13: not a CloudEvent")), run.err());
     }
 
     @Test
     void unsignedEventsFailOnlyWhenRequired() {
         TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"),
                 vector("events.jsonl"));
-        assertEquals("valid=0 invalid=0 unsigned=7", run.out());
+        assertEquals("valid=0 invalid=0 unsigned=9", run.out());
         assertEquals(0, run.exit());
         run = TestCommandContext.run("--require-signed", "--key-file", vector("ed-2025.pub.pem"),
                 vector("events.jsonl"));
@@ -75,9 +75,9 @@ class VerifyCommandTest {
     void explicitKeyIdsMapToKeys() {
         TestCommandContext.Run run = TestCommandContext.run("--key", "other=" + vector("ed-2025.pub.pem"),
                 vector("ed25519.jsonl"));
-        assertEquals("valid=0 invalid=7 unsigned=0", run.out());
+        assertEquals("valid=0 invalid=9 unsigned=0", run.out());
         run = TestCommandContext.run("--key", "ed-2025=" + vector("ed-2025.pem"), vector("ed25519.jsonl"));
-        assertEquals("valid=7 invalid=0 unsigned=0", run.out(), "a private key verifies too");
+        assertEquals("valid=9 invalid=0 unsigned=0", run.out(), "a private key verifies too");
     }
 
     @Test
