@@ -60,9 +60,12 @@ public final class NatsEventReader {
         if (specVersion != null) {
             return BinaryReader.read(headers, specVersion, payload);
         }
-        if (contentType != null || hasCloudEventsHeader(headers)) {
+        if (contentType != null) {
             throw new InvalidMessageException(InvalidMessageException.BINARY,
-                    "no ce-specversion header and no structured content type");
+                    "no ce-specversion header and content-type " + mediaType + " is not a CloudEvents format");
+        }
+        if (hasCloudEventsHeader(headers)) {
+            throw new InvalidMessageException(InvalidMessageException.BINARY, "ce- headers without ce-specversion");
         }
         return StructuredReader.read(payload);
     }
