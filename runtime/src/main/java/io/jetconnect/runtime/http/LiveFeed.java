@@ -1,7 +1,9 @@
 package io.jetconnect.runtime.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.jetconnect.runtime.nats.MessageEvents;
+import io.cloudevents.jackson.JsonFormat;
+import io.jetconnect.nats.InvalidMessageException;
+import io.jetconnect.nats.NatsEventReader;
 import io.jetconnect.runtime.nats.RuntimeNats;
 import io.jetconnect.spi.StreamSpec;
 import io.nats.client.JetStreamApiException;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class LiveFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
+    /** Events go out in the structured JSON format, whichever mode they were stored in. */
+    private static final JsonFormat JSON = new JsonFormat();
 
     /** The live feed's limits, from {@code jetconnect.http.live-feed}. */
     public record Settings(int maxClients, long maxLag, Duration writeTimeout, Duration inactiveThreshold,
@@ -178,9 +182,9 @@ public final class LiveFeed {
         out.append("id: ").append(m.metaData().streamSequence()).append('\n');
         String json;
         try {
-            json = MessageEvents.toJson(MessageEvents.read(m));
+            json = new String(JSON.serialize(NatsEventReader.read(m)), StandardCharsets.UTF_8);
             out.append("event: cloudevent\n");
-        } catch (RuntimeException notACloudEvent) {
+        } catch (InvalidMessageException | RuntimeException notACloudEvent) {
             json = "{\"sequence\":" + m.metaData().streamSequence() + ",\"subject\":" + JsonText.quote(m.getSubject())
                     + ",\"error\":\"not a CloudEvent\"}";
             out.append("event: invalid\n");

@@ -8,7 +8,9 @@ import org.pf4j.PluginManager;
 
 /**
  * A plugin's class loader that takes the host's packages from the host, whatever the plugin bundles: the SPI,
- * PF4J, SLF4J, the CloudEvents SDK and Jackson. Two copies of those would make the same class name two types, and
+ * PF4J, SLF4J, the CloudEvents SDK, Jackson, the NATS binding ({@code jetconnect-nats}) and jnats, which plugins
+ * compile against with scope {@code provided}, as Kafka Connect's {@code PluginUtils} keeps the Kafka client the
+ * host's. Two copies of those would make the same class name two types, and
  * an extension compiled against the SPI would no longer be an {@code EventSink} to the runtime. Everything else
  * loads plugin-first, so a plugin may bundle its own version of any other library (Kafka Connect's
  * {@code PluginUtils.EXCLUDE} is the same idea). When the host lacks a class of those packages (a CloudEvents
@@ -21,7 +23,9 @@ final class HostFirstClassLoader extends PluginClassLoader {
             "org.pf4j.",
             "org.slf4j.",
             "io.cloudevents.",
-            "com.fasterxml.jackson.");
+            "com.fasterxml.jackson.",
+            "io.jetconnect.nats.",
+            "io.nats.");
 
     HostFirstClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {
         super(manager, descriptor, parent, ClassLoadingStrategy.PDA);

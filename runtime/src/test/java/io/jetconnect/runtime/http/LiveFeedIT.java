@@ -8,10 +8,14 @@ import io.jetconnect.runtime.JetconnectRuntime;
 import io.jetconnect.runtime.config.PipelineConfigLoader;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.StorageType;
+import io.nats.client.impl.Headers;
 import io.nats.client.api.StreamConfiguration;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -26,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +178,47 @@ class LiveFeedIT {
         reader.close();
         publish("lf.close.a", 0, 3);
         await().atMost(Duration.ofSeconds(15)).until(() -> consumers(name) == 0);
+    }
+
+    @Test
+    void eventsStoredInEitherModeAreSentOnceEachWithOneDatacontenttype() throws Exception {
+        String name = stream("LF_MODES", "lf.modes", -1);
+        CloudEvent structured = CloudEventBuilder.v1().withId("s-1").withSource(URI.create("/t")).withType("t")
+                .withData("application/json", "{\"n\": 1.50}".getBytes(StandardCharsets.UTF_8)).build();
+        nc.jetStream().publish("lf.modes.a", new Headers().put("Content-Type", "application/cloudevents+json"),
+                new JsonFormat().serialize(structured));
+        // Binary mode as this build writes it: ce- values percent-encoded, Content-Type as it is.
+        nc.jetStream().publish("lf.modes.a", new Headers().put("ce-specversion", "1.0").put("ce-id", "b%20one")
+                .put("ce-source", "/t").put("ce-type", "t").put("ce-subject", "caf%C3%A9")
+                .put("Content-Type", "text/plain; charset=utf-8"), "hi".getBytes(StandardCharsets.UTF_8));
+        // Binary mode as earlier builds wrote it: ce-datacontenttype beside a percent-encoded Content-Type.
+        nc.jetStream().publish("lf.modes.a", new Headers().put("ce-specversion", "1.0").put("ce-id", "b-2")
+                .put("ce-source", "/t").put("ce-type", "t").put("ce-datacontenttype", "text/plain;%20charset=utf-8")
+                .put("content-type", "text/plain;%20charset=utf-8"), "hi".getBytes(StandardCharsets.UTF_8));
+        List<CloudEvent> expected = List.of(structured,
+                CloudEventBuilder.v1().withId("b one").withSource(URI.create("/t")).withType("t").withSubject("café")
+                        .withData("text/plain; charset=utf-8", "hi".getBytes(StandardCharsets.UTF_8)).build(),
+                CloudEventBuilder.v1().withId("b-2").withSource(URI.create("/t")).withType("t")
+                        .withData("text/plain; charset=utf-8", "hi".getBytes(StandardCharsets.UTF_8)).build());
+        try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=0", null)) {
+            List<List<String>> frames = frames(reader, 3);
+            for (int i = 0; i < 3; i++) {
+                List<String> frame = frames.get(i);
+                assertEquals("event: cloudevent", frame.get(1), frame.toString());
+                String json = frame.get(2).substring("data: ".length());
+                assertEquals(1, json.split("\"datacontenttype\"", -1).length - 1, "one datacontenttype: " + json);
+                CloudEvent sent = new JsonFormat().deserialize(json.getBytes(StandardCharsets.UTF_8));
+                assertEquals(expected.get(i).getId(), sent.getId(), json);
+                assertEquals(expected.get(i).getSubject(), sent.getSubject(), json);
+                assertEquals(expected.get(i).getDataContentType(), sent.getDataContentType(), json);
+                assertEquals(Set.of(), sent.getExtensionNames(), json);
+                if (i == 0) {
+                    assertTrue(json.contains("\"data\":{\"n\": 1.50}"), "JSON data as stored: " + json);
+                } else {
+                    assertEquals("hi", new String(sent.getData().toBytes(), StandardCharsets.UTF_8), json);
+                }
+            }
+        }
     }
 
     private int consumers(String stream) throws Exception {

@@ -10,7 +10,9 @@ import io.jetconnect.isolation.ReporterA;
 import io.jetconnect.isolation.ReporterB;
 import io.jetconnect.isolation.VersionReporter;
 import io.jetconnect.isolation.shared.Version;
+import io.jetconnect.nats.NatsEventReader;
 import io.jetconnect.spi.EventSink;
+import io.nats.client.Nats;
 import io.jetconnect.testing.PluginJars;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two plugins bundle different versions of the same library (a class outside the host packages); each sees its own,
- * and the host, which has a third version on its class path, keeps its own. Host packages (the SPI, Jackson) that a
+ * and the host, which has a third version on its class path, keeps its own. Host packages (the SPI, Jackson, jnats, the NATS binding) that a
  * plugin bundles anyway still resolve to the host's classes. The plugins are zips laid out as the built-in ones
  * ({@code classes/} + {@code lib/*.jar}), with the library jars compiled on the spot.
  */
@@ -37,6 +39,7 @@ class PluginIsolationTest {
     private static Path libraryV1;
     private static Path libraryV2;
     private static Path fakeJackson;
+    private static Path fakeNats;
 
     @TempDir
     Path plugins;
@@ -49,6 +52,11 @@ class PluginIsolationTest {
         fakeJackson = LibraryJar.compile(libraries.resolve("jackson-core-0.0.1.jar"),
                 Map.of("com.fasterxml.jackson.core.JsonFactory",
                         "package com.fasterxml.jackson.core; public class JsonFactory { }"));
+        // jnats and the NATS binding, as a plugin built with them at compile scope would bundle them.
+        fakeNats = LibraryJar.compile(libraries.resolve("jnats-0.0.1.jar"), Map.of(
+                "io.nats.client.Nats", "package io.nats.client; public class Nats { }",
+                "io.jetconnect.nats.NatsEventReader",
+                "package io.jetconnect.nats; public class NatsEventReader { }"));
     }
 
     private static String version(String version) {
@@ -72,6 +80,7 @@ class PluginIsolationTest {
                 .clazz(EventSink.class)
                 .library(library)
                 .library(fakeJackson)
+                .library(fakeNats)
                 .buildZip();
     }
 
@@ -110,6 +119,8 @@ class PluginIsolationTest {
                 Map<String, Object> report = report(registry, typeName);
                 assertSame(JsonFactory.class, report.get("jackson"), typeName + ": Jackson is the host's");
                 assertSame(EventSink.class, report.get("spi"), typeName + ": the SPI is the host's");
+                assertSame(Nats.class, report.get("jnats"), typeName + ": jnats is the host's");
+                assertSame(NatsEventReader.class, report.get("binding"), typeName + ": the NATS binding is the host's");
             }
         }
     }

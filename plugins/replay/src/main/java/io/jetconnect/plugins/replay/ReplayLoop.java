@@ -1,6 +1,8 @@
 package io.jetconnect.plugins.replay;
 
 import io.cloudevents.CloudEvent;
+import io.jetconnect.nats.InvalidMessageException;
+import io.jetconnect.nats.NatsEventReader;
 import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
@@ -70,7 +72,6 @@ final class ReplayLoop implements Runnable {
     private final ReplayMetrics metrics;
     private final InFlightEvents inFlight;
     private final StreamConsumers consumers;
-    private final MessageEvents reader = new MessageEvents();
     private final String label;
     private volatile boolean stopping;
     private volatile long streamLast;
@@ -391,8 +392,8 @@ final class ReplayLoop implements Runnable {
         }
         CloudEvent event;
         try {
-            event = reader.read(message.getHeaders(), message.getData());
-        } catch (InvalidMessage e) {
+            event = NatsEventReader.read(message);
+        } catch (InvalidMessageException e) {
             metrics.invalid(e.reason());
             LOG.warn("{}: skipped the message at sequence {} (subject {}): {}", label, sequence,
                     printable(message.getSubject()), e.getMessage());

@@ -1,5 +1,8 @@
 package io.jetconnect.plugins.replay;
 
+import io.jetconnect.nats.InvalidMessageException;
+import io.jetconnect.nats.JetStreamErrors;
+import io.jetconnect.nats.NatsEventReader;
 import io.jetconnect.spi.CliCommand;
 import io.jetconnect.spi.CommandContext;
 import io.jetconnect.spi.JetconnectException;
@@ -31,7 +34,6 @@ import org.pf4j.Extension;
 public final class TailCommand implements CliCommand {
 
     private static final Duration POLL = Duration.ofSeconds(1);
-    private static final int STREAM_NOT_FOUND = 10059;
 
     @Override
     public String summary() {
@@ -88,12 +90,11 @@ public final class TailCommand implements CliCommand {
                 config.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(begin);
             }
         } catch (JetStreamApiException e) {
-            err.println("tail: " + (e.getApiErrorCode() == STREAM_NOT_FOUND ? "stream " + name + " does not exist"
+            err.println("tail: " + (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND ? "stream " + name + " does not exist"
                     : "cannot read stream " + name + ": " + e.getErrorDescription()));
             return 1;
         }
         TailPrinter printer = new TailPrinter(context.out());
-        MessageEvents reader = new MessageEvents();
         long printed = 0;
         IterableConsumer messages = null;
         try {
@@ -107,8 +108,8 @@ public final class TailCommand implements CliCommand {
                     continue;
                 }
                 try {
-                    printer.event(reader.read(message.getHeaders(), message.getData()));
-                } catch (InvalidMessage e) {
+                    printer.event(NatsEventReader.read(message));
+                } catch (InvalidMessageException e) {
                     printer.invalid(message.metaData().streamSequence(), message.getSubject(),
                             message.getHeaders() == null ? null : message.getHeaders().getFirst("Nats-Msg-Id"),
                             e.getMessage());

@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.replay;
 
+import io.jetconnect.nats.NatsEventReader;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.testing.NatsServer;
@@ -120,7 +121,6 @@ public final class ReplayThroughput {
      *     with {@code parse}, each message is also read into a CloudEvent as the replay source does
      */
     static double rawIterate(String url, int events, int batch, boolean parse) throws Exception {
-        MessageEvents reader = new MessageEvents();
         long start = System.nanoTime();
         try (Connection connection = Nats.connect(url)) {
             ConsumerConfiguration config = ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
@@ -135,7 +135,7 @@ public final class ReplayThroughput {
                     if (message != null) {
                         bytes += message.getData().length + message.metaData().streamSequence();
                         if (parse) {
-                            bytes += reader.read(message.getHeaders(), message.getData()).getId().length();
+                            bytes += NatsEventReader.read(message).getId().length();
                         }
                         seen++;
                     }

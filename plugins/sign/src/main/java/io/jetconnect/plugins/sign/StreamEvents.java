@@ -1,5 +1,8 @@
 package io.jetconnect.plugins.sign;
 
+import io.jetconnect.nats.InvalidMessageException;
+import io.jetconnect.nats.JetStreamErrors;
+import io.jetconnect.nats.NatsEventReader;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -32,8 +35,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class StreamEvents {
 
-    static final int STREAM_NOT_FOUND = 10059;
-
     private StreamEvents() {
     }
 
@@ -60,7 +61,7 @@ final class StreamEvents {
                 context = connection.getStreamContext(stream);
                 state = context.getStreamInfo().getStreamState();
             } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                     throw new UsageException("stream " + stream + " does not exist on " + nats.redactedUrl());
                 }
                 throw new UsageException("cannot read stream " + stream + ": " + e.getErrorDescription()
@@ -85,8 +86,8 @@ final class StreamEvents {
                     read++;
                     String where = "seq " + sequence;
                     try {
-                        visitor.event(where, NatsEvents.read(message.getHeaders(), message.getData()));
-                    } catch (IllegalArgumentException e) {
+                        visitor.event(where, NatsEventReader.read(message));
+                    } catch (InvalidMessageException e) {
                         visitor.unreadable(where, e.getMessage());
                     }
                     // Nothing pending: the end of the stream, even when its last message was deleted.

@@ -1,5 +1,7 @@
 package io.jetconnect.plugins.sign;
 
+import io.jetconnect.nats.InvalidMessageException;
+import io.jetconnect.nats.NatsEventReader;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.CliCommand;
 import io.jetconnect.spi.CommandContext;
@@ -113,8 +115,8 @@ public final class VerifyCommand implements CliCommand {
                 String where = "line " + number;
                 CloudEvent event;
                 try {
-                    event = StructuredEvents.parse(line.getBytes(StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
+                    event = NatsEventReader.readStructured(line.getBytes(StandardCharsets.UTF_8));
+                } catch (InvalidMessageException e) {
                     visitor.unreadable(where, e.getMessage());
                     continue;
                 }

@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.sign;
 
+import io.jetconnect.nats.NatsEventReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -248,7 +249,8 @@ class VerifyCommandIT {
             }
         });
         for (String line : Vectors.lines("events.jsonl")) {
-            toFile.emit(StructuredEvents.parse(line.getBytes(StandardCharsets.UTF_8))).toCompletableFuture().join();
+            toFile.emit(NatsEventReader.readStructured(line.getBytes(StandardCharsets.UTF_8)))
+                    .toCompletableFuture().join();
         }
         TestCommandContext.Run run = TestCommandContext.run("--key-file", ed.publicKey().toString(), file.toString());
         assertEquals("valid=9 invalid=0 unsigned=0", run.out(), run.err());
