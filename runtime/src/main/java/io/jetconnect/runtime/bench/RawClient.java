@@ -1,5 +1,6 @@
 package io.jetconnect.runtime.bench;
 
+import io.jetconnect.nats.JetStreamErrors;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
@@ -30,7 +31,6 @@ final class RawClient {
 
     static final String MSG_ID = "Nats-Msg-Id";
     static final String CONTENT_TYPE = "content-type";
-    private static final int STREAM_NOT_FOUND = 10059;
 
     private RawClient() {
     }
@@ -64,7 +64,7 @@ final class RawClient {
         try {
             connection.jetStreamManagement().deleteStream(name);
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() != JetStreamErrors.STREAM_NOT_FOUND) {
                 throw e;
             }
         }
@@ -75,7 +75,7 @@ final class RawClient {
         try {
             return connection.jetStreamManagement().getStreamInfo(name).getStreamState().getMsgCount();
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                 return -1;
             }
             throw e;
