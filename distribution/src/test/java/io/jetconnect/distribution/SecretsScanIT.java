@@ -256,8 +256,11 @@ class SecretsScanIT {
             try (JetconnectProcess runtime = JetconnectProcess.start(work, Map.of(), "run", "--config",
                     config.toString())) {
                 int port = runtime.awaitListening(Duration.ofSeconds(60));
-                await().atMost(Duration.ofSeconds(30)).until(() -> served.get(port, "/v1/pipelines").body()
-                        .contains("lastError"));
+                // Why it does not run: lastError (failed) or waitingFor (waiting, retried in the background).
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    String body = served.get(port, "/v1/pipelines").body();
+                    return body.contains("lastError") || body.contains("waitingFor");
+                });
                 served.get(port, "/readyz");
                 runtime.terminate();
                 served.text.append(runtime.output());

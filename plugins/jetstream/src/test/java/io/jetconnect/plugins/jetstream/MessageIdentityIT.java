@@ -70,6 +70,18 @@ class MessageIdentityIT {
         assertEquals("order-1", readAll(server.url(), "IDONLY").get(0).msgId());
     }
 
+    /** A 100,000-character id was refused (its Nats-Msg-Id over the server's header limit); the digest fits. */
+    @Test
+    void aHugeIdIsStoredSinceItsKeyIs43Characters(NatsServer server) throws Exception {
+        JetStreamSink sink = open(server, "HUGEID", "");
+        String id = "x".repeat(100_000);
+        emitAll(sink, event("/shop-a", id));
+        sink.close();
+        Streams.Stored stored = readAll(server.url(), "HUGEID").get(0);
+        assertEquals(id, stored.eventId());
+        assertEquals(MessageId.digest("/shop-a", id), stored.msgId());
+    }
+
     @Test
     void anUnknownModeIsAConfigurationError() {
         Throwable e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
