@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -111,7 +110,7 @@ class BrokerDownAtStartIT {
         assertEquals(accepted, stored, "every 202'd event once, in order");
     }
 
-    @Test
+    @FaultTest
     void withADlqItTakesEventsWhileTheBrokerIsDownAndDrainsWhenItStarts() throws Exception {
         int port = NatsServer.freePort();
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config(port, true), port, Map.of())) {
@@ -136,7 +135,7 @@ class BrokerDownAtStartIT {
         }
     }
 
-    @Test
+    @FaultTest
     void withoutADlqItAnswers503WithRetryAfterUntilTheBrokerStarts() throws Exception {
         int port = NatsServer.freePort();
         try (RuntimeProcess runtime = RuntimeProcess.runUnready(work, config(port, false), port, Map.of())) {
@@ -161,7 +160,7 @@ class BrokerDownAtStartIT {
         }
     }
 
-    @Test
+    @FaultTest
     void aRestartThroughTheAdminApiDuringTheOutageKeepsTakingEvents() throws Exception {
         nats.restart();
         int port = NatsServer.freePort();

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,7 +104,7 @@ class DlqRefusalIT {
         return statuses;
     }
 
-    @Test
+    @FaultTest
     void aPermanentRefusalIsTheSame4xxWithOrWithoutTheDlqAndNothingIsQuarantined() throws Exception {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         nats = NatsServer.spawn();
@@ -127,7 +126,7 @@ class DlqRefusalIT {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> FaultPipeline.streamCount(nats.url(), "REFUSAL_DLQ") == 4);
             List<String> ids = StreamReader.readAll(nats.url(), "REFUSAL_DLQ").stream()
-                    .map(m -> m.getHeaders().getFirst("Nats-Msg-Id")).toList();
+                    .map(StreamReader::eventId).toList();
             assertEquals(List.of("ok-0", "ok-1", "ok-2", "ok-3"), ids);
             assertEquals(List.of("dlq.acme.v1"), StreamReader.readAll(nats.url(), "REFUSAL_DLQ").stream()
                     .map(Message::getSubject).distinct().toList());

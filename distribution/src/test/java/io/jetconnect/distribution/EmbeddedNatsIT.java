@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,7 +39,7 @@ class EmbeddedNatsIT {
         }
     }
 
-    @Test
+    @FaultTest
     void theShippedConfigStartsAndStopsAnEmbeddedServer() throws Exception {
         assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
         int httpPort = NatsServer.freePort();
@@ -70,7 +69,7 @@ class EmbeddedNatsIT {
         assertFalse(listening(natsPort), "the embedded server stops with the runtime");
     }
 
-    @Test
+    @FaultTest
     void aConfiguredBrokerThatIsDownAtStartIsNeverReplacedByAPrivateServer() throws Exception {
         assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
         int httpPort = NatsServer.freePort();
@@ -102,7 +101,7 @@ class EmbeddedNatsIT {
                     assertEquals(202, accepted.statusCode(), accepted.body());
                 }
                 List<String> stored = StreamReader.readAll(site.url(), "CELLOS_EVENTS").stream()
-                        .map(m -> m.getHeaders().getFirst("Nats-Msg-Id")).toList();
+                        .map(StreamReader::eventId).toList();
                 assertEquals(List.of("up-1", "up-2", "up-3"), stored, "the acknowledged events are in the site broker");
                 assertFalse(runtime.output().contains("started an embedded nats-server"), runtime.output());
                 assertEquals(0, runtime.terminate(), runtime.output());

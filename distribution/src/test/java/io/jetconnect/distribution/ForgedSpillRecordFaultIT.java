@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,7 @@ class ForgedSpillRecordFaultIT {
         }
     }
 
-    @Test
+    @FaultTest
     void aRecordEmbeddedInAnEventsDataNeverComesBackAsAnEvent() throws Exception {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         nats = NatsServer.spawn();
@@ -93,7 +92,7 @@ class ForgedSpillRecordFaultIT {
                             && FaultPipeline.streamCount(nats.url(), STREAM) >= 2
                             && FaultPipeline.metric(second, "jetconnect_dlq_quarantined_total{") >= 1);
             List<Message> stored = StreamReader.readAll(nats.url(), STREAM);
-            List<String> ids = stored.stream().map(m -> m.getHeaders().getFirst("Nats-Msg-Id")).toList();
+            List<String> ids = stored.stream().map(StreamReader::eventId).toList();
             List<String> subjects = stored.stream().map(Message::getSubject).toList();
             assertEquals(List.of("stored-0", "spilled-1"), ids, "nothing acknowledged lost, nothing forged");
             assertEquals(List.of("fault.acme.v1", "fault.acme.v1"), subjects);
@@ -102,7 +101,7 @@ class ForgedSpillRecordFaultIT {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> FaultPipeline.streamCount(nats.url(), STREAM) == 3);
             Message last = StreamReader.readAll(nats.url(), STREAM).get(2);
-            assertEquals("forged-1", last.getHeaders().getFirst("Nats-Msg-Id"));
+            assertEquals("forged-1", StreamReader.eventId(last));
             assertTrue(new String(last.getData(), StandardCharsets.UTF_8).contains("\"n\":\"real\""),
                     "the event the client really sent");
             assertEquals(0, second.terminate(), second.output());

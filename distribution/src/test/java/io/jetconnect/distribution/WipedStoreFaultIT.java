@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +40,7 @@ class WipedStoreFaultIT {
         }
     }
 
-    @Test
+    @FaultTest
     void aBrokerBackWithoutItsStoreGetsTheStreamAgainAndEverythingAcknowledgedSince() throws Exception {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         nats = NatsServer.spawn();
@@ -90,6 +89,7 @@ class WipedStoreFaultIT {
             assertEquals(0, lostAfter, figures.line());
             assertEquals(0, figures.duplicated(), figures.line());
             assertEquals(0, figures.reordered(), figures.line());
+            assertEquals(0, figures.forged(), figures.line());
             assertTrue(runtime.output().contains("created it again"), "the runtime re-created the stream");
             assertTrue(runtime.isAlive(), "the runtime rode out the lost store");
             assertEquals(0, runtime.terminate(), runtime.output());
