@@ -6,6 +6,7 @@ import io.cloudevents.core.CloudEventUtils;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.rw.CloudEventContextWriter;
 import io.nats.client.impl.Headers;
+import io.jetconnect.nats.StructuredJson;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -32,7 +33,6 @@ final class EventEncoder {
     static final String CE_PREFIX = "ce-";
 
     private static final byte[] EMPTY = new byte[0];
-    private static final byte[] WARM_UP = "{\"a\":[1,\"b\"]}".getBytes(StandardCharsets.US_ASCII);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final boolean binary;
@@ -47,10 +47,8 @@ final class EventEncoder {
     EventEncoder(boolean binary, MessageId messageId) {
         this.binary = binary;
         this.messageId = messageId;
-        // Loads and initializes Jackson's parser and the data check now, at start, so that the first emit does not
-        // pay for it (tens of milliseconds on a busy machine, where emit must never wait).
-        DataMember.isOneJsonValue(WARM_UP, false);
-        StructuredJson.ascii(WARM_UP);
+        // At start, so that the first emit does not pay for loading the writer (emit must never wait).
+        StructuredJson.warmUp();
     }
 
     /** @return the headers of the event's message, sealed: jnats publishes them without a copy */

@@ -17,6 +17,7 @@ import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.IngressHandler;
 import io.jetconnect.spi.IngressResponse;
 import io.jetconnect.testing.TestContexts;
+import io.jetconnect.nats.DataMember;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -2,6 +2,7 @@ package io.jetconnect.plugins.jetstream;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.jetconnect.spi.IngressRequest;
+import io.jetconnect.nats.DataMember;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

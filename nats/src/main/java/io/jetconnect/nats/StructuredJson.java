@@ -1,4 +1,4 @@
-package io.jetconnect.plugins.jetstream;
+package io.jetconnect.nats;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -32,8 +32,11 @@ import java.util.Arrays;
  * character by character, matches the content type against a regular expression twice, and goes through an
  * {@code ObjectMapper}; that was most of the sink's own CPU per event. {@code StructuredJsonTest} compares the two
  * paths, and both with the SDK's output where the SDK is right.
+ *
+ * <p>The one writer of the JSON event format: the {@code jetstream} sink's structured mode and the {@code jsonl}
+ * sink both use it, so that no stored form of an event can be forged by its data. Thread-safe.
  */
-final class StructuredJson {
+public final class StructuredJson {
 
     private static final byte[] SPECVERSION = "{\"specversion\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
@@ -49,10 +52,20 @@ final class StructuredJson {
     }
 
     /** @return the event in the JSON format */
-    static byte[] write(CloudEvent event) {
+    public static byte[] write(CloudEvent event) {
         DataMember data = DataMember.of(event);
         byte[] direct = direct(event, data);
         return direct != null ? direct : generated(event, data);
+    }
+
+    /**
+     * Loads and initializes Jackson's parser and the data check now, so that the first event written does not pay
+     * for it (tens of milliseconds on a busy machine); a sink calls it when it opens.
+     */
+    public static void warmUp() {
+        byte[] sample = "{\"warm\":[1,true,null,\"up\"]}".getBytes(StandardCharsets.US_ASCII);
+        DataMember.isOneJsonValue(sample, false);
+        ascii(sample);
     }
 
     /** @return the event written straight into an array, or null if it needs the generator */

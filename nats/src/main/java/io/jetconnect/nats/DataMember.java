@@ -1,4 +1,4 @@
-package io.jetconnect.plugins.jetstream;
+package io.jetconnect.nats;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -25,7 +25,7 @@ import java.util.Locale;
  * it, which a reader of the format gets back as the same bytes (a structured-mode event's {@code data} member).
  * Anything else is bytes to the format, as the SDK's {@code JsonFormat} writes non-JSON data. Thread-safe.
  */
-final class DataMember {
+public final class DataMember {
 
     enum Kind { NONE, JSON, BASE64 }
 
@@ -70,7 +70,7 @@ final class DataMember {
     }
 
     /** @return whether a {@code datacontenttype} says JSON: {@code application/json}, {@code text/json}, {@code +json} */
-    static boolean declaresJson(String contentType) {
+    public static boolean declaresJson(String contentType) {
         Verdict verdict = lastVerdict;
         if (!contentType.equals(verdict.contentType())) {
             verdict = new Verdict(contentType, isJsonType(contentType));

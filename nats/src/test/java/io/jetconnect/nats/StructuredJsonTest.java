@@ -1,4 +1,4 @@
-package io.jetconnect.plugins.jetstream;
+package io.jetconnect.nats;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,7 +72,6 @@ class StructuredJsonTest {
     @MethodSource("events")
     void writesExactlyWhatTheSdkWrites(String name, CloudEvent event) {
         assertArrayEquals(SDK.serialize(event), StructuredJson.write(event), name);
-        assertArrayEquals(SDK.serialize(event), new EventEncoder(false).body(event), name);
     }
 
     /** The injection: data without a content type that is not one JSON value must not become members. */
@@ -215,7 +214,7 @@ class StructuredJsonTest {
                 rich().withData("text/plain", utf8("hello")).build(),
                 rich().withData("application/octet-stream", new byte[] {0, 1}).build());
         for (CloudEvent event : others) {
-            assertArrayEquals(SDK.serialize(event), new EventEncoder(false).body(event), event.toString());
+            assertArrayEquals(SDK.serialize(event), StructuredJson.write(event), event.toString());
         }
     }
 }
