@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * CloudEvents NATS binding's structured or binary mode, with {@code Nats-Msg-Id} made from the event's source and id so the stream
  * deduplicates re-publishes ({@link MessageId}); its stage completes when the stream has stored it (a duplicate counts). Publishing is
  * pipelined with up to {@code max-in-flight} PubAcks outstanding, and each subject's events are stored in emit
- * order, across retries and broker restarts ({@link Publisher}): events the sink failed are owed, and nothing newer
- * is stored before they are offered again ({@link OwedEvents}). A circuit breaker makes emits fail fast with a
- * {@link io.jetconnect.spi.BackpressureException} while NATS is unreachable. {@code open()} creates the stream if it
- * is declared and absent, and never changes an existing one; when NATS cannot be reached then, it opens anyway,
- * refuses events retriably (a {@code dlq} in front spills them) and connects in the background
+ * order, across retries and broker restarts ({@link Publisher}): events the sink failed are owed, and nothing
+ * newer of their subject is stored before they are offered again ({@link OwedEvents}). A circuit breaker makes emits
+ * fail fast with a {@link io.jetconnect.spi.BackpressureException} while NATS is unreachable. {@code open()} creates
+ * the stream if it is declared and absent, and never changes an existing one; when NATS cannot be reached then, it
+ * opens anyway, refuses events retriably (a {@code dlq} in front spills them) and connects in the background
  * ({@link FirstConnection}). A declared stream found gone on a later connection is created again.
  *
  * <p>Configuration: the plugin's {@code reference.conf}, key {@code jetstream}.

@@ -39,8 +39,9 @@ final class Pending implements BiConsumer<Message, Throwable> {
         }
     }
 
-    /** The event id, as in {@code Nats-Msg-Id}. */
+    /** The event id, for messages; its identity is {@link #messageId()}. */
     final String id;
+    /** The subject it is published to. */
     final String subject;
     final Headers headers;
     final long startNanos;
@@ -64,6 +65,14 @@ final class Pending implements BiConsumer<Message, Throwable> {
         this.headers = headers;
         this.body = body;
         this.startNanos = startNanos;
+    }
+
+    /**
+     * @return its {@code Nats-Msg-Id}, the identity the stream deduplicates on (made of source and id by default);
+     *     read from the headers when needed, so that the common path pays nothing for it
+     */
+    String messageId() {
+        return headers.getFirst(EventEncoder.MSG_ID);
     }
 
     /** @return the packed state */

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,9 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order across failures: a recovery round re-publishes the oldest failed event alone and the others once it is
  * stored (a broker that just restarted may refuse one publish and store the one pipelined behind it). Events the
- * circuit failed are {@linkplain OwedEvents owed}: only the oldest owed event is accepted (as the probe, while the
- * circuit is open), any newer one is refused retriably, until they are offered again or their producer has left
- * them for {@code backoff.max}; so the probe is never newer than an event the stream has not stored.
+ * circuit failed are {@linkplain OwedEvents owed}, per subject: of a subject that owes events only the oldest owed
+ * one is accepted (as the probe, while the circuit is open), any newer one of that subject is refused retriably,
+ * until they are offered again or their producer has left them for {@code owed-patience}; so nothing is stored
+ * before an older event of its subject that the stream has not stored. Other subjects flow, and their events may be
+ * the probe: nothing of theirs is owed.
  *
  * <p>Threads: emitting threads take the lock briefly and never wait on I/O; connecting, closing connections,
  * waiting between attempts and the watchdog run on one control thread (the context's
@@ -100,7 +104,7 @@ final class Publisher {
         this.pipeline = pipeline;
         this.streamName = streamName;
         this.ackTimeoutNanos = settings.ackTimeout().toNanos();
-        this.owed = new OwedEvents(settings.backoffMax().toNanos());
+        this.owed = new OwedEvents(settings.owedPatience().toNanos());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
         executor.setRemoveOnCancelPolicy(true);
         this.control = executor;
@@ -137,7 +141,7 @@ final class Publisher {
             if (closing) {
                 return refuse();
             }
-            if (!owed.isEmpty() && !owed.mayAccept(p.id, System.nanoTime())) {
+            if (!owed.isEmpty() && !owed.mayAccept(p.subject, p.messageId(), System.nanoTime())) {
                 return refuseOwed(p);
             }
             switch (mode) {
@@ -166,7 +170,9 @@ final class Publisher {
                     return refuse();
                 }
             }
-            owed.accepted(p.id);
+            if (!owed.isEmpty()) {
+                owed.accepted(p.subject, p.messageId());
+            }
             return p.stage;
         } finally {
             lock.unlock();
@@ -190,9 +196,9 @@ final class Publisher {
     /** Refuses an event because older ones it failed are owed: storing it now would overtake them. Lock held. */
     private CompletableFuture<Void> refuseOwed(Pending p) {
         metrics.failed.increment();
-        return CompletableFuture.failedFuture(new RetriableException("event " + p.id + " is not published before "
-                + owed.size() + " older event(s) that stream " + streamName + " has not stored, from " + owed.oldest()
-                + " on, are sent again"));
+        return CompletableFuture.failedFuture(new RetriableException("event " + p.id + " is not published to "
+                + p.subject + " before " + owed.size(p.subject) + " older event(s) of that subject that stream "
+                + streamName + " has not stored, from Nats-Msg-Id " + owed.oldest(p.subject) + " on, are sent again"));
     }
 
     private CircuitOpenException circuitOpen() {
@@ -531,13 +537,16 @@ final class Publisher {
                 TimeUnit.NANOSECONDS.toMillis(breaker.remainingNanos()));
         RetriableException failure = new RetriableException("not stored in stream " + streamName + " after "
                 + settings.retryAttempts() + " attempts: " + why);
-        List<String> failed = new ArrayList<>();
+        Map<String, List<String>> failed = new HashMap<>();
         for (Pending p : window) {
             if (p.kind() != Pending.DONE) {
-                failed.add(p.id);
+                failed.computeIfAbsent(p.subject, s -> new ArrayList<>()).add(p.messageId());
             }
         }
-        owed.oweFirst(failed, System.nanoTime());
+        long now = System.nanoTime();
+        failed.forEach((subject, ids) -> owed.oweFirst(subject, ids, now));
+        // Until the next probe every event is refused unseen: its producer cannot be heard offering the owed ones.
+        owed.postpone(now + breaker.remainingNanos());
         for (Pending p : window) {
             int s = p.state();
             if ((s & 3) != Pending.DONE) {
@@ -591,6 +600,7 @@ final class Publisher {
             // Stored, or refused for good by a server that answered: either way the way to it works.
             breaker.onSuccess();
             mode = Mode.RUNNING;
+            owed.postpone(System.nanoTime()); // events were refused unseen while the probe was under way
             LOG.info("Pipeline {}: circuit to stream {} closed; publishing resumed", pipeline, streamName);
             return;
         }
@@ -601,20 +611,28 @@ final class Publisher {
                 TimeUnit.NANOSECONDS.toMillis(breaker.remainingNanos()));
         probe.state(Pending.withKind(probe.state(), Pending.DONE));
         probe.body = null;
-        owed.oweFirst(List.of(probe.id), System.nanoTime());
+        long now = System.nanoTime();
+        owed.oweFirst(probe.subject, List.of(probe.messageId()), now);
+        owed.postpone(now + breaker.remainingNanos());
         metrics.failed.increment();
         probe.stage.completeExceptionally(new RetriableException("not stored in stream " + streamName
                 + ": the circuit is open and its probe failed (" + why + ")"));
     }
 
-    /** Treats a PubAck older than ack-timeout as a broken connection. Control thread. */
+    /**
+     * Treats a PubAck older than ack-timeout as a broken connection, and forgets the owed events of subjects whose
+     * producer gave them up. Control thread.
+     */
     private void watchdog() {
         lock.lock();
         try {
+            long now = System.nanoTime();
+            if (!owed.isEmpty()) {
+                owed.expire(now);
+            }
             if (mode == Mode.CLOSED || mode == Mode.OPEN) {
                 return;
             }
-            long now = System.nanoTime();
             for (Pending p : window) {
                 if (p.kind() != Pending.IN_FLIGHT) {
                     continue;

@@ -22,10 +22,13 @@ import java.util.Locale;
  * @param startRetryInitial the first wait between two attempts to reach NATS after {@code open()} failed to
  * @param startRetryMax the longest wait between those attempts
  * @param messageId how {@code Nats-Msg-Id} is made from the event
+ * @param owedPatience how long a subject's events the circuit failed hold back its newer ones when their producer
+ *     does not offer them again
  */
 record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int maxInFlight, Duration ackTimeout,
                     int retryAttempts, List<Duration> retryWaits, Duration backoffInitial, Duration backoffMax,
-                    Duration startRetryInitial, Duration startRetryMax, MessageId messageId) {
+                    Duration startRetryInitial, Duration startRetryMax, MessageId messageId,
+                    Duration owedPatience) {
 
     static SinkSettings from(ConnectorConfig config) {
         String stream = required(config, "stream", "a key of jetconnect.streams or a stream name");
@@ -75,8 +78,9 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
         }
         MessageId messageId = MessageId.named(config.getString("message-id"))
                 .orElseThrow(() -> config.invalid("message-id", "must be " + MessageId.NAMES));
+        Duration owedPatience = positive(config, "owed-patience");
         return new SinkSettings(stream, subject, mode.equals("binary"), maxInFlight, ackTimeout, attempts, waits,
-                initial, max, startInitial, startMax, messageId);
+                initial, max, startInitial, startMax, messageId, owedPatience);
     }
 
     /** @return the wait before attempt {@code attempt + 1}, for an event already tried {@code attempt} times */

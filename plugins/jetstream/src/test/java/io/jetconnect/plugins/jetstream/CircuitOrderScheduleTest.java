@@ -7,7 +7,9 @@ import io.jetconnect.spi.delivery.OrderedWindow;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * against the sink's {@link CircuitBreaker} and {@link OwedEvents} over a broker that goes down and comes back.
  * Completions of accepted events reach the producer late and in any order, so it emits newer events before it
  * knows that older ones failed; a refusal at emit is known at once (the stage returned is already failed).
- * Per subject, no event may be stored before an older one of the same subject that is not stored yet.
+ * Events belong to one of three subjects, and the sink owes failed events per subject, as it does: a subject
+ * that owes nothing flows, and its events may be the probe. Per subject, no event may be stored before an older one
+ * of the same subject that is not stored yet.
  */
 class CircuitOrderScheduleTest {
 
@@ -108,12 +112,18 @@ class CircuitOrderScheduleTest {
             long event = next++;
             long ticket = producer.submit(event);
             String id = Long.toString(event);
+            String subject = subject(event);
             // A refusal is told at once: emit returns a failed stage, whose callback runs on the producer's thread.
-            if (owing && !owed.isEmpty() && !owed.mayAccept(id, now)) {
+            // While the circuit refuses everything, the sink refuses without looking at the event (refusesNow).
+            if (probing || open && !breaker.mayPass()) {
                 producer.fail(ticket);
                 return;
             }
-            if (probing || open && breaker.tryAcquire() != CircuitBreaker.Permit.PROBE) {
+            if (owing && !owed.isEmpty() && !owed.mayAccept(subject, id, now)) {
+                producer.fail(ticket);
+                return;
+            }
+            if (open && breaker.tryAcquire() != CircuitBreaker.Permit.PROBE) {
                 producer.fail(ticket);
                 return;
             }
@@ -121,7 +131,9 @@ class CircuitOrderScheduleTest {
                 open = false;
                 probing = true;
             }
-            owed.accepted(id);
+            if (!owed.isEmpty()) {
+                owed.accepted(subject, id);
+            }
             sinkWindow.add(new long[] {event, ticket});
         }
 
@@ -146,21 +158,27 @@ class CircuitOrderScheduleTest {
                 if (probing) {
                     probing = false;
                     breaker.onSuccess();
+                    owed.postpone(now);
                 }
                 return null;
             }
-            // Retries exhausted (or the probe failed): fail every held event in order; they are owed.
-            List<String> failed = new ArrayList<>();
+            // Retries exhausted (or the probe failed): fail every held event in order; they are owed, per subject.
+            Map<String, List<String>> failed = new HashMap<>();
             while (!sinkWindow.isEmpty()) {
                 long[] f = sinkWindow.poll();
-                failed.add(Long.toString(f[0]));
+                failed.computeIfAbsent(subject(f[0]), k -> new ArrayList<>()).add(Long.toString(f[0]));
                 completions.add(new long[] {f[1], 0});
             }
-            owed.oweFirst(failed, now);
+            failed.forEach((subject, ids) -> owed.oweFirst(subject, ids, now));
             breaker.onFailure();
+            owed.postpone(now + breaker.remainingNanos());
             probing = false;
             open = true;
             return null;
+        }
+
+        private String subject(long event) {
+            return "s" + subjectOf[(int) event];
         }
 
         private void deliverCompletion() {

@@ -34,6 +34,7 @@ class SinkSettingsTest {
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(400)), s.retryWaits());
         assertEquals(Duration.ofMillis(100), s.backoffInitial());
         assertEquals(Duration.ofSeconds(180), s.backoffMax());
+        assertEquals(Duration.ofSeconds(30), s.owedPatience(), "its own setting, not backoff.max");
     }
 
     @Test
@@ -51,6 +52,7 @@ class SinkSettingsTest {
         assertTrue(s.binary());
         assertEquals(10, s.maxInFlight());
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(90)), s.retryWaits());
+        assertEquals(Duration.ofSeconds(7), settings(BASE + ", owed-patience = 7s").owedPatience());
     }
 
     @ParameterizedTest
@@ -68,7 +70,8 @@ class SinkSettingsTest {
             "stream = events, subject = a, retry.waits = [soon]|retry.waits",
             "stream = events, subject = a, retry.waits = []|retry.waits",
             "stream = events, subject = a, backoff.initial = 0s|backoff.initial",
-            "stream = events, subject = a, backoff { initial = 2s, max = 1s }|backoff.max"})
+            "stream = events, subject = a, backoff { initial = 2s, max = 1s }|backoff.max",
+            "stream = events, subject = a, owed-patience = 0s|owed-patience"})
     void badValuesNameTheirPath(String hocon, String path) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings(hocon));
         assertTrue(e.getMessage().contains("sinks[0]." + path + "'"), e.getMessage());
