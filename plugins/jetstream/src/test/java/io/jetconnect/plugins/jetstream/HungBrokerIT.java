@@ -40,8 +40,9 @@ class HungBrokerIT {
     @Test
     void anUnansweredPubAckOpensTheCircuitWithinTheAckTimeoutAndNothingWaitsOnTheBroker(NatsServer server)
             throws Exception {
+        // The producer never sends a refused event again (see BrokerOutageIT): its subjects flow after owed-patience.
         TestContexts contexts = BrokerOutageIT.contexts(server, "HUNG", "hung",
-                ", ack-timeout = 1s, backoff { initial = 100ms, max = 500ms }");
+                ", ack-timeout = 1s, backoff { initial = 100ms, max = 500ms }, owed-patience = 500ms");
         JetStreamSink sink = Streams.open(contexts);
         BrokerOutageIT.Producer producer = new BrokerOutageIT.Producer(sink, 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.succeeded.size() >= 500);
