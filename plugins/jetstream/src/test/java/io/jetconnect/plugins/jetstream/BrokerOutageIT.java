@@ -132,7 +132,10 @@ class BrokerOutageIT {
         long failedBeforeChecks = producer.failed.get();
 
         // While the circuit is open an emit fails at once, far below the 2 s ack-timeout: no thread waits on NATS.
+        // One of them may be the probe (their subject owes nothing), which waits for its connection attempt; once
+        // it failed it is owed, and the others of its subject are refused at once.
         long slowest = 0;
+        long secondSlowest = 0;
         for (int i = 0; i < 20; i++) {
             long start = System.nanoTime();
             CompletableFuture<Void> stage = sink.emit(event("ff-" + i, "ff", i)).toCompletableFuture();
@@ -143,11 +146,13 @@ class BrokerOutageIT {
             } catch (java.util.concurrent.ExecutionException e) {
                 failure = e.getCause();
             }
-            slowest = Math.max(slowest, System.nanoTime() - start);
+            long took = System.nanoTime() - start;
+            secondSlowest = Math.max(secondSlowest, Math.min(slowest, took));
+            slowest = Math.max(slowest, took);
             assertInstanceOf(RetriableException.class, failure, "the broker is down");
         }
-        assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(50), "slowest failure took "
-                + TimeUnit.NANOSECONDS.toMillis(slowest) + " ms");
+        assertTrue(secondSlowest < TimeUnit.MILLISECONDS.toNanos(50), "the slowest failure but one took "
+                + TimeUnit.NANOSECONDS.toMillis(secondSlowest) + " ms");
         assertTrue(sample(contexts, "jetconnect_sink_backoff_seconds", "sink", "jetstream") > 0.0);
 
         server.restart();
