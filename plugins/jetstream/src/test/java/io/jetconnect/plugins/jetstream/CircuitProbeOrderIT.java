@@ -62,7 +62,7 @@ class CircuitProbeOrderIT {
         }
         List<Long> order = new ArrayList<>();
         for (Streams.Stored m : Streams.readAll(server.url(), "PROBE")) {
-            long n = Long.parseLong(m.msgId().substring(2));
+            long n = Long.parseLong(m.eventId().substring(2));
             if (!order.contains(n)) {
                 order.add(n);
             }
