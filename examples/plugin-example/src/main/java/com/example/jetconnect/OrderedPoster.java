@@ -5,10 +5,12 @@ import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.RetriableException;
+import io.jetconnect.spi.delivery.OrderedWindow;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +22,14 @@ import org.slf4j.LoggerFactory;
  * request for an event is built on the emitting thread, queued, and sent when the one before it has been answered.
  * The stage of each event completes on the HTTP client's threads.
  *
- * <p>Thread-safe: the queue and the sending flag are guarded by this object's monitor, and no stage is completed
- * while holding it.
+ * <p>The order is kept by the SPI's {@link OrderedWindow}: a post submits the event, its answer settles it
+ * (succeeded: delivered, or refused for good; failed: to be retried), and the floor moving over it sends the next.
+ * A retriable answer fences the window: the events queued behind are failed rather than sent ahead of the retry,
+ * and the window is rewound. The window's capacity bounds the queue: the one being sent and {@code max-queued}
+ * waiting.
+ *
+ * <p>Thread-safe: the window's owner calls and the queue beside it are guarded by this object's monitor, and no
+ * stage is completed while holding it.
  */
 final class OrderedPoster {
 
@@ -34,8 +42,10 @@ final class OrderedPoster {
     private final PluginMetrics.Counter permanent;
     private final PluginMetrics.Timer requests;
 
-    private final Deque<Pending> waiting = new ArrayDeque<>();
-    private boolean sending;
+    // Guarded by this: the window, and the events it holds in post order, the head being the one sent.
+    private final OrderedWindow window;
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private long posted;
     private boolean closed;
 
     OrderedPoster(WebhookSettings settings, HttpClient client, PluginMetrics metrics) {
@@ -46,32 +56,34 @@ final class OrderedPoster {
         this.retriable = metrics.counter("jetconnect.webhook.events", help, "outcome", "retriable");
         this.permanent = metrics.counter("jetconnect.webhook.events", help, "outcome", "permanent");
         this.requests = metrics.timer("jetconnect.webhook.request", "How long the webhook target took to answer");
+        this.window = new OrderedWindow(settings.maxQueued() + 1, 0);
     }
 
     /** @return a stage that completes when the target has accepted the event, or fails as the class says */
     CompletableFuture<Void> post(CloudEvent event) {
-        Pending pending;
+        HttpRequest request;
         try {
-            pending = new Pending(request(event));
+            request = request(event);
         } catch (RuntimeException e) {
             permanent.increment();
             return CompletableFuture.failedFuture(
                     new JetconnectException("the event cannot be written as an HTTP request: " + e.getMessage(), e));
         }
+        Pending pending;
         synchronized (this) {
             if (closed) {
                 return CompletableFuture.failedFuture(new RetriableException("the webhook sink is closed"));
             }
-            if (sending) {
-                if (waiting.size() >= settings.maxQueued()) {
-                    retriable.increment();
-                    return CompletableFuture.failedFuture(new BackpressureException(
-                            "the webhook sink has " + waiting.size() + " events waiting", settings.retryAfter()));
-                }
-                waiting.add(pending);
-                return pending.result;
+            if (!window.hasRoom()) {
+                retriable.increment();
+                return CompletableFuture.failedFuture(new BackpressureException(
+                        "the webhook sink has " + (queue.size() - 1) + " events waiting", settings.retryAfter()));
             }
-            sending = true;
+            pending = new Pending(request, window.submit(++posted));
+            queue.add(pending);
+            if (queue.size() > 1) {
+                return pending.result; // sent when the ones before it are answered
+            }
         }
         send(pending);
         return pending.result;
@@ -79,11 +91,17 @@ final class OrderedPoster {
 
     /** Fails the events still waiting; the one being sent completes with its answer. */
     void close() {
-        List<Pending> left;
+        List<Pending> left = new ArrayList<>();
         synchronized (this) {
             closed = true;
-            left = List.copyOf(waiting);
-            waiting.clear();
+            Pending sending = queue.poll();
+            for (Pending waiting; (waiting = queue.poll()) != null; ) {
+                window.fail(waiting.ticket);
+                left.add(waiting);
+            }
+            if (sending != null) {
+                queue.add(sending);
+            }
         }
         for (Pending pending : left) {
             pending.result.completeExceptionally(new RetriableException("the webhook sink closed before sending"));
@@ -116,16 +134,33 @@ final class OrderedPoster {
                 ? Outcomes.ofAnswer(response.statusCode(), response.headers().firstValue("Retry-After"),
                         settings.retryAfter())
                 : Outcomes.ofTransport(failure);
-        List<Pending> overtaken = List.of();
+        List<Pending> overtaken = new ArrayList<>();
         Pending next;
         synchronized (this) {
             if (outcome instanceof RetriableException) {
-                // Sending these now could make them durable before the failed event is retried: fail them too.
-                overtaken = List.copyOf(waiting);
-                waiting.clear();
+                // Sending the ones behind it now could make them durable before the failed event is retried: they
+                // fail too, and the window forgets them all; the runtime hands them over again, oldest first.
+                window.fail(pending.ticket);
+                for (Pending behind : queue) {
+                    if (behind != pending) {
+                        window.fail(behind.ticket);
+                    }
+                }
+                // After close() the queue no longer holds the waiting events it failed: the window still counts them.
+                for (int forgotten = window.rewind(); forgotten > 0 && !queue.isEmpty(); forgotten--) {
+                    Pending gone = queue.poll();
+                    if (gone != pending) {
+                        overtaken.add(gone);
+                    }
+                }
+            } else {
+                // Delivered, or refused for good and reported as such: finished with.
+                window.succeed(pending.ticket);
+                for (int passed = window.advance(); passed > 0; passed--) {
+                    queue.poll();
+                }
             }
-            next = waiting.poll();
-            sending = next != null;
+            next = closed ? null : queue.peek();
         }
         if (outcome == null) {
             delivered.increment();
@@ -145,13 +180,15 @@ final class OrderedPoster {
         }
     }
 
-    /** An event's request and the stage of its outcome. */
+    /** An event's request, its ticket in the window and the stage of its outcome. */
     private static final class Pending {
         final HttpRequest request;
+        final long ticket;
         final CompletableFuture<Void> result = new CompletableFuture<>();
 
-        Pending(HttpRequest request) {
+        Pending(HttpRequest request, long ticket) {
             this.request = request;
+            this.ticket = ticket;
         }
     }
 }

@@ -23,6 +23,9 @@ import java.util.Map;
 record WebhookSettings(URI url, Mode mode, Duration timeout, Duration connectTimeout, Map<String, String> headers,
                        int maxQueued, Duration retryAfter) {
 
+    /** The most {@code max-queued} may be. */
+    static final int MAX_QUEUED = 100_000;
+
     /** The content modes of the CloudEvents HTTP binding. */
     enum Mode { BINARY, STRUCTURED }
 
@@ -43,8 +46,9 @@ record WebhookSettings(URI url, Mode mode, Duration timeout, Duration connectTim
         Duration timeout = positive(config, "timeout");
         Duration connectTimeout = positive(config, "connect-timeout");
         int maxQueued = config.getInt("max-queued");
-        if (maxQueued < 0) {
-            throw config.invalid("max-queued", "must not be negative");
+        if (maxQueued < 0 || maxQueued > MAX_QUEUED) {
+            // The poster's ordered window is allocated whole: keep it to a few MiB.
+            throw config.invalid("max-queued", "must be from 0 to " + MAX_QUEUED);
         }
         return new WebhookSettings(url, mode, timeout, connectTimeout, headers(config, url), maxQueued,
                 positive(config, "retry-after"));

@@ -19,9 +19,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -148,6 +151,119 @@ class OrderedPosterTest {
         assertNull(sending.get(20, TimeUnit.SECONDS));
         assertNull(queued.get(20, TimeUnit.SECONDS));
         assertEquals(List.of("a", "b"), received);
+    }
+
+    /**
+     * Seeded schedules on one thread: posts and the target's answers (2xx, 400, 503, 500, connection refused) in a
+     * random interleaving, with a small {@code max-queued} and sometimes a close. Requests must go out one at a time
+     * in post order, nothing queued behind a retriable failure may be sent, and every stage must complete with the
+     * outcome the rules give it.
+     */
+    @Test
+    void randomSchedulesSendInPostOrderOneAtATimeWithTheRightOutcomes() {
+        for (long seed = 1; seed <= 2000; seed++) {
+            runSchedule(seed);
+        }
+    }
+
+    private static void runSchedule(long seed) {
+        Random random = new Random(seed);
+        String where = "seed " + seed;
+        int events = 1 + random.nextInt(30);
+        int maxQueued = random.nextInt(5);
+        int closeAt = random.nextInt(4) == 0 ? random.nextInt(2 * events) : -1;
+        ScriptedHttpClient client = new ScriptedHttpClient();
+        WebhookSettings settings = new WebhookSettings(URI.create("http://127.0.0.1:9/hook"),
+                WebhookSettings.Mode.BINARY, Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), maxQueued,
+                Duration.ofSeconds(2));
+        OrderedPoster poster = new OrderedPoster(settings, client, new NoMetrics());
+
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        // The expected outcome of each event: null = delivered, else a class and a part of the message.
+        Map<String, Object[]> expected = new HashMap<>();
+        List<String> expectedSent = new ArrayList<>();
+        // The model: posted events not finished with, the head being the one sent.
+        List<String> queue = new ArrayList<>();
+        boolean closed = false;
+        int posted = 0;
+        for (int step = 0; posted < events || client.outstanding() != null; step++) {
+            if (step == closeAt && !closed) {
+                poster.close();
+                closed = true;
+                for (String waiting : queue.subList(Math.min(1, queue.size()), queue.size())) {
+                    expected.put(waiting, new Object[] {RetriableException.class, "closed before sending"});
+                }
+                queue.subList(Math.min(1, queue.size()), queue.size()).clear();
+            } else if (posted < events && (client.outstanding() == null || random.nextBoolean())) {
+                String id = "e-" + posted++;
+                CompletableFuture<Void> stage = poster.post(EnrichmentTest.event(id));
+                stages.add(stage);
+                if (closed) {
+                    expected.put(id, new Object[] {RetriableException.class, "the webhook sink is closed"});
+                    assertTrue(stage.isCompletedExceptionally(), where);
+                } else if (queue.size() == maxQueued + 1) {
+                    expected.put(id, new Object[] {BackpressureException.class, "events waiting"});
+                    assertTrue(stage.isCompletedExceptionally(), where);
+                } else {
+                    queue.add(id);
+                    if (queue.size() == 1) {
+                        expectedSent.add(id);
+                    }
+                }
+            } else if (client.outstanding() != null) {
+                String head = queue.remove(0);
+                assertEquals(head, client.outstanding(), where + ": the request sent");
+                int answer = random.nextInt(10);
+                boolean retriable = answer >= 6;
+                switch (answer) {
+                    case 0, 1, 2, 3 -> {
+                        expected.put(head, null);
+                        client.answer(204);
+                    }
+                    case 4, 5 -> {
+                        expected.put(head, new Object[] {JetconnectException.class, "answered 400"});
+                        client.answer(400);
+                    }
+                    case 6 -> {
+                        expected.put(head, new Object[] {BackpressureException.class, "answered 503"});
+                        client.answer(503);
+                    }
+                    case 7 -> {
+                        expected.put(head, new Object[] {RetriableException.class, "answered 500"});
+                        client.answer(500);
+                    }
+                    default -> {
+                        expected.put(head, new Object[] {RetriableException.class, "could not be reached"});
+                        client.refuse();
+                    }
+                }
+                if (retriable) {
+                    for (String behind : queue) {
+                        expected.put(behind, new Object[] {RetriableException.class, "an event before it failed"});
+                    }
+                    queue.clear();
+                }
+                if (!queue.isEmpty() && !closed) {
+                    expectedSent.add(queue.get(0));
+                }
+            }
+        }
+        assertEquals(List.of(), client.overlapping, where + ": sent while another request was unanswered");
+        assertEquals(expectedSent, client.sent, where + ": the requests sent, in order");
+        for (int i = 0; i < stages.size(); i++) {
+            String id = "e-" + i;
+            CompletableFuture<Void> stage = stages.get(i);
+            assertTrue(stage.isDone(), where + ": " + id + " never completed");
+            Object[] outcome = expected.get(id);
+            if (outcome == null) {
+                assertNull(stage.join(), where + ": " + id);
+                continue;
+            }
+            CompletionException e = assertThrows(CompletionException.class, stage::join, where + ": " + id);
+            assertEquals(outcome[0], e.getCause().getClass(), where + ": " + id + " " + e.getCause());
+            assertTrue(e.getCause().getMessage().contains((String) outcome[1]),
+                    where + ": " + id + " failed with " + e.getCause() + ", not " + outcome[1]);
+        }
     }
 
     /** Metrics that record nothing. */

@@ -89,6 +89,11 @@ final class DlqSink implements EventSink {
         drainer.drainNow();
     }
 
+    /** For tests. */
+    SpillLog log() {
+        return log;
+    }
+
     boolean spilling() {
         return (gate.get() & SPILLING) != 0;
     }
@@ -167,8 +172,8 @@ final class DlqSink implements EventSink {
                         event.getId(), Outcomes.describe(cause), log.dir);
             }
             if (frame != null) {
-                if (log.reserve(frame.length)) {
-                    SpillLog.Append append = new SpillLog.Append(frame, event.getId());
+                SpillLog.Append append = new SpillLog.Append(frame, event.getId());
+                if (log.reserve(append)) {
                     append.done.whenComplete((v, e) -> {
                         if (e == null) {
                             result.complete(null);
@@ -183,16 +188,16 @@ final class DlqSink implements EventSink {
                     // Later events whose failures came back first hold room already: they must not be stored
                     // ahead of this one, so they are refused too (the producer sends them again, in order).
                     var later = failedInFlight.tailMap(seq, false);
-                    for (SpillLog.Append append : later.values()) {
+                    for (SpillLog.Append held : later.values()) {
                         refusedFull.increment();
-                        log.refused(append, full());
+                        log.refused(held, full());
                     }
                     later.clear();
                     // So are the events emitted after the spill began, queued behind the ones in flight: every one
                     // of them was emitted after this one.
-                    for (SpillLog.Append append : behind) {
+                    for (SpillLog.Append queued : behind) {
                         refusedFull.increment();
-                        log.refused(append, full());
+                        log.refused(queued, full());
                     }
                     behind.clear();
                 }
@@ -223,11 +228,11 @@ final class DlqSink implements EventSink {
             if ((g & SPILLING) == 0) {
                 return null;
             }
-            if (!log.reserve(frame.length)) {
+            SpillLog.Append append = new SpillLog.Append(frame, event.getId());
+            if (!log.reserve(append)) {
                 refusedFull.increment();
                 return CompletableFuture.failedFuture(full());
             }
-            SpillLog.Append append = new SpillLog.Append(frame, event.getId());
             if ((g & IN_FLIGHT) == 0 && failedInFlight.isEmpty() && behind.isEmpty()) {
                 log.append(append);
             } else {

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * publishes them to the drainer and only then completes their stages, outside any lock.
  *
  * <p>When writing or syncing fails (a full disk), every record not yet durable fails with a
- * {@link BackpressureException} and gives its room back, the segment is truncated to its durable end (or sealed
- * there if even that fails) and the writer carries on with the next batch: nothing that failed is acknowledged.
+ * {@link BackpressureException} and gives its room back, and so does every record queued behind them or reserved
+ * before the failure and queued after it (all emitted after a refused one); the segment is truncated to its durable
+ * end (or sealed there if even that fails) and the writer carries on with the next batch: nothing that failed is
+ * acknowledged, and nothing emitted after it is stored.
  */
 final class LogWriter {
 
@@ -46,6 +48,8 @@ final class LogWriter {
     private volatile boolean halted;
     /** Set under the queue's lock once nothing more is taken. */
     private boolean closed;
+    /** Failed writes or syncs so far; incremented under the queue's lock, with the queue emptied. */
+    private volatile long failures;
 
     LogWriter(SpillLog log) {
         this.log = log;
@@ -56,14 +60,29 @@ final class LogWriter {
         this.thread.start();
     }
 
-    /** @return false if the writer is closed */
-    boolean offer(SpillLog.Append append) {
+    /** What {@link #offer} did with a record. */
+    enum Offer {
+        QUEUED,
+        /** Reserved before a write failed, so emitted after a refused record: to refuse too. */
+        AFTER_FAILURE,
+        CLOSED
+    }
+
+    /** @return the number of failed writes or syncs so far */
+    long failures() {
+        return failures;
+    }
+
+    Offer offer(SpillLog.Append append) {
         synchronized (queue) {
             if (closed) {
-                return false;
+                return Offer.CLOSED;
+            }
+            if (append.failures != failures) {
+                return Offer.AFTER_FAILURE;
             }
             queue.add(append);
-            return true;
+            return Offer.QUEUED;
         }
     }
 
@@ -214,11 +233,22 @@ final class LogWriter {
      * to its durable end so that the next record follows the last durable one; seals it there if that fails.
      */
     private void fail(IOException error, List<SpillLog.Append> rest) {
-        int count = unsynced.size() + rest.size();
+        // Records are queued in emit order, so every record queued behind the failed ones, or reserved and not yet
+        // queued, was emitted after them: refuse them all now, before the failure is reported, so that none is
+        // written once space frees up while the producer still has to send the refused ones again.
+        log.writeFailed();
+        List<SpillLog.Append> queued = new ArrayList<>();
+        synchronized (queue) {
+            failures++;
+            queue.drainTo(queued);
+        }
+        queued.removeIf(a -> a == WAKE);
+        int count = unsynced.size() + rest.size() + queued.size();
         LOG.error("pipeline '{}': dlq: cannot write the spill log in {}: {}; {} event(s) refused with backpressure,"
                 + " the layer carries on", log.pipeline, log.dir, error.toString(), count);
         failed.addAll(unsynced);
         failed.addAll(rest);
+        failed.addAll(queued);
         unsynced.clear();
         staging.clear();
         Segment segment = log.active;

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * writer leaves at most once a second (and, after a restart, from the creation time in the segment's name), so it
  * is an overestimate by at most a second (or by how long the oldest recovered segment was written to).
  *
- * <p>Thread-safe. Lock order: the sink's lock, then {@link #writeLock}, then the monitors of the segment list and of
- * the marks.
+ * <p>Thread-safe. Lock order: the sink's lock, then {@link #writeLock}, then this log's monitor (room and refusals),
+ * the writer's queue, the monitors of the segment list and of the marks.
  */
 final class SpillLog {
 
@@ -42,6 +42,8 @@ final class SpillLog {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         /** Set by the writer once the frame's bytes count as disk bytes instead of queued ones. */
         boolean staged;
+        /** The writer's failure count when room was reserved; set by {@link #reserve}. */
+        long failures;
 
         Append(byte[] frame, String eventId) {
             this.frame = frame;
@@ -127,10 +129,11 @@ final class SpillLog {
     }
 
     /**
-     * Reserves room for a record of {@code bytes} bytes if the log stays within {@code max-bytes}; every
-     * successful reservation must be followed by {@link #append}.
+     * Reserves room for a record if the log stays within {@code max-bytes}; every successful reservation must be
+     * followed by {@link #append}. A record reserved before a write fails is refused when appended after it.
      */
-    synchronized boolean reserve(int bytes) {
+    synchronized boolean reserve(Append append) {
+        int bytes = append.frame.length;
         long now = System.nanoTime();
         // After a refusal, refuse everything for retry-after (the wait the producer is told): the events of one
         // request are emitted back to back, and without this a later one could take room freed just after an
@@ -142,6 +145,10 @@ final class SpillLog {
             refuseFor(now);
             return false;
         }
+        // Read after refusing(): a failed write refuses first, then counts the failure, so a record that finds
+        // the log open either is queued before the failure (and refused with the queue) or carries the old count
+        // (and is refused when offered).
+        append.failures = writer.failures();
         queuedBytes.addAndGet(bytes);
         outstanding.incrementAndGet();
         return true;
@@ -149,15 +156,28 @@ final class SpillLog {
 
     /** Hands a reserved record to the writer; its stage completes once it is durable, or fails with backpressure. */
     void append(Append append) {
-        if (!writer.offer(append)) {
-            refusedClosed.increment();
-            refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' is closed",
-                    settings.retryAfter));
+        switch (writer.offer(append)) {
+            case QUEUED -> { }
+            case AFTER_FAILURE -> failedToWrite(append);
+            case CLOSED -> {
+                refusedClosed.increment();
+                refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' is closed",
+                        settings.retryAfter));
+            }
         }
+    }
+
+    /**
+     * The writer failed to write or sync: every emit is refused for retry-after from now on. Called on the
+     * writer's thread at once, before the refused records' stages complete.
+     */
+    void writeFailed() {
+        refuseFor(System.nanoTime());
     }
 
     /** Fails a reserved record the writer could not write, and gives its room back. */
     void failedToWrite(Append append) {
+        // Again when the producer learns of the refusal: retry-after counts from then.
         refuseFor(System.nanoTime());
         refusedIo.increment();
         refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' cannot write its spill log",

@@ -436,6 +436,72 @@ class DlqSinkTest {
     }
 
     @Test
+    void eventsQueuedBehindAFailedWriteAreRefusedNotWrittenOnceSpaceFreesUp() throws Exception {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "retry-after = 200ms");
+        assertAllDone(emit(layer, 0, 1));
+        files.holdAndFailNextWrite();
+        List<CompletionStage<Void>> stages = emit(layer, 1, 2);
+        files.awaitWrite();
+        // Emitted while the writer is in the write that fails: queued behind e-1, before its refusal is known.
+        stages.addAll(emit(layer, 2, 5));
+
+        files.releaseWrite(); // the write of e-1 fails; the next one would succeed, as after the drain freed space
+
+        for (CompletionStage<Void> stage : stages) {
+            assertInstanceOf(BackpressureException.class, outcome(stage), "nothing after e-1 is acknowledged");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcome(layer.emit(event(5))) == null);
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        assertEquals(List.of(id(0), id(5)), inner.accepted(), "nothing emitted after e-1 was stored before it");
+        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"io\"} 4.0");
+    }
+
+    @Test
+    void eventsQueuedBehindAFailedFsyncAreRefusedToo() throws Exception {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "retry-after = 200ms");
+        assertAllDone(emit(layer, 0, 1));
+        files.holdNextForce();
+        files.failNextForce();
+        List<CompletionStage<Void>> stages = emit(layer, 1, 2);
+        files.awaitForce();
+        stages.addAll(emit(layer, 2, 5));
+
+        files.releaseForce();
+
+        for (CompletionStage<Void> stage : stages) {
+            assertInstanceOf(BackpressureException.class, outcome(stage), "nothing after e-1 is acknowledged");
+        }
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        assertEquals(List.of(id(0)), inner.accepted(), "nothing emitted after e-1 was stored");
+    }
+
+    @Test
+    void anEventReservedBeforeAFailedWriteAndQueuedAfterItIsRefused() throws Exception {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "retry-after = 200ms");
+        assertAllDone(emit(layer, 0, 1));
+        files.holdAndFailNextWrite();
+        CompletionStage<Void> refused = layer.emit(event(1));
+        files.awaitWrite();
+        // A producer took room while the write was under way and hands its record over only after it failed.
+        SpillLog.Append late = new SpillLog.Append(new RecordCodec().encode(event(2)), id(2));
+        assertTrue(layer.log().reserve(late));
+        files.releaseWrite();
+        assertInstanceOf(BackpressureException.class, outcome(refused));
+
+        layer.log().append(late);
+
+        assertInstanceOf(BackpressureException.class, outcome(late.done), "emitted after e-1: refused");
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        assertEquals(List.of(id(0)), inner.accepted());
+    }
+
+    @Test
     void closeRefusesNewEventsAndKeepsSpilledOnesForTheNextStart() {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner);

@@ -19,6 +19,35 @@ final class TestFiles implements FileOps {
     private volatile CountDownLatch forceEntered;
     private volatile CountDownLatch forceRelease;
     private volatile CountDownLatch pendingRelease;
+    private volatile CountDownLatch writeEntered;
+    private volatile CountDownLatch writeRelease;
+    private volatile CountDownLatch pendingWriteRelease;
+    private volatile boolean failNextForce;
+
+    /**
+     * Makes the next write wait for {@link #releaseWrite()} and then fail as a full disk does; the writes after it
+     * succeed, as they do once the drain frees some space. {@link #awaitWrite()} waits until it started.
+     */
+    void holdAndFailNextWrite() {
+        writeEntered = new CountDownLatch(1);
+        writeRelease = new CountDownLatch(1);
+        pendingWriteRelease = writeRelease;
+    }
+
+    void awaitWrite() throws InterruptedException {
+        if (!writeEntered.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("no write started");
+        }
+    }
+
+    void releaseWrite() {
+        pendingWriteRelease.countDown();
+    }
+
+    /** Makes the next fsync fail as a full disk does (after {@link #releaseForce()} if it is held); not the later. */
+    void failNextForce() {
+        failNextForce = true;
+    }
 
     /** Makes the next fsync wait for {@link #releaseForce()}; {@link #awaitForce()} waits until it does. */
     void holdNextForce() {
@@ -47,6 +76,17 @@ final class TestFiles implements FileOps {
 
     @Override
     public void write(FileChannel channel, ByteBuffer bytes) throws IOException {
+        CountDownLatch release = writeRelease;
+        if (release != null) {
+            writeRelease = null;
+            writeEntered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("No space left on device");
+        }
         if (diskFull) {
             throw new IOException("No space left on device");
         }
@@ -65,7 +105,8 @@ final class TestFiles implements FileOps {
                 Thread.currentThread().interrupt();
             }
         }
-        if (diskFull) {
+        if (diskFull || failNextForce) {
+            failNextForce = false;
             throw new IOException("No space left on device");
         }
         forces.incrementAndGet();

@@ -1,9 +1,12 @@
 package io.jetconnect.plugins.sign;
 
 import io.cloudevents.CloudEvent;
+import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
+import io.jetconnect.spi.delivery.OrderedWindow;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,34 +20,50 @@ import java.util.concurrent.RejectedExecutionException;
  * to the next sink in the order they were emitted into this layer, one at a time, which keeps the order the
  * {@link EventSink} contract promises (a global arrival order contains every emitting thread's order).
  *
- * <p>An event that cannot be signed fails on its own, as with {@link SignDecorator.SigningSink}, and does not hold
- * up the events behind it. The queue is bounded by the pipeline's events in flight, which the runtime limits.
- * Thread-safe.
+ * <p>The order is kept by an {@link OrderedWindow}: an emit submits the event, its signing task settles it from a
+ * worker, and the floor moving over settled events says which to pass on. An event that cannot be signed is
+ * settled too (it fails on its own, as with {@link SignDecorator.SigningSink}, in its turn) and does not hold up
+ * the events behind it, so the window is never fenced. At most {@code maxQueued} events wait for their signature
+ * or for an earlier one's; an emit past that fails with a {@link BackpressureException}. Thread-safe.
  */
 final class ParallelSigningSink implements EventSink {
+
+    /** The Retry-After of a full layer: its backlog is signatures, gone in milliseconds. */
+    private static final Duration FULL_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final EventSigner signer;
     private final PluginMetrics.Counter signed;
     private final EventSink next;
     private final ExecutorService workers;
 
+    // The window's owner calls (submit, advance, hasRoom, size) are serialized by this lock.
     private final Object lock = new Object();
-    // Guarded by lock: events in arrival order, the head being the next to pass on.
+    // Guarded by lock: the events of the window and those its floor has passed but that are not passed on yet,
+    // in arrival order; arrivals.size() - window.size() of them, from the head, are ready to pass on.
+    private final OrderedWindow window;
     private final ArrayDeque<Slot> arrivals = new ArrayDeque<>();
+    private long emitted;
     // Guarded by lock: a thread is passing the head on; the others leave the queue to it.
     private boolean passing;
 
-    ParallelSigningSink(EventSigner signer, PluginMetrics.Counter signed, EventSink next, ExecutorService workers) {
+    ParallelSigningSink(EventSigner signer, PluginMetrics.Counter signed, EventSink next, ExecutorService workers,
+                        int maxQueued) {
         this.signer = signer;
         this.signed = signed;
         this.next = next;
         this.workers = workers;
+        this.window = new OrderedWindow(maxQueued, 0);
     }
 
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
-        Slot slot = new Slot(event);
+        Slot slot;
         synchronized (lock) {
+            if (!window.hasRoom()) {
+                return CompletableFuture.failedFuture(new BackpressureException("sign: " + window.capacity()
+                        + " events are waiting for their signature", FULL_RETRY_AFTER));
+            }
+            slot = new Slot(event, window.submit(++emitted));
             arrivals.add(slot);
         }
         try {
@@ -56,16 +75,19 @@ final class ParallelSigningSink implements EventSink {
         return slot.outcome;
     }
 
-    /** Passes on every head of the queue that is done, unless another thread already is. */
+    /** Passes on every event the window's floor has moved over, unless another thread already is. */
     private void passOnReady() {
         while (true) {
             Slot head;
             synchronized (lock) {
-                head = arrivals.peek();
-                if (passing || head == null || !head.done) {
+                if (passing) {
                     return;
                 }
-                arrivals.poll();
+                window.advance();
+                if (arrivals.size() == window.size()) {
+                    return;
+                }
+                head = arrivals.poll();
                 passing = true;
             }
             try {
@@ -92,14 +114,16 @@ final class ParallelSigningSink implements EventSink {
     /** One event on its way through the layer. */
     private final class Slot implements Runnable {
         private final CloudEvent event;
+        private final long ticket;
         private final CompletableFuture<Void> outcome = new CompletableFuture<>();
-        // Written under lock by finish(); read by the thread that saw done under the lock and passes the slot on.
-        private boolean done;
+        // Written before the window settles the ticket; read by the thread that passes the slot on after the floor
+        // moved over it, which the window's settle (a volatile write) and advance (its read) order.
         private CloudEvent copy;
         private RuntimeException failure;
 
-        Slot(CloudEvent event) {
+        Slot(CloudEvent event, long ticket) {
             this.event = event;
+            this.ticket = ticket;
         }
 
         @Override
@@ -114,11 +138,10 @@ final class ParallelSigningSink implements EventSink {
         }
 
         void finish(CloudEvent signedCopy, RuntimeException error) {
-            synchronized (lock) {
-                copy = signedCopy;
-                failure = error;
-                done = true;
-            }
+            copy = signedCopy;
+            failure = error;
+            // Finished with either way: a failure is this event's alone and is reported in its turn.
+            window.succeed(ticket);
             passOnReady();
         }
 

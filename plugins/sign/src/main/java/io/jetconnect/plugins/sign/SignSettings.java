@@ -16,8 +16,9 @@ import java.util.Set;
  * @param ring every configured key, by id
  * @param warnings what to log at startup (key files accessible by group or others)
  * @param threads how many threads compute signatures; 0: the thread that emits signs
+ * @param maxQueued with threads, how many events may wait for their signature or an earlier one's
  */
-record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int threads) {
+record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int threads, int maxQueued) {
 
     static final String ALGORITHM = "algorithm";
     static final String KEY_FILE = "key-file";
@@ -26,8 +27,11 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
     static final String KEYS = "keys";
     static final String SIGNING_KEY_ID = "signing-key-id";
     static final String THREADS = "threads";
+    static final String MAX_QUEUED = "max-queued";
     /** More threads than this only contend for the cores the broker and the rest of the chain need. */
     static final int MAX_THREADS = 64;
+    /** The ordered window of the signing threads is allocated whole: keep it to a few MiB at most. */
+    static final int MAX_MAX_QUEUED = 1 << 20;
     private static final Set<String> ENTRY_KEYS = Set.of(KEY_ID, ALGORITHM, KEY_FILE);
 
     SignSettings {
@@ -106,7 +110,16 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
                     + "private key (PKCS#8 PEM)");
         }
         return new SignSettings(new EventSigner(signing), new KeyRing(keys), warnings,
-                threads(config, signing.algorithm(), Runtime.getRuntime().availableProcessors()));
+                threads(config, signing.algorithm(), Runtime.getRuntime().availableProcessors()),
+                maxQueued(config));
+    }
+
+    static int maxQueued(ConnectorConfig config) {
+        int value = config.getInt(MAX_QUEUED);
+        if (value < 1 || value > MAX_MAX_QUEUED) {
+            throw config.invalid(MAX_QUEUED, "must be from 1 to " + MAX_MAX_QUEUED);
+        }
+        return value;
     }
 
     /**

@@ -2,22 +2,32 @@ package io.jetconnect.plugins.sign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
+import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.ConfigurationException;
+import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.TestContexts;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +39,13 @@ class ParallelSigningSinkTest {
     private static final Ed25519Key KEY = Ed25519Key.ofPrivate("k", SEED);
 
     private static ParallelSigningSink layer(SignDecoratorTest.RecordingSink next, ExecutorService workers) {
+        return layer(new EventSigner(KEY), next, workers, 65536);
+    }
+
+    private static ParallelSigningSink layer(EventSigner signer, EventSink next, Executor workers, int maxQueued) {
         PluginMetrics.Counter counter = TestContexts.of("sign").sink().metrics().counter("t", "t");
-        return new ParallelSigningSink(new EventSigner(KEY), counter, next, workers);
+        ExecutorService pool = workers instanceof ExecutorService service ? service : new ManualPool(workers);
+        return new ParallelSigningSink(signer, counter, next, pool, maxQueued);
     }
 
     @Test
@@ -53,6 +68,86 @@ class ParallelSigningSinkTest {
             assertEquals(Verification.VALID, ring.verify(e));
         }
         assertEquals(2000, expected);
+    }
+
+    /**
+     * Seeded schedules on one thread: events emitted, signing tasks run and the next sink's stages completed in a
+     * random interleaving, with events that cannot be signed, a next sink that fails or throws, and a small
+     * {@code max-queued}. The next sink must see the signable events in emit order, every stage must complete with
+     * its own outcome, and an emit must fail as backpressure exactly when {@code max-queued} events wait.
+     */
+    @Test
+    void randomSchedulesPassEventsOnInEmitOrderWithTheirOwnOutcomes() {
+        EventSigner signer = new EventSigner(new HmacKey("h", new byte[32]));
+        for (long seed = 1; seed <= 2000; seed++) {
+            runSchedule(seed, signer);
+        }
+    }
+
+    private static void runSchedule(long seed, EventSigner signer) {
+        Random random = new Random(seed);
+        String where = "seed " + seed;
+        int events = 1 + random.nextInt(40);
+        int maxQueued = 1 + random.nextInt(8);
+        List<Runnable> tasks = new ArrayList<>();
+        ScheduledSink next = new ScheduledSink(random);
+        ParallelSigningSink layer = layer(signer, next, tasks::add, maxQueued);
+
+        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
+        List<String> expectedOrder = new ArrayList<>();
+        Map<String, String> expectedFailure = new HashMap<>();
+        // The model of the window: emitted ids not passed on yet, and whether each is signed (or failed to be).
+        List<String> waiting = new ArrayList<>();
+        Set<String> settled = new HashSet<>();
+        Map<Runnable, String> taskIds = new HashMap<>();
+        int emitted = 0;
+        while (emitted < events || !tasks.isEmpty() || !next.open.isEmpty()) {
+            int step = random.nextInt(3);
+            if (step == 0 && emitted < events) {
+                String id = Integer.toString(emitted++);
+                boolean broken = random.nextInt(8) == 0;
+                CompletableFuture<Void> outcome = layer.emit(broken ? unreadable(id) : TestEvents.json(id))
+                        .toCompletableFuture();
+                outcomes.add(outcome);
+                if (waiting.size() == maxQueued) {
+                    CompletionException e = assertThrows(CompletionException.class, outcome::join, where);
+                    assertInstanceOf(BackpressureException.class, e.getCause(), where);
+                    expectedFailure.put(id, "waiting for their signature");
+                    continue;
+                }
+                taskIds.put(tasks.get(tasks.size() - 1), id);
+                waiting.add(id);
+                if (broken) {
+                    expectedFailure.put(id, "cannot sign event " + id);
+                } else {
+                    expectedOrder.add(id);
+                }
+            } else if (step == 1 && !tasks.isEmpty()) {
+                Runnable task = tasks.remove(random.nextInt(tasks.size()));
+                settled.add(taskIds.get(task));
+                task.run();
+                while (!waiting.isEmpty() && settled.contains(waiting.get(0))) {
+                    waiting.remove(0);
+                }
+            } else if (step == 2 && !next.open.isEmpty()) {
+                next.completeOne();
+            }
+        }
+        expectedFailure.putAll(next.failures);
+        assertEquals(expectedOrder, next.received, where + ": the next sink's order");
+        for (int i = 0; i < outcomes.size(); i++) {
+            String id = Integer.toString(i);
+            CompletableFuture<Void> outcome = outcomes.get(i);
+            assertTrue(outcome.isDone(), where + ": event " + id + " never completed");
+            String failure = expectedFailure.get(id);
+            if (failure == null) {
+                assertNull(outcome.join(), where);
+            } else {
+                CompletionException e = assertThrows(CompletionException.class, outcome::join, where);
+                assertTrue(e.getCause().getMessage().contains(failure),
+                        where + ": event " + id + " failed with " + e.getCause() + ", not " + failure);
+            }
+        }
     }
 
     @Test
@@ -121,6 +216,17 @@ class ParallelSigningSinkTest {
     }
 
     @Test
+    void maxQueuedSetting() {
+        assertEquals(65536, SignSettings.maxQueued(TestContexts.of("sign").connectorConfig()));
+        assertEquals(1, SignSettings.maxQueued(TestContexts.of("sign").config("max-queued = 1").connectorConfig()));
+        for (String bad : List.of("0", "-1", "1048577")) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> SignSettings.maxQueued(
+                    TestContexts.of("sign").config("max-queued = " + bad).connectorConfig()));
+            assertTrue(e.getMessage().contains("max-queued"), e.getMessage());
+        }
+    }
+
+    @Test
     void threadsSetting() {
         assertEquals(4, threads("auto", SignatureAlgorithm.ED25519, 8));
         assertEquals(2, threads("auto", SignatureAlgorithm.ED25519, 2));
@@ -137,6 +243,85 @@ class ParallelSigningSinkTest {
     private static int threads(String value, SignatureAlgorithm algorithm, int cores) {
         return SignSettings.threads(TestContexts.of("sign").config("threads = \"" + value + "\"").connectorConfig(),
                 algorithm, cores);
+    }
+
+    /**
+     * A next sink whose stages stay open until the schedule completes them: successfully, with a retriable
+     * failure, or (at emit) by throwing.
+     */
+    private static final class ScheduledSink implements EventSink {
+        final List<String> received = new ArrayList<>();
+        final List<String> open = new ArrayList<>();
+        final Map<String, CompletableFuture<Void>> stages = new HashMap<>();
+        /** The failure each failed event's stage must carry, by id. */
+        final Map<String, String> failures = new HashMap<>();
+        private final Random random;
+
+        ScheduledSink(Random random) {
+            this.random = random;
+        }
+
+        @Override
+        public CompletionStage<Void> emit(CloudEvent event) {
+            received.add(event.getId());
+            if (random.nextInt(10) == 0) {
+                failures.put(event.getId(), "next sink threw on " + event.getId());
+                throw new IllegalStateException("next sink threw on " + event.getId());
+            }
+            CompletableFuture<Void> stage = new CompletableFuture<>();
+            stages.put(event.getId(), stage);
+            open.add(event.getId());
+            return stage;
+        }
+
+        /** Completes a random open stage. */
+        void completeOne() {
+            String id = open.remove(random.nextInt(open.size()));
+            if (random.nextInt(5) == 0) {
+                failures.put(id, "broker away from " + id);
+                stages.get(id).completeExceptionally(new RetriableException("broker away from " + id));
+            } else {
+                stages.get(id).complete(null);
+            }
+        }
+    }
+
+    /** Runs tasks as the test says: an executor service for the layer over a plain executor. */
+    private static final class ManualPool extends java.util.concurrent.AbstractExecutorService {
+        private final Executor tasks;
+
+        ManualPool(Executor tasks) {
+            this.tasks = tasks;
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            tasks.execute(command);
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+        }
     }
 
     /** An event whose data cannot be read: signing it fails. */
