@@ -37,4 +37,30 @@ class StructuredReaderTest {
         assertEquals(2, event.getData().toBytes().length);
         assertEquals((byte) 0xff, event.getData().toBytes()[1]);
     }
+
+    private static CloudEvent read(String contentType, String data) throws Exception {
+        return StructuredReader.read(("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"datacontenttype\":\"" + contentType + "\",\"subject\":\"after\",\"data\":" + data + ",\"x\":\"y\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aJsonValueIsDataUnderEveryJsonContentTypeTheSdkPatternMisses() throws Exception {
+        // The SDK's pattern refuses object data under these; the JSON format calls them JSON (*/*+json, any case).
+        for (String type : new String[] {"application/vnd.acme.order+json", "APPLICATION/JSON",
+                "application/problem+json; charset=utf-8"}) {
+            CloudEvent event = read(type, "{\"total\": 42, \"items\":[1, 2.50]}");
+            assertEquals("{\"total\": 42, \"items\":[1, 2.50]}",
+                    new String(event.getData().toBytes(), StandardCharsets.UTF_8), type);
+            assertEquals(type, event.getDataContentType());
+            assertEquals("after", event.getSubject(), "attributes after data are read");
+            assertEquals("y", event.getExtension("x"));
+        }
+    }
+
+    @Test
+    void aJsonValueUnderANonJsonContentTypeIsStillRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(InvalidMessageException.class,
+                () -> read("text/plain", "{\"a\":1}"));
+    }
 }

@@ -1,9 +1,9 @@
 package io.jetconnect.runtime.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.cloudevents.jackson.JsonFormat;
 import io.jetconnect.nats.InvalidMessageException;
 import io.jetconnect.nats.NatsEventReader;
+import io.jetconnect.nats.StructuredJson;
 import io.jetconnect.runtime.nats.RuntimeNats;
 import io.jetconnect.spi.StreamSpec;
 import io.nats.client.JetStreamApiException;
@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class LiveFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
-    /** Events go out in the structured JSON format, whichever mode they were stored in. */
-    private static final JsonFormat JSON = new JsonFormat();
 
     /** The live feed's limits, from {@code jetconnect.http.live-feed}. */
     public record Settings(int maxClients, long maxLag, Duration writeTimeout, Duration inactiveThreshold,
@@ -182,7 +180,9 @@ public final class LiveFeed {
         out.append("id: ").append(m.metaData().streamSequence()).append('\n');
         String json;
         try {
-            json = new String(JSON.serialize(NatsEventReader.read(m)), StandardCharsets.UTF_8);
+            // Events go out in the JSON format, whichever mode they were stored in, written by the one writer
+            // that never lets data become members (the SDK's format copies data without a content type raw).
+            json = new String(StructuredJson.write(NatsEventReader.read(m)), StandardCharsets.UTF_8);
             out.append("event: cloudevent\n");
         } catch (InvalidMessageException | RuntimeException notACloudEvent) {
             json = "{\"sequence\":" + m.metaData().streamSequence() + ",\"subject\":" + JsonText.quote(m.getSubject())

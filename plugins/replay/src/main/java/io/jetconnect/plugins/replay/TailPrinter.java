@@ -3,7 +3,7 @@ package io.jetconnect.plugins.replay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.jackson.JsonFormat;
+import io.jetconnect.nats.StructuredJson;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,14 +18,13 @@ final class TailPrinter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
-    private final JsonFormat format = new JsonFormat();
 
     TailPrinter(PrintStream out) {
         this.out = out;
     }
 
     void event(CloudEvent event) {
-        line(format.serialize(event));
+        line(StructuredJson.write(event)); // the one writer: data never becomes members
     }
 
     void invalid(long sequence, String subject, String error) {
