@@ -63,6 +63,23 @@ public interface EventSink extends ExtensionPoint, AutoCloseable {
     CompletionStage<Void> emit(CloudEvent event);
 
     /**
+     * Names the order an event belongs to: this sink keeps events of one key in emit order, and events of
+     * different keys may overtake each other (for the {@code jetstream} sink, the key is the subject the event is
+     * stored on). A layer that refuses an event uses it to refuse, until the event is offered again, only the newer
+     * events that could be stored before it, and let the others through. Must be cheap, side-effect free and
+     * thread-safe. The default puts every event under one key, which is always safe: a refusal then holds back
+     * every newer event. A decorator's layer that does not change what the key depends on may return its wrapped
+     * sink's key.
+     *
+     * @param event the event; never null
+     * @return the event's ordering key; never null
+     * @since 0.2
+     */
+    default String orderKey(CloudEvent event) {
+        return "";
+    }
+
+    /**
      * Releases resources. A decorator's layer must not close the sink it wraps: the runtime closes every
      * layer of the chain itself, outermost first.
      */

@@ -8,8 +8,9 @@ import io.jetconnect.spi.PluginMetrics;
  * log's segment files), {@code jetconnect_dlq_max_bytes} (its max-bytes), {@code jetconnect_dlq_oldest_age_seconds} (seconds since the
  * oldest record not yet drained was spilled; 0 when empty), {@code jetconnect_dlq_quarantine_bytes} (size of the
  * quarantine's files) and {@code jetconnect_dlq_quarantine_max_bytes} (its quarantine-max-bytes), {@code jetconnect_dlq_spilled_total}, {@code jetconnect_dlq_drained_total},
- * {@code jetconnect_dlq_quarantined_total} and {@code jetconnect_dlq_refused_total{reason=full|io|closed}} (emits
- * refused with backpressure because the log is full, cannot be written, or the layer is closed).
+ * {@code jetconnect_dlq_quarantined_total} and {@code jetconnect_dlq_refused_total{reason=full|io|closed|order}} (emits
+ * refused with backpressure because the log is full, cannot be written, or the layer is closed, or because an
+ * earlier event of the same subject was refused and has not been sent again: {@code reason=order}).
  */
 final class DlqMetrics {
 
@@ -48,7 +49,8 @@ final class DlqMetrics {
 
     PluginMetrics.Counter refused(String reason) {
         return metrics.counter("jetconnect.dlq.refused",
-                "Emits refused with backpressure: the log is full (full), cannot be written (io) or is closed (closed)",
+                "Emits refused with backpressure: the log is full (full), cannot be written (io) or is closed (closed), or"
+                        + " an earlier event of the same subject was refused and not sent again (order)",
                 "reason", reason);
     }
 }

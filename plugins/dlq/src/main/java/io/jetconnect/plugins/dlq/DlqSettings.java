@@ -17,6 +17,7 @@ final class DlqSettings {
     static final String QUARANTINE_MAX_BYTES = "quarantine-max-bytes";
     static final String RETRY_AFTER = "retry-after";
     static final String CLOSE_TIMEOUT = "close-timeout";
+    static final String OWED_PATIENCE = "owed-patience";
     static final String DRAIN_IN_FLIGHT = "drain.in-flight";
     static final String DRAIN_BACKOFF_INITIAL = "drain.backoff.initial";
     static final String DRAIN_BACKOFF_MAX = "drain.backoff.max";
@@ -35,6 +36,7 @@ final class DlqSettings {
     final long quarantineMaxBytes;
     final Duration retryAfter;
     final Duration closeTimeout;
+    final Duration owedPatience;
     final int drainInFlight;
     final Duration backoffInitial;
     final Duration backoffMax;
@@ -43,7 +45,8 @@ final class DlqSettings {
 
     DlqSettings(Fsync fsync, Duration fsyncInterval, long maxBytes, long segmentBytes, long quarantineMaxBytes,
                 Duration retryAfter,
-                Duration closeTimeout, int drainInFlight, Duration backoffInitial, Duration backoffMax,
+                Duration closeTimeout, Duration owedPatience, int drainInFlight, Duration backoffInitial,
+                Duration backoffMax,
                 Duration checkpointInterval, Duration progressInterval) {
         this.fsync = fsync;
         this.fsyncInterval = fsyncInterval;
@@ -52,6 +55,7 @@ final class DlqSettings {
         this.quarantineMaxBytes = quarantineMaxBytes;
         this.retryAfter = retryAfter;
         this.closeTimeout = closeTimeout;
+        this.owedPatience = owedPatience;
         this.drainInFlight = drainInFlight;
         this.backoffInitial = backoffInitial;
         this.backoffMax = backoffMax;
@@ -89,8 +93,9 @@ final class DlqSettings {
             throw config.invalid(DRAIN_BACKOFF_MAX, "must not be shorter than drain.backoff.initial");
         }
         return new DlqSettings(fsync, positive(config, FSYNC_INTERVAL), maxBytes, segmentBytes, quarantineMaxBytes,
-                notNegative(config, RETRY_AFTER), notNegative(config, CLOSE_TIMEOUT), inFlight, backoffInitial,
-                backoffMax, positive(config, DRAIN_CHECKPOINT_INTERVAL), positive(config, DRAIN_PROGRESS_INTERVAL));
+                notNegative(config, RETRY_AFTER), notNegative(config, CLOSE_TIMEOUT), positive(config, OWED_PATIENCE),
+                inFlight, backoffInitial, backoffMax, positive(config, DRAIN_CHECKPOINT_INTERVAL),
+                positive(config, DRAIN_PROGRESS_INTERVAL));
     }
 
     private static Duration positive(ConnectorConfig config, String path) {

@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
  * and the number of events in flight to the wrapped sink.
  *
  * <ul>
- *   <li><b>Pass-through</b>: an emit takes a sequence number, counts itself in with one CAS and goes to the wrapped
+ *   <li><b>Pass-through</b>: an emit takes a ticket ({@link RefusedEvents#ticket}), counts itself in with one CAS and goes to the wrapped
  *       sink; its stage completes with the sink's. No lock and no disk I/O.</li>
  *   <li><b>Spilling</b> starts when the wrapped sink fails an event retriably. From then on no event goes to the
  *       wrapped sink from here: every new emit is appended to the {@link SpillLog}. The retriable failures of
- *       events still in flight from pass-through are held in a small reorder buffer by sequence number; when the
+ *       events still in flight from pass-through are held in a small reorder buffer by ticket; when the
  *       last of those events has completed (the barrier), they are appended in emit order, followed by the new
  *       events that queued behind them meanwhile. So nothing emitted after a spilled event reaches the wrapped sink
  *       before it does: it either was in flight already (and, from the {@code jetstream} sink, fails with it and
@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  *       nothing is in flight or queued, it switches back to pass-through under the lock that spill emits take.</li>
  *   <li><b>Closed</b>: emits fail with a {@link BackpressureException}.</li>
  * </ul>
+ *
+ * An event refused with backpressure (no room, a failed write) holds back the newer events of its subject until its
+ * producer offers it again ({@link RefusedEvents}), so that none is stored before it.
  *
  * A permanent failure of the wrapped sink while a client waits (the event passed through) completes the emit's
  * stage with that failure, as it would without this layer: the producer learns that the event was refused (the
@@ -54,8 +57,8 @@ final class DlqSink implements EventSink {
     private final String pipeline;
     private final PluginMetrics.Counter refusedFull;
     private final PluginMetrics.Counter refusedClosed;
+    private final PluginMetrics.Counter refusedOrder;
     private final AtomicLong gate = new AtomicLong();
-    private final AtomicLong sequence = new AtomicLong();
     private final Object lock = new Object();
     /** Retriable failures of pass-through events, waiting for the barrier; guarded by {@link #lock}. */
     private final TreeMap<Long, SpillLog.Append> failedInFlight = new TreeMap<>();
@@ -73,6 +76,7 @@ final class DlqSink implements EventSink {
         this.pipeline = pipeline;
         this.refusedFull = metrics.refused("full");
         this.refusedClosed = metrics.refused("closed");
+        this.refusedOrder = metrics.refused("order");
         if (log.outstanding() > 0) {
             gate.set(SPILLING);
         }
@@ -99,11 +103,12 @@ final class DlqSink implements EventSink {
     }
 
     @Override
+    public String orderKey(CloudEvent event) {
+        return inner.orderKey(event);
+    }
+
+    @Override
     public CompletionStage<Void> emit(CloudEvent event) {
-        if (log.refusing()) {
-            refusedFull.increment();
-            return CompletableFuture.failedFuture(full());
-        }
         while (true) {
             long g = gate.get();
             if ((g & CLOSED) != 0) {
@@ -116,7 +121,16 @@ final class DlqSink implements EventSink {
                     return spilled;
                 }
             } else if (gate.compareAndSet(g, g + 1)) {
-                return passThrough(event, sequence.getAndIncrement());
+                // Checked once counted in: the refusals are owed before the spill they came from can end, so an
+                // event that finds the layer passing through again also finds them.
+                RefusedEvents refusals = log.refusals;
+                if (!refusals.isEmpty()
+                        && !refusals.mayAccept(inner.orderKey(event), RefusedEvents.identity(event), System.nanoTime())) {
+                    countOut();
+                    refusedOrder.increment();
+                    return CompletableFuture.failedFuture(behindRefused());
+                }
+                return passThrough(event, refusals.ticket());
             }
         }
     }
@@ -172,8 +186,10 @@ final class DlqSink implements EventSink {
                         event.getId(), Outcomes.describe(cause), log.dir);
             }
             if (frame != null) {
-                SpillLog.Append append = new SpillLog.Append(frame, event.getId());
-                if (log.reserve(append)) {
+                SpillLog.Append append = append(frame, event);
+                append.ticket = seq;
+                // Passed the fence already, on its way to the wrapped sink.
+                if (log.reserve(append, false) == SpillLog.Reservation.TAKEN) {
                     append.done.whenComplete((v, e) -> {
                         if (e == null) {
                             result.complete(null);
@@ -228,10 +244,17 @@ final class DlqSink implements EventSink {
             if ((g & SPILLING) == 0) {
                 return null;
             }
-            SpillLog.Append append = new SpillLog.Append(frame, event.getId());
-            if (!log.reserve(append)) {
-                refusedFull.increment();
-                return CompletableFuture.failedFuture(full());
+            SpillLog.Append append = append(frame, event);
+            switch (log.reserve(append, true)) {
+                case TAKEN -> { }
+                case FULL -> {
+                    refusedFull.increment();
+                    return CompletableFuture.failedFuture(full());
+                }
+                case BEHIND_REFUSED -> {
+                    refusedOrder.increment();
+                    return CompletableFuture.failedFuture(behindRefused());
+                }
             }
             if ((g & IN_FLIGHT) == 0 && failedInFlight.isEmpty() && behind.isEmpty()) {
                 log.append(append);
@@ -296,6 +319,15 @@ final class DlqSink implements EventSink {
             LOG.info("pipeline '{}': dlq: spill log drained; events pass straight through again", pipeline);
             return true;
         }
+    }
+
+    private SpillLog.Append append(byte[] frame, CloudEvent event) {
+        return new SpillLog.Append(frame, event.getId(), inner.orderKey(event), RefusedEvents.identity(event));
+    }
+
+    private BackpressureException behindRefused() {
+        return new BackpressureException("dlq of pipeline '" + pipeline + "' refused an earlier event of the same"
+                + " subject that has not been sent again; it goes first", settings.retryAfter);
     }
 
     /** @return the refusal of an event that cannot be written to the log; names the error, never the data */

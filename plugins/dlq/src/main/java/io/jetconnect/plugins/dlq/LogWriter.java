@@ -65,6 +65,8 @@ final class LogWriter {
         QUEUED,
         /** Reserved before a write failed, so emitted after a refused record: to refuse too. */
         AFTER_FAILURE,
+        /** Taken after an event of its key that was refused since: to refuse too. */
+        BEHIND_REFUSED,
         CLOSED
     }
 
@@ -80,6 +82,9 @@ final class LogWriter {
             }
             if (append.failures != failures) {
                 return Offer.AFTER_FAILURE;
+            }
+            if (!log.refusals.isEmpty() && log.refusals.behindHead(append.key, append.ticket)) {
+                return Offer.BEHIND_REFUSED;
             }
             queue.add(append);
             return Offer.QUEUED;
@@ -236,13 +241,16 @@ final class LogWriter {
         // Records are queued in emit order, so every record queued behind the failed ones, or reserved and not yet
         // queued, was emitted after them: refuse them all now, before the failure is reported, so that none is
         // written once space frees up while the producer still has to send the refused ones again.
-        log.writeFailed();
         List<SpillLog.Append> queued = new ArrayList<>();
         synchronized (queue) {
-            failures++;
             queue.drainTo(queued);
+            queued.removeIf(a -> a == WAKE);
+            // Owed before the failure is counted: a record reserved after the count changed finds them owed.
+            log.writeFailed(unsynced);
+            log.writeFailed(rest);
+            log.writeFailed(queued);
+            failures++;
         }
-        queued.removeIf(a -> a == WAKE);
         int count = unsynced.size() + rest.size() + queued.size();
         LOG.error("pipeline '{}': dlq: cannot write the spill log in {}: {}; {} event(s) refused with backpressure,"
                 + " the layer carries on", log.pipeline, log.dir, error.toString(), count);

@@ -39,16 +39,37 @@ final class SpillLog {
     static final class Append {
         final byte[] frame;
         final String eventId;
+        /** The event's ordering key and identity, for {@link RefusedEvents}. */
+        final String key;
+        final String identity;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         /** Set by the writer once the frame's bytes count as disk bytes instead of queued ones. */
         boolean staged;
         /** The writer's failure count when room was reserved; set by {@link #reserve}. */
         long failures;
+        /** {@link RefusedEvents#ticket} when the event was taken (by {@link #reserve}, or on its way through). */
+        long ticket;
 
-        Append(byte[] frame, String eventId) {
+        Append(byte[] frame, String eventId, String key, String identity) {
             this.frame = frame;
             this.eventId = eventId;
+            this.key = key;
+            this.identity = identity;
         }
+
+        /** For tests: an event of the one key, identified by its id. */
+        Append(byte[] frame, String eventId) {
+            this(frame, eventId, "", eventId);
+        }
+    }
+
+    /** What {@link #reserve} did. */
+    enum Reservation {
+        TAKEN,
+        /** No room within max-bytes: the event is refused, and owed. */
+        FULL,
+        /** Its key owes events refused before it: the event is refused, so as not to overtake them. */
+        BEHIND_REFUSED
     }
 
     private record Mark(long segmentId, long offset, long millis) {
@@ -73,6 +94,7 @@ final class SpillLog {
     private final PluginMetrics.Counter spilled;
     private final PluginMetrics.Counter refusedIo;
     private final PluginMetrics.Counter refusedClosed;
+    private final PluginMetrics.Counter refusedOrder;
     private final LogWriter writer;
     private volatile Runnable listener = () -> { };
 
@@ -85,6 +107,8 @@ final class SpillLog {
         this.spilled = metrics.spilled;
         this.refusedIo = metrics.refused("io");
         this.refusedClosed = metrics.refused("closed");
+        this.refusedOrder = metrics.refused("order");
+        this.refusals = new RefusedEvents(settings.owedPatience.toNanos());
         this.nextId = recovered.nextId();
         for (SegmentScanner.Recovered r : recovered.segments()) {
             Segment segment = r.segment();
@@ -104,54 +128,43 @@ final class SpillLog {
 
     // ---- producers
 
-    private volatile long refusingUntil;
-    // Read first on every emit, so that the pass-through path reads no clock until something was refused.
-    private volatile boolean refused;
-
-    private synchronized void refuseFor(long now) {
-        refusingUntil = now + settings.retryAfter.toNanos();
-        refused = true;
-    }
+    /** Events refused and not yet offered again, per ordering key. */
+    final RefusedEvents refusals;
 
     /**
-     * @return whether an event was refused less than retry-after ago: then every emit is refused, passing through
-     *     included, so that no later event is stored before one the producer still has to send again
+     * Reserves room for a record if the log stays within {@code max-bytes} and its key owes no refused event
+     * (unless {@code fenced} is false: an event that already passed the fence on its way to the wrapped sink).
+     * Every successful reservation must be followed by {@link #append}. A record reserved before a write fails, or
+     * before an event of its key is refused, is refused when appended after it.
      */
-    boolean refusing() {
-        if (!refused) {
-            return false;
-        }
-        if (System.nanoTime() - refusingUntil < 0) {
-            return true;
-        }
-        refused = false;
-        return false;
-    }
-
-    /**
-     * Reserves room for a record if the log stays within {@code max-bytes}; every successful reservation must be
-     * followed by {@link #append}. A record reserved before a write fails is refused when appended after it.
-     */
-    synchronized boolean reserve(Append append) {
+    synchronized Reservation reserve(Append append, boolean fenced) {
         int bytes = append.frame.length;
         long now = System.nanoTime();
-        // After a refusal, refuse everything for retry-after (the wait the producer is told): the events of one
-        // request are emitted back to back, and without this a later one could take room freed just after an
-        // earlier one was refused, and be stored before it. A producer that waits as told finds the log open.
-        if (refusing()) {
-            return false;
+        // Read before the fence: a failed write makes its records owed first, then counts the failure, so a record
+        // that reads the new count finds them owed, and one that reads the old count is refused when offered.
+        append.failures = writer.failures();
+        if (fenced && !refusals.isEmpty() && !refusals.mayAccept(append.key, append.identity, now)) {
+            return Reservation.BEHIND_REFUSED;
         }
         if (diskBytes.get() + queuedBytes.get() + bytes > settings.maxBytes) {
-            refuseFor(now);
-            return false;
+            if (fenced) {
+                refusals.refusedOnArrival(append.key, append.identity, now);
+            } else {
+                refusals.refusedAfterTaken(append.key, append.identity, append.ticket, now);
+            }
+            return Reservation.FULL;
         }
-        // Read after refusing(): a failed write refuses first, then counts the failure, so a record that finds
-        // the log open either is queued before the failure (and refused with the queue) or carries the old count
-        // (and is refused when offered).
-        append.failures = writer.failures();
+        if (fenced) {
+            append.ticket = refusals.ticket();
+        }
         queuedBytes.addAndGet(bytes);
         outstanding.incrementAndGet();
-        return true;
+        return Reservation.TAKEN;
+    }
+
+    /** For tests: {@link #reserve(Append, boolean)} behind the fence; whether room was taken. */
+    boolean reserve(Append append) {
+        return reserve(append, true) == Reservation.TAKEN;
     }
 
     /** Hands a reserved record to the writer; its stage completes once it is durable, or fails with backpressure. */
@@ -159,6 +172,12 @@ final class SpillLog {
         switch (writer.offer(append)) {
             case QUEUED -> { }
             case AFTER_FAILURE -> failedToWrite(append);
+            case BEHIND_REFUSED -> {
+                refusedOrder.increment();
+                refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' refused an earlier "
+                        + "event of the same subject while this one waited; send them again in order",
+                        settings.retryAfter));
+            }
             case CLOSED -> {
                 refusedClosed.increment();
                 refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' is closed",
@@ -168,24 +187,26 @@ final class SpillLog {
     }
 
     /**
-     * The writer failed to write or sync: every emit is refused for retry-after from now on. Called on the
-     * writer's thread at once, before the refused records' stages complete.
+     * The writer failed to write or sync these records: their keys owe them from now on. Called on the writer's
+     * thread before the failure is counted and before the refused records' stages complete.
      */
-    void writeFailed() {
-        refuseFor(System.nanoTime());
+    void writeFailed(java.util.List<Append> failed) {
+        long now = System.nanoTime();
+        for (Append append : failed) {
+            refusals.refusedAfterTaken(append.key, append.identity, append.ticket, now);
+        }
     }
 
     /** Fails a reserved record the writer could not write, and gives its room back. */
     void failedToWrite(Append append) {
-        // Again when the producer learns of the refusal: retry-after counts from then.
-        refuseFor(System.nanoTime());
         refusedIo.increment();
         refused(append, new BackpressureException("dlq of pipeline '" + pipeline + "' cannot write its spill log",
                 settings.retryAfter));
     }
 
-    /** Fails a reserved record and gives its room back. */
+    /** Fails a reserved record and gives its room back; its key owes it until it is offered again. */
     void refused(Append append, Throwable error) {
+        refusals.refusedAfterTaken(append.key, append.identity, append.ticket, System.nanoTime());
         if (!append.staged) {
             queuedBytes.addAndGet(-append.frame.length);
         }

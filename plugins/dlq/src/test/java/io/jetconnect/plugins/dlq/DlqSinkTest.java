@@ -361,35 +361,71 @@ class DlqSinkTest {
             }
         }
         assertEquals(ids(0, 3), acknowledged);
-        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 3.0");
+        // e-3 found no room; e-4 and e-5 may not overtake it.
+        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
+        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 2.0");
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(acknowledged, inner.accepted());
     }
 
     @Test
-    void onceFullItRefusesForRetryAfterSoALaterEventCannotTakeAnEarlierOnesRoom() {
+    void onceFullNoNewerEventOfTheSubjectIsTakenUntilTheRefusedOneIsSentAgain() {
         int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner, "max-bytes = " + (20 * frame + frame / 2) + "\nsegment-bytes = " + frame
-                + "\nretry-after = 2s");
+                + "\nretry-after = 10ms");
         assertAllDone(emit(layer, 0, 20));
-        long refusedAt = System.nanoTime();
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(20))));
-        inner.acceptThenHold(1);
+        inner.acceptThenHold(2);
         // Every other record is held in flight: none can be sent afresh once the sink accepts again.
-        await().until(() -> inner.accepted().size() == 1 && segments().size() == 19 && inner.held().size() == 19);
-        // A record's room is free again, but the producer was told to wait: a later event must not take it.
-        if (System.nanoTime() - refusedAt < java.time.Duration.ofMillis(1500).toNanos()) {
-            assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(21))));
-        }
+        await().until(() -> inner.accepted().size() == 2 && segments().size() == 18 && inner.held().size() == 18);
+        // Two records' room is free again, long after retry-after: still, e-21 must not be stored before e-20.
+        Throwable behind = outcome(layer.emit(event(21)));
+        assertInstanceOf(BackpressureException.class, behind);
+        assertTrue(behind.getMessage().contains("an earlier event of the same subject"), behind.getMessage());
+        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 1.0");
+        // Sent again, in order: e-20 first, then e-21.
+        assertNull(outcome(layer.emit(event(20))));
+        assertNull(outcome(layer.emit(event(21))));
         inner.mode(FakeSink.Mode.ACCEPT);
         inner.held().forEach(FakeSink.Held::failRetriable);
         await().until(() -> !layer.spilling());
-        // Once retry-after has passed, the log takes events again.
-        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> outcome(layer.emit(event(22))) == null);
-        assertEquals(ids(0, 20), inner.accepted().subList(0, 20));
-        assertEquals(id(22), inner.accepted().get(inner.accepted().size() - 1));
+        assertEquals(ids(0, 22), inner.accepted());
+    }
+
+    @Test
+    void aRefusalHoldsBackOnlyTheSubjectOfTheRefusedEvent() {
+        int frame = new RecordCodec().encode(event(0, "a")).length;
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "max-bytes = " + (2 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        assertAllDone(List.of(layer.emit(event(0, "a")), layer.emit(event(1, "b"))));
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2, "a"))), "full");
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+
+        // Room again: subject b flows, subject a waits for e-2.
+        assertNull(outcome(layer.emit(event(3, "b"))));
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(4, "a"))));
+        assertNull(outcome(layer.emit(event(2, "a"))));
+        assertNull(outcome(layer.emit(event(4, "a"))));
+        assertEquals(List.of(id(0), id(1), id(3), id(2), id(4)), inner.accepted());
+    }
+
+    @Test
+    void aSubjectWhoseRefusedEventsAreNotSentAgainForThePatienceFlowsAgain() {
+        int frame = new RecordCodec().encode(event(0)).length;
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "max-bytes = " + (frame + frame / 2) + "\nsegment-bytes = " + frame
+                + "\nowed-patience = 300ms");
+        assertAllDone(emit(layer, 0, 1));
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(1))), "full");
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))), "e-1 goes first");
+        // The producer gave e-1 up: after the patience, newer events flow.
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcome(layer.emit(event(3))) == null);
+        assertEquals(List.of(id(0), id(3)), inner.accepted());
     }
 
     @Test
@@ -421,15 +457,14 @@ class DlqSinkTest {
             assertInstanceOf(BackpressureException.class, outcome(stage));
         }
         files.diskFull = false;
-        // The producer was told to retry after retry-after: until then nothing is taken, so that no later event
-        // is stored before the refused ones.
+        // The disk has room again, but nothing newer is taken before the refused events are sent again.
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(4))));
-        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> outcome(layer.emit(event(5))) == null);
+        assertAllDone(emit(layer, 2, 5));
 
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
-        assertEquals(List.of(id(0), id(1), id(5)), inner.accepted());
-        // e-2 failed to be written; e-3 too, or, when that failure came first, it was refused by the window after it.
+        assertEquals(ids(0, 5), inner.accepted());
+        // e-2 failed to be written; e-3 too, or, when that failure came first, it was refused behind it.
         String scrape = contexts.registry().scrape();
         assertTrue(scrape.lines().anyMatch(l -> l.matches(
                 "jetconnect_dlq_refused_total\\{pipeline=\"test\",reason=\"io\"} [12]\\.0")), scrape);
@@ -451,10 +486,11 @@ class DlqSinkTest {
         for (CompletionStage<Void> stage : stages) {
             assertInstanceOf(BackpressureException.class, outcome(stage), "nothing after e-1 is acknowledged");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> outcome(layer.emit(event(5))) == null);
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(5))), "e-1 to e-4 go first");
+        assertAllDone(emit(layer, 1, 6));
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
-        assertEquals(List.of(id(0), id(5)), inner.accepted(), "nothing emitted after e-1 was stored before it");
+        assertEquals(ids(0, 6), inner.accepted(), "nothing emitted after e-1 was stored before it");
         assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"io\"} 4.0");
     }
 

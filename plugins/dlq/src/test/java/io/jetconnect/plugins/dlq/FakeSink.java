@@ -56,6 +56,12 @@ final class FakeSink implements EventSink {
         this.mode = Mode.ACCEPT;
     }
 
+    /** Events keep order per CloudEvents subject, as the jetstream sink keeps it per NATS subject. */
+    @Override
+    public String orderKey(CloudEvent event) {
+        return event.getSubject() == null ? "" : event.getSubject();
+    }
+
     @Override
     public synchronized CompletionStage<Void> emit(CloudEvent event) {
         offered.add(event.getId());

@@ -43,6 +43,11 @@ final class TestEvents {
         return event(i, 200);
     }
 
+    /** @return event {@code i} with a CloudEvents subject, which {@link FakeSink} takes as its ordering key */
+    static CloudEvent event(int i, String subject) {
+        return CloudEventBuilder.from(event(i)).withSubject(subject).build();
+    }
+
     /**
      * @return the event framed as a version-2 record, as builds before authenticated records wrote it:
      *     {@code [0xD2][length][CRC32C][compact payload]}

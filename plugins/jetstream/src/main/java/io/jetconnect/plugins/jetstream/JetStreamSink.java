@@ -154,6 +154,20 @@ public final class JetStreamSink implements EventSink {
         return p.submit(new Pending(p, event.getId(), subject, headers, body, start));
     }
 
+    /** The subject the event goes to; an event with no valid subject, which the sink refuses, gets one key. */
+    @Override
+    public String orderKey(CloudEvent event) {
+        SubjectTemplate t = template;
+        if (t == null) {
+            return "";
+        }
+        try {
+            return t.resolve(event);
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
     /** @return whether an emit would be refused now without being looked at; for tests */
     boolean refusesNow() {
         Publisher p = publisher;

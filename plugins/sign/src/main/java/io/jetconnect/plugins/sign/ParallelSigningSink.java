@@ -55,6 +55,12 @@ final class ParallelSigningSink implements EventSink {
         this.window = new OrderedWindow(maxQueued, 0);
     }
 
+    /** Signing adds attributes only: the next sink's key of the unsigned event is that of the signed one. */
+    @Override
+    public String orderKey(CloudEvent event) {
+        return next.orderKey(event);
+    }
+
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
         Slot slot;

@@ -65,6 +65,12 @@ public final class SignDecorator implements SinkDecorator {
             this.next = next;
         }
 
+        /** Signing adds attributes only: the next sink's key of the unsigned event is that of the signed one. */
+        @Override
+        public String orderKey(CloudEvent event) {
+            return next.orderKey(event);
+        }
+
         @Override
         public CompletionStage<Void> emit(CloudEvent event) {
             CloudEvent copy;
