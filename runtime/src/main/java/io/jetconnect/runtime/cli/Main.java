@@ -26,6 +26,10 @@ public final class Main {
             usage(out);
             return args.length == 0 ? 2 : 0;
         }
+        if (args[0].equals("--version") || args[0].equals("-V") || args[0].equals("version")) {
+            out.println("jetconnect " + io.jetconnect.runtime.BuildVersion.version());
+            return 0;
+        }
         String verb = args[0];
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         String config = null;
@@ -60,7 +64,7 @@ public final class Main {
     }
 
     static void usage(PrintStream out) {
-        out.println("usage: jetconnect VERB [--config FILE] [ARGS]");
+        out.println("usage: jetconnect VERB [--config FILE] [ARGS]   (jetconnect --version: the version)");
         out.println();
         out.println("  run       start the pipelines of pipeline.conf; stops gracefully on SIGTERM/SIGINT");
         out.println("  check     validate pipeline.conf and print each pipeline's source and chain");
