@@ -56,7 +56,8 @@ public final class Main {
         ConfigLocation location = ConfigLocation.resolve(config);
         return switch (verb) {
             case "run" -> new RunCommand(location, out, err).run(rest);
-            case "check" -> new CheckCommand(location, out, err).run(rest);
+            case "check" -> ExplainCommand.wanted(rest) ? new ExplainCommand(location, out, err).run(rest)
+                    : new CheckCommand(location, out, err).run(rest);
             case "plugins" -> new PluginsCommand(location, out, err).run(rest);
             case "bench" -> new io.jetconnect.runtime.bench.BenchCommand(out, err).run(rest);
             default -> new PluginVerb(location, out, err).run(verb, rest);
@@ -67,7 +68,8 @@ public final class Main {
         out.println("usage: jetconnect VERB [--config FILE] [ARGS]   (jetconnect --version: the version)");
         out.println();
         out.println("  run       start the pipelines of pipeline.conf; stops gracefully on SIGTERM/SIGINT");
-        out.println("  check     validate pipeline.conf and print each pipeline's source and chain");
+        out.println("  check     validate pipeline.conf and print each pipeline's source and chain;");
+        out.println("            check --explain TYPE: the keys of a plugin type (or jetconnect: the runtime's)");
         out.println("  plugins   list the loaded plugins, their versions and type names");
         out.println("  bench     measure the hot paths against the raw NATS client (bench --help; docs/performance.md)");
         out.println("  VERB      a verb provided by a plugin (see 'jetconnect plugins'), e.g. verify");
