@@ -61,6 +61,18 @@ class ShippedConfigIT {
         Map<String, String> env = Map.of("NATS_URL", nats.url());
         String first;
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, env)) {
+            // The README's quickstart: post an event, see it stored with its subject.
+            var posted = runtime.post("/v1/pipelines/ingest/events", "application/cloudevents+json",
+                    "{\"specversion\":\"1.0\",\"id\":\"order-1\",\"source\":\"/shop\",\"type\":\"order.created\","
+                            + "\"datacontenttype\":\"application/json\",\"data\":{\"tenantId\":\"acme\",\"total\":42,"
+                            + "\"password\":\"hunter2\"}}");
+            assertEquals(202, posted.statusCode(), posted.body());
+            RuntimeProcess.Result tail = RuntimeProcess.exec(work, env, "tail", "--config", config.toString(),
+                    "--stream", "CELLOS_EVENTS", "--since", "0", "--max", "1");
+            assertEquals(0, tail.exitCode(), tail.output());
+            assertTrue(tail.output().contains("{\"stream_sequence\":1,\"subject\":\"cellos.events.acme.v1\","
+                    + "\"event\":{"), tail.output());
+            assertTrue(tail.output().contains("\"password\":\"[REDACTED]\""), tail.output());
             assertEquals(0, runtime.terminate(), runtime.output());
             first = runtime.output();
         }
