@@ -31,11 +31,6 @@ final class ExplainCommand {
         this.err = err;
     }
 
-    /** @return whether {@code args} asks for an explanation rather than a check */
-    static boolean wanted(List<String> args) {
-        return args.stream().anyMatch(a -> a.equals("--explain") || a.startsWith("--explain="));
-    }
-
     int run(List<String> args) {
         String type = null;
         if (args.size() == 1 && args.get(0).startsWith("--explain=")) {
