@@ -100,6 +100,7 @@ public final class JetconnectRuntime implements AutoCloseable {
             PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
             resolved = resolution.pipelines();
             resolution.warnings().forEach(w -> LOG.warn("{}", w));
+            resolution.acknowledged().forEach(w -> LOG.info("{}", w));
         } catch (RuntimeException e) {
             plugins.close();
             lock.close();
@@ -222,6 +223,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         }
         PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
         resolution.warnings().forEach(w -> LOG.warn("{}", w));
+        resolution.acknowledged().forEach(w -> LOG.info("{}", w));
         RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), before.dataDir(), now.strict(),
                 now.shutdownTimeout(), before.httpHost(), before.httpPort(), now.nats(), now.embedded(),
                 now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout(),

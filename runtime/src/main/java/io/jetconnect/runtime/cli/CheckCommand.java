@@ -46,6 +46,7 @@ final class CheckCommand {
                 PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
                 pipelines = resolution.pipelines();
                 resolution.warnings().forEach(err::println);
+                resolution.acknowledged().forEach(out::println);
             } catch (ConfigProblems e) {
                 e.problems().forEach(err::println);
                 return 1;

@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code bin/jetconnect VERB [--config FILE] [ARGS]}: {@code run}, {@code check}, {@code plugins}, and the verbs
- * plugins provide (such as {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage.
+ * {@code bin/jetconnect VERB [--config FILE] [ARGS]}: the built-in verbs ({@link Verbs}: {@code run}, {@code check},
+ * {@code plugins}, {@code bench}, each with {@code --help}) and the verbs plugins provide (such as {@code tail},
+ * {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage.
  */
 public final class Main {
 
@@ -22,12 +23,19 @@ public final class Main {
 
     /** Runs a verb; returns its exit code ({@code run} returns only when the process should exit). */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            usage(out);
-            return args.length == 0 ? 2 : 0;
+        String verb = args.length == 0 ? "" : args[0];
+        if (!verb.equals("run")) {
+            // Only run logs at INFO; the other verbs print their results and keep the log to warnings.
+            System.setProperty("jetconnect.log.level", System.getProperty("jetconnect.log.level", "WARN"));
         }
-        String verb = args[0];
-        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        if (verb.isEmpty() || verb.startsWith("-") || Verbs.BUILT_IN.contains(verb)) {
+            return Verbs.commandLine(out, err).execute(args);
+        }
+        return pluginVerb(verb, new ArrayList<>(List.of(args).subList(1, args.length)), out, err);
+    }
+
+    /** A verb a plugin provides: its arguments go to it as they are, but for {@code --config FILE}. */
+    private static int pluginVerb(String verb, List<String> rest, PrintStream out, PrintStream err) {
         String config = null;
         for (int i = 0; i < rest.size(); i++) {
             if (rest.get(i).equals("--config")) {
@@ -45,30 +53,6 @@ public final class Main {
                 break;
             }
         }
-        if (!verb.equals("run")) {
-            // Only run logs at INFO; the other verbs print their results and keep the log to warnings.
-            System.setProperty("jetconnect.log.level", System.getProperty("jetconnect.log.level", "WARN"));
-        }
-        ConfigLocation location = ConfigLocation.resolve(config);
-        return switch (verb) {
-            case "run" -> new RunCommand(location, out, err).run(rest);
-            case "check" -> new CheckCommand(location, out, err).run(rest);
-            case "plugins" -> new PluginsCommand(location, out, err).run(rest);
-            case "bench" -> new io.jetconnect.runtime.bench.BenchCommand(out, err).run(rest);
-            default -> new PluginVerb(location, out, err).run(verb, rest);
-        };
-    }
-
-    static void usage(PrintStream out) {
-        out.println("usage: jetconnect VERB [--config FILE] [ARGS]");
-        out.println();
-        out.println("  run       start the pipelines of pipeline.conf; stops gracefully on SIGTERM/SIGINT");
-        out.println("  check     validate pipeline.conf and print each pipeline's source and chain");
-        out.println("  plugins   list the loaded plugins, their versions and type names");
-        out.println("  bench     measure the hot paths against the raw NATS client (bench --help; docs/performance.md)");
-        out.println("  VERB      a verb provided by a plugin (see 'jetconnect plugins'), e.g. verify");
-        out.println();
-        out.println("--config FILE defaults to config/pipeline.conf in the working directory, else the one in");
-        out.println("the installation.");
+        return new PluginVerb(ConfigLocation.resolve(config), out, err).run(verb, rest);
     }
 }

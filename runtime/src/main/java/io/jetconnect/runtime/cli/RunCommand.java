@@ -35,6 +35,9 @@ final class RunCommand {
             err.println("run takes no arguments besides --config FILE");
             return 2;
         }
+        // The first line of every run: which build is running, whatever follows it.
+        LOG.info("jetconnect {} starting (config {}, java {})", io.jetconnect.runtime.BuildVersion.version(),
+                location.file(), Runtime.version());
         LoadedConfig config;
         try {
             config = new PipelineConfigLoader().load(location.file());

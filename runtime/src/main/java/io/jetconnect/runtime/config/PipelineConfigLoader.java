@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class PipelineConfigLoader {
 
-    private static final Set<String> PIPELINE_KEYS = Set.of("source", "sinks");
+    private static final Set<String> PIPELINE_KEYS = Set.of("source", "sinks", "acknowledge");
     private static final Set<String> NOT_IN_REFERENCE = Set.of("plugins-dir");
 
     private final Config reference;
@@ -240,7 +240,7 @@ public final class PipelineConfigLoader {
                     String hint = BlockChecker.closest(key, PIPELINE_KEYS);
                     problems.add(ConfigErrors.where(pipeline.get(key).origin()) + ": Unknown key '" + path + "."
                             + key + "'" + (hint == null ? "" : " (did you mean '" + hint + "'?)")
-                            + "; known keys: sinks, source");
+                            + "; known keys: acknowledge, sinks, source");
                 }
             }
             ElementSpec source = null;

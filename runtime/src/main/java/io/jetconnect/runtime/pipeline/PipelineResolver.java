@@ -38,8 +38,17 @@ public final class PipelineResolver {
         warnings.clear();
         List<ResolvedPipeline> pipelines = resolve(config);
         List<String> warnings = new ArrayList<>(this.warnings);
+        List<String> acknowledged = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (ResolvedPipeline pipeline : pipelines) {
-            warnings.addAll(CompositionChecks.check(pipeline, config.settings().streams()));
+            Set<String> accepted = CompositionChecks.acknowledged(pipeline, problems);
+            CompositionChecks.Outcome outcome = CompositionChecks.check(pipeline, config.settings().streams(),
+                    accepted);
+            warnings.addAll(outcome.warnings());
+            acknowledged.addAll(outcome.acknowledged());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems(problems);
         }
         if (config.settings().strict() && !warnings.isEmpty()) {
             List<String> errors = new ArrayList<>();
@@ -48,7 +57,7 @@ public final class PipelineResolver {
             }
             throw new ConfigProblems(errors);
         }
-        return new Resolution(pipelines, warnings);
+        return new Resolution(pipelines, warnings, acknowledged);
     }
 
     /**
@@ -56,8 +65,10 @@ public final class PipelineResolver {
      *
      * @param pipelines the resolved pipelines
      * @param warnings composition warnings, as {@code FILE:LINE: warning: ...}
+     * @param acknowledged the hazards pipelines accept with {@code acknowledge = [...]}, as
+     *     {@code FILE:LINE: acknowledged (NAME): ...}: worth an INFO line, not a warning
      */
-    public record Resolution(List<ResolvedPipeline> pipelines, List<String> warnings) {
+    public record Resolution(List<ResolvedPipeline> pipelines, List<String> warnings, List<String> acknowledged) {
     }
 
     /**

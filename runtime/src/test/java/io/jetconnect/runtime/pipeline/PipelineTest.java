@@ -152,6 +152,55 @@ class PipelineTest {
     }
 
     @Test
+    void anAcknowledgedHazardIsNoWarningAndLetsStrictPass() throws Exception {
+        String chain = """
+                p { source { type = tick }
+                    acknowledge = [persists-before-redact, changes-inside-sign]
+                    sinks = [ { type = spill }, { type = signer }, { type = redactor }, { type = collect } ] }
+                """;
+        config(chain);
+        LoadedConfig strict = config(chain, "strict = true");
+        try (PluginRegistry registry = PluginRegistry.load(strict.settings().pluginsDir())) {
+            PipelineResolver.Resolution resolution = new PipelineResolver(registry).resolveWithWarnings(strict);
+            assertEquals(List.of(), resolution.warnings());
+            assertEquals(2, resolution.acknowledged().size(), resolution.acknowledged().toString());
+            assertTrue(resolution.acknowledged().get(0).matches(".*pipeline.conf:8: acknowledged "
+                    + "\\(persists-before-redact\\): 'spill' writes events to disk.*"), resolution.acknowledged().get(0));
+        }
+    }
+
+    @Test
+    void aWarningNamesHowToAcknowledgeItAndOnlyItsOwnNameSilencesIt() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tick }
+                    acknowledge = [changes-inside-sign]
+                    sinks = [ { type = spill }, { type = signer }, { type = redactor }, { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<String> warnings = new PipelineResolver(registry).resolveWithWarnings(config).warnings();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).endsWith("[persists-before-redact; to accept it, add acknowledge = "
+                    + "[persists-before-redact] to the pipeline]"), warnings.get(0));
+        }
+    }
+
+    @Test
+    void anUnknownAcknowledgementIsAnErrorWithFileAndLine() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tick }
+                    acknowledge = [dlq-befor-jetstream]
+                    sinks = [ { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            ConfigProblems e = assertThrows(ConfigProblems.class,
+                    () -> new PipelineResolver(registry).resolveWithWarnings(config));
+            assertTrue(e.problems().get(0).matches(".*pipeline.conf:7: Invalid value at 'jetconnect.pipelines.p"
+                    + ".acknowledge': 'dlq-befor-jetstream' is not a composition warning; known: "
+                    + "changes-inside-sign, dlq-before-jetstream, persists-before-redact"), e.problems().toString());
+        }
+    }
+
+    @Test
     void theRecommendedOrderHasNoWarnings() throws Exception {
         LoadedConfig config = config("""
                 p { source { type = tick }

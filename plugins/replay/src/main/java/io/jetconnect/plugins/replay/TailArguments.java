@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param stream a key of {@code jetconnect.streams} or a stream name
  * @param subject the subject filter, or null for every message
- * @param since print from this stream sequence + 1, or null for only new messages
+ * @param since print from this stream sequence on (0 and 1: from the first), or null for only new messages
  * @param max stop after this many messages, or 0 for never
  * @param help whether only the usage was asked for
  */
@@ -17,10 +17,11 @@ record TailArguments(String stream, String subject, Long since, long max, boolea
             "usage: jetconnect tail --stream NAME [--subject SUBJECT] [--since SEQ] [--max N]",
             "  --stream NAME      a key of jetconnect.streams or a stream name",
             "  --subject SUBJECT  only messages of this subject (wildcards allowed)",
-            "  --since SEQ        begin after stream sequence SEQ (0: from the first message); without it, only",
-            "                     messages published from now on",
+            "  --since SEQ        begin at stream sequence SEQ (0 or 1: from the first message); without it,",
+            "                     only messages published from now on",
             "  --max N            exit after N messages (a scripting aid); without it, run until interrupted",
-            "Prints each event as one line of CloudEvents JSON; a message that is no CloudEvent prints as",
+            "Prints each event as one JSON line {\"stream_sequence\":N,\"subject\":\"...\",\"event\":{...}}, the event in",
+            "the CloudEvents JSON format (jq -c .event gives it back); a message that is no CloudEvent prints as",
             "{\"stream_sequence\":N,\"subject\":\"...\",\"error\":\"...\"}.",
             "Exit status: 0 after --max messages, 1 if NATS or the stream cannot be read, 2 on a usage error.");
 

@@ -24,7 +24,7 @@ import org.pf4j.Extension;
 
 /**
  * {@code jetconnect tail --stream NAME [--subject S] [--since SEQ] [--max N]}: prints the events of a stream as
- * they arrive, one line of CloudEvents JSON each, until interrupted (or after {@code --max} of them). Reads with an
+ * they arrive, from sequence SEQ on (inclusive), one JSON line each with the stream sequence and subject, until interrupted (or after {@code --max} of them). Reads with an
  * ordered consumer (ephemeral, no acks, re-created by the client after a reconnect), so it changes nothing on the
  * server. Exit status: 0 after {@code --max} messages, 1 when NATS or the stream cannot be read, 2 on a usage
  * error.
@@ -81,7 +81,8 @@ public final class TailCommand implements CliCommand {
             if (arguments.since() == null) {
                 config.deliverPolicy(DeliverPolicy.New);
             } else {
-                long begin = arguments.since() + 1;
+                // --since N starts at sequence N itself; 0 and 1 both mean the first message.
+                long begin = Math.max(1, arguments.since());
                 long first = stream.getStreamInfo().getStreamState().getFirstSequence();
                 RetentionGap gap = RetentionGap.between(begin, first, false);
                 if (gap != null) {
@@ -108,7 +109,8 @@ public final class TailCommand implements CliCommand {
                     continue;
                 }
                 try {
-                    printer.event(NatsEventReader.read(message));
+                    printer.event(message.metaData().streamSequence(), message.getSubject(),
+                            NatsEventReader.read(message));
                 } catch (InvalidMessageException e) {
                     printer.invalid(message.metaData().streamSequence(), message.getSubject(),
                             message.getHeaders() == null ? null : message.getHeaders().getFirst("Nats-Msg-Id"),

@@ -9,9 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Prints stream messages for {@code jetconnect tail}: an event as one line of the JSON event format, a message that
- * is no CloudEvent as {@code {"stream_sequence":N,"subject":"...","error":"..."}}; each line flushed at once, so
- * that a reader of a pipe sees it and an interrupt loses nothing printed.
+ * Prints stream messages for {@code jetconnect tail}, one JSON object a line, each flushed at once so that a reader
+ * of a pipe sees it and an interrupt loses nothing printed: an event as
+ * {@code {"stream_sequence":N,"subject":"...","event":EVENT}} (EVENT in the JSON event format, last, so that
+ * {@code jq -c .event} gives the stored event back), a message that is no CloudEvent as
+ * {@code {"stream_sequence":N,"subject":"...","error":"..."}}. The subject is where the stream stored the event:
+ * the event itself cannot carry it.
  */
 final class TailPrinter {
 
@@ -23,8 +26,20 @@ final class TailPrinter {
         this.out = out;
     }
 
-    void event(CloudEvent event) {
-        line(StructuredJson.write(event)); // the one writer: data never becomes members
+    void event(long sequence, String subject, CloudEvent event) {
+        byte[] head;
+        try {
+            head = ("{\"stream_sequence\":" + sequence + ",\"subject\":" + JSON.writeValueAsString(subject)
+                    + ",\"event\":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always serializes", e);
+        }
+        byte[] body = StructuredJson.write(event); // the one writer: data never becomes members
+        byte[] line = new byte[head.length + body.length + 1];
+        System.arraycopy(head, 0, line, 0, head.length);
+        System.arraycopy(body, 0, line, head.length, body.length);
+        line[line.length - 1] = '}';
+        line(line);
     }
 
     void invalid(long sequence, String subject, String error) {

@@ -98,22 +98,35 @@ class TailCommandIT {
     }
 
     private static String id(String line) {
-        CloudEvent event = TestStreams.FORMAT.deserialize(line.getBytes(StandardCharsets.UTF_8));
-        return event.getId();
+        String event = line.substring(line.indexOf(",\"event\":") + ",\"event\":".length(), line.length() - 1);
+        return TestStreams.FORMAT.deserialize(event.getBytes(StandardCharsets.UTF_8)).getId();
     }
 
     @Test
-    void printsFromTheSequenceAfterSinceAndStopsAtMax() {
+    void printsFromTheSequenceSinceNamesAndStopsAtMax() throws Exception {
         Console console = new Console();
         assertEquals(0, run(console, "--stream", "events", "--since", "5", "--max", "3"), console.errors());
-        assertEquals(List.of("6", "7", "8"), console.lines().stream().map(TailCommandIT::id)
+        assertEquals(List.of("5", "6", "7"), console.lines().stream().map(TailCommandIT::id)
                 .collect(Collectors.toList()));
+        JsonNode first = new ObjectMapper().readTree(console.lines().get(0));
+        assertEquals(5, first.get("stream_sequence").asLong());
+        assertEquals("TAILCMD.events", first.get("subject").asText());
+    }
+
+    @Test
+    void sinceZeroAndSinceOneBothBeginAtTheFirstMessage() {
+        for (String since : List.of("0", "1")) {
+            Console console = new Console();
+            assertEquals(0, run(console, "--stream", "events", "--since", since, "--max", "1"), console.errors());
+            assertEquals(List.of("1"), console.lines().stream().map(TailCommandIT::id).collect(Collectors.toList()),
+                    "--since " + since);
+        }
     }
 
     @Test
     void printsAMessageThatIsNoCloudEventAsAnErrorObject() throws Exception {
         Console console = new Console();
-        assertEquals(0, run(console, "--stream=TAILCMD", "--since=10", "--max=2"), console.errors());
+        assertEquals(0, run(console, "--stream=TAILCMD", "--since=11", "--max=2"), console.errors());
         List<String> lines = console.lines();
         JsonNode invalid = new ObjectMapper().readTree(lines.get(0));
         assertEquals(11, invalid.get("stream_sequence").asLong());

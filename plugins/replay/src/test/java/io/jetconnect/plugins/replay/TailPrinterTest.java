@@ -25,13 +25,31 @@ class TailPrinterTest {
         CloudEvent event = CloudEventBuilder.v1().withId("e-1").withSource(URI.create("/legit"))
                 .withType("legit.type").withData(data).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TailPrinter(new PrintStream(out, true, StandardCharsets.UTF_8)).event(event);
-        String line = out.toString(StandardCharsets.UTF_8).strip();
-        JsonNode json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
-                .readTree(line);
+        new TailPrinter(new PrintStream(out, true, StandardCharsets.UTF_8)).event(7, "cellos.events.acme.v1", event);
+        String printed = out.toString(StandardCharsets.UTF_8).strip();
+        JsonNode envelope = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
+                .readTree(printed);
+        assertEquals(7, envelope.get("stream_sequence").asLong());
+        assertEquals("cellos.events.acme.v1", envelope.get("subject").asText());
+        String line = envelope.get("event").toString();
+        JsonNode json = envelope.get("event");
         assertEquals("/legit", json.get("source").asText());
         assertFalse(json.has("admin"));
         assertArrayEquals(data, new JsonFormat().deserialize(line.getBytes(StandardCharsets.UTF_8))
                 .getData().toBytes());
+    }
+
+    @Test
+    void theSubjectIsEscapedAndTheEventIsTheLastMemberAsWritten() throws Exception {
+        CloudEvent event = CloudEventBuilder.v1().withId("e-2").withSource(URI.create("/s")).withType("t").build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TailPrinter(new PrintStream(out, true, StandardCharsets.UTF_8)).event(1, "a\",\"event\":{}", event);
+        String printed = out.toString(StandardCharsets.UTF_8).strip();
+        JsonNode envelope = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
+                .readTree(printed);
+        assertEquals("a\",\"event\":{}", envelope.get("subject").asText());
+        assertEquals("e-2", envelope.get("event").get("id").asText());
+        String written = new String(io.jetconnect.nats.StructuredJson.write(event), StandardCharsets.UTF_8);
+        assertEquals(printed.substring(printed.indexOf(",\"event\":") + 9, printed.length() - 1), written);
     }
 }

@@ -1,0 +1,172 @@
+package io.jetconnect.runtime.cli;
+
+import io.jetconnect.runtime.BuildVersion;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * The built-in verbs as picocli commands: {@code --help} on each, {@code --version}, {@code help VERB} and
+ * {@code generate-completion} (a bash/zsh completion script). Each verb declares the options its help shows and
+ * hands anything else, unchanged, to the command class that does the work, which keeps its own checks and exit
+ * codes; so a verb can grow an option in its command class before its help names it. Verbs that plugins provide
+ * are not known before the plugins load: {@link Main} sends them to {@link PluginVerb}, which gives them their
+ * arguments as they are.
+ */
+final class Verbs {
+
+    /** The verbs picocli parses; any other first word is a plugin's verb. */
+    static final Set<String> BUILT_IN = Set.of("run", "check", "plugins", "bench", "help", "generate-completion");
+
+    private Verbs() {
+    }
+
+    /** @return the command line of the built-in verbs, printing to {@code out} and {@code err} */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(new Top(out));
+        line.addSubcommand("run", new Run(out, err));
+        line.addSubcommand("check", new Check(out, err));
+        line.addSubcommand("plugins", new Plugins(out, err));
+        line.addSubcommand("bench", new Bench(out, err));
+        line.addSubcommand("help", new CommandLine.HelpCommand());
+        line.addSubcommand("generate-completion", new AutoComplete.GenerateCompletion());
+        // Arguments are taken literally: no @file expansion (a verb's value may start with @).
+        line.setExpandAtFiles(false);
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        return line;
+    }
+
+    /** {@code --version}: the Maven build's version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"jetconnect " + BuildVersion.version()};
+        }
+    }
+
+    @Command(name = "jetconnect", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "CloudEvents into NATS JetStream through pipelines of plugins.",
+            footer = {"", "Verbs of plugins (see 'jetconnect plugins'), e.g. tail and verify:",
+                    "  jetconnect VERB --help", "",
+                    "--config FILE: by default config/pipeline.conf here, else the installation's.",
+                    "Exit codes: 0 success, 1 failure or invalid configuration, 2 usage."})
+    static final class Top implements Callable<Integer> {
+        private final PrintStream out;
+        @Spec
+        CommandSpec spec;
+
+        Top(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(out);
+            return 2;
+        }
+    }
+
+    /** What every verb that reads pipeline.conf takes. */
+    abstract static class ConfigVerb implements Callable<Integer> {
+        final PrintStream out;
+        final PrintStream err;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "the pipeline.conf to read")
+        String config;
+
+        @Unmatched
+        List<String> rest = new ArrayList<>();
+
+        ConfigVerb(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        ConfigLocation location() {
+            return ConfigLocation.resolve(config);
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Start the pipelines of pipeline.conf. SIGTERM/SIGINT stop gracefully (exit 0); "
+                    + "SIGHUP reloads pipeline.conf."})
+    static final class Run extends ConfigVerb {
+        Run(PrintStream out, PrintStream err) {
+            super(out, err);
+        }
+
+        @Override
+        public Integer call() {
+            return new RunCommand(location(), out, err).run(rest);
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Validate pipeline.conf and print each pipeline's source and chain; every problem as "
+                    + "FILE:LINE: message (exit 1)."})
+    static final class Check extends ConfigVerb {
+        @Option(names = "--explain", paramLabel = "TYPE",
+                description = "print the keys of a plugin type (type, default, doc); jetconnect: the runtime's")
+        String explain;
+
+        Check(PrintStream out, PrintStream err) {
+            super(out, err);
+        }
+
+        @Override
+        public Integer call() {
+            if (explain != null) {
+                List<String> args = new ArrayList<>(List.of("--explain", explain));
+                args.addAll(rest);
+                return new ExplainCommand(location(), out, err).run(args);
+            }
+            return new CheckCommand(location(), out, err).run(rest);
+        }
+    }
+
+    @Command(name = "plugins", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "List the loaded plugins, their versions and type names, and any plugin file skipped, "
+                    + "with why.")
+    static final class Plugins extends ConfigVerb {
+        Plugins(PrintStream out, PrintStream err) {
+            super(out, err);
+        }
+
+        @Override
+        public Integer call() {
+            return new PluginsCommand(location(), out, err).run(rest);
+        }
+    }
+
+    /** The bench keeps its own options and its own {@code --help}: everything is handed over. */
+    @Command(name = "bench", description = "Measure the hot paths against the raw NATS client "
+            + "(bench --help; docs/performance.md).")
+    static final class Bench implements Callable<Integer> {
+        private final PrintStream out;
+        private final PrintStream err;
+
+        @Unmatched
+        List<String> rest = new ArrayList<>();
+
+        Bench(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() {
+            return new io.jetconnect.runtime.bench.BenchCommand(out, err).run(rest);
+        }
+    }
+}

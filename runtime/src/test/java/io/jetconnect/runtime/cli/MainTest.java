@@ -1,0 +1,87 @@
+package io.jetconnect.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jetconnect.runtime.BuildVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The command line of the built-in verbs: help on each, version, usage errors, completion. */
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void versionIsTheBuildsVersion() {
+        assertEquals(0, run("--version"));
+        assertEquals("jetconnect " + BuildVersion.version(), out().strip());
+        assertTrue(BuildVersion.version().matches("\\d+\\.\\d+\\.\\d+.*"), BuildVersion.version());
+    }
+
+    @Test
+    void everyBuiltInVerbHasHelp() {
+        for (String verb : new String[] {"run", "check", "plugins"}) {
+            out.reset();
+            assertEquals(0, run(verb, "--help"), verb + ": " + err());
+            assertTrue(out().startsWith("Usage: jetconnect " + verb), out());
+            assertTrue(out().contains("--config=FILE"), out());
+        }
+        assertTrue(out().contains("the pipeline.conf to read"), out());
+        out.reset();
+        assertEquals(0, run("check", "-h"));
+        assertTrue(out().contains("--explain=TYPE"), out());
+        out.reset();
+        assertEquals(0, run("help", "run"));
+        assertTrue(out().contains("SIGHUP reloads pipeline.conf"), out());
+    }
+
+    @Test
+    void noVerbPrintsTheVerbsAndExits2() {
+        assertEquals(2, run());
+        for (String verb : new String[] {"run", "check", "plugins", "bench", "generate-completion", "jetconnect VERB --help"}) {
+            assertTrue(out().contains("  " + verb), verb + " missing:\n" + out());
+        }
+    }
+
+    @Test
+    void usageErrorsExit2WithAMessage() {
+        assertEquals(2, run("run", "--bogus"));
+        assertTrue(err().contains("run takes no arguments besides --config FILE"), err());
+        err.reset();
+        assertEquals(2, run("check", "--explain"));
+        assertTrue(err().contains("Missing required parameter for option '--explain'"), err());
+        err.reset();
+        assertEquals(2, run("--nope"));
+        assertTrue(err().contains("Unknown option: '--nope'"), err());
+    }
+
+    @Test
+    void explainJetconnectPrintsTheRuntimesKeys() {
+        assertEquals(0, run("check", "--explain", "jetconnect"));
+        assertTrue(out().contains("  jetconnect.http.port = 8083   (integer)\n      Its TCP port."), out());
+    }
+
+    @Test
+    void generateCompletionPrintsABashScriptNamingTheVerbs() {
+        assertEquals(0, run("generate-completion"));
+        assertTrue(out().contains("complete -F"), out());
+        assertTrue(out().contains("check") && out().contains("plugins"), out());
+    }
+}
