@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The real {@code bin/jetconnect} started (or its pipeline restarted through the admin API) while nats-server is
  * down. With the shipped chain {@code [redact, sign, dlq, jetstream]} the pipeline is {@code waiting}, ready, and
  * takes events (202, spilled); once the broker starts, an independent jnats reader finds every 202'd event in the
- * stream once, in order. Without a dlq the pipeline is {@code waiting}, not ready, and ingest answers 503 with
- * {@code Retry-After} until the broker starts.
+ * stream once, in order; the same through reloads ({@code POST /v1/reload} and SIGHUP) during the outage. Without
+ * a dlq the pipeline is {@code waiting}, not ready, and ingest answers 503 with {@code Retry-After} until the broker
+ * starts.
  */
 class BrokerDownAtStartIT {
 
@@ -50,6 +51,11 @@ class BrokerDownAtStartIT {
     }
 
     private Path config(int httpPort, boolean dlq) throws Exception {
+        return config(httpPort, dlq, "v1");
+    }
+
+    /** @param version the last token of the sink's subject: changing it makes a reload restart the pipeline */
+    private Path config(int httpPort, boolean dlq, String version) throws Exception {
         String chain = dlq ? """
                         { type = redact }
                         { type = sign, key-file = "%s" }
@@ -65,12 +71,12 @@ class BrokerDownAtStartIT {
                     ingest {
                       source { type = http }
                       sinks = [
-                %s        { type = jetstream, stream = events, subject = "down.{tenantId}.v1" }
+                %s        { type = jetstream, stream = events, subject = "down.{tenantId}.%s" }
                       ]
                     }
                   }
                 }
-                """.formatted(work.resolve("data"), httpPort, nats.url(), chain));
+                """.formatted(work.resolve("data"), httpPort, nats.url(), chain, version));
     }
 
     private static String event(int seq) {
@@ -157,6 +163,39 @@ class BrokerDownAtStartIT {
                 stored.add(StreamReader.eventId(m));
             }
             assertEquals(List.of("down-1"), stored, "the 503'd event is not stored; the 202'd one is");
+        }
+    }
+
+    @FaultTest
+    void reloadsDuringTheOutageKeepTakingEventsAndDrainWhatWasSpilledBeforeThem() throws Exception {
+        nats.restart();
+        int port = NatsServer.freePort();
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, config(port, true, "v1"), port, Map.of())) {
+            List<String> accepted = new ArrayList<>();
+            postAccepted(runtime, 0, 20, accepted);
+            assertStoredOnceInOrder(accepted);
+
+            nats.kill();
+            postAccepted(runtime, 20, 40, accepted); // spilled by the pipeline the reload replaces
+
+            config(port, true, "v2");
+            HttpResponse<String> reloaded = runtime.request("POST", "/v1/reload", "{}");
+            assertEquals(200, reloaded.statusCode(), reloaded.body());
+            assertTrue(reloaded.body().contains("\"restarted\":[\"ingest\"]"), reloaded.body());
+            assertEquals("waiting", state(runtime), "before the fix: failed, and 503 for the whole outage");
+            postAccepted(runtime, 40, 60, accepted);
+
+            config(port, true, "v3");
+            runtime.hangUp();
+            runtime.awaitOutput("reload: started [], restarted [ingest]", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(runtime).equals("waiting"));
+            postAccepted(runtime, 60, 80, accepted);
+            HttpResponse<String> ready = runtime.get("/readyz");
+            assertEquals(200, ready.statusCode(), "with a dlq a waiting pipeline is ready: " + ready.body());
+
+            nats.restart();
+            assertStoredOnceInOrder(accepted);
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(runtime).equals("running"));
         }
     }
 
