@@ -67,6 +67,11 @@ public final class NatsConnections {
         authenticate(settings, builder);
         if (TlsContexts.wanted(settings)) {
             builder.sslContext(TlsContexts.of(settings));
+            if (settings.tlsVerifyHostname()) {
+                // jnats' default resolves a name to addresses and connects to each "by IP", so TLS would compare
+                // the certificate with an IP address; Happy Eyeballs keeps the name as the TLS peer host.
+                builder.hostnameResolveMode(Options.HostnameResolveMode.HappyEyeballs);
+            }
         }
         return new NatsConnections(settings, builder.build());
     }
