@@ -141,8 +141,19 @@ public final class PipelineConfigLoader {
             String message = e.getMessage();
             String key = message.startsWith("jetconnect.") ? message.substring(0, message.indexOf(':')) : "";
             String path = key.startsWith("jetconnect.") ? key.substring("jetconnect.".length()) : "nats.url";
-            com.typesafe.config.ConfigOrigin origin = c.hasPath(path) ? c.getValue(path).origin()
-                    : c.getValue("nats").origin();
+            com.typesafe.config.ConfigOrigin origin = c.getValue("nats.url").origin();
+            if (c.hasPath(path) && !path.equals("nats")) {
+                origin = c.getValue(path).origin();
+            } else {
+                // A problem of the combination: point at the first of its keys the user's file sets.
+                for (String k : List.of("nats.token", "nats.nkey-file", "nats.credentials-file", "nats.password",
+                        "nats.user", "nats.cert-file", "nats.key-file")) {
+                    if (c.hasPath(k) && !"reference.conf".equals(c.getValue(k).origin().resource())) {
+                        origin = c.getValue(k).origin();
+                        break;
+                    }
+                }
+            }
             throw new io.jetconnect.spi.ConfigurationException(ConfigErrors.where(origin) + ": " + message, e);
         }
         return nats;
