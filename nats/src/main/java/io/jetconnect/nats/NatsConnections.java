@@ -214,7 +214,7 @@ public final class NatsConnections {
                         + "); connect by a name the certificate holds, or, only if you accept any certificate "
                         + "of the trusted CA for this server, set jetconnect.nats.tls-verify-hostname = false";
             }
-            if (tlsCauseOf(tls, CertificateException.class)) {
+            if (untrusted(during)) {
                 return "the server's TLS certificate is not trusted (" + message + "); check "
                         + "jetconnect.nats.ca-file";
             }
@@ -224,11 +224,16 @@ public final class NatsConnections {
         if (message.contains("SSL required by server")) {
             return "the server requires TLS; use a tls:// URL or set jetconnect.nats.ca-file";
         }
+        String why = message.replaceFirst("^Unable to connect to NATS servers: .*", "no server could be reached");
         if (during != null && !(during instanceof IOException && message.equals(describe(during)))) {
-            return message.replaceFirst("^Unable to connect to NATS servers: .*", "no server could be reached")
-                    + " (" + describe(during) + ")";
+            why += " (" + describe(during) + ")";
         }
-        return message.replaceFirst("^Unable to connect to NATS servers: .*", "no server could be reached");
+        if (TlsContexts.wanted(settings) && settings.certFile().isEmpty()) {
+            // A server that verifies clients ends the session after the handshake, which looks like a timeout.
+            why += "; if the server requires a client certificate (tls { verify: true }), set "
+                    + "jetconnect.nats.cert-file and key-file";
+        }
+        return why;
     }
 
     private static boolean isAuthError(String message) {
@@ -254,8 +259,15 @@ public final class NatsConnections {
         return null;
     }
 
-    private static boolean tlsCauseOf(Throwable t, Class<? extends Throwable> type) {
-        return type.isInstance(t);
+    /** @return whether the chain holds a certificate path failure (a CA that is not trusted, a bad signature) */
+    private static boolean untrusted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.security.cert.CertPathValidatorException
+                    || (t.getMessage() != null && t.getMessage().contains("PKIX path"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String authKeys() {
@@ -270,6 +282,11 @@ public final class NatsConnections {
         }
         if (settings.user().isPresent()) {
             return "jetconnect.nats.user and password";
+        }
+        for (String url : settings.url().split(",")) {
+            if (!NatsSettings.redact(url.trim()).equals(url.trim())) {
+                return "the user and password (or token) in jetconnect.nats.url";
+            }
         }
         return "the credentials of jetconnect.nats (none are set)";
     }
@@ -356,13 +373,30 @@ public final class NatsConnections {
             this.redactedUrl = redactedUrl;
         }
 
+        /** Connections that got as far as CONNECTED: a failed first attempt is not a lost connection. */
+        private final java.util.Set<Connection> established = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         @Override
         @SuppressWarnings("deprecation")
         public void connectionEvent(Connection conn, Events type) {
             mdc(pipeline);
             switch (type) {
-                case DISCONNECTED -> LOG.warn("lost the connection to NATS at {}; reconnecting", redactedUrl);
+                case CONNECTED -> {
+                    established.add(conn);
+                    LOG.debug("NATS connection event: {}", type);
+                }
+                case DISCONNECTED -> {
+                    if (established.contains(conn)) {
+                        LOG.warn("lost the connection to NATS at {}; reconnecting", redactedUrl);
+                    } else {
+                        LOG.debug("NATS connection attempt to {} failed", redactedUrl);
+                    }
+                }
                 case RECONNECTED -> LOG.info("reconnected to NATS at {}", redactedUrl);
+                case CLOSED -> {
+                    established.remove(conn);
+                    LOG.debug("NATS connection event: {}", type);
+                }
                 default -> LOG.debug("NATS connection event: {}", type);
             }
         }
