@@ -251,20 +251,16 @@ class SecretsScanIT {
             RuntimeProcess.Result checked = RuntimeProcess.exec(work, Map.of(), "check", "--config",
                     config.toString());
             served.text.append(checked.output());
-            // A creds file whose seed is corrupt: the connection cannot be made; the error must not quote it.
+            // A creds file whose seed is corrupt: check and run refuse it at load time, naming the key, and the
+            // error must not quote it.
             String corrupt = secrets.add("corrupt creds seed", seed.substring(0, seed.length() - 4) + "AAAA");
             Files.writeString(creds, String.format(JwtUtils.NATS_USER_JWT_FORMAT, jwt, corrupt));
-            try (JetconnectProcess runtime = JetconnectProcess.start(work, Map.of(), "run", "--config",
-                    config.toString())) {
-                int port = runtime.awaitListening(Duration.ofSeconds(60));
-                // Why it does not run: lastError (failed) or waitingFor (waiting, retried in the background).
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    String body = served.get(port, "/v1/pipelines").body();
-                    return body.contains("lastError") || body.contains("waitingFor");
-                });
-                served.get(port, "/readyz");
-                runtime.terminate();
-                served.text.append(runtime.output());
+            for (String verb : List.of("check", "run")) {
+                RuntimeProcess.Result refused = RuntimeProcess.exec(work, Map.of(), verb, "--config",
+                        config.toString());
+                assertEquals(1, refused.exitCode(), refused.output());
+                assertTrue(refused.output().contains("jetconnect.nats.credentials-file"), refused.output());
+                served.text.append(refused.output());
             }
         }
         secrets.assertAbsent(served.text.toString());

@@ -107,7 +107,7 @@ public final class TestContexts {
         }
         return new ElementContext(pipeline, type, 0, connectorConfig(),
                 new MicrometerPluginMetrics(registry, pipeline), dir,
-                new NatsSettings(natsUrl, Optional.empty(), Optional.empty(), "jetconnect-test"),
+                NatsSettings.builder(natsUrl).connectionName("jetconnect-test").build(),
                 Map.copyOf(streams), actions);
     }
 

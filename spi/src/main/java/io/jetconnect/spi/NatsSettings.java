@@ -2,19 +2,161 @@ package io.jetconnect.spi;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to reach NATS, from {@code jetconnect.nats}. The URL may carry credentials in its userinfo; use
- * {@link #redactedUrl()} wherever it could reach a log, an error or a metric. {@link #toString()} is redacted.
+ * How to reach NATS, from {@code jetconnect.nats}: the servers, TLS and one way to authenticate. Immutable; build
+ * one with {@link #builder(String)}, change one with {@link #toBuilder()}.
  *
- * @param url the server URL, or several separated by commas
- * @param caFile a PEM file of the private CA to trust, if any
- * @param credentialsFile a NATS {@code .creds} file, if any
- * @param connectionName the name shown by the server's monitoring
+ * <p>The URL may carry credentials in its userinfo, and {@link #password()} and {@link #token()} are secrets: use
+ * {@link #redactedUrl()} wherever the URL could reach a log, an error or a metric. {@link #toString()} names which
+ * secrets are set, never their values. Plugins do not build jnats options from this themselves: the host's
+ * {@code io.jetconnect.nats.NatsConnections} does, so that every component authenticates and verifies TLS the same
+ * way.
+ *
+ * <p>Until 0.1 this was a record; the accessors keep their names, and the record's constructor stays (deprecated)
+ * so that plugins compiled against it still build. New settings are added to the builder only.
  */
-public record NatsSettings(String url, Optional<Path> caFile, Optional<Path> credentialsFile,
-                           String connectionName) {
+public final class NatsSettings {
+
+    private final String url;
+    private final Optional<Path> caFile;
+    private final Optional<Path> credentialsFile;
+    private final String connectionName;
+    private final Optional<String> user;
+    private final Optional<String> password;
+    private final Optional<String> token;
+    private final Optional<Path> nkeyFile;
+    private final Optional<Path> certFile;
+    private final Optional<Path> keyFile;
+    private final boolean tlsVerifyHostname;
+
+    private NatsSettings(Builder b) {
+        this.url = Objects.requireNonNull(b.url, "url");
+        this.caFile = b.caFile;
+        this.credentialsFile = b.credentialsFile;
+        this.connectionName = b.connectionName;
+        this.user = b.user;
+        this.password = b.password;
+        this.token = b.token;
+        this.nkeyFile = b.nkeyFile;
+        this.certFile = b.certFile;
+        this.keyFile = b.keyFile;
+        this.tlsVerifyHostname = b.tlsVerifyHostname;
+    }
+
+    /**
+     * The record's constructor, kept for plugins built against it.
+     *
+     * @deprecated use {@link #builder(String)}
+     */
+    @Deprecated(since = "0.1")
+    public NatsSettings(String url, Optional<Path> caFile, Optional<Path> credentialsFile, String connectionName) {
+        this(builder(url).caFile(caFile.orElse(null)).credentialsFile(credentialsFile.orElse(null))
+                .connectionName(connectionName));
+    }
+
+    /**
+     * @param url the server URL, or several separated by commas
+     * @return a builder with the defaults of {@code reference.conf}: no TLS files, no credentials, host name
+     *     verification on, connection name {@code jetconnect}
+     */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    /** @return a builder holding these settings */
+    public Builder toBuilder() {
+        Builder b = new Builder(url);
+        b.caFile = caFile;
+        b.credentialsFile = credentialsFile;
+        b.connectionName = connectionName;
+        b.user = user;
+        b.password = password;
+        b.token = token;
+        b.nkeyFile = nkeyFile;
+        b.certFile = certFile;
+        b.keyFile = keyFile;
+        b.tlsVerifyHostname = tlsVerifyHostname;
+        return b;
+    }
+
+    /** @return the server URL, or several separated by commas; may hold userinfo: never log it */
+    public String url() {
+        return url;
+    }
+
+    /** @return a PEM file of the CA certificates to trust instead of the JVM's, if any */
+    public Optional<Path> caFile() {
+        return caFile;
+    }
+
+    /** @return a NATS {@code .creds} file (user JWT and NKey seed, operator mode), if any */
+    public Optional<Path> credentialsFile() {
+        return credentialsFile;
+    }
+
+    /** @return the name the server's monitoring shows for the connections */
+    public String connectionName() {
+        return connectionName;
+    }
+
+    /**
+     * @return the user name for user/password authentication, if any
+     * @since 0.1
+     */
+    public Optional<String> user() {
+        return user;
+    }
+
+    /**
+     * @return the password that goes with {@link #user()}; a secret
+     * @since 0.1
+     */
+    public Optional<String> password() {
+        return password;
+    }
+
+    /**
+     * @return the token for token authentication, if any; a secret
+     * @since 0.1
+     */
+    public Optional<String> token() {
+        return token;
+    }
+
+    /**
+     * @return a file holding an NKey user seed ({@code SU...}), if any
+     * @since 0.1
+     */
+    public Optional<Path> nkeyFile() {
+        return nkeyFile;
+    }
+
+    /**
+     * @return the PEM certificate (chain) to present to the server, if any; goes with {@link #keyFile()}
+     * @since 0.1
+     */
+    public Optional<Path> certFile() {
+        return certFile;
+    }
+
+    /**
+     * @return the PEM (PKCS#8) private key of {@link #certFile()}, if any
+     * @since 0.1
+     */
+    public Optional<Path> keyFile() {
+        return keyFile;
+    }
+
+    /**
+     * @return whether TLS checks that the server's certificate names the host connected to (default true)
+     * @since 0.1
+     */
+    public boolean tlsVerifyHostname() {
+        return tlsVerifyHostname;
+    }
 
     /** @return the URL with any userinfo replaced by {@code ***} */
     public String redactedUrl() {
@@ -58,9 +200,123 @@ public record NatsSettings(String url, Optional<Path> caFile, Optional<Path> cre
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof NatsSettings n && url.equals(n.url) && caFile.equals(n.caFile)
+                && credentialsFile.equals(n.credentialsFile) && Objects.equals(connectionName, n.connectionName)
+                && user.equals(n.user) && password.equals(n.password) && token.equals(n.token)
+                && nkeyFile.equals(n.nkeyFile) && certFile.equals(n.certFile) && keyFile.equals(n.keyFile)
+                && tlsVerifyHostname == n.tlsVerifyHostname;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(url, caFile, credentialsFile, connectionName, user, password, token, nkeyFile, certFile,
+                keyFile, tlsVerifyHostname);
+    }
+
+    @Override
     public String toString() {
         return "NatsSettings[url=" + redactedUrl() + ", caFile=" + caFile.map(Path::toString).orElse("none")
-                + ", credentialsFile=" + (credentialsFile.isPresent() ? "set" : "none") + ", connectionName="
-                + connectionName + "]";
+                + ", credentialsFile=" + (credentialsFile.isPresent() ? "set" : "none")
+                + ", user=" + user.orElse("none") + ", password=" + (password.isPresent() ? "set" : "none")
+                + ", token=" + (token.isPresent() ? "set" : "none")
+                + ", nkeyFile=" + (nkeyFile.isPresent() ? "set" : "none")
+                + ", certFile=" + certFile.map(Path::toString).orElse("none")
+                + ", keyFile=" + (keyFile.isPresent() ? "set" : "none")
+                + ", tlsVerifyHostname=" + tlsVerifyHostname + ", connectionName=" + connectionName + "]";
+    }
+
+    /** Builds {@link NatsSettings}; a null or blank argument leaves the setting unset. Not thread-safe. */
+    public static final class Builder {
+
+        private final String url;
+        private Optional<Path> caFile = Optional.empty();
+        private Optional<Path> credentialsFile = Optional.empty();
+        private String connectionName = "jetconnect";
+        private Optional<String> user = Optional.empty();
+        private Optional<String> password = Optional.empty();
+        private Optional<String> token = Optional.empty();
+        private Optional<Path> nkeyFile = Optional.empty();
+        private Optional<Path> certFile = Optional.empty();
+        private Optional<Path> keyFile = Optional.empty();
+        private boolean tlsVerifyHostname = true;
+
+        private Builder(String url) {
+            this.url = url;
+        }
+
+        /** @return a builder for the same settings at another URL */
+        public Builder url(String newUrl) {
+            Builder b = builder(newUrl);
+            b.caFile = caFile;
+            b.credentialsFile = credentialsFile;
+            b.connectionName = connectionName;
+            b.user = user;
+            b.password = password;
+            b.token = token;
+            b.nkeyFile = nkeyFile;
+            b.certFile = certFile;
+            b.keyFile = keyFile;
+            b.tlsVerifyHostname = tlsVerifyHostname;
+            return b;
+        }
+
+        public Builder caFile(Path file) {
+            this.caFile = Optional.ofNullable(file);
+            return this;
+        }
+
+        public Builder credentialsFile(Path file) {
+            this.credentialsFile = Optional.ofNullable(file);
+            return this;
+        }
+
+        public Builder connectionName(String name) {
+            this.connectionName = name;
+            return this;
+        }
+
+        public Builder user(String name) {
+            this.user = blankToEmpty(name);
+            return this;
+        }
+
+        public Builder password(String secret) {
+            this.password = blankToEmpty(secret);
+            return this;
+        }
+
+        public Builder token(String secret) {
+            this.token = blankToEmpty(secret);
+            return this;
+        }
+
+        public Builder nkeyFile(Path file) {
+            this.nkeyFile = Optional.ofNullable(file);
+            return this;
+        }
+
+        public Builder certFile(Path file) {
+            this.certFile = Optional.ofNullable(file);
+            return this;
+        }
+
+        public Builder keyFile(Path file) {
+            this.keyFile = Optional.ofNullable(file);
+            return this;
+        }
+
+        public Builder tlsVerifyHostname(boolean verify) {
+            this.tlsVerifyHostname = verify;
+            return this;
+        }
+
+        public NatsSettings build() {
+            return new NatsSettings(this);
+        }
+
+        private static Optional<String> blankToEmpty(String value) {
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+        }
     }
 }

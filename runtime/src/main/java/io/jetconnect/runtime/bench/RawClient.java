@@ -1,6 +1,8 @@
 package io.jetconnect.runtime.bench;
 
 import io.jetconnect.nats.JetStreamErrors;
+import io.jetconnect.nats.NatsConnections;
+import io.jetconnect.spi.NatsSettings;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
@@ -8,7 +10,6 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
@@ -36,9 +37,9 @@ final class RawClient {
     }
 
     static Connection connect(String url, int inFlight) throws IOException, InterruptedException {
-        return Nats.connect(new Options.Builder()
-                .server(url)
-                .connectionName("jetconnect-bench-raw")
+        NatsConnections connections = NatsConnections.of(NatsSettings.builder(url)
+                .connectionName("jetconnect-bench-raw").build());
+        return connections.connect(connections.builder()
                 .maxReconnects(0)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .dontForceFlushOnRequest()

@@ -106,11 +106,7 @@ public final class PipelineConfigLoader {
             throw ConfigErrors.invalid(c.getValue("http.port").origin(), "jetconnect.http.port",
                     "must be between 0 and 65535");
         }
-        NatsSettings nats = new NatsSettings(c.getString("nats.url"),
-                RuntimeSettings.optionalPath(c.hasPath("nats.ca-file") ? c.getString("nats.ca-file") : null),
-                RuntimeSettings.optionalPath(
-                        c.hasPath("nats.credentials-file") ? c.getString("nats.credentials-file") : null),
-                c.getString("nats.connection-name"));
+        NatsSettings nats = natsSettings(c);
         return new RuntimeSettings(pluginsDir, dataDir, c.getBoolean("strict"), c.getDuration("shutdown-timeout"),
                 c.getString("http.host"), port, nats, embedded, System.getenv("NATS_URL") != null, streams,
                 new io.jetconnect.runtime.http.LiveFeed.Settings(c.getInt("http.live-feed.max-clients"),
@@ -119,6 +115,52 @@ public final class PipelineConfigLoader {
                 RuntimeSettings.optionalPath(
                         c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null),
                 c.getDuration("http.request-timeout"), urlSetAt(c.getValue("nats.url").origin()));
+    }
+
+    /**
+     * Reads {@code jetconnect.nats} and checks it the way a connection would use it (one authentication method,
+     * readable TLS and key files), so that {@code check} reports it with the key's file and line; the messages
+     * never hold a secret.
+     */
+    private static NatsSettings natsSettings(Config c) {
+        NatsSettings nats = NatsSettings.builder(c.getString("nats.url"))
+                .caFile(optionalPath(c, "nats.ca-file"))
+                .credentialsFile(optionalPath(c, "nats.credentials-file"))
+                .certFile(optionalPath(c, "nats.cert-file"))
+                .keyFile(optionalPath(c, "nats.key-file"))
+                .nkeyFile(optionalPath(c, "nats.nkey-file"))
+                .user(c.hasPath("nats.user") ? c.getString("nats.user") : null)
+                .password(c.hasPath("nats.password") ? c.getString("nats.password") : null)
+                .token(c.hasPath("nats.token") ? c.getString("nats.token") : null)
+                .tlsVerifyHostname(c.getBoolean("nats.tls-verify-hostname"))
+                .connectionName(c.getString("nats.connection-name"))
+                .build();
+        try {
+            io.jetconnect.nats.NatsConnections.of(nats);
+        } catch (io.jetconnect.spi.ConfigurationException e) {
+            String message = e.getMessage();
+            String key = message.startsWith("jetconnect.") ? message.substring(0, message.indexOf(':')) : "";
+            String path = key.startsWith("jetconnect.") ? key.substring("jetconnect.".length()) : "nats.url";
+            com.typesafe.config.ConfigOrigin origin = c.getValue("nats.url").origin();
+            if (c.hasPath(path) && !path.equals("nats")) {
+                origin = c.getValue(path).origin();
+            } else {
+                // A problem of the combination: point at the first of its keys the user's file sets.
+                for (String k : List.of("nats.token", "nats.nkey-file", "nats.credentials-file", "nats.password",
+                        "nats.user", "nats.cert-file", "nats.key-file")) {
+                    if (c.hasPath(k) && !"reference.conf".equals(c.getValue(k).origin().resource())) {
+                        origin = c.getValue(k).origin();
+                        break;
+                    }
+                }
+            }
+            throw new io.jetconnect.spi.ConfigurationException(ConfigErrors.where(origin) + ": " + message, e);
+        }
+        return nats;
+    }
+
+    private static Path optionalPath(Config c, String path) {
+        return c.hasPath(path) ? RuntimeSettings.optionalPath(c.getString(path)).orElse(null) : null;
     }
 
     /**

@@ -39,7 +39,7 @@ public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Dur
 
     /** @return a copy that reaches NATS at another URL (the embedded server's) */
     public RuntimeSettings withNatsUrl(String url) {
-        NatsSettings moved = new NatsSettings(url, nats.caFile(), nats.credentialsFile(), nats.connectionName());
+        NatsSettings moved = nats.toBuilder().url(url).build();
         return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
                 natsUrlFromEnvironment, streams, liveFeed, adminTokenFile, requestTimeout, natsUrlSetAt);
     }

@@ -168,10 +168,35 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
-    void credentialsAndCaFilesAreKnownKeys() throws IOException {
+    void natsAuthenticationKeysAreReadAndChecked() throws Exception {
+        io.nats.client.NKey account = io.nats.client.NKey.createAccount(null);
+        io.nats.client.NKey user = io.nats.client.NKey.createUser(null);
+        String jwt = io.nats.client.support.JwtUtils.issueUserJWT(account, new String(account.getPublicKey()),
+                new String(user.getPublicKey()));
+        Path creds = Files.writeString(dir.resolve("app.creds"), String.format(
+                io.nats.client.support.JwtUtils.NATS_USER_JWT_FORMAT, jwt, new String(user.getSeed())));
         LoadedConfig config = new PipelineConfigLoader().load(write(VALID.replace("embedded = off",
-                "embedded = off, credentials-file = /etc/nats/app.creds, ca-file = /etc/nats/ca.pem")));
-        assertEquals(Path.of("/etc/nats/app.creds"), config.settings().nats().credentialsFile().orElseThrow());
-        assertEquals(Path.of("/etc/nats/ca.pem"), config.settings().nats().caFile().orElseThrow());
+                "embedded = off, credentials-file = \"" + creds + "\", tls-verify-hostname = false")));
+        assertEquals(creds, config.settings().nats().credentialsFile().orElseThrow());
+        assertEquals(false, config.settings().nats().tlsVerifyHostname());
+
+        LoadedConfig password = new PipelineConfigLoader().load(write(VALID.replace("embedded = off",
+                "embedded = off, user = alice, password = \"pw-S3cret\"")));
+        assertEquals("pw-S3cret", password.settings().nats().password().orElseThrow());
+        assertTrue(password.settings().nats().tlsVerifyHostname(), "on by default");
+    }
+
+    @Test
+    void natsSettingsThatCannotWorkAreReportedAtTheirLineWithoutTheSecret() throws IOException {
+        List<String> twoMethods = problems(VALID.replace("embedded = off",
+                "embedded = off, user = alice, password = \"pw-S3cret\", token = \"tok-S3cret\""));
+        assertTrue(twoMethods.get(0).contains(":4: jetconnect.nats: set one authentication method, not "
+                + "user/password and token"), twoMethods.toString());
+        assertTrue(twoMethods.stream().noneMatch(p -> p.contains("S3cret")), twoMethods.toString());
+
+        List<String> missingCa = problems(VALID.replace("embedded = off",
+                "embedded = off\n  ca-file = /nonexistent/ca.pem"));
+        assertTrue(missingCa.get(0).contains(":5: jetconnect.nats.ca-file: cannot read /nonexistent/ca.pem"),
+                missingCa.toString());
     }
 }

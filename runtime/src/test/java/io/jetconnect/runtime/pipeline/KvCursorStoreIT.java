@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KvCursorStoreIT {
 
     private static NatsSettings settings(String url) {
-        return new NatsSettings(url, Optional.empty(), Optional.empty(), "kv-test");
+        return NatsSettings.builder(url).connectionName("kv-test").build();
     }
 
     @Test

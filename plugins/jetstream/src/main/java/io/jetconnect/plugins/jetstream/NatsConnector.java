@@ -1,33 +1,23 @@
 package io.jetconnect.plugins.jetstream;
 
+import io.jetconnect.nats.NatsConnections;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
-import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens NATS connections for the sink: TLS with a private CA, a {@code .creds} file, listeners that log through
- * SLF4J with the redacted URL only.
+ * Opens NATS connections for the sink: the host's {@link NatsConnections} options (TLS, authentication) with the
+ * sink's own fencing options and listeners that log through SLF4J with the redacted URL only.
  *
  * <p>Every connection is opened with jnats' own reconnect turned off ({@code maxReconnects(0)}) and its
  * reconnect buffer disabled ({@code reconnectBufferSize(0)}), and the sink reconnects by itself, forever, through
@@ -43,6 +33,7 @@ final class NatsConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
 
+    private final NatsConnections connections;
     /** The template of every connection's options. */
     private final Options options;
     private final String redactedUrl;
@@ -58,14 +49,13 @@ final class NatsConnector {
      * @param pipeline the pipeline's name, for logs
      * @param ackTimeout how long PubAcks and connection attempts may take
      * @param maxInFlight the most events the sink holds, to size jnats' outgoing queue above it
-     * @throws JetconnectException if the CA or credentials file cannot be used
+     * @throws JetconnectException if a TLS or credentials file cannot be used
      */
     NatsConnector(NatsSettings nats, String pipeline, Duration ackTimeout, int maxInFlight) {
         this.redactedUrl = nats.redactedUrl();
         this.pipeline = pipeline;
-        Options.Builder builder = new Options.Builder()
-                .servers(nats.url().split("\\s*,\\s*"))
-                .connectionName(nats.connectionName())
+        this.connections = NatsConnections.of(nats);
+        this.options = connections.builder()
                 .maxReconnects(0)
                 .reconnectBufferSize(0)
                 .connectionTimeout(ackTimeout)
@@ -80,15 +70,8 @@ final class NatsConnector {
                 .maxMessagesInOutgoingQueue(Math.max(Options.DEFAULT_MAX_MESSAGES_IN_OUTGOING_QUEUE,
                         maxInFlight + 1024))
                 .connectionListener(this::connectionEvent)
-                .errorListener(new LoggingErrorListener());
-        nats.caFile().ifPresent(ca -> builder.sslContext(trusting(ca)));
-        nats.credentialsFile().ifPresent(creds -> {
-            if (!Files.isReadable(creds)) {
-                throw new JetconnectException("the NATS credentials file " + creds + " cannot be read");
-            }
-            builder.authHandler(Nats.credentials(creds.toString()));
-        });
-        this.options = builder.build();
+                .errorListener(new LoggingErrorListener())
+                .build();
     }
 
     /**
@@ -110,16 +93,9 @@ final class NatsConnector {
      * @throws IOException if no server could be reached; the message is scrubbed of credentials
      */
     ConnectionEpoch connect() throws IOException, InterruptedException {
-        Connection connection;
-        try {
-            // Options own the connection's internal executors and shut them down when it closes; a copy per
-            // connection keeps a closing connection from stopping the executors of the next one.
-            connection = Nats.connect(new Options.Builder(options).build());
-        } catch (IOException e) {
-            throw new IOException("cannot connect to NATS at " + redactedUrl + ": " + PublishErrors.describe(e));
-        } catch (RuntimeException e) {
-            throw new IOException("cannot connect to NATS at " + redactedUrl + ": " + PublishErrors.describe(e));
-        }
+        // A copy of the options per connection (NatsConnections.connect makes it) keeps a closing connection from
+        // stopping the executors of the next one; its message says why a connect failed, redacted.
+        Connection connection = connections.connect(options);
         java.util.function.Consumer<Connection> check = onConnect;
         if (check != null) {
             check.accept(connection);
@@ -179,35 +155,6 @@ final class NatsConnector {
         public void socketWriteTimeout(Connection conn) {
             org.slf4j.MDC.put("pipeline", pipeline);
             LOG.warn("Pipeline {}: writing to NATS at {} timed out", pipeline, redactedUrl);
-        }
-    }
-
-    /**
-     * Builds a TLS context that trusts the certificates of a PEM file (a private CA) and nothing else.
-     *
-     * @throws JetconnectException if the file cannot be read or holds no certificate
-     */
-    static SSLContext trusting(Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in);
-            if (certificates.isEmpty()) {
-                throw new JetconnectException("the NATS CA file " + caFile + " holds no certificate");
-            }
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                trusted.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new JetconnectException("the NATS CA file " + caFile + " cannot be used: "
-                    + PublishErrors.describe(e), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.jetstream;
 
+import io.jetconnect.nats.JetStreamErrors;
 import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.StreamSpec;
@@ -23,7 +24,6 @@ import org.slf4j.LoggerFactory;
 final class StreamProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
-    private static final int STREAM_NOT_FOUND = 10059;
     private static final int JETSTREAM_UNAVAILABLE = 10008;
 
     private StreamProvisioner() {
@@ -115,7 +115,7 @@ final class StreamProvisioner {
         try {
             return jsm.getStreamInfo(name);
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                 return null;
             }
             if (e.getErrorCode() >= 500 || e.getApiErrorCode() == JETSTREAM_UNAVAILABLE) {

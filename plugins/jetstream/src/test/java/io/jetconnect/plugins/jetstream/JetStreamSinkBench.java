@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -185,7 +184,7 @@ public final class JetStreamSinkBench {
     }
 
     private static NatsSettings settings(NatsServer server) {
-        return new NatsSettings(server.url(), Optional.empty(), Optional.empty(), "jetconnect-bench");
+        return NatsSettings.builder(server.url()).connectionName("jetconnect-bench").build();
     }
 
     /** @return the CPU time this JVM has used, all threads */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.nats.NatsConnections;
 import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
@@ -112,7 +113,7 @@ class TlsIT {
 
     private static SinkContext context(String url, Optional<Path> caFile) {
         return context("stream = secure, subject = \"secure.{tenantId}\"",
-                new NatsSettings(url, caFile, Optional.empty(), "jetconnect-tls-test"));
+                NatsSettings.builder(url).caFile(caFile.orElse(null)).connectionName("jetconnect-tls-test").build());
     }
 
     @Test
@@ -122,9 +123,8 @@ class TlsIT {
         sink.emit(event("tls-1", "acme", 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         sink.close();
         // Read back over TLS too, with the context the sink built from the CA file.
-        io.nats.client.Options options = new io.nats.client.Options.Builder().server(server.url())
-                .sslContext(NatsConnector.trusting(ca)).build();
-        try (io.nats.client.Connection nc = io.nats.client.Nats.connect(options)) {
+        try (io.nats.client.Connection nc = NatsConnections.of(NatsSettings.builder(server.url()).caFile(ca).build())
+                .connect()) {
             assertEquals(1, nc.jetStreamManagement().getStreamInfo("SECURE").getStreamState().getMsgCount());
         }
     }
@@ -151,13 +151,14 @@ class TlsIT {
     @Test
     void unusableCaOrCredentialsFilesAreReportedByPath() throws Exception {
         Path notPem = Files.writeString(dir.resolve("not.pem"), "no certificate here");
-        JetconnectException e = assertThrows(JetconnectException.class, () -> NatsConnector.trusting(notPem));
+        JetconnectException e = assertThrows(JetconnectException.class,
+                () -> NatsConnections.of(NatsSettings.builder(server.url()).caFile(notPem).build()));
         assertTrue(e.getMessage().contains("not.pem"), e.getMessage());
 
         Path missing = dir.resolve("missing.creds");
         JetStreamSink sink = new JetStreamSink();
         SinkContext context = context("stream = secure, subject = \"secure.x\"",
-                new NatsSettings(server.url(), Optional.of(ca), Optional.of(missing), "t"));
+                NatsSettings.builder(server.url()).caFile(ca).credentialsFile(missing).connectionName("t").build());
         JetconnectException creds = assertThrows(JetconnectException.class, () -> sink.open(context));
         assertTrue(creds.getMessage().contains("missing.creds"), creds.getMessage());
     }

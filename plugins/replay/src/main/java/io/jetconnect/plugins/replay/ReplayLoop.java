@@ -2,6 +2,7 @@ package io.jetconnect.plugins.replay;
 
 import io.cloudevents.CloudEvent;
 import io.jetconnect.nats.InvalidMessageException;
+import io.jetconnect.nats.JetStreamErrors;
 import io.jetconnect.nats.NatsEventReader;
 import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.JetconnectException;
@@ -14,8 +15,6 @@ import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.StreamContext;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamState;
@@ -63,11 +62,10 @@ final class ReplayLoop implements Runnable {
     private static final Duration BACKOFF_MIN = Duration.ofMillis(250);
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
-    private static final int STREAM_NOT_FOUND = 10059;
 
     private final SourceContext context;
     private final ReplaySettings settings;
-    private final Options options;
+    private final NatsConnector connector;
     private final CursorStore cursors;
     private final ReplayMetrics metrics;
     private final InFlightEvents inFlight;
@@ -114,7 +112,7 @@ final class ReplayLoop implements Runnable {
         this.settings = settings;
         this.storeEvery = Math.max(1, settings.maxInFlight() / 2);
         // Built here so that a CA or credentials file that cannot be used fails the start.
-        this.options = NatsConnector.options(context.nats(),
+        this.connector = new NatsConnector(context.nats(),
                 context.nats().connectionName() + "-" + context.pipelineName() + "-" + settings.type());
         this.cursors = context.cursors();
         this.label = settings.type() + " of stream " + settings.streamName();
@@ -265,11 +263,11 @@ final class ReplayLoop implements Runnable {
 
     private void connect() throws InterruptedException {
         try {
-            connection = Nats.connect(options);
+            connection = connector.connect();
             LOG.info("{}: connected to NATS at {}", label, context.nats().redactedUrl());
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: cannot connect to NATS at {}: {}; retrying in {}", label, context.nats().redactedUrl(),
-                    NatsConnector.redact(context.nats(), e), pretty(backoff));
+            // The message names the redacted URL and why (refused credentials, TLS, no server).
+            LOG.warn("{}: {}; retrying in {}", label, NatsConnector.redact(context.nats(), e), pretty(backoff));
             pause(backoff);
             backoff = next(backoff);
         }
@@ -281,7 +279,7 @@ final class ReplayLoop implements Runnable {
             try {
                 stream = connection.getStreamContext(settings.streamName());
             } catch (JetStreamApiException e) {
-                if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
                     throw new IOException("stream " + settings.streamName() + " does not exist (yet)");
                 }
                 throw e;

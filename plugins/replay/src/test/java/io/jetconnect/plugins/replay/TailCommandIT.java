@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,7 +69,7 @@ class TailCommandIT {
 
         @Override
         public NatsSettings nats() {
-            return new NatsSettings(url, Optional.empty(), Optional.empty(), "jetconnect-test");
+            return NatsSettings.builder(url).connectionName("jetconnect-test").build();
         }
 
         @Override

@@ -2,30 +2,21 @@ package io.jetconnect.plugins.sign;
 
 import io.jetconnect.nats.InvalidMessageException;
 import io.jetconnect.nats.JetStreamErrors;
+import io.jetconnect.nats.NatsConnections;
 import io.jetconnect.nats.NatsEventReader;
+import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.StreamContext;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StreamState;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Reads every message of a JetStream stream once, from its first sequence to the last sequence it had when the
@@ -106,56 +97,22 @@ final class StreamEvents {
     }
 
     private static Connection connect(NatsSettings nats) throws UsageException, InterruptedException {
-        Options.Builder options = new Options.Builder()
-                .server(nats.url())
-                .connectionName(nats.connectionName() + "-verify")
-                .connectionTimeout(Duration.ofSeconds(5))
-                .noReconnect()
-                // Failures surface as exceptions, reported once and redacted; the default listener would also
-                // log them through java.util.logging onto the terminal.
-                .errorListener(new ErrorListener() { });
-        if (nats.credentialsFile().isPresent()) {
-            options.authHandler(Nats.credentials(nats.credentialsFile().get().toString()));
-        }
-        if (nats.caFile().isPresent()) {
-            options.sslContext(trusting(nats.caFile().get()));
-        }
         try {
-            return Nats.connect(options.build());
-        } catch (IOException | RuntimeException e) {
-            throw new UsageException("cannot connect to NATS at " + nats.redactedUrl() + ": " + redact(nats, e));
+            NatsConnections connections = NatsConnections.of(nats);
+            return connections.connect(connections.builder()
+                    .connectionName(nats.connectionName() + "-verify")
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .noReconnect()
+                    // Failures surface as exceptions, reported once and redacted, not also as log lines.
+                    .errorListener(new ErrorListener() { })
+                    .build());
+        } catch (IOException | JetconnectException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 
-    /** @return a TLS context that trusts the certificates of a PEM file */
-    private static SSLContext trusting(Path caFile) throws UsageException {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new UsageException("cannot use the CA file " + caFile + ": " + e.getClass().getSimpleName());
-        }
-    }
-
-    /** @return the exception's message with every URL of the settings redacted */
+    /** @return the exception's message with every URL and secret of the settings redacted */
     private static String redact(NatsSettings nats, Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        for (String url : nats.url().split(",")) {
-            String trimmed = url.trim();
-            if (!trimmed.isEmpty()) {
-                message = message.replace(trimmed, NatsSettings.redact(trimmed));
-            }
-        }
-        // Userinfo in any URL the client may have rephrased.
-        return message.replaceAll("//[^/@\\s]+@", "//***@");
+        return NatsConnections.scrub(nats, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** A {@link CommandContext} that captures standard output and error. */
 final class TestCommandContext implements CommandContext {
@@ -27,7 +26,7 @@ final class TestCommandContext implements CommandContext {
     }
 
     TestCommandContext(String natsUrl) {
-        this.nats = new NatsSettings(natsUrl, Optional.empty(), Optional.empty(), "jetconnect-test");
+        this.nats = NatsSettings.builder(natsUrl).connectionName("jetconnect-test").build();
     }
 
     TestCommandContext stream(StreamSpec spec) {
