@@ -527,6 +527,37 @@ final class Publisher {
         return false;
     }
 
+    /**
+     * Takes a connection the {@link ConnectionWatch} made once the server was back: it replaces a lost one while
+     * nothing is in flight, and closes an open circuit at once instead of at its next probe.
+     *
+     * @return whether it was taken; when not (a probe or a recovery round is reconnecting), the caller keeps it
+     */
+    boolean reconnected(ConnectionEpoch fresh) {
+        ConnectionEpoch old;
+        lock.lock();
+        try {
+            boolean idle = mode == Mode.RUNNING && inFlight.get() == 0;
+            if (!idle && mode != Mode.OPEN) {
+                return false;
+            }
+            old = epoch;
+            epoch = fresh;
+            if (mode == Mode.OPEN) {
+                breaker.onSuccess();
+                mode = Mode.RUNNING;
+                owed.postpone(System.nanoTime());
+                LOG.info("Pipeline {}: NATS is back; circuit to stream {} closed", pipeline, streamName);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (old != null && old != fresh) {
+            old.close();
+        }
+        return true;
+    }
+
     /** Retries are exhausted: open the circuit and fail everything held, in order. Lock held. */
     private void openCircuit(PublishErrors.Failure last) {
         breaker.onFailure();

@@ -31,7 +31,11 @@ final class SinkMetrics {
     final PluginMetrics.Counter rejected;
     final PluginMetrics.Timer publish;
 
-    SinkMetrics(PluginMetrics metrics, CircuitBreaker breaker) {
+    /**
+     * @param linkDown whether the {@link ConnectionWatch} counts the connection as lost: the circuit reads open
+     *     then too, so that an idle sink shows a lost broker
+     */
+    SinkMetrics(PluginMetrics metrics, CircuitBreaker breaker, java.util.function.BooleanSupplier linkDown) {
         String events = "jetconnect.sink.events";
         String eventsHelp = "Events handed to the sink, by outcome";
         published = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "published");
@@ -40,7 +44,7 @@ final class SinkMetrics {
         rejected = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "rejected");
         publish = metrics.timer("jetconnect.sink.publish", "Time from emit to PubAck", SINK_TAG, SINK);
         metrics.gauge("jetconnect.sink.circuit.state", "0 connected, 1 reconnecting (circuit open)",
-                () -> breaker.isOpen() ? 1 : 0, SINK_TAG, SINK);
+                () -> breaker.isOpen() || linkDown.getAsBoolean() ? 1 : 0, SINK_TAG, SINK);
         metrics.gauge("jetconnect.sink.reconnect.attempt", "Failed probes since the circuit opened",
                 breaker::attempt, SINK_TAG, SINK);
         metrics.gauge("jetconnect.sink.backoff.seconds", "The wait before the next probe of an open circuit",
