@@ -52,6 +52,7 @@ final class ConnectionWatch implements AutoCloseable {
     private final Set<Connection> up = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private volatile boolean down;
+    private volatile Runnable onLost = () -> { };
     private volatile boolean started;
     private volatile boolean closed;
     /** A connection the watch made and has not handed over yet; watch thread only. */
@@ -83,6 +84,11 @@ final class ConnectionWatch implements AutoCloseable {
     /** @return whether the link to NATS counts as down: no connection of the sink has been up for the grace */
     boolean down() {
         return down;
+    }
+
+    /** Runs {@code action} each time the link starts counting as down; must not block. */
+    void onLost(Runnable action) {
+        this.onLost = action;
     }
 
     /** Starts following the sink's connections, the publisher's first one being up now. */
@@ -138,6 +144,7 @@ final class ConnectionWatch implements AutoCloseable {
         if (closed || !up.isEmpty()) {
             return;
         }
+        onLost.run();
         down = true;
         polls.reset();
         LOG.warn("Pipeline {}: lost the NATS connection to {}; reconnecting", context.pipelineName(), url);

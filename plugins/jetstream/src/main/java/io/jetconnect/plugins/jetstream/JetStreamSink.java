@@ -77,6 +77,17 @@ public final class JetStreamSink implements EventSink {
         connector.watch(watch::event);
         this.watch = watch;
         SinkMetrics sinkMetrics = new SinkMetrics(context.metrics(), breaker, watch::down);
+        // One opening each time the circuit gauge goes from 0 to 1, whichever of the two opened it.
+        breaker.onOpen(() -> {
+            if (!watch.down()) {
+                sinkMetrics.openings.increment();
+            }
+        });
+        watch.onLost(() -> {
+            if (!breaker.isOpen()) {
+                sinkMetrics.openings.increment();
+            }
+        });
         this.template = settings.subject();
         this.encoder = new EventEncoder(settings.binary(), settings.messageId());
         this.metrics = sinkMetrics;

@@ -211,6 +211,9 @@ final class Publisher {
     /** Sends one event of the window on the current connection. Lock held. */
     private void send(Pending p) {
         ConnectionEpoch e = epoch;
+        if (p.attempts() > 0) {
+            metrics.retries.increment();
+        }
         int sent = ((p.attempts() + 1) << 2) | Pending.IN_FLIGHT;
         p.epoch = e;
         p.sentNanos = System.nanoTime();

@@ -102,6 +102,7 @@ class IdleOutageIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> circuit(contexts) == 1.0);
             await().atMost(Duration.ofSeconds(2)).until(() -> context.waitingFor.get() != null);
             assertTrue(context.waitingFor.get().contains("lost the connection to NATS"), context.waitingFor.get());
+            assertEquals(1.0, sample(contexts, "jetconnect_sink_circuit_openings_total", "sink", "jetstream"));
             assertTrue(System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(5));
 
             // Down for a while, long enough for the watch's own attempts to back off to their longest wait.
@@ -140,6 +141,9 @@ class IdleOutageIT {
                 return sample(contexts, "jetconnect_sink_backoff_seconds", "sink", "jetstream") == 60.0;
             });
             assertEquals(1.0, circuit(contexts));
+            assertEquals(1.0, sample(contexts, "jetconnect_sink_circuit_openings_total", "sink", "jetstream"),
+                    "the connection lost and the retries exhausted are one opening");
+            assertTrue(sample(contexts, "jetconnect_sink_retries_total", "sink", "jetstream") >= 1.0);
 
             server.restart();
             await().atMost(Duration.ofSeconds(5)).until(() -> circuit(contexts) == 0.0);
