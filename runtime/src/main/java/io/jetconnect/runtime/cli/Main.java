@@ -54,6 +54,7 @@ public final class Main {
             case "run" -> new RunCommand(location, out, err).run(rest);
             case "check" -> new CheckCommand(location, out, err).run(rest);
             case "plugins" -> new PluginsCommand(location, out, err).run(rest);
+            case "top" -> new TopCommand(location, out, err).run(rest);
             case "bench" -> new io.jetconnect.runtime.bench.BenchCommand(out, err).run(rest);
             default -> new PluginVerb(location, out, err).run(verb, rest);
         };
@@ -65,6 +66,7 @@ public final class Main {
         out.println("  run       start the pipelines of pipeline.conf; stops gracefully on SIGTERM/SIGINT");
         out.println("  check     validate pipeline.conf and print each pipeline's source and chain");
         out.println("  plugins   list the loaded plugins, their versions and type names");
+        out.println("  top       a running runtime's pipelines once a second: events/s in and out, spill, lag (--once)");
         out.println("  bench     measure the hot paths against the raw NATS client (bench --help; docs/performance.md)");
         out.println("  VERB      a verb provided by a plugin (see 'jetconnect plugins'), e.g. verify");
         out.println();
