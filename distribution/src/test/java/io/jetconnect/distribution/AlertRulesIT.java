@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * on {@code jetconnect-alerts.test.yml}, which must hold a case for every alert. Skipped (an assumption) where
  * promtool is not installed; {@code .ci/run} installs Debian's {@code prometheus} package, which has it.
  */
-class AlertRulesTest {
+class AlertRulesIT {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
