@@ -511,6 +511,7 @@ final class Publisher {
             if ((s & 3) == Pending.FAILED) {
                 p.state(((p.attempts() + 1) << 2) | Pending.FAILED);
                 p.lastFailure = failure;
+                metrics.retries.increment();
             }
         }
     }

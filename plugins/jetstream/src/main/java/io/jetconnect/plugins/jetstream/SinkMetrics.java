@@ -11,8 +11,8 @@ import io.jetconnect.spi.PluginMetrics;
  *       {@code duplicate} (the stream already had the id), {@code failed} (retriable: circuit open, retries
  *       exhausted, backpressure, closed) and {@code rejected} (permanent: the event can never be published).</li>
  *   <li>{@code jetconnect.sink.publish} [{@code jetconnect_sink_publish_seconds}]: from emit to PubAck.</li>
- *   <li>{@code jetconnect.sink.retries} [{@code jetconnect_sink_retries_total}]: re-sends after a retriable
- *       failure.</li>
+ *   <li>{@code jetconnect.sink.retries} [{@code jetconnect_sink_retries_total}]: retries after a retriable
+ *       failure: re-sends, and attempts whose reconnection failed.</li>
  *   <li>{@code jetconnect.sink.circuit.openings} [{@code jetconnect_sink_circuit_openings_total}]: the circuit
  *       gauge going from 0 to 1.</li>
  *   <li>{@code jetconnect.sink.circuit.state} [{@code jetconnect_sink_circuit_state}]: 0 connected, 1
@@ -49,7 +49,7 @@ final class SinkMetrics {
         failed = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "failed");
         rejected = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "rejected");
         retries = metrics.counter("jetconnect.sink.retries",
-                "Events published again after a retriable failure (each re-send counts)", SINK_TAG, SINK);
+                "Retries of events after a retriable failure: re-sends, and attempts that found no connection", SINK_TAG, SINK);
         openings = metrics.counter("jetconnect.sink.circuit.openings",
                 "Times the circuit opened: retries exhausted, or the connection lost", SINK_TAG, SINK);
         publish = metrics.timer("jetconnect.sink.publish", "Time from emit to PubAck", SINK_TAG, SINK);
