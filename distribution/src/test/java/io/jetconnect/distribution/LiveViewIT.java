@@ -145,6 +145,21 @@ class LiveViewIT {
         assertTrue(open.body().endsWith("# EOF\n"));
         assertTrue(open.body().contains("jetconnect_layer_events_total{"), "per-layer counters");
         assertTrue(open.body().contains("jetconnect_http_request_seconds_bucket{"), "ingest latency histogram");
+        // Prometheus' own linter on the real exposition, where installed: none of jetconnect's names may be flagged
+        // (Micrometer's JVM binders have two names it dislikes: process_cpu_time_ns_total, system_cpu_count).
+        java.nio.file.Path promtool = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "")
+                .split(java.io.File.pathSeparator)).map(d -> Path.of(d.isEmpty() ? "." : d, "promtool"))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        if (promtool != null) {
+            Process lint = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true)
+                    .start();
+            try (var in = lint.getOutputStream()) {
+                in.write(plain.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String report = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(lint.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(report.lines().noneMatch(l -> l.startsWith("jetconnect_") || l.contains("error")), report);
+        }
     }
 
     @Test
