@@ -40,6 +40,8 @@ final class PromQlCheck {
     private static final Set<String> BINARY_KEYWORDS = Set.of("and", "or", "unless", "bool");
     private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left",
             "group_right");
+    /** Series Prometheus makes for every target itself ({@code up}), which the runtime does not export. */
+    static final Set<String> TARGET_SERIES = Set.of("up");
     /** Labels Prometheus adds at scrape time, which the runtime does not export. */
     static final Set<String> TARGET_LABELS = Set.of("instance", "job");
     private static final String DURATION = "(\\d+(ms|[smhdwy]))+";
@@ -55,6 +57,9 @@ final class PromQlCheck {
     /** One label matcher, such as {@code area="heap"}. */
     record LabelMatcher(String label, String op, String value) {
         boolean matches(Map<String, String> labels) {
+            if (value.contains("$")) {
+                return true; // a Grafana variable ($instance, $pipeline): any value may be chosen
+            }
             String actual = labels.getOrDefault(label, "");
             return switch (op) {
                 case "=" -> actual.equals(value);
@@ -113,6 +118,9 @@ final class PromQlCheck {
         Set<String> known = new LinkedHashSet<>(TARGET_LABELS);
         known.add("le");
         for (Selector selector : selectors) {
+            if (TARGET_SERIES.contains(selector.metric())) {
+                continue;
+            }
             String family = scrape.familyOf(selector.metric());
             if (family == null) {
                 problems.add("metric " + selector.metric() + " is not exported");

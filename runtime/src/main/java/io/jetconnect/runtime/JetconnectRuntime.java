@@ -56,6 +56,7 @@ public final class JetconnectRuntime implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final IngressRoutes routes;
     private final AdminActions actions;
+    private final io.jetconnect.runtime.metrics.RuntimeMeters runtimeMeters;
 
     private JetconnectRuntime(LoadedConfig initial, DataDirLock lock, PluginRegistry plugins,
                               Optional<EmbeddedNats> embedded,
@@ -73,6 +74,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         this.timers = timers;
         this.routes = routes;
         this.actions = actions;
+        this.runtimeMeters = new io.jetconnect.runtime.metrics.RuntimeMeters(meters);
     }
 
     /**
@@ -239,6 +241,7 @@ public final class JetconnectRuntime implements AutoCloseable {
     public AdminApi.Reply reloadReply() {
         try {
             Pipelines.ReloadResult r = reload();
+            runtimeMeters.reloaded();
             ObjectNode body = JSON.createObjectNode();
             body.set("started", JSON.valueToTree(r.started()));
             body.set("restarted", JSON.valueToTree(r.restarted()));
@@ -246,12 +249,14 @@ public final class JetconnectRuntime implements AutoCloseable {
             body.set("unchanged", JSON.valueToTree(r.unchanged()));
             return new AdminApi.Reply(200, body.toString());
         } catch (ConfigProblems e) {
+            runtimeMeters.reloadFailed();
             e.problems().forEach(p -> LOG.error("reload rejected: {}", p));
             ObjectNode body = JSON.createObjectNode();
             body.put("error", "invalid configuration; the running pipelines are unchanged");
             body.set("problems", JSON.valueToTree(e.problems()));
             return new AdminApi.Reply(400, body.toString());
         } catch (RuntimeException e) {
+            runtimeMeters.reloadFailed();
             LOG.error("reload failed: {}", e.getMessage(), e);
             ObjectNode body = JSON.createObjectNode();
             body.put("error", "reload failed: " + e.getMessage());

@@ -26,7 +26,8 @@ import picocli.CommandLine.Unmatched;
 final class Verbs {
 
     /** The verbs picocli parses; any other first word is a plugin's verb. */
-    static final Set<String> BUILT_IN = Set.of("run", "check", "plugins", "bench", "help", "generate-completion");
+    static final Set<String> BUILT_IN = Set.of("run", "check", "plugins", "top", "bench", "help",
+            "generate-completion");
 
     private Verbs() {
     }
@@ -37,6 +38,7 @@ final class Verbs {
         line.addSubcommand("run", new Run(out, err));
         line.addSubcommand("check", new Check(out, err));
         line.addSubcommand("plugins", new Plugins(out, err));
+        line.addSubcommand("top", new TopVerb(out, err));
         line.addSubcommand("bench", new Bench(out, err));
         line.addSubcommand("help", new CommandLine.HelpCommand());
         line.addSubcommand("generate-completion", new AutoComplete.GenerateCompletion());
@@ -146,6 +148,20 @@ final class Verbs {
         @Override
         public Integer call() {
             return new PluginsCommand(location(), out, err).run(rest);
+        }
+    }
+
+    @Command(name = "top", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "A running runtime's pipelines once a second: state, events/s in and out, in flight, "
+                    + "spill depth, lag. Options: --url URL (default: the listener of pipeline.conf), --once.")
+    static final class TopVerb extends ConfigVerb {
+        TopVerb(PrintStream out, PrintStream err) {
+            super(out, err);
+        }
+
+        @Override
+        public Integer call() {
+            return new TopCommand(location(), out, err).run(rest);
         }
     }
 

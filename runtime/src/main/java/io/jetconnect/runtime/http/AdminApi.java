@@ -46,6 +46,7 @@ public final class AdminApi {
     private final AdminActions actions;
     private final Supplier<Reply> reload;
     private final Optional<byte[]> token;
+    private final PipelineRates rates = new PipelineRates(System::nanoTime);
 
     public AdminApi(Pipelines pipelines, Supplier<PluginRegistry> plugins, MeterRegistry meters,
                     AdminActions actions, Supplier<Reply> reload, Optional<String> token) {
@@ -80,7 +81,9 @@ public final class AdminApi {
         if (path.equals("/v1/pipelines")) {
             if (get(exchange, method)) {
                 ArrayNode list = JSON.createArrayNode();
-                pipelines.all().forEach(p -> list.add(describe(p)));
+                java.util.List<Pipeline> all = pipelines.all();
+                all.forEach(p -> list.add(describe(p)));
+                rates.retain(all.stream().map(Pipeline::name).collect(java.util.stream.Collectors.toSet()));
                 ObjectNode body = JSON.createObjectNode();
                 body.set("pipelines", list);
                 send(exchange, 200, body);
@@ -252,6 +255,26 @@ public final class AdminApi {
             counters.put("sink" + Character.toUpperCase(outcome.charAt(0)) + outcome.substring(1),
                     sum("jetconnect.sink.events", p.name(), "outcome", outcome));
         }
+        node.set("rates", rates(p.name(), counters.path("sourceEvents").asLong()));
+        return node;
+    }
+
+    /**
+     * The live view of {@code jetconnect top}: events/s into the chain (the source's durably handled events) and out
+     * of it (what the terminal sink stored or wrote: published, duplicate, written), the spill's depth and the
+     * source's lag.
+     */
+    private ObjectNode rates(String pipeline, long in) {
+        long out = sum("jetconnect.sink.events", pipeline, "outcome", "published")
+                + sum("jetconnect.sink.events", pipeline, "outcome", "duplicate")
+                + sum("jetconnect.sink.events", pipeline, "outcome", "written");
+        PipelineRates.Rates r = rates.sample(pipeline, in, out);
+        ObjectNode node = JSON.createObjectNode();
+        node.put("eventsInPerSecond", Math.round(r.inPerSecond() * 10) / 10.0);
+        node.put("eventsOutPerSecond", Math.round(r.outPerSecond() * 10) / 10.0);
+        node.put("intervalSeconds", Math.round(r.seconds() * 100) / 100.0);
+        node.put("spillDepth", sum("jetconnect.dlq.events", pipeline, null, null));
+        node.put("lagEvents", sum("jetconnect.source.lag.events", pipeline, null, null));
         return node;
     }
 

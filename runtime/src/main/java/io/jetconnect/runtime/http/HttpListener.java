@@ -134,8 +134,9 @@ public final class HttpListener implements AutoCloseable {
             switch (path) {
                 case "/metrics" -> {
                     if (requireGet(exchange, method)) {
-                        send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", Map.of(),
-                                meters.scrape().getBytes(StandardCharsets.UTF_8));
+                        io.jetconnect.runtime.metrics.MetricsFormat m = io.jetconnect.runtime.metrics.MetricsFormat
+                                .scrape(meters, exchange.getRequestHeaders().getFirst("Accept"));
+                        send(exchange, 200, m.contentType(), Map.of("Vary", "Accept"), m.body());
                     }
                 }
                 case "/healthz" -> {

@@ -25,6 +25,8 @@ public final class Chain implements AutoCloseable {
 
     private final String pipeline;
     private final List<Layer> layers;
+    /** The outermost layer, counted ({@link CountingSink}). */
+    private EventSink head;
 
     private Chain(String pipeline, List<Layer> layers) {
         this.pipeline = pipeline;
@@ -60,8 +62,9 @@ public final class Chain implements AutoCloseable {
                     layer = PluginRegistry.withLoaderOf(type, () -> decorator.decorate(context, inner));
                 }
                 layers.add(0, new Layer(type, layer));
-                next = layer;
+                next = new CountingSink(layer, context.metrics(), type.name(), i);
             }
+            chain.head = next;
             return chain;
         } catch (RuntimeException | LinkageError e) {
             chain.close();
@@ -71,7 +74,7 @@ public final class Chain implements AutoCloseable {
 
     /** @return the outermost layer */
     public EventSink head() {
-        return layers.get(0).sink();
+        return head;
     }
 
     /** Closes every layer, outermost first; one that fails to close does not keep the others open. */

@@ -38,12 +38,14 @@ public final class Pipeline {
     private PipelineSourceContext sourceContext;
     private CursorStore cursors;
     private final SinkStatus sinkStatus;
+    private final io.micrometer.core.instrument.Counter startFailures;
 
     public Pipeline(ResolvedPipeline definition, PipelineEnvironment env) {
         this.definition = definition;
         this.env = env;
         this.metrics = new MicrometerPluginMetrics(env.meters(), definition.name());
         this.sinkStatus = new SinkStatus(definition.name(), env.actions(), this::sinkFailed);
+        this.startFailures = io.jetconnect.runtime.metrics.RuntimeMeters.startFailures(env.meters(), definition.name());
     }
 
     public String name() {
@@ -153,6 +155,7 @@ public final class Pipeline {
             LOG.info("pipeline {} running: {}", name(), definition.summary());
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
+            startFailures.increment();
             startRetriable = e instanceof io.jetconnect.spi.RetriableException;
             if (startRetriable) {
                 LOG.warn("pipeline {} cannot start yet: {}", name(), lastError);

@@ -56,6 +56,7 @@ final class IngressEndpoint implements IngressHandler {
 
     @Override
     public CompletionStage<IngressResponse> handle(IngressRequest request) {
+        long start = System.nanoTime();
         CompletionStage<IngressResponse> answer;
         try {
             answer = isStopping() ? CompletableFuture.completedFuture(stopping()) : accept(request);
@@ -68,7 +69,7 @@ final class IngressEndpoint implements IngressHandler {
             answer = CompletableFuture.completedFuture(Replies.internalError());
         }
         return answer.thenApply(response -> {
-            metrics.answered(response.status());
+            metrics.answered(response.status(), System.nanoTime() - start);
             return response;
         });
     }

@@ -45,6 +45,7 @@ final class CircuitBreaker {
     private final Backoff backoff;
     private final LongSupplier clock;
     private volatile State state = CONNECTED;
+    private volatile Runnable onOpen = () -> { };
 
     /**
      * @param backoff the waits between probes; owned by this breaker from now on
@@ -53,6 +54,11 @@ final class CircuitBreaker {
     CircuitBreaker(Backoff backoff, LongSupplier clock) {
         this.backoff = backoff;
         this.clock = clock;
+    }
+
+    /** Runs {@code action} each time the circuit opens (not when a failed probe keeps it open); must not block. */
+    void onOpen(Runnable action) {
+        this.onOpen = action;
     }
 
     /** @return the current state */
@@ -107,6 +113,9 @@ final class CircuitBreaker {
 
     /** Opens the circuit, or keeps it open for longer after a failed probe. */
     synchronized void onFailure() {
+        if (!(state instanceof Reconnecting)) {
+            onOpen.run();
+        }
         int attempt = backoff.attempt();
         long wait = backoff.next();
         state = new Reconnecting(attempt, clock.getAsLong() + wait, wait, false);

@@ -48,6 +48,7 @@ public final class JetStreamSink implements EventSink {
     private volatile SinkMetrics metrics;
     private volatile Publisher publisher;
     private volatile FirstConnection first;
+    private volatile ConnectionWatch watch;
     private volatile Duration retryAfter;
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
@@ -66,9 +67,27 @@ public final class JetStreamSink implements EventSink {
         }
         CircuitBreaker breaker = new CircuitBreaker(new Backoff(settings.backoffInitial(), settings.backoffMax()),
                 System::nanoTime);
-        SinkMetrics sinkMetrics = new SinkMetrics(context.metrics(), breaker);
         NatsConnector connector = new NatsConnector(context.nats(), context.pipelineName(), settings.ackTimeout(),
                 settings.maxInFlight());
+        ConnectionWatch watch = new ConnectionWatch(connector::connect, epoch -> {
+            Publisher p = publisher;
+            return p != null && p.reconnected(epoch);
+        }, context, connector.redactedUrl(), settings.startRetryMax(), settings.startRetryInitial(),
+                settings.startRetryMax(), context.threadFactory("jetstream-watch"));
+        connector.watch(watch::event);
+        this.watch = watch;
+        SinkMetrics sinkMetrics = new SinkMetrics(context.metrics(), breaker, watch::down);
+        // One opening each time the circuit gauge goes from 0 to 1, whichever of the two opened it.
+        breaker.onOpen(() -> {
+            if (!watch.down()) {
+                sinkMetrics.openings.increment();
+            }
+        });
+        watch.onLost(() -> {
+            if (!breaker.isOpen()) {
+                sinkMetrics.openings.increment();
+            }
+        });
         this.template = settings.subject();
         this.encoder = new EventEncoder(settings.binary(), settings.messageId());
         this.metrics = sinkMetrics;
@@ -98,9 +117,11 @@ public final class JetStreamSink implements EventSink {
             return epoch;
         }, settings.startRetryInitial(), settings.startRetryMax(), context.pipelineName());
         this.first = first;
-        java.util.function.Consumer<ConnectionEpoch> start = epoch -> publisher = new Publisher(settings,
-                connector, epoch, breaker, sinkMetrics, context.pipelineName(), spec.name(),
-                context.threadFactory("jetstream"));
+        java.util.function.Consumer<ConnectionEpoch> start = epoch -> {
+            publisher = new Publisher(settings, connector, epoch, breaker, sinkMetrics, context.pipelineName(),
+                    spec.name(), context.threadFactory("jetstream"));
+            watch.start(epoch.connection());
+        };
         try {
             start.accept(first.attempt());
             return;
@@ -177,6 +198,10 @@ public final class JetStreamSink implements EventSink {
     /** Stops accepting events, waits up to {@code ack-timeout} for the PubAcks of those held, closes NATS. */
     @Override
     public void close() {
+        ConnectionWatch w = watch;
+        if (w != null) {
+            w.close(); // first: the connections closed below are not an outage
+        }
         FirstConnection f = first;
         if (f != null) {
             f.close();

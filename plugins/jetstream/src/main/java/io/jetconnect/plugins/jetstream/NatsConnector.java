@@ -43,6 +43,8 @@ final class NatsConnector {
     private final Set<Connection> established = ConcurrentHashMap.newKeySet();
     /** Run on every connection opened after it is set (the stream check); null until then. */
     private volatile java.util.function.Consumer<Connection> onConnect;
+    /** Told every connection event (the {@link ConnectionWatch}); a no-op until set. */
+    private volatile java.util.function.BiConsumer<Connection, ConnectionListener.Events> watch = (c, e) -> { };
 
     /**
      * @param nats how to reach NATS
@@ -82,6 +84,11 @@ final class NatsConnector {
         this.onConnect = check;
     }
 
+    /** Tells {@code listener} every event of every connection this connector opens. */
+    void watch(java.util.function.BiConsumer<Connection, ConnectionListener.Events> listener) {
+        this.watch = listener;
+    }
+
     /** @return the redacted URL, for messages */
     String redactedUrl() {
         return redactedUrl;
@@ -106,6 +113,7 @@ final class NatsConnector {
     private void connectionEvent(Connection connection, ConnectionListener.Events event) {
         // jnats calls listeners on its own threads: put the pipeline in the MDC there too.
         org.slf4j.MDC.put("pipeline", pipeline);
+        watch.accept(connection, event);
         switch (event) {
             case CONNECTED, RECONNECTED -> {
                 established.add(connection);

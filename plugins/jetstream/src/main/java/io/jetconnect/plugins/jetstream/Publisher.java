@@ -211,6 +211,9 @@ final class Publisher {
     /** Sends one event of the window on the current connection. Lock held. */
     private void send(Pending p) {
         ConnectionEpoch e = epoch;
+        if (p.attempts() > 0) {
+            metrics.retries.increment();
+        }
         int sent = ((p.attempts() + 1) << 2) | Pending.IN_FLIGHT;
         p.epoch = e;
         p.sentNanos = System.nanoTime();
@@ -508,6 +511,7 @@ final class Publisher {
             if ((s & 3) == Pending.FAILED) {
                 p.state(((p.attempts() + 1) << 2) | Pending.FAILED);
                 p.lastFailure = failure;
+                metrics.retries.increment();
             }
         }
     }
@@ -525,6 +529,37 @@ final class Publisher {
         }
         fresh.close();
         return false;
+    }
+
+    /**
+     * Takes a connection the {@link ConnectionWatch} made once the server was back: it replaces a lost one while
+     * nothing is in flight, and closes an open circuit at once instead of at its next probe.
+     *
+     * @return whether it was taken; when not (a probe or a recovery round is reconnecting), the caller keeps it
+     */
+    boolean reconnected(ConnectionEpoch fresh) {
+        ConnectionEpoch old;
+        lock.lock();
+        try {
+            boolean idle = mode == Mode.RUNNING && inFlight.get() == 0;
+            if (!idle && mode != Mode.OPEN) {
+                return false;
+            }
+            old = epoch;
+            epoch = fresh;
+            if (mode == Mode.OPEN) {
+                breaker.onSuccess();
+                mode = Mode.RUNNING;
+                owed.postpone(System.nanoTime());
+                LOG.info("Pipeline {}: NATS is back; circuit to stream {} closed", pipeline, streamName);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (old != null && old != fresh) {
+            old.close();
+        }
+        return true;
     }
 
     /** Retries are exhausted: open the circuit and fail everything held, in order. Lock held. */

@@ -11,6 +11,10 @@ import io.jetconnect.spi.PluginMetrics;
  *       {@code duplicate} (the stream already had the id), {@code failed} (retriable: circuit open, retries
  *       exhausted, backpressure, closed) and {@code rejected} (permanent: the event can never be published).</li>
  *   <li>{@code jetconnect.sink.publish} [{@code jetconnect_sink_publish_seconds}]: from emit to PubAck.</li>
+ *   <li>{@code jetconnect.sink.retries} [{@code jetconnect_sink_retries_total}]: retries after a retriable
+ *       failure: re-sends, and attempts whose reconnection failed.</li>
+ *   <li>{@code jetconnect.sink.circuit.openings} [{@code jetconnect_sink_circuit_openings_total}]: the circuit
+ *       gauge going from 0 to 1.</li>
  *   <li>{@code jetconnect.sink.circuit.state} [{@code jetconnect_sink_circuit_state}]: 0 connected, 1
  *       reconnecting.</li>
  *   <li>{@code jetconnect.sink.reconnect.attempt} [{@code jetconnect_sink_reconnect_attempt}]: failed probes since
@@ -30,17 +34,27 @@ final class SinkMetrics {
     final PluginMetrics.Counter failed;
     final PluginMetrics.Counter rejected;
     final PluginMetrics.Timer publish;
+    final PluginMetrics.Counter retries;
+    final PluginMetrics.Counter openings;
 
-    SinkMetrics(PluginMetrics metrics, CircuitBreaker breaker) {
+    /**
+     * @param linkDown whether the {@link ConnectionWatch} counts the connection as lost: the circuit reads open
+     *     then too, so that an idle sink shows a lost broker
+     */
+    SinkMetrics(PluginMetrics metrics, CircuitBreaker breaker, java.util.function.BooleanSupplier linkDown) {
         String events = "jetconnect.sink.events";
         String eventsHelp = "Events handed to the sink, by outcome";
         published = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "published");
         duplicate = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "duplicate");
         failed = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "failed");
         rejected = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "rejected");
+        retries = metrics.counter("jetconnect.sink.retries",
+                "Retries of events after a retriable failure: re-sends, and attempts that found no connection", SINK_TAG, SINK);
+        openings = metrics.counter("jetconnect.sink.circuit.openings",
+                "Times the circuit opened: retries exhausted, or the connection lost", SINK_TAG, SINK);
         publish = metrics.timer("jetconnect.sink.publish", "Time from emit to PubAck", SINK_TAG, SINK);
         metrics.gauge("jetconnect.sink.circuit.state", "0 connected, 1 reconnecting (circuit open)",
-                () -> breaker.isOpen() ? 1 : 0, SINK_TAG, SINK);
+                () -> breaker.isOpen() || linkDown.getAsBoolean() ? 1 : 0, SINK_TAG, SINK);
         metrics.gauge("jetconnect.sink.reconnect.attempt", "Failed probes since the circuit opened",
                 breaker::attempt, SINK_TAG, SINK);
         metrics.gauge("jetconnect.sink.backoff.seconds", "The wait before the next probe of an open circuit",

@@ -150,6 +150,10 @@ final class ReplayLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // A paused pipeline keeps its meters: its lag must go on following the stream, not freeze here.
+        StoppedLag stopped = new StoppedLag(options, settings.streamName(), streamLast, cursor(),
+                settings.refreshInterval().toNanos(), context.threadFactory(settings.type() + "-lag"));
+        metrics.stopped(stopped::get);
     }
 
     /** @return the position gauge: the contiguous cursor, or a durable consumer's ack floor */

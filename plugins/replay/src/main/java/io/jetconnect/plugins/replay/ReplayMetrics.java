@@ -37,6 +37,12 @@ final class ReplayMetrics {
                 lag::getAsLong, "source", type);
     }
 
+    /** Replaces the lag gauge by one that keeps following the stream after the reader stopped (a pause). */
+    void stopped(LongSupplier lag) {
+        metrics.gauge("jetconnect.source.lag.events", "The stream's last sequence minus the source's cursor",
+                lag::getAsLong, "source", type);
+    }
+
     void handled() {
         events.increment();
     }

@@ -1,0 +1,65 @@
+package io.jetconnect.runtime.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
+import io.jetconnect.spi.EventSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+class CountingSinkTest {
+
+    private static final CloudEvent EVENT = CloudEventBuilder.v1().withId("1").withSource(URI.create("/t"))
+            .withType("t").build();
+
+    private static double count(SimpleMeterRegistry registry, String outcome) {
+        return registry.get("jetconnect.layer.events").tag("layer", "sign").tag("position", "1")
+                .tag("outcome", outcome).tag("pipeline", "p").counter().count();
+    }
+
+    @Test
+    void countsWhatTheLayerReceivedCompletedAndFailedAndHandsBackItsOwnStage() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Deque<CompletableFuture<Void>> stages = new ArrayDeque<>();
+        EventSink layer = event -> {
+            CompletableFuture<Void> stage = new CompletableFuture<>();
+            stages.add(stage);
+            return stage;
+        };
+        CountingSink counted = new CountingSink(layer, new MicrometerPluginMetrics(registry, "p"), "sign", 1);
+
+        CompletionStage<Void> first = counted.emit(EVENT);
+        CompletionStage<Void> second = counted.emit(EVENT);
+        counted.emit(EVENT);
+        assertSame(stages.peekFirst(), first, "the layer's own stage: order and completion untouched");
+        assertEquals(3, count(registry, "received"));
+        assertEquals(0, count(registry, "sent"));
+
+        stages.pollFirst().complete(null);
+        stages.pollFirst().completeExceptionally(new IllegalStateException("refused"));
+        assertEquals(1, count(registry, "sent"));
+        assertEquals(1, count(registry, "failed"));
+        assertEquals(true, second.toCompletableFuture().isCompletedExceptionally());
+    }
+
+    @Test
+    void aLayerThatThrowsCountsAsFailed() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EventSink throwing = event -> {
+            throw new IllegalStateException("broken");
+        };
+        CountingSink counted = new CountingSink(throwing, new MicrometerPluginMetrics(registry, "p"), "sign", 1);
+        assertThrows(IllegalStateException.class, () -> counted.emit(EVENT));
+        assertEquals(1, count(registry, "received"));
+        assertEquals(1, count(registry, "failed"));
+    }
+}
