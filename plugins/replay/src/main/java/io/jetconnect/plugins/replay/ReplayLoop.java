@@ -151,7 +151,7 @@ final class ReplayLoop implements Runnable {
             Thread.currentThread().interrupt();
         }
         // A paused pipeline keeps its meters: its lag must go on following the stream, not freeze here.
-        StoppedLag stopped = new StoppedLag(options, settings.streamName(), streamLast, cursor(),
+        StoppedLag stopped = new StoppedLag(connector, settings.streamName(), streamLast, cursor(),
                 settings.refreshInterval().toNanos(), context.threadFactory(settings.type() + "-lag"));
         metrics.stopped(stopped::get);
     }

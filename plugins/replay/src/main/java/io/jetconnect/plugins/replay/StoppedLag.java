@@ -1,8 +1,6 @@
 package io.jetconnect.plugins.replay;
 
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StoppedLag {
 
-    private final Options options;
+    private final NatsConnector connector;
     private final String stream;
     private final long cursor;
     private final long refreshNanos;
@@ -28,13 +26,13 @@ final class StoppedLag {
     private volatile boolean everRead;
 
     /**
-     * @param options how the reader connected (copied for each connection)
+     * @param connector how the reader connected
      * @param streamLast the stream's last sequence the reader knew
      * @param cursor where the reader stopped
      */
-    StoppedLag(Options options, String stream, long streamLast, long cursor, long refreshNanos,
+    StoppedLag(NatsConnector connector, String stream, long streamLast, long cursor, long refreshNanos,
                ThreadFactory threads) {
-        this.options = options;
+        this.connector = connector;
         this.stream = stream;
         this.streamLast = streamLast;
         this.cursor = cursor;
@@ -56,7 +54,7 @@ final class StoppedLag {
     }
 
     private void read() {
-        try (Connection c = Nats.connect(new Options.Builder(options).build())) {
+        try (Connection c = connector.connect()) {
             long last = c.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
             streamLast = Math.max(streamLast, last);
         } catch (Exception e) {
