@@ -6,13 +6,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The http source's meters: {@code jetconnect.source.events{source=http}}, the events the chain durably handled,
- * and {@code jetconnect.http.requests{status}}, the answers given by status code.
+ * {@code jetconnect.http.requests{status}}, the answers given by status code, and, when {@code auth.mode} is not
+ * {@code none}, {@code jetconnect.http.auth{outcome}}: {@code ok}, {@code missing}, {@code invalid} (credentials)
+ * or {@code forbidden} (a tenant they may not write). No label ever holds a token or a principal.
  */
 final class HttpMetrics {
 
     private final PluginMetrics metrics;
     private final PluginMetrics.Counter events;
     private final Map<Integer, PluginMetrics.Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, PluginMetrics.Counter> auth = new ConcurrentHashMap<>();
 
     HttpMetrics(PluginMetrics metrics) {
         this.metrics = metrics;
@@ -24,6 +27,11 @@ final class HttpMetrics {
         if (count > 0) {
             events.increment(count);
         }
+    }
+
+    void authenticated(String outcome) {
+        auth.computeIfAbsent(outcome, o -> metrics.counter("jetconnect.http.auth",
+                "Ingest requests by the outcome of checking their credentials", "outcome", o)).increment();
     }
 
     void answered(int status) {
