@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.NatsServerExtension;
 import io.nats.client.Message;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,25 +43,27 @@ class IngestAuthIT {
     @TempDir
     Path work;
 
-    private String config(String natsUrl, int port, Path tokens) {
+    /** Each test its own stream and subjects: the class shares one nats-server. */
+    private String config(String natsUrl, int port, Path tokens, String prefix) {
         return """
                 jetconnect {
                   data-dir = data
                   http { host = 127.0.0.1, port = %d }
                   nats { url = "%s", embedded = off }
-                  streams { events { name = AUTH_IT, subjects = ["auth.>"], max-age = 1h } }
+                  streams { events { name = %s, subjects = ["%s.>"], max-age = 1h } }
                   pipelines {
                     ingest {
                       source { type = http, auth { mode = token, tokens-file = "%s" } }
-                      sinks = [ { type = jetstream, stream = events, subject = "auth.{tenantId}.v1" } ]
+                      sinks = [ { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" } ]
                     }
                     filled {
                       source { type = http, auth { mode = token, tokens-file = "%s", fill-tenant = true } }
-                      sinks = [ { type = jetstream, stream = events, subject = "auth.{tenantId}.v1" } ]
+                      sinks = [ { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" } ]
                     }
                   }
                 }
-                """.formatted(port, natsUrl, tokens, tokens);
+                """.formatted(port, natsUrl, prefix.toUpperCase(java.util.Locale.ROOT), prefix, tokens, prefix, tokens,
+                prefix);
     }
 
     private static String event(String id, String data) {
@@ -83,7 +87,7 @@ class IngestAuthIT {
 
     private static List<String> storedIds(String natsUrl) throws Exception {
         List<String> ids = new ArrayList<>();
-        for (Message m : StreamReader.readAll(natsUrl, "AUTH_IT")) {
+        for (Message m : StreamReader.readAll(natsUrl, "AUTH")) {
             ids.add(m.getSubject() + " " + StreamReader.eventId(m));
         }
         return ids;
@@ -94,7 +98,7 @@ class IngestAuthIT {
         Path tokens = Files.writeString(work.resolve("ingest.tokens"), "# who may write which tenant\n"
                 + ACME + " acme\n" + ACME_AND_GLOBEX + " acme,globex\n");
         int port = NatsServer.freePort();
-        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, tokens));
+        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, tokens, "auth"));
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
             HttpResponse<String> none = post(runtime, "ingest", CE, tenantEvent("none-1", "acme"), null);
             assertEquals(401, none.statusCode(), none.body());
@@ -118,7 +122,7 @@ class IngestAuthIT {
             assertEquals(403, post(runtime, "filled", CE, event("fill-2", "{\"n\":1}"), ACME_AND_GLOBEX)
                     .statusCode(), "two tenants: nothing to fill in with");
 
-            List<Message> stored = StreamReader.readAll(nats.url(), "AUTH_IT");
+            List<Message> stored = StreamReader.readAll(nats.url(), "AUTH");
             List<String> ids = new ArrayList<>();
             stored.forEach(m -> ids.add(m.getSubject() + " " + StreamReader.eventId(m)));
             assertEquals(List.of("auth.acme.v1 ok-1", "auth.acme.v1 ok-2", "auth.globex.v1 ok-3",
@@ -162,7 +166,7 @@ class IngestAuthIT {
     void crossSiteAndRebindingAdminCallsAreRefused(NatsServer nats) throws Exception {
         Path tokens = Files.writeString(work.resolve("ingest.tokens"), ACME + " acme\n");
         int port = NatsServer.freePort();
-        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, tokens));
+        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, tokens, "guard"));
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
             // What a page on evil.example can make a browser send without a preflight: a text/plain form post.
             RawHttp.Response pause = RawHttp.exchange(port, request("POST", "/v1/pipelines/ingest/pause",
