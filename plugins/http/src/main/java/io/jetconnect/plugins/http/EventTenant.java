@@ -59,7 +59,10 @@ final class EventTenant {
     private EventTenant() {
     }
 
-    /** @return the tenant the sink would store {@code event} under ({@code single} when none), or null if none is valid */
+    /**
+     * @return the tenant the sink would store {@code event} under ({@code single} when none), or null when its
+     *     {@code tenantId} is an object or an array
+     */
     static String tenantOf(CloudEvent event) {
         Reading reading = read(event);
         if (reading instanceof Named named) {

@@ -219,8 +219,9 @@ class IngestAuthTest {
     @Test
     void configErrorsNameTheKeyAndNeverATokensContent() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad"), "SECRET-0123456789abcdef acme.eu\n");
-        for (String auth : List.of("mode = tokens", "mode = token", "mode = token, tokens-file = \"" + dir.resolve("nope")
-                + "\"", "mode = token, tokens-file = \"" + bad + "\"", "mode = mtls",
+        for (String auth : List.of("mode = tokens", "mode = token",
+                "mode = token, tokens-file = \"" + dir.resolve("nope") + "\"",
+                "mode = token, tokens-file = \"" + bad + "\"", "mode = mtls",
                 "mode = mtls, mtls { principal = uid, tenants { a = [b] } }",
                 "mode = mtls, mtls.tenants { a = [] }")) {
             TestContexts c = TestContexts.of("http").config("auth { " + auth + " }");

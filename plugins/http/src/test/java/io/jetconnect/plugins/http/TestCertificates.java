@@ -37,8 +37,8 @@ final class TestCertificates {
             Instant now = Instant.now();
             // As RFC 2253 writes it (most specific first), so that the encoding matches what a CA would issue.
             X500Name name = X500Name.getInstance(new javax.security.auth.x500.X500Principal(subject).getEncoded());
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(1, ChronoUnit.DAYS)), name,
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(1, ChronoUnit.DAYS)), name,
                     keys.getPublic());
             List<GeneralName> alternatives = new ArrayList<>();
             dnsNames.forEach(d -> alternatives.add(new GeneralName(GeneralName.dNSName, d)));
