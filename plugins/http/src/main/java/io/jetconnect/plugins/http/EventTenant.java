@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * {@code text/json} or {@code application|text/...+json}; its text when it is a scalar; {@code single} when there is
  * none, it is null, or the data is no JSON object. Authorising any other reading would let a request pass the check
  * with one tenant and be stored under another. The sink lives in another plugin, so the rule is repeated here;
- * {@code EventTenantTest} pins the cases in which the two must agree.
+ * {@code EventTenantTest} pins the cases in which the two must agree, and the jetstream plugin's {@code TenantRuleTest}
+ * the same cases on its side.
  *
  * <p>Also fills a missing tenant in: written as the data's first member (or over a {@code null} value), where the
  * sink's peek, which stops at the first {@code tenantId}, finds it whatever follows. Stateless and thread-safe.
