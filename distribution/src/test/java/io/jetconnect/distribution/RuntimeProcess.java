@@ -183,7 +183,8 @@ public final class RuntimeProcess implements AutoCloseable {
     /**
      * Sends a request with any method.
      *
-     * @param body the request body (sent as {@code application/json}), or null for none
+     * @param body the request body, or null for none; sent as {@code application/json} either way unless the
+     *     method is GET or HEAD, as the admin API asks of calls that change state
      * @param headers header names and values, alternating
      */
     public HttpResponse<String> request(String method, String path, String body, String... headers)
@@ -191,7 +192,7 @@ public final class RuntimeProcess implements AutoCloseable {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
+        if (body != null || !(method.equals("GET") || method.equals("HEAD"))) {
             builder.header("Content-Type", "application/json");
         }
         for (int i = 0; i + 1 < headers.length; i += 2) {

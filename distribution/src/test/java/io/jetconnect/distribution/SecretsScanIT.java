@@ -186,7 +186,7 @@ class SecretsScanIT {
             for (String path : List.of("/v1/pipelines/ingest/pause", "/v1/pipelines/ingest/restart", "/v1/reload",
                     "/v1/pipelines/ingest/dlq/drain")) {
                 HttpRequest.Builder call = HttpRequest.newBuilder(uri(port, path))
-                        .POST(HttpRequest.BodyPublishers.noBody());
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody());
                 if (auth != null) {
                     call.header("Authorization", auth);
                 }
@@ -195,11 +195,13 @@ class SecretsScanIT {
             }
         }
         HttpRequest pause = HttpRequest.newBuilder(uri(port, "/v1/pipelines/ingest/pause"))
-                .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody()).build();
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
         assertEquals(200, served.send(pause).statusCode());
         assertEquals(503, served.post(port, "ingest", CE, event("while-paused", "acme")).statusCode());
         HttpRequest resume = HttpRequest.newBuilder(uri(port, "/v1/pipelines/ingest/resume"))
-                .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody()).build();
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
         assertEquals(200, served.send(resume).statusCode());
         awaitReady(served, port);
     }
@@ -567,7 +569,7 @@ class SecretsScanIT {
     }
 
     private static HttpRequest adminCall(int port, String method, String path, String token, String body) {
-        HttpRequest.Builder call = HttpRequest.newBuilder(uri(port, path))
+        HttpRequest.Builder call = HttpRequest.newBuilder(uri(port, path)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             call.header("Authorization", "Bearer " + token);

@@ -7,6 +7,7 @@ import io.jetconnect.runtime.config.LoadedConfig;
 import io.jetconnect.runtime.config.PipelineConfigLoader;
 import io.jetconnect.runtime.config.RuntimeSettings;
 import io.jetconnect.runtime.http.AdminApi;
+import io.jetconnect.runtime.http.AdminGuard;
 import io.jetconnect.runtime.http.HttpListener;
 import io.jetconnect.runtime.http.LiveFeed;
 import io.jetconnect.runtime.metrics.Metrics;
@@ -140,6 +141,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         http.requestTimeout(timers, settings.requestTimeout());
         http.pipelineStates(name -> pipelines.get(name)
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
+        http.guard(new AdminGuard(settings.allowedHosts(), settings.httpHost()));
         http.admin(new AdminApi(pipelines, () -> plugins, meters, actions, runtime::reloadReply, token));
         for (ResolvedPipeline pipeline : resolved) {
             pipelines.start(pipeline);
@@ -229,7 +231,8 @@ public final class JetconnectRuntime implements AutoCloseable {
         RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), before.dataDir(), now.strict(),
                 now.shutdownTimeout(), before.httpHost(), before.httpPort(), now.nats(), now.embedded(),
                 now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout(),
-                now.natsUrlSetAt());
+                now.natsUrlSetAt(), now.allowedHosts());
+        http.guard(new AdminGuard(now.allowedHosts(), before.httpHost()));
         Pipelines.ReloadResult result = pipelines.reload(resolution.pipelines(),
                 new PipelineEnvironment(plugins, effective, meters, routes, actions));
         LOG.info("reload: started {}, restarted {}, stopped {}, unchanged {}", result.started(), result.restarted(),

@@ -114,7 +114,17 @@ public final class PipelineConfigLoader {
                         c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")),
                 RuntimeSettings.optionalPath(
                         c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null),
-                c.getDuration("http.request-timeout"), urlSetAt(c.getValue("nats.url").origin()));
+                c.getDuration("http.request-timeout"), urlSetAt(c.getValue("nats.url").origin()), allowedHosts(c));
+    }
+
+    private static java.util.List<String> allowedHosts(Config c) {
+        java.util.List<String> hosts = c.getStringList("http.allowed-hosts");
+        String problem = io.jetconnect.runtime.http.AdminGuard.problem(hosts);
+        if (problem != null) {
+            throw ConfigErrors.invalid(c.getValue("http.allowed-hosts").origin(), "jetconnect.http.allowed-hosts",
+                    problem);
+        }
+        return hosts;
     }
 
     /**

@@ -25,15 +25,17 @@ import java.util.Optional;
  * @param requestTimeout how long an ingest request's body may take to arrive before 408
  * @param natsUrlSetAt where {@code jetconnect.nats.url} was configured ({@code FILE:LINE}, or the environment);
  *     empty when it is reference.conf's default
+ * @param allowedHosts the {@code Host} names the listener answers to, besides its bind address ({@code *}: any)
  */
 public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Duration shutdownTimeout,
                               String httpHost, int httpPort, NatsSettings nats, String embedded,
                               boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams,
                               io.jetconnect.runtime.http.LiveFeed.Settings liveFeed,
                               Optional<Path> adminTokenFile, Duration requestTimeout,
-                              Optional<String> natsUrlSetAt) {
+                              Optional<String> natsUrlSetAt, java.util.List<String> allowedHosts) {
 
     public RuntimeSettings {
+        allowedHosts = java.util.List.copyOf(allowedHosts);
         streams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(streams));
     }
 
@@ -41,7 +43,8 @@ public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Dur
     public RuntimeSettings withNatsUrl(String url) {
         NatsSettings moved = nats.toBuilder().url(url).build();
         return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
-                natsUrlFromEnvironment, streams, liveFeed, adminTokenFile, requestTimeout, natsUrlSetAt);
+                natsUrlFromEnvironment, streams, liveFeed, adminTokenFile, requestTimeout, natsUrlSetAt,
+                allowedHosts);
     }
 
     static Optional<Path> optionalPath(String value) {

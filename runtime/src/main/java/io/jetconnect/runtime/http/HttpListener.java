@@ -52,6 +52,7 @@ public final class HttpListener implements AutoCloseable {
     private final Supplier<Readiness> readiness;
     private final LiveFeed liveFeed;
     private volatile AdminApi admin;
+    private volatile AdminGuard guard;
     private volatile java.util.concurrent.ScheduledExecutorService timers;
     private volatile java.time.Duration requestTimeout = java.time.Duration.ofSeconds(10);
     private volatile java.util.function.Function<String, java.util.Optional<String>> pipelineState =
@@ -97,6 +98,11 @@ public final class HttpListener implements AutoCloseable {
         this.admin = api;
     }
 
+    /** Checks every request with {@code guard} from now on (Host, and cross-site admin calls). */
+    public void guard(AdminGuard guard) {
+        this.guard = guard;
+    }
+
     /** Tells ingest which pipelines exist and their states, so a paused or failed one answers 503, not 404. */
     public void pipelineStates(java.util.function.Function<String, java.util.Optional<String>> states) {
         this.pipelineState = states;
@@ -111,6 +117,14 @@ public final class HttpListener implements AutoCloseable {
         try {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
+            AdminGuard checks = guard;
+            if (checks != null) {
+                AdminGuard.Decision decision = checks.check(method, path, guardedHeaders(exchange));
+                if (!decision.allowed()) {
+                    sendJson(exchange, decision.status(), error(decision.reason()));
+                    return;
+                }
+            }
             if (path.startsWith(EVENTS_PREFIX) && path.endsWith(EVENTS_SUFFIX)
                     && path.length() > EVENTS_PREFIX.length() + EVENTS_SUFFIX.length()) {
                 String pipeline = path.substring(EVENTS_PREFIX.length(), path.length() - EVENTS_SUFFIX.length());
@@ -157,6 +171,21 @@ public final class HttpListener implements AutoCloseable {
             sendJson(exchange, 500, error("internal error"));
         }
     }
+
+    /** The headers {@link AdminGuard} reads, names lower case (the JDK's map capitalises them). */
+    private static Map<String, java.util.List<String>> guardedHeaders(HttpExchange exchange) {
+        Map<String, java.util.List<String>> out = new java.util.HashMap<>(8);
+        for (String name : GUARDED_HEADERS) {
+            java.util.List<String> values = exchange.getRequestHeaders().get(name);
+            if (values != null) {
+                out.put(name, values);
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.List<String> GUARDED_HEADERS = java.util.List.of("host", "origin",
+            "content-type", "sec-fetch-site", AdminGuard.REQUEST_HEADER);
 
     private boolean requireGet(HttpExchange exchange, String method) {
         if (method.equals("GET") || method.equals("HEAD")) {

@@ -21,6 +21,8 @@ public final class Pipelines {
 
     private volatile PipelineEnvironment env;
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
+    /** Per pipeline, the digests of the files its blocks named when it last started ({@link ReferencedFiles}). */
+    private final Map<String, Map<String, String>> startedWithFiles = new java.util.HashMap<>();
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jetconnect-pipeline-retry");
@@ -48,6 +50,7 @@ public final class Pipelines {
 
     private synchronized Pipeline startOnce(ResolvedPipeline definition) {
         PipelineEnvironment env = this.env;
+        startedWithFiles.put(definition.name(), ReferencedFiles.of(definition));
         Pipeline pipeline = new Pipeline(definition, env);
         byName.put(definition.name(), pipeline);
         env.meters().find("jetconnect.pipeline.state").tag("pipeline", definition.name()).meters()
@@ -103,8 +106,8 @@ public final class Pipelines {
     }
 
     /**
-     * Applies a new set of definitions: unchanged pipelines keep running untouched, changed ones restart
-     * gracefully, removed ones stop, new ones start.
+     * Applies a new set of definitions: unchanged pipelines keep running untouched, changed ones (a file one of
+     * their blocks names, such as a tokens file, counts) restart gracefully, removed ones stop, new ones start.
      *
      * @param definitions the new definitions, already resolved and checked
      * @param newEnv the environment for the pipelines that (re)start
@@ -124,6 +127,7 @@ public final class Pipelines {
             if (!wanted.containsKey(running.name())) {
                 running.stop();
                 byName.remove(running.name());
+                startedWithFiles.remove(running.name());
                 env.meters().find("jetconnect.pipeline.state").tag("pipeline", running.name()).meters()
                         .forEach(env.meters()::remove);
                 stopped.add(running.name());
@@ -135,6 +139,7 @@ public final class Pipelines {
                 start(d);
                 started.add(d.name());
             } else if (sameDefinition(running.definition(), oldEnv, d, newEnv)
+                    && ReferencedFiles.of(d).equals(startedWithFiles.get(d.name()))
                     && running.state() != PipelineState.FAILED && !running.startRetriable()) {
                 unchanged.add(d.name());
             } else {

@@ -82,6 +82,16 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void allowedHostsDefaultToLoopbackNamesAndABadEntryNamesFileAndLine() throws IOException {
+        assertEquals(List.of("localhost", "127.0.0.1", "[::1]"),
+                new PipelineConfigLoader().load(write(VALID)).settings().allowedHosts());
+        Path file = write(VALID.replace("port = 8083 }", "port = 8083\n  allowed-hosts = [\"http://x.example\"] }"));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new PipelineConfigLoader().load(file));
+        String message = e instanceof ConfigProblems p ? p.problems().toString() : e.getMessage();
+        assertTrue(message.contains("pipeline.conf:4") && message.contains("jetconnect.http.allowed-hosts"), message);
+    }
+
+    @Test
     void aTypoInANestedRuntimeKeyIsFound() throws IOException {
         List<String> problems = problems(VALID.replace("http { host = 127.0.0.1, port = 8083 }",
                 "http { hots = 127.0.0.1, port = 8083 }"));

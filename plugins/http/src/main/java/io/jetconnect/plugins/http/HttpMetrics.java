@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The http source's meters: {@code jetconnect.source.events{source=http}}, the events the chain durably handled,
  * {@code jetconnect.http.requests{status}}, the answers given by status code, and
  * {@code jetconnect.http.request} ({@code jetconnect_http_request_seconds}, a histogram with buckets), the time from
- * the request reaching the source to its answer (the 202 waits for the chain: JetStream's PubAck or the spill's fsync).
+ * the request reaching the source to its answer (the 202 waits for the chain: JetStream's PubAck or the spill's
+ * fsync); and, when {@code auth.mode} is not {@code none}, {@code jetconnect.http.auth{outcome}}: {@code ok}, {@code missing}, {@code invalid} (credentials)
+ * or {@code forbidden} (a tenant they may not write). No label ever holds a token or a principal.
  */
 final class HttpMetrics {
 
@@ -16,6 +18,7 @@ final class HttpMetrics {
     private final PluginMetrics.Counter events;
     private final Map<Integer, PluginMetrics.Counter> requests = new ConcurrentHashMap<>();
     private final PluginMetrics.Timer latency;
+    private final Map<String, PluginMetrics.Counter> auth = new ConcurrentHashMap<>();
 
     HttpMetrics(PluginMetrics metrics) {
         this.metrics = metrics;
@@ -34,6 +37,11 @@ final class HttpMetrics {
     void answered(int status, long nanos) {
         latency.recordNanos(nanos);
         answered(status);
+    }
+
+    void authenticated(String outcome) {
+        auth.computeIfAbsent(outcome, o -> metrics.counter("jetconnect.http.auth",
+                "Ingest requests by the outcome of checking their credentials", "outcome", o)).increment();
     }
 
     void answered(int status) {

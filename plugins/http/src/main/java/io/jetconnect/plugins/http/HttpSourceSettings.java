@@ -24,8 +24,15 @@ final class HttpSourceSettings {
     private final int maxEventsPerRequest;
     private final Duration retryAfter;
     private final int maxNestingDepth;
+    private final IngestAuth auth;
 
     HttpSourceSettings(int maxRequestBytes, int maxEventsPerRequest, Duration retryAfter, int maxNestingDepth) {
+        this(maxRequestBytes, maxEventsPerRequest, retryAfter, maxNestingDepth, IngestAuth.NONE);
+    }
+
+    HttpSourceSettings(int maxRequestBytes, int maxEventsPerRequest, Duration retryAfter, int maxNestingDepth,
+                       IngestAuth auth) {
+        this.auth = auth;
         this.maxRequestBytes = maxRequestBytes;
         this.maxEventsPerRequest = maxEventsPerRequest;
         this.retryAfter = retryAfter;
@@ -49,7 +56,7 @@ final class HttpSourceSettings {
         if (depth < 2 || depth > NESTING_CEILING) {
             throw config.invalid(MAX_NESTING_DEPTH, "must be between 2 and " + NESTING_CEILING);
         }
-        return new HttpSourceSettings((int) maxBytes, maxEvents, retryAfter, depth);
+        return new HttpSourceSettings((int) maxBytes, maxEvents, retryAfter, depth, IngestAuth.from(config));
     }
 
     int maxRequestBytes() {
@@ -62,6 +69,10 @@ final class HttpSourceSettings {
 
     Duration retryAfter() {
         return retryAfter;
+    }
+
+    IngestAuth auth() {
+        return auth;
     }
 
     int maxNestingDepth() {

@@ -93,7 +93,30 @@ final class IngressEndpoint implements IngressHandler {
     }
 
     private CompletionStage<IngressResponse> accept(IngressRequest request) {
+        IngestAuth auth = settings.auth();
+        Grant grant = null;
+        if (auth.enabled()) {
+            IngestAuth.Result result = auth.authenticate(request);
+            if (result.failure() != null) {
+                metrics.authenticated(result.failure().outcome);
+                LOG.debug("Pipeline {}: refused a request with 401: {}", context.pipelineName(),
+                        result.failure().message);
+                return CompletableFuture.completedFuture(unauthorized(auth, result.failure()));
+            }
+            grant = result.grant();
+        }
         List<CloudEvent> events = read(request);
+        if (grant != null) {
+            try {
+                events = auth.bind(grant, events);
+            } catch (RequestRejection forbidden) {
+                metrics.authenticated("forbidden");
+                LOG.debug("Pipeline {}: refused a request of {} with 403: {}", context.pipelineName(),
+                        grant.principal(), forbidden.getMessage());
+                return CompletableFuture.completedFuture(forbidden.response());
+            }
+            metrics.authenticated("ok");
+        }
         CompletableFuture<?>[] stages = new CompletableFuture<?>[events.size()];
         gate.readLock().lock();
         try {
@@ -107,6 +130,15 @@ final class IngressEndpoint implements IngressHandler {
             gate.readLock().unlock();
         }
         return AllStages.of(stages).thenApply(ignored -> outcome(stages));
+    }
+
+    private static IngressResponse unauthorized(IngestAuth auth, IngestAuth.Failure failure) {
+        IngressResponse response = Replies.error(401, failure.message);
+        if (!auth.challengesBearer()) {
+            return response;
+        }
+        return response.withHeader("WWW-Authenticate", failure == IngestAuth.Failure.INVALID
+                ? "Bearer realm=\"jetconnect\", error=\"invalid_token\"" : "Bearer realm=\"jetconnect\"");
     }
 
     private List<CloudEvent> read(IngressRequest request) {

@@ -37,6 +37,11 @@ final class RequestRejection extends RuntimeException {
         return new RequestRejection(415, message, NO_INDEX);
     }
 
+    /** @return a 403 for the event at {@code index}: its tenant is not one the request's credentials may write */
+    static RequestRejection forbidden(String message, int index) {
+        return new RequestRejection(403, message, index);
+    }
+
     int status() {
         return status;
     }

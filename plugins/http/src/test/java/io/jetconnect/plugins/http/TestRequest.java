@@ -16,6 +16,7 @@ final class TestRequest implements IngressRequest {
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private InputStream body = InputStream.nullInputStream();
     private long contentLength;
+    private List<java.security.cert.X509Certificate> peerCertificates = List.of();
 
     static TestRequest structured(String json) {
         return new TestRequest().header("Content-Type", "application/cloudevents+json").body(json);
@@ -39,6 +40,17 @@ final class TestRequest implements IngressRequest {
     TestRequest header(String name, String value) {
         headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(value);
         return this;
+    }
+
+    /** The client certificate chain, leaf first, as a listener with mutual TLS hands it over. */
+    TestRequest peerCertificates(java.security.cert.X509Certificate... chain) {
+        this.peerCertificates = List.of(chain);
+        return this;
+    }
+
+    @Override
+    public List<java.security.cert.X509Certificate> peerCertificates() {
+        return peerCertificates;
     }
 
     TestRequest withoutHeader(String name) {
