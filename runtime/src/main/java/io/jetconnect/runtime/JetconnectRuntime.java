@@ -129,6 +129,13 @@ public final class JetconnectRuntime implements AutoCloseable {
             embedded.ifPresent(EmbeddedNats::close);
             plugins.close();
             lock.close();
+            if (e instanceof java.net.BindException) {
+                // The operator's fix is one key: name it, and where it is set, rather than the socket's words.
+                throw new ConfigurationException(io.jetconnect.runtime.config.ConfigErrors.where(
+                        config.root().getValue("jetconnect.http.port").origin()) + ": cannot listen on "
+                        + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage() + "): another "
+                        + "process holds it; set jetconnect.http.port to a free port", e);
+            }
             throw new IOException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": "
                     + e.getMessage(), e);
         }

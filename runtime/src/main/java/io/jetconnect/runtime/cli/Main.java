@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * {@code bin/jetconnect VERB [--config FILE] [ARGS]}: {@code run}, {@code check}, {@code plugins}, and the verbs
- * plugins provide (such as {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage.
+ * plugins provide (such as {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage,
+ * 3 {@code check --connect} found the broker not ready (docs/operations.md).
  */
 public final class Main {
 
@@ -63,12 +64,14 @@ public final class Main {
         out.println("usage: jetconnect VERB [--config FILE] [ARGS]");
         out.println();
         out.println("  run       start the pipelines of pipeline.conf; stops gracefully on SIGTERM/SIGINT");
-        out.println("  check     validate pipeline.conf and print each pipeline's source and chain");
+        out.println("  check     validate pipeline.conf and print each pipeline's source and chain;");
+        out.println("            --connect also checks the broker: reachable, JetStream on, streams compatible");
         out.println("  plugins   list the loaded plugins, their versions and type names");
         out.println("  bench     measure the hot paths against the raw NATS client (bench --help; docs/performance.md)");
         out.println("  VERB      a verb provided by a plugin (see 'jetconnect plugins'), e.g. verify");
         out.println();
         out.println("--config FILE defaults to config/pipeline.conf in the working directory, else the one in");
-        out.println("the installation.");
+        out.println("the installation. Every key can be overridden: -Djetconnect.http.port=9000 (in JETCONNECT_OPTS)");
+        out.println("or CONFIG_FORCE_jetconnect_http_port=9000 ('_' is '.', '__' is '-'; docs/configuration.md).");
     }
 }
