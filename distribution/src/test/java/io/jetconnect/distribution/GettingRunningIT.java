@@ -130,6 +130,19 @@ class GettingRunningIT {
     }
 
     @Test
+    void checkConnectSaysWhenTheBrokerRefusesTheCredentials() throws Exception {
+        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
+        nats = NatsServer.spawn("--user", "jetconnect", "--pass", "right");
+        String wrong = nats.url().replace("nats://", "nats://jetconnect:wrong@");
+        Path config = config(work.resolve("conf"), wrong, NatsServer.freePort(), "", "events");
+        RuntimeProcess.Result refused = RuntimeProcess.exec(work, Map.of(), "check", "--connect", "--config",
+                config.toString());
+        assertEquals(3, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("refused the credentials"), refused.output());
+        assertFalse(refused.output().contains("wrong"), "no secret in the output: " + refused.output());
+    }
+
+    @Test
     void checkRefusesWhatRunRefusesAtTheUsersLine() throws Exception {
         String url = "nats://127.0.0.1:" + NatsServer.freePort();
         Path misspelt = config(work.resolve("misspelt"), url, 0, "", "evnets");

@@ -57,7 +57,7 @@ final class BrokerCheck {
                         + "(jetconnect.nats.embedded = auto), not use a site broker");
                 return 0;
             }
-            err.println("connect: " + describe(e.getMessage(), url));
+            err.println("connect: " + describe(e, url));
             return EXIT_BROKER;
         } catch (io.jetconnect.spi.ConfigurationException e) {
             err.println("connect: " + e.getMessage());
@@ -163,11 +163,15 @@ final class BrokerCheck {
         return used;
     }
 
-    private static String describe(String message, String url) {
-        String m = message.toLowerCase(Locale.ROOT);
-        if (m.contains("authorization violation") || m.contains("authentication")) {
-            return "NATS at " + url + " refused the credentials (jetconnect.nats.credentials-file): " + message;
+    /** The runtime's connector redacts the cause's text; a refusal of the credentials is still named as such. */
+    private static String describe(RetriableException e, String url) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("authorization violation") || m.contains("authentication")) {
+                return "NATS at " + url + " refused the credentials (the URL's user and password, or "
+                        + "jetconnect.nats.credentials-file): Authorization Violation";
+            }
         }
-        return message;
+        return e.getMessage();
     }
 }
