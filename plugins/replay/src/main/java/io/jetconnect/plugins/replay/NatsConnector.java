@@ -50,13 +50,22 @@ final class NatsConnector {
      */
     static Connection connect(NatsSettings nats, String name) throws IOException, InterruptedException {
         Options options = options(nats, name);
+        Connection connection;
         try {
-            return Nats.connect(options);
+            connection = Nats.connect(options);
         } catch (IOException e) {
             throw new IOException("cannot connect to NATS at " + nats.redactedUrl() + ": " + redact(nats, e));
         } catch (RuntimeException e) {
             throw new IOException("cannot connect to NATS at " + nats.redactedUrl() + ": " + redact(nats, e));
         }
+        // Without JetStream every read would time out with no word of why: say it, and retry like any outage.
+        java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(connection,
+                nats.redactedUrl());
+        if (disabled.isPresent()) {
+            connection.close();
+            throw new IOException(disabled.get());
+        }
+        return connection;
     }
 
     static Options options(NatsSettings nats, String name) {
