@@ -157,7 +157,13 @@ public final class JetconnectRuntime implements AutoCloseable {
 
     private static Optional<String> adminToken(RuntimeSettings settings) throws IOException {
         if (settings.adminTokenFile().isPresent()) {
-            String token = Files.readString(settings.adminTokenFile().get(), StandardCharsets.UTF_8).trim();
+            String token;
+            try {
+                token = Files.readString(settings.adminTokenFile().get(), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new ConfigurationException("jetconnect.http.admin-token-file: cannot read "
+                        + settings.adminTokenFile().get() + " (" + e.getClass().getSimpleName() + ")", e);
+            }
             if (token.isEmpty()) {
                 throw new ConfigurationException("jetconnect.http.admin-token-file: "
                         + settings.adminTokenFile().get() + " is empty");
