@@ -80,7 +80,9 @@ class GettingRunningIT {
         assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
         nats = NatsServer.spawnWithoutJetStream();
         int port = NatsServer.freePort();
-        Path config = config(work.resolve("conf"), nats.url(), port, "", "events");
+        Path config = config(work.resolve("conf"), nats.url(), port,
+                "pipelines.tail { source { type = live-tail, stream = events }, sinks = [ { type = stdout } ] }",
+                "events");
         String line = "NATS at " + nats.url() + " " + NO_JETSTREAM;
 
         RuntimeProcess.Result checked = RuntimeProcess.exec(work, Map.of(), "check", "--connect", "--config",
@@ -92,6 +94,7 @@ class GettingRunningIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.get("/readyz").body().contains(line));
             assertEquals(503, runtime.get("/readyz").statusCode());
             runtime.awaitOutput("pipeline ingest waiting: " + line, Duration.ofSeconds(10));
+            runtime.awaitOutput(line + "; retrying in", Duration.ofSeconds(10)); // the live-tail source
             assertFalse(runtime.output().contains("Timeout or no response waiting for NATS JetStream server"),
                     runtime.output());
             assertEquals(0, runtime.terminate(), runtime.output());

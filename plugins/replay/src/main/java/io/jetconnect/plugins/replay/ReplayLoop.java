@@ -265,7 +265,17 @@ final class ReplayLoop implements Runnable {
 
     private void connect() throws InterruptedException {
         try {
-            connection = Nats.connect(options);
+            Connection opened = Nats.connect(options);
+            java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(opened,
+                    context.nats().redactedUrl());
+            if (disabled.isPresent()) {
+                opened.close();
+                LOG.warn("{}: {}; retrying in {}", label, disabled.get(), pretty(backoff));
+                pause(backoff);
+                backoff = next(backoff);
+                return;
+            }
+            connection = opened;
             LOG.info("{}: connected to NATS at {}", label, context.nats().redactedUrl());
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: cannot connect to NATS at {}: {}; retrying in {}", label, context.nats().redactedUrl(),
