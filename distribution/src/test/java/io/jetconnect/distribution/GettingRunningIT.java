@@ -188,7 +188,12 @@ class GettingRunningIT {
         }
         assertFalse(plugins.output().contains("skipped"), plugins.output());
         assertEquals(0, RuntimeProcess.exec(work, Map.of(), "check").exitCode());
-        assertEquals(before, tree(RuntimeProcess.home()), "plugins and check wrote into the installation");
+        int port = NatsServer.freePort();
+        Path config = config(work.resolve("conf"), "nats://127.0.0.1:" + NatsServer.freePort(), port, "", "events");
+        try (RuntimeProcess runtime = RuntimeProcess.runUnready(work, config, port, Map.of())) {
+            assertEquals(0, runtime.terminate(), runtime.output());
+        }
+        assertEquals(before, tree(RuntimeProcess.home()), "plugins, check or run wrote into the installation");
 
         // A zip dropped into a plugins-dir where it cannot be expanded (its folder's name is taken by a file:
         // a failure root cannot write past either) is skipped with why; the other plugins load.
@@ -196,11 +201,11 @@ class GettingRunningIT {
         RuntimeProcess.copyBuiltInPlugins(dir);
         Files.writeString(dir.resolve("extra"), "not a folder");
         zip(dir.resolve("jetconnect-jsonl"), dir.resolve("extra.zip"));
-        Path config = Files.writeString(work.resolve("pipeline.conf"), """
+        Path own = Files.writeString(work.resolve("pipeline.conf"), """
                 jetconnect { plugins-dir = plugins, pipelines {} }
                 """);
         RuntimeProcess.Result skipped = RuntimeProcess.exec(Files.createDirectories(work.resolve("elsewhere")),
-                Map.of(), "plugins", "--config", config.toString());
+                Map.of(), "plugins", "--config", own.toString());
         assertEquals(0, skipped.exitCode(), skipped.output());
         assertTrue(skipped.output().contains("skipped: extra.zip: skipped, cannot expand it into " + dir
                 .resolve("extra")), skipped.output());
