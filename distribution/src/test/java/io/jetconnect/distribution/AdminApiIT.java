@@ -157,10 +157,8 @@ class AdminApiIT {
     }
 
     private static Set<String> shippedPluginZips() throws IOException {
-        try (Stream<Path> files = Files.list(RuntimeProcess.home().resolve("plugins"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".zip"))
-                    .collect(Collectors.toCollection(TreeSet::new));
-        }
+        return RuntimeProcess.builtInPluginFolders().stream().map(p -> p.getFileName() + ".zip")
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static void requirePlugins(String... plugins) throws IOException {
@@ -706,11 +704,7 @@ class AdminApiIT {
     @Test
     void aPluginJarAddedToThePluginsDirIsLoadedOnReload(NatsServer nats) throws Exception {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
-        try (Stream<Path> builtIn = Files.list(RuntimeProcess.home().resolve("plugins"))) {
-            for (Path zip : builtIn.filter(p -> p.toString().endsWith(".zip")).toList()) {
-                Files.copy(zip, plugins.resolve(zip.getFileName()));
-            }
-        }
+        RuntimeProcess.copyBuiltInPlugins(plugins);
         int port = NatsServer.freePort();
         String streams = stream("events", "ADMIN_PLUGIN", "plugin.>");
         String ingest = httpPipeline("ingest", "", "events", "plugin.ingest");

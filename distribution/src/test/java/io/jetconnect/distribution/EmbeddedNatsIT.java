@@ -47,6 +47,8 @@ class EmbeddedNatsIT {
         Path config = Files.writeString(work.resolve("pipeline.conf"), "include file(\""
                 + RuntimeProcess.home().resolve("config/pipeline.conf") + "\")\n"
                 + "jetconnect.http.port = " + httpPort + "\n"
+                // Relative to this file's folder (the shipped ../data would be work's parent).
+                + "jetconnect.data-dir = data\n"
                 + "jetconnect.nats.url = \"nats://127.0.0.1:" + natsPort + "\"\n"
                 + "jetconnect.nats.embedded = on\n");
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, httpPort, Map.of())) {
@@ -78,6 +80,8 @@ class EmbeddedNatsIT {
         Path config = Files.writeString(work.resolve("pipeline.conf"), "include file(\""
                 + RuntimeProcess.home().resolve("config/pipeline.conf") + "\")\n"
                 + "jetconnect.http.port = " + httpPort + "\n"
+                // Relative to this file's folder (the shipped ../data would be work's parent).
+                + "jetconnect.data-dir = data\n"
                 + "jetconnect.nats.url = \"nats://127.0.0.1:" + natsPort + "\"\n");
         try (RuntimeProcess runtime = RuntimeProcess.runListening(work, config, httpPort, Map.of())) {
             runtime.awaitOutput("not starting an embedded nats-server: jetconnect.nats.url is configured",

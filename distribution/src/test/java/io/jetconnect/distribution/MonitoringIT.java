@@ -184,8 +184,10 @@ class MonitoringIT {
 
     /** @return the words of {@link #CATALOGUED_PLUGINS} that a zip in the distribution's plugins/ is named after */
     private static Set<String> shippedPlugins() throws Exception {
-        try (Stream<Path> files = Files.list(RuntimeProcess.home().resolve("plugins"))) {
-            List<String> zips = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".zip")).toList();
+        {
+            // Shipped expanded, one folder per plugin zip of the build: named as the zip would be.
+            List<String> zips = RuntimeProcess.builtInPluginFolders().stream().map(p -> p.getFileName() + ".zip")
+                    .toList();
             Set<String> found = new TreeSet<>();
             for (String plugin : CATALOGUED_PLUGINS) {
                 if (zips.stream().anyMatch(z -> z.matches("(jetconnect-)?" + plugin + "(-[0-9].*)?\\.zip"))) {

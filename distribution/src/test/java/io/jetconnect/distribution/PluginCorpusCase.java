@@ -115,11 +115,7 @@ record PluginCorpusCase(String name, Path dir, CorpusSpec spec, CorpusSpec expec
     static Path builtInPlugins(Path dir) {
         try {
             Files.createDirectories(dir);
-            try (Stream<Path> builtIn = Files.list(RuntimeProcess.home().resolve("plugins"))) {
-                for (Path zip : builtIn.filter(p -> p.toString().endsWith(".zip")).toList()) {
-                    Files.copy(zip, dir.resolve(zip.getFileName()));
-                }
-            }
+            RuntimeProcess.copyBuiltInPlugins(dir);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

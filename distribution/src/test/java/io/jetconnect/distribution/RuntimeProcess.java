@@ -43,6 +43,36 @@ public final class RuntimeProcess implements AutoCloseable {
         return Path.of(home);
     }
 
+    /** @return the built-in plugins of the distribution: each a folder under plugins/, shipped expanded */
+    public static List<Path> builtInPluginFolders() {
+        try (java.util.stream.Stream<Path> files = Files.list(home().resolve("plugins"))) {
+            return files.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies the distribution's built-in plugin folders into {@code target} (the distribution's own stay as are). */
+    public static void copyBuiltInPlugins(Path target) {
+        try {
+            Files.createDirectories(target);
+            for (Path plugin : builtInPluginFolders()) {
+                try (java.util.stream.Stream<Path> walk = Files.walk(plugin)) {
+                    for (Path from : walk.toList()) {
+                        Path to = target.resolve(home().resolve("plugins").relativize(from).toString());
+                        if (Files.isDirectory(from)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.copy(from, to);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Runs a verb to completion.
      *

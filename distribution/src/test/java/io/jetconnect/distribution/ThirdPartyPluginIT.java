@@ -45,11 +45,7 @@ class ThirdPartyPluginIT {
     static void buildTheExampleAndDropItIn() throws Exception {
         Path jar = new ExamplePluginBuild(Files.createDirectories(shared.resolve("build"))).build();
         plugins = Files.createDirectories(shared.resolve("plugins"));
-        try (Stream<Path> builtIn = Files.list(RuntimeProcess.home().resolve("plugins"))) {
-            for (Path zip : builtIn.filter(p -> p.toString().endsWith(".zip")).toList()) {
-                Files.copy(zip, plugins.resolve(zip.getFileName()));
-            }
-        }
+        RuntimeProcess.copyBuiltInPlugins(plugins);
         Files.copy(jar, plugins.resolve(jar.getFileName()));
     }
 

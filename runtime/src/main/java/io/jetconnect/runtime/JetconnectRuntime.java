@@ -133,6 +133,13 @@ public final class JetconnectRuntime implements AutoCloseable {
             embedded.ifPresent(EmbeddedNats::close);
             plugins.close();
             lock.close();
+            if (e instanceof java.net.BindException) {
+                // The operator's fix is one key: name it, and where it is set, rather than the socket's words.
+                throw new ConfigurationException(io.jetconnect.runtime.config.ConfigErrors.where(
+                        config.root().getValue("jetconnect.http.port").origin()) + ": cannot listen on "
+                        + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage() + "): another "
+                        + "process holds it; set jetconnect.http.port to a free port", e);
+            }
             throw new IOException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": "
                     + e.getMessage(), e);
         }
@@ -155,7 +162,13 @@ public final class JetconnectRuntime implements AutoCloseable {
 
     private static Optional<String> adminToken(RuntimeSettings settings) throws IOException {
         if (settings.adminTokenFile().isPresent()) {
-            String token = Files.readString(settings.adminTokenFile().get(), StandardCharsets.UTF_8).trim();
+            String token;
+            try {
+                token = Files.readString(settings.adminTokenFile().get(), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new ConfigurationException("jetconnect.http.admin-token-file: cannot read "
+                        + settings.adminTokenFile().get() + " (" + e.getClass().getSimpleName() + ")", e);
+            }
             if (token.isEmpty()) {
                 throw new ConfigurationException("jetconnect.http.admin-token-file: "
                         + settings.adminTokenFile().get() + " is empty");

@@ -28,6 +28,7 @@ public final class NatsServer implements AutoCloseable {
     private final List<String> extraArgs;
     private final String name;
     private Process process;
+    private boolean jetStream = true;
 
     private NatsServer(String url, int port, Path storeDir, Path logFile, List<String> extraArgs) {
         this(url, port, storeDir, logFile, extraArgs, null);
@@ -60,6 +61,23 @@ public final class NatsServer implements AutoCloseable {
             int port = freePort();
             NatsServer server = new NatsServer("nats://127.0.0.1:" + port, port, store, store.resolve("server.log"),
                     List.of(extraArgs));
+            server.startProcess();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Spawns a fresh server without JetStream on a free port: what Debian's and Ubuntu's packaged service runs.
+     */
+    public static NatsServer spawnWithoutJetStream() {
+        try {
+            Path store = Files.createTempDirectory("jetconnect-nats-");
+            int port = freePort();
+            NatsServer server = new NatsServer("nats://127.0.0.1:" + port, port, store, store.resolve("server.log"),
+                    List.of());
+            server.jetStream = false;
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -136,8 +154,11 @@ public final class NatsServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException {
-        List<String> command = new ArrayList<>(List.of("nats-server", "-js", "-a", "127.0.0.1", "-p",
+        List<String> command = new ArrayList<>(List.of("nats-server", "-a", "127.0.0.1", "-p",
                 String.valueOf(port), "-sd", storeDir.toString(), "--http_port", "0"));
+        if (jetStream) {
+            command.add(1, "-js");
+        }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

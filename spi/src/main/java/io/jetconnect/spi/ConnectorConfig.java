@@ -51,6 +51,19 @@ public interface ConnectorConfig {
     double getDouble(String path);
 
     /**
+     * A file or folder named by the user. A relative path resolves against the folder of {@code pipeline.conf}
+     * (not the working directory), so that the process finds the same files wherever it is started from.
+     *
+     * @param path a path relative to this block
+     * @return the value as an absolute path
+     * @throws ConfigurationException if the value is missing or not a valid path
+     * @since 0.2
+     */
+    default java.nio.file.Path getPath(String path) {
+        return java.nio.file.Path.of(getString(path)).toAbsolutePath();
+    }
+
+    /**
      * @param path a path relative to this block
      * @return the value as a {@code boolean}
      * @throws ConfigurationException if the value is missing or not a boolean

@@ -12,6 +12,7 @@ import java.util.List;
 /**
  * {@code check}: loads {@code pipeline.conf} and the plugins, resolves every pipeline, and prints each one's
  * source and chain, outermost first. Every problem is printed as {@code FILE:LINE: message}; any makes it exit 1.
+ * With {@code --connect} it then asks the broker ({@link BrokerCheck}): exit 3 when the broker is not ready.
  */
 final class CheckCommand {
 
@@ -26,8 +27,9 @@ final class CheckCommand {
     }
 
     int run(List<String> args) {
-        if (!args.isEmpty()) {
-            err.println("check takes no arguments besides --config FILE");
+        boolean connect = args.equals(List.of("--connect"));
+        if (!args.isEmpty() && !connect) {
+            err.println("check takes no arguments besides --config FILE and --connect");
             return 2;
         }
         LoadedConfig config;
@@ -58,7 +60,7 @@ final class CheckCommand {
                 out.println("  source: " + pipeline.source().type().name());
                 out.println("  chain:  " + pipeline.chainDescription() + "   (outermost first)");
             }
-            return 0;
+            return connect ? new BrokerCheck(out, err).run(config, pipelines) : 0;
         }
     }
 }

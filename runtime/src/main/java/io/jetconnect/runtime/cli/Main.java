@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * {@code bin/jetconnect VERB [--config FILE] [ARGS]}: the built-in verbs ({@link Verbs}: {@code run}, {@code check},
  * {@code plugins}, {@code bench}, each with {@code --help}) and the verbs plugins provide (such as {@code tail},
- * {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage.
+ * {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage, 3 {@code check --connect}
+ * found the broker not ready (docs/operations.md).
  */
 public final class Main {
 

@@ -52,13 +52,18 @@ final class RunCommand {
             e.problems().forEach(err::println);
             return 1;
         } catch (io.jetconnect.spi.ConfigurationException e) {
-            err.println(location.file() + ": " + e.getMessage());
+            String message = e.getMessage();
+            // Messages that already name their FILE:LINE are printed as they are.
+            err.println(message.startsWith(location.file().toString()) || message.matches("^\\S+:\\d+: .*")
+                    ? message : location.file() + ": " + message);
             return 1;
         } catch (io.jetconnect.runtime.DataDirLock.InUse e) {
             err.println("cannot start: " + e.getMessage());
             return 1;
         } catch (IOException | RuntimeException e) {
-            LOG.error("cannot start: {}", e.getMessage(), e);
+            // One line for the operator; the trace only at debug level (-Djetconnect.log.level=DEBUG).
+            err.println("cannot start: " + e.getMessage());
+            LOG.debug("cannot start", e);
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);

@@ -62,7 +62,10 @@ final class Verbs {
             footer = {"", "Verbs of plugins (see 'jetconnect plugins'), e.g. tail and verify:",
                     "  jetconnect VERB --help", "",
                     "--config FILE: by default config/pipeline.conf here, else the installation's.",
-                    "Exit codes: 0 success, 1 failure or invalid configuration, 2 usage."})
+                    "Every key can be overridden: -Djetconnect.http.port=9000 (in JETCONNECT_OPTS) or",
+                    "CONFIG_FORCE_jetconnect_http_port=9000 ('_' is '.', '__' is '-'; docs/configuration.md).",
+                    "Exit codes: 0 success, 1 failure or invalid configuration, 2 usage,",
+                    "3 check --connect found the broker not ready."})
     static final class Top implements Callable<Integer> {
         private final PrintStream out;
         @Spec
@@ -122,6 +125,10 @@ final class Verbs {
                 description = "print the keys of a plugin type (type, default, doc); jetconnect: the runtime's")
         String explain;
 
+        @Option(names = "--connect", description = "also check the broker: reachable, credentials accepted, "
+                + "JetStream on, declared streams present or creatable and compatible (exit 3 when not ready)")
+        boolean connect;
+
         Check(PrintStream out, PrintStream err) {
             super(out, err);
         }
@@ -133,7 +140,11 @@ final class Verbs {
                 args.addAll(rest);
                 return new ExplainCommand(location(), out, err).run(args);
             }
-            return new CheckCommand(location(), out, err).run(rest);
+            List<String> args = new ArrayList<>(rest);
+            if (connect) {
+                args.add(0, "--connect");
+            }
+            return new CheckCommand(location(), out, err).run(args);
         }
     }
 

@@ -63,7 +63,7 @@ public final class BlockChecker {
     }
 
     /** @return the known key within edit distance 2 of {@code key}, or null */
-    static String closest(String key, Set<String> known) {
+    public static String closest(String key, Set<String> known) {
         String best = null;
         int bestDistance = 3;
         for (String candidate : known) {

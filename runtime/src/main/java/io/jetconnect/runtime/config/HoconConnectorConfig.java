@@ -22,6 +22,7 @@ public final class HoconConnectorConfig implements ConnectorConfig {
     private final Config config;
     private final String basePath;
     private final ConfigOrigin blockOrigin;
+    private final java.nio.file.Path baseDir;
 
     /**
      * @param config the block, already merged over its defaults
@@ -37,9 +38,22 @@ public final class HoconConnectorConfig implements ConnectorConfig {
      * @param blockOrigin where the user wrote the block: errors about a missing or defaulted key point there
      */
     public HoconConnectorConfig(Config config, String basePath, ConfigOrigin blockOrigin) {
+        this(config, basePath, blockOrigin, null);
+    }
+
+    /**
+     * @param config the block, already merged over its defaults
+     * @param basePath the block's path from the root
+     * @param blockOrigin where the user wrote the block: errors about a missing or defaulted key point there
+     * @param baseDir the folder of {@code pipeline.conf}, against which {@link #getPath} resolves; null: the
+     *     working directory
+     */
+    public HoconConnectorConfig(Config config, String basePath, ConfigOrigin blockOrigin,
+                                java.nio.file.Path baseDir) {
         this.config = config;
         this.basePath = basePath;
         this.blockOrigin = blockOrigin;
+        this.baseDir = baseDir;
     }
 
     /** @return the underlying Typesafe config, for runtime code only */
@@ -112,7 +126,8 @@ public final class HoconConnectorConfig implements ConnectorConfig {
 
     @Override
     public ConnectorConfig getConfig(String path) {
-        return new HoconConnectorConfig(get(() -> config.getConfig(path)), ConfigErrors.join(basePath, path));
+        Config block = get(() -> config.getConfig(path));
+        return new HoconConnectorConfig(block, ConfigErrors.join(basePath, path), block.root().origin(), baseDir);
     }
 
     @Override
@@ -120,9 +135,20 @@ public final class HoconConnectorConfig implements ConnectorConfig {
         List<? extends Config> blocks = get(() -> config.getConfigList(path));
         List<HoconConnectorConfig> out = new ArrayList<>(blocks.size());
         for (int i = 0; i < blocks.size(); i++) {
-            out.add(new HoconConnectorConfig(blocks.get(i), ConfigErrors.join(basePath, path) + "[" + i + "]"));
+            out.add(new HoconConnectorConfig(blocks.get(i), ConfigErrors.join(basePath, path) + "[" + i + "]",
+                    blocks.get(i).root().origin(), baseDir));
         }
         return List.copyOf(out);
+    }
+
+    @Override
+    public java.nio.file.Path getPath(String path) {
+        String value = getString(path);
+        try {
+            return ConfigPaths.resolve(baseDir, value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalid(path, "is not a valid path");
+        }
     }
 
     @Override
@@ -132,7 +158,8 @@ public final class HoconConnectorConfig implements ConnectorConfig {
             if (config.hasPath(path)) {
                 ConfigValue value = config.getValue(path);
                 // A default from a plugin's reference.conf: point at the element the user wrote instead.
-                if (value.origin().filename() != null) {
+                String file = value.origin().filename();
+                if (file != null && !file.endsWith("reference.conf")) {
                     origin = value.origin();
                 }
             }

@@ -16,11 +16,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads {@code pipeline.conf}: parses it, resolves {@code ${?ENV}} substitutions, falls back to the runtime's
+ * Reads {@code pipeline.conf}: parses it, applies the environment's and system properties' overrides
+ * ({@link ConfigOverrides}), resolves {@code ${?ENV}} substitutions, falls back to the runtime's
  * {@code reference.conf}, and checks the runtime's own keys, the streams and the shape of every pipeline. All
+ * relative paths of the runtime's keys resolve against the file's folder ({@link ConfigPaths}). All
  * problems are collected and thrown together as {@link ConfigProblems}, each with its file and line.
  */
 public final class PipelineConfigLoader {
@@ -46,9 +49,12 @@ public final class PipelineConfigLoader {
         Config user;
         try {
             user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            // Overrides are part of what the user wrote: checked for typos and resolved like the file.
+            user = ConfigOverrides.fromEnvironmentAndProperties().withFallback(user);
         } catch (ConfigException e) {
             throw new ConfigProblems(List.of(ConfigErrors.translate(e, "").getMessage()));
         }
+        Path base = file.toAbsolutePath().normalize().getParent();
         Config root;
         try {
             root = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
@@ -73,7 +79,7 @@ public final class PipelineConfigLoader {
         RuntimeSettings settings = null;
         if (problems.isEmpty()) {
             try {
-                settings = settings(root.getConfig("jetconnect"), streams);
+                settings = settings(root.getConfig("jetconnect"), streams, base);
             } catch (ConfigException e) {
                 problems.add(ConfigErrors.translate(e, "jetconnect").getMessage());
             } catch (io.jetconnect.spi.ConfigurationException e) {
@@ -86,15 +92,15 @@ public final class PipelineConfigLoader {
         return new LoadedConfig(file, root, settings, pipelines);
     }
 
-    private RuntimeSettings settings(Config c, Map<String, StreamSpec> streams) {
+    private RuntimeSettings settings(Config c, Map<String, StreamSpec> streams, Path base) {
         Path pluginsDir;
         if (c.hasPath("plugins-dir")) {
-            pluginsDir = Path.of(c.getString("plugins-dir")).toAbsolutePath().normalize();
+            pluginsDir = ConfigPaths.resolve(base, c.getString("plugins-dir"));
         } else {
             String home = System.getProperty("jetconnect.home");
             pluginsDir = (home == null ? Path.of("plugins") : Path.of(home, "plugins")).toAbsolutePath().normalize();
         }
-        Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
+        Path dataDir = ConfigPaths.resolve(base, c.getString("data-dir"));
         String embedded = c.getString("nats.embedded");
         if (!Set.of("auto", "on", "off").contains(embedded)) {
             throw ConfigErrors.invalid(c.getValue("nats.embedded").origin(), "jetconnect.nats.embedded",
@@ -106,15 +112,22 @@ public final class PipelineConfigLoader {
             throw ConfigErrors.invalid(c.getValue("http.port").origin(), "jetconnect.http.port",
                     "must be between 0 and 65535");
         }
-        NatsSettings nats = natsSettings(c);
+        Optional<Path> tokenFile = c.hasPath("http.admin-token-file")
+                ? ConfigPaths.optional(base, c.getString("http.admin-token-file")) : Optional.empty();
+        String host = c.getString("http.host");
+        if (tokenFile.isEmpty() && !ConfigPaths.isLoopback(host)) {
+            throw ConfigErrors.invalid(c.getValue("http.host").origin(), "jetconnect.http.host", host
+                    + " is not a loopback address: set jetconnect.http.admin-token-file so that admin calls need"
+                    + " a token");
+        }
+        NatsSettings nats = natsSettings(c, base);
         return new RuntimeSettings(pluginsDir, dataDir, c.getBoolean("strict"), c.getDuration("shutdown-timeout"),
-                c.getString("http.host"), port, nats, embedded, System.getenv("NATS_URL") != null, streams,
+                host, port, nats, embedded, System.getenv("NATS_URL") != null, streams,
                 new io.jetconnect.runtime.http.LiveFeed.Settings(c.getInt("http.live-feed.max-clients"),
                         c.getLong("http.live-feed.max-lag"), c.getDuration("http.live-feed.write-timeout"),
                         c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")),
-                RuntimeSettings.optionalPath(
-                        c.hasPath("http.admin-token-file") ? c.getString("http.admin-token-file") : null),
-                c.getDuration("http.request-timeout"), urlSetAt(c.getValue("nats.url").origin()), allowedHosts(c));
+                tokenFile, c.getDuration("http.request-timeout"), urlSetAt(c.getValue("nats.url").origin()),
+                allowedHosts(c));
     }
 
     private static java.util.List<String> allowedHosts(Config c) {
@@ -132,13 +145,13 @@ public final class PipelineConfigLoader {
      * readable TLS and key files), so that {@code check} reports it with the key's file and line; the messages
      * never hold a secret.
      */
-    private static NatsSettings natsSettings(Config c) {
+    private static NatsSettings natsSettings(Config c, Path base) {
         NatsSettings nats = NatsSettings.builder(c.getString("nats.url"))
-                .caFile(optionalPath(c, "nats.ca-file"))
-                .credentialsFile(optionalPath(c, "nats.credentials-file"))
-                .certFile(optionalPath(c, "nats.cert-file"))
-                .keyFile(optionalPath(c, "nats.key-file"))
-                .nkeyFile(optionalPath(c, "nats.nkey-file"))
+                .caFile(optionalPath(c, base, "nats.ca-file"))
+                .credentialsFile(optionalPath(c, base, "nats.credentials-file"))
+                .certFile(optionalPath(c, base, "nats.cert-file"))
+                .keyFile(optionalPath(c, base, "nats.key-file"))
+                .nkeyFile(optionalPath(c, base, "nats.nkey-file"))
                 .user(c.hasPath("nats.user") ? c.getString("nats.user") : null)
                 .password(c.hasPath("nats.password") ? c.getString("nats.password") : null)
                 .token(c.hasPath("nats.token") ? c.getString("nats.token") : null)
@@ -169,8 +182,8 @@ public final class PipelineConfigLoader {
         return nats;
     }
 
-    private static Path optionalPath(Config c, String path) {
-        return c.hasPath(path) ? RuntimeSettings.optionalPath(c.getString(path)).orElse(null) : null;
+    private static Path optionalPath(Config c, Path base, String path) {
+        return c.hasPath(path) ? ConfigPaths.optional(base, c.getString(path)).orElse(null) : null;
     }
 
     /**

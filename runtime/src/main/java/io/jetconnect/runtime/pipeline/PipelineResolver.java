@@ -23,6 +23,8 @@ public final class PipelineResolver {
 
     private final PluginRegistry registry;
     private final List<String> warnings = new ArrayList<>();
+    private java.nio.file.Path baseDir;
+    private java.util.Map<String, io.jetconnect.spi.StreamSpec> streams = java.util.Map.of();
 
     public PipelineResolver(PluginRegistry registry) {
         this.registry = registry;
@@ -78,6 +80,8 @@ public final class PipelineResolver {
     public List<ResolvedPipeline> resolve(LoadedConfig config) {
         List<String> problems = new ArrayList<>();
         List<ResolvedPipeline> out = new ArrayList<>();
+        baseDir = config.file().toAbsolutePath().normalize().getParent();
+        streams = config.settings().streams();
         for (PipelineSpec pipeline : config.pipelines()) {
             int before = problems.size();
             ResolvedElement source = element(pipeline.source(), ExtensionKind.SOURCE, problems);
@@ -161,7 +165,7 @@ public final class PipelineResolver {
             return null;
         }
         HoconConnectorConfig config = new HoconConnectorConfig(block.withFallback(type.reference()).resolve(),
-                spec.path(), spec.origin());
+                spec.path(), spec.origin(), baseDir);
         try {
             validate(type, config);
         } catch (io.jetconnect.spi.ConfigurationException e) {
@@ -173,6 +177,52 @@ public final class PipelineResolver {
             warnings.add(spec.where() + ": warning: the " + type.kind().label() + " '" + spec.type()
                     + "' could not check its settings (" + e + "); its pipeline will fail to start");
         }
+        String misspelt = streamReference(spec);
+        if (misspelt != null) {
+            problems.add(misspelt);
+            return null;
+        }
         return new ResolvedElement(spec, type, config);
+    }
+
+    /**
+     * A {@code stream} that names no declared stream (by key or name) is a stream that must already exist on the
+     * broker; one a letter or two away from a declared one is a typo, refused here rather than by a pipeline
+     * that fails after start. Others get a warning that {@code check --connect} verifies them.
+     *
+     * @return the problem, or null
+     */
+    private String streamReference(ElementSpec spec) {
+        Config block = spec.block();
+        if (!block.hasPath("stream") || block.getValue("stream").valueType()
+                != com.typesafe.config.ConfigValueType.STRING) {
+            return null;
+        }
+        String ref = block.getString("stream").trim();
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (io.jetconnect.spi.StreamSpec s : streams.values()) {
+            known.add(s.key());
+            known.add(s.name());
+        }
+        if (ref.isEmpty() || known.contains(ref)) {
+            return null;
+        }
+        String where = io.jetconnect.runtime.config.ConfigErrors.where(block.getValue("stream").origin());
+        String close = io.jetconnect.runtime.config.BlockChecker.closest(ref, known);
+        if (close == null) {
+            for (String k : known) {
+                if (k.equalsIgnoreCase(ref)) {
+                    close = k;
+                }
+            }
+        }
+        if (close != null) {
+            return where + ": Invalid value at '" + spec.path() + ".stream': '" + ref + "' is not declared in "
+                    + "jetconnect.streams (did you mean '" + close + "'?); declared: " + String.join(", ", known);
+        }
+        warnings.add(where + ": warning: '" + spec.path() + ".stream' = '" + ref + "' is not declared in "
+                + "jetconnect.streams" + (known.isEmpty() ? "" : " (declared: " + String.join(", ", known) + ")")
+                + ": it must already exist on the broker (check --connect verifies)");
+        return null;
     }
 }

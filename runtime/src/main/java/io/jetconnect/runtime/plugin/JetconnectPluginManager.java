@@ -41,6 +41,13 @@ final class JetconnectPluginManager extends DefaultPluginManager {
     }
 
     @Override
+    protected org.pf4j.PluginRepository createPluginRepository() {
+        return new org.pf4j.CompoundPluginRepository()
+                .add(new ExpandedPluginRepository(getPluginsRoots(), this::addProblem))
+                .add(new org.pf4j.JarPluginRepository(getPluginsRoots()));
+    }
+
+    @Override
     protected PluginLoader createPluginLoader() {
         return new CompoundPluginLoader()
                 .add(new DefaultPluginLoader(this) {

@@ -89,8 +89,14 @@ public final class PluginRegistry implements AutoCloseable {
                 if (!candidate || file.startsWith(".") || known.contains(normal) || known.contains(expanded)) {
                     continue;
                 }
+                if (file.endsWith(".zip") && !ExpandedPluginRepository.expand(path, problem -> {
+                    problems.add(problem);
+                    LOG.warn("plugin problem: {}", problem);
+                })) {
+                    continue;
+                }
                 try {
-                    String id = manager.loadPlugin(org.pf4j.util.FileUtils.expandIfZip(path));
+                    String id = manager.loadPlugin(expanded);
                     manager.startPlugin(id);
                     loaded.add(id);
                 } catch (RuntimeException e) {

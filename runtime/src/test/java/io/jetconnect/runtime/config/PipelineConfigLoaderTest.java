@@ -209,4 +209,43 @@ class PipelineConfigLoaderTest {
         assertTrue(missingCa.get(0).contains(":5: jetconnect.nats.ca-file: cannot read /nonexistent/ca.pem"),
                 missingCa.toString());
     }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigFilesFolder() throws IOException {
+        Path file = write(VALID.replace("data-dir = data", "data-dir = data, plugins-dir = \"../plugins\"")
+                .replace("embedded = off }", "embedded = off, ca-file = tls/ca.pem }"));
+        RuntimeSettings settings = new PipelineConfigLoader().load(file).settings();
+        assertEquals(dir.resolve("data").toAbsolutePath().normalize(), settings.dataDir());
+        assertEquals(dir.resolve("../plugins").toAbsolutePath().normalize(), settings.pluginsDir());
+        assertEquals(dir.resolve("tls/ca.pem").toAbsolutePath().normalize(), settings.nats().caFile().orElseThrow());
+    }
+
+    @Test
+    void aNonLoopbackHostWithoutAnAdminTokenIsRefusedAtItsLine() throws IOException {
+        List<String> problems = problems(VALID.replace("host = 127.0.0.1", "host = 0.0.0.0"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith(dir.resolve("pipeline.conf") + ":3: Invalid value at "
+                + "'jetconnect.http.host': 0.0.0.0 is not a loopback address"), problems.get(0));
+        Path withToken = write(VALID.replace("host = 127.0.0.1", "host = 0.0.0.0, admin-token-file = admin.token"));
+        assertEquals(dir.resolve("admin.token").toAbsolutePath().normalize(),
+                new PipelineConfigLoader().load(withToken).settings().adminTokenFile().orElseThrow());
+    }
+
+    @Test
+    void aSystemPropertyOverridesTheFileAndATypoInOneIsReported() throws IOException {
+        Path file = write(VALID);
+        System.setProperty("jetconnect.http.port", "9123");
+        try {
+            assertEquals(9123, new PipelineConfigLoader().load(file).settings().httpPort());
+        } finally {
+            System.clearProperty("jetconnect.http.port");
+        }
+        System.setProperty("jetconnect.http.prot", "9123");
+        try {
+            List<String> problems = problems(VALID);
+            assertTrue(problems.stream().anyMatch(p -> p.contains("'jetconnect.http.prot'")), problems.toString());
+        } finally {
+            System.clearProperty("jetconnect.http.prot");
+        }
+    }
 }

@@ -94,6 +94,13 @@ public final class JetStreamSink implements EventSink {
         this.retryAfter = settings.startRetryMax();
         FirstConnection first = new FirstConnection(() -> {
             ConnectionEpoch epoch = connector.connect();
+            java.util.Optional<String> noJetStream = io.jetconnect.nats.JetStreamAvailability.disabled(
+                    epoch.connection(), connector.redactedUrl());
+            if (noJetStream.isPresent()) {
+                // Retriable: the server may be restarted with -js, and a dlq in front spills meanwhile.
+                epoch.close();
+                throw new RetriableException(noJetStream.get());
+            }
             try {
                 StreamProvisioner.provision(epoch.connection().jetStreamManagement(), spec, context.config(),
                         settings.subject(), spec.retentionFloorFails(), context.pipelineName());
@@ -127,8 +134,12 @@ public final class JetStreamSink implements EventSink {
             return;
         } catch (RetriableException e) {
             // NATS is down: open anyway and keep trying, so that a dlq in front spills meanwhile.
-            context.waiting("cannot reach NATS at " + connector.redactedUrl() + " or stream " + spec.name()
-                    + " yet: " + e.getMessage());
+            if (io.jetconnect.nats.JetStreamAvailability.isDisabledMessage(e.getMessage())) {
+                context.waiting(e.getMessage()); // logged once, as the whole line
+            } else {
+                context.waiting("cannot reach NATS at " + connector.redactedUrl() + " or stream " + spec.name()
+                        + " yet: " + e.getMessage());
+            }
         }
         first.retryInBackground(context.threadFactory("jetstream-start"), epoch -> {
             start.accept(epoch);

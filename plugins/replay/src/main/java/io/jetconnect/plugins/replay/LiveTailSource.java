@@ -17,6 +17,12 @@ public final class LiveTailSource implements EventSource {
 
     private volatile ReplayLoop loop;
 
+    /** What {@code open} would refuse in the block ({@code stream} missing, bad values), so that check refuses it. */
+    @Override
+    public void validate(io.jetconnect.spi.ConnectorConfig config) {
+        ReplaySettings.liveTail(config, io.jetconnect.spi.StreamSpec::undeclared);
+    }
+
     @Override
     public void start(SourceContext context) {
         ReplayLoop created = new ReplayLoop(context, ReplaySettings.liveTail(context));

@@ -46,7 +46,15 @@ final class NatsConnector {
 
     /** Connects once with a connector made for the purpose. */
     static Connection connect(NatsSettings nats, String name) throws IOException, InterruptedException {
-        return new NatsConnector(nats, name).connect();
+        Connection connection = new NatsConnector(nats, name).connect();
+        // Without JetStream every read would time out with no word of why: say it, and retry like any outage.
+        java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(connection,
+                nats.redactedUrl());
+        if (disabled.isPresent()) {
+            connection.close();
+            throw new IOException(disabled.get());
+        }
+        return connection;
     }
 
     /** @return the exception's message with the settings' URLs and secrets, and any userinfo, redacted */

@@ -267,7 +267,17 @@ final class ReplayLoop implements Runnable {
 
     private void connect() throws InterruptedException {
         try {
-            connection = connector.connect();
+            Connection opened = connector.connect();
+            java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(opened,
+                    context.nats().redactedUrl());
+            if (disabled.isPresent()) {
+                opened.close();
+                LOG.warn("{}: {}; retrying in {}", label, disabled.get(), pretty(backoff));
+                pause(backoff);
+                backoff = next(backoff);
+                return;
+            }
+            connection = opened;
             LOG.info("{}: connected to NATS at {}", label, context.nats().redactedUrl());
         } catch (IOException | RuntimeException e) {
             // The message names the redacted URL and why (refused credentials, TLS, no server).

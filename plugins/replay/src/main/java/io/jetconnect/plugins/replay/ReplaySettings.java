@@ -80,7 +80,11 @@ final class ReplaySettings {
 
     /** @return the settings of a {@code replay} source */
     static ReplaySettings replay(PluginContext context) {
-        ConnectorConfig config = context.config();
+        return replay(context.config(), context::stream);
+    }
+
+    /** @return the settings of a {@code replay} block; {@code check} passes a stream lookup that never fails */
+    static ReplaySettings replay(ConnectorConfig config, java.util.function.Function<String, StreamSpec> streams) {
         StartPosition start;
         try {
             start = StartPosition.parse(config.getString(START));
@@ -93,22 +97,27 @@ final class ReplaySettings {
             default -> throw config.invalid(THEN, "must be stop or live-tail");
         };
         Duration progress = positive(config, PROGRESS_INTERVAL);
-        return common(context, "replay", start, then, progress, true);
+        return common(config, streams, "replay", start, then, progress, true);
     }
 
     /** @return the settings of a {@code live-tail} source */
     static ReplaySettings liveTail(PluginContext context) {
-        return common(context, "live-tail", StartPosition.LATEST, Then.LIVE_TAIL, LIVE_TAIL_REFRESH, false);
+        return liveTail(context.config(), context::stream);
     }
 
-    private static ReplaySettings common(PluginContext context, String type, StartPosition start, Then then,
-                                         Duration refresh, boolean logProgress) {
-        ConnectorConfig config = context.config();
+    /** @return the settings of a {@code live-tail} block */
+    static ReplaySettings liveTail(ConnectorConfig config, java.util.function.Function<String, StreamSpec> streams) {
+        return common(config, streams, "live-tail", StartPosition.LATEST, Then.LIVE_TAIL, LIVE_TAIL_REFRESH, false);
+    }
+
+    private static ReplaySettings common(ConnectorConfig config,
+                                         java.util.function.Function<String, StreamSpec> streams, String type,
+                                         StartPosition start, Then then, Duration refresh, boolean logProgress) {
         String streamRef = config.getString(STREAM).trim();
         if (streamRef.isEmpty()) {
             throw config.invalid(STREAM, "names no stream; give a key of jetconnect.streams or a stream name");
         }
-        StreamSpec stream = context.stream(streamRef);
+        StreamSpec stream = streams.apply(streamRef);
         String filter = config.getString(FILTER_SUBJECT).trim();
         if (filter.chars().anyMatch(Character::isWhitespace)) {
             throw config.invalid(FILTER_SUBJECT, "a subject cannot contain white space");

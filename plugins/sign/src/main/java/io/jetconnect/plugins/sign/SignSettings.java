@@ -46,7 +46,7 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
     static SignSettings load(ConnectorConfig config) {
         SignatureAlgorithm defaultAlgorithm = algorithm(config);
         List<? extends ConnectorConfig> entries = config.getConfigList(KEYS);
-        String keyFile = config.getString(KEY_FILE);
+        String keyFile = config.getString(KEY_FILE).isEmpty() ? "" : config.getPath(KEY_FILE).toString();
         String keyId = config.getString(KEY_ID);
         String signingKeyId = config.getString(SIGNING_KEY_ID);
         List<String> warnings = new ArrayList<>();
@@ -73,7 +73,15 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
             if (!signingKeyId.isEmpty()) {
                 throw config.invalid(SIGNING_KEY_ID, "applies only to keys; with key-file, key-id names the key");
             }
-            signing = load(config, defaultAlgorithm, warnings);
+            String devId = null;
+            if (config.getBoolean(GENERATE_IF_MISSING) && config.getString(KEY_ID).isEmpty()) {
+                try {
+                    devId = DevKey.keyId(Path.of(keyFile));
+                } catch (java.io.IOException e) {
+                    throw config.invalid(KEY_FILE, "cannot read the development key: " + e.getMessage());
+                }
+            }
+            signing = load(config, defaultAlgorithm, warnings, devId);
             keys.add(signing);
         } else {
             if (!keyFile.isEmpty() || !keyId.isEmpty()) {
@@ -90,7 +98,7 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
                     throw entry.invalid(KEY_FILE, "every entry of keys needs key-file");
                 }
                 SignatureAlgorithm algorithm = entry.hasPath(ALGORITHM) ? algorithm(entry) : defaultAlgorithm;
-                SignatureKey key = load(entry, algorithm, warnings);
+                SignatureKey key = load(entry, algorithm, warnings, null);
                 for (SignatureKey other : keys) {
                     if (other.id().equals(key.id())) {
                         throw entry.invalid(entry.hasPath(KEY_ID) ? KEY_ID : KEY_FILE,
@@ -149,15 +157,16 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
     }
 
     /** Loads the key of a block holding key-file and, optionally, key-id. */
-    private static SignatureKey load(ConnectorConfig block, SignatureAlgorithm algorithm, List<String> warnings) {
+    private static SignatureKey load(ConnectorConfig block, SignatureAlgorithm algorithm, List<String> warnings,
+                                     String devId) {
         Path file;
         try {
-            file = Path.of(block.getString(KEY_FILE));
+            file = block.getPath(KEY_FILE);
         } catch (InvalidPathException e) {
             throw block.invalid(KEY_FILE, "is not a valid path");
         }
         boolean explicitId = block.hasPath(KEY_ID) && !block.getString(KEY_ID).isEmpty();
-        String id = explicitId ? block.getString(KEY_ID) : KeyFiles.defaultKeyId(file);
+        String id = explicitId ? block.getString(KEY_ID) : devId != null ? devId : KeyFiles.defaultKeyId(file);
         if (!KeyFiles.validKeyId(id)) {
             throw block.invalid(explicitId ? KEY_ID : KEY_FILE, "key id '" + id.replaceAll("[^\\x20-\\x7E]", "?")
                     + "' is not 1 to 64 of A-Za-z0-9._- starting with a letter or digit"

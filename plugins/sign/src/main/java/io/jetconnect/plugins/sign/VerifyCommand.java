@@ -89,6 +89,15 @@ public final class VerifyCommand implements CliCommand {
                     KeyFiles.permissionWarning(key.file()).ifPresent(w -> err.println("verify: warning: " + w));
                 }
                 keys.add(loaded);
+                if (loaded.secret() && key.id().equals(KeyFiles.defaultKeyId(key.file()))) {
+                    // A generated development key signs as dev-<digest> (DevKey): --key-file finds it under both.
+                    String devId = DevKey.keyId(key.file());
+                    if (!devId.equals(key.id())) {
+                        keys.add(KeyFiles.read(key.file(), devId, null));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new UsageException("key file " + key.file() + " cannot be read: " + e.getMessage());
             } catch (KeyFileException e) {
                 throw new UsageException("key file " + key.file() + " " + e.getMessage());
             }

@@ -47,4 +47,25 @@ class DevKeyTest {
                         + "generate-if-missing = true").connectorConfig()));
         assertTrue(e.getMessage().contains("generate-if-missing"), e.getMessage());
     }
+
+    @Test
+    void aGeneratedKeySignsUnderAnIdOfItsOwnAndAKeyIdSetByTheUserWins() throws Exception {
+        Path one = dir.resolve("one/dev-signing.key");
+        Path two = dir.resolve("two/dev-signing.key");
+        String first = SignSettings.load(TestContexts.of("sign")
+                .config("key-file = \"" + one + "\", generate-if-missing = true").connectorConfig()).signer().key().id();
+        String second = SignSettings.load(TestContexts.of("sign")
+                .config("key-file = \"" + two + "\", generate-if-missing = true").connectorConfig()).signer().key().id();
+        assertTrue(first.matches("dev-[0-9a-f]{8}"), first);
+        assertTrue(second.matches("dev-[0-9a-f]{8}"), second);
+        assertFalse(first.equals(second), "two development keys, two ids");
+        assertEquals(first, DevKey.keyId(one), "the same file keeps its id across starts");
+        String named = SignSettings.load(TestContexts.of("sign").config("key-file = \"" + one
+                + "\", generate-if-missing = true, key-id = mine").connectorConfig()).signer().key().id();
+        assertEquals("mine", named);
+        // A key file of an earlier version (no generate-if-missing) keeps its file-name id.
+        String plain = SignSettings.load(TestContexts.of("sign").config("key-file = \"" + one + "\"")
+                .connectorConfig()).signer().key().id();
+        assertEquals("dev-signing", plain);
+    }
 }

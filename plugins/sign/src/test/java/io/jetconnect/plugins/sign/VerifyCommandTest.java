@@ -116,4 +116,21 @@ class VerifyCommandTest {
         assertEquals(posix, run.err().contains("warning: key file " + key + " is accessible by group or others"),
                 run.err());
     }
+
+    @Test
+    void aGeneratedDevelopmentKeyVerifiesWhatItSignedUnderItsDigestId() throws Exception {
+        Path key = dir.resolve("dev-signing.key");
+        SignSettings settings = SignSettings.load(io.jetconnect.testing.TestContexts.of("sign")
+                .config("key-file = \"" + key + "\", generate-if-missing = true").connectorConfig());
+        io.cloudevents.jackson.JsonFormat format = new io.cloudevents.jackson.JsonFormat();
+        List<String> lines = new ArrayList<>();
+        for (String line : Vectors.lines("events.jsonl")) {
+            lines.add(new String(format.serialize(settings.signer().sign(io.jetconnect.nats.NatsEventReader
+                    .readStructured(line.getBytes(StandardCharsets.UTF_8)))), StandardCharsets.UTF_8));
+        }
+        assertTrue(lines.get(0).contains("\"sigkeyid\":\"" + DevKey.keyId(key) + "\""), lines.get(0));
+        TestCommandContext.Run run = TestCommandContext.run("--key-file", key.toString(),
+                jsonl("dev.jsonl", lines).toString());
+        assertEquals("valid=9 invalid=0 unsigned=0", run.out());
+    }
 }
