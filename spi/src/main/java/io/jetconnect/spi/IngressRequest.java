@@ -35,4 +35,12 @@ public interface IngressRequest {
 
     /** @return the body, readable once; the handler need not close it */
     InputStream body();
+
+    /**
+     * @return the TLS client certificate chain the listener verified, leaf first; empty without mutual TLS
+     * @since 0.2
+     */
+    default java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        return java.util.List.of();
+    }
 }

@@ -106,6 +106,8 @@ public final class PipelineConfigLoader {
             throw ConfigErrors.invalid(c.getValue("http.port").origin(), "jetconnect.http.port",
                     "must be between 0 and 65535");
         }
+        // The listener's limits, TLS and admin listener: checked here, read again where the listener starts.
+        io.jetconnect.runtime.http.HttpSettings.read(c);
         NatsSettings nats = new NatsSettings(c.getString("nats.url"),
                 RuntimeSettings.optionalPath(c.hasPath("nats.ca-file") ? c.getString("nats.ca-file") : null),
                 RuntimeSettings.optionalPath(
