@@ -151,14 +151,24 @@ final class ConnectionGuard {
             this.state = state;
         }
 
+        /** Between a request head and the end of its body. */
+        private boolean inBody;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpContent content && !(msg instanceof HttpMessage)
                     && content.decoderResult().isFailure()) {
                 state.bodyFailure = content.decoderResult().cause();
                 content.release();
+                inBody = false;
                 ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
                 return;
+            }
+            if (msg instanceof HttpMessage message && message.decoderResult().isSuccess()) {
+                inBody = true;
+            }
+            if (msg instanceof LastHttpContent) {
+                inBody = false;
             }
             ctx.fireChannelRead(msg);
         }
@@ -167,7 +177,12 @@ final class ConnectionGuard {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof ChannelInputShutdownEvent) {
                 state.inputClosed = true;
-                if (!state.busy) {
+                if (inBody) {
+                    // The decoder drops a request body cut short by the client's half-close without a word.
+                    inBody = false;
+                    state.bodyFailure = new java.io.EOFException("the client closed its side before the body ended");
+                    ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+                } else if (!state.busy) {
                     connection.close();
                 }
             }
