@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,11 +49,6 @@ final class Exchange {
     /** @return the method, upper-case */
     String getRequestMethod() {
         return request.method().name();
-    }
-
-    /** @return the request URI, path decoded */
-    URI getRequestURI() {
-        return URI.create(request.uri());
     }
 
     /** @return the decoded path */

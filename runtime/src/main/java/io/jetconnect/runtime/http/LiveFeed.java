@@ -96,7 +96,7 @@ public final class LiveFeed {
 
     /** @return since, null when absent; answers 400 (and returns null) when it is not a sequence */
     private static Long since(Exchange exchange, String lastEventId) {
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = query(exchange.request().query());
         try {
             String text = lastEventId != null ? lastEventId : query.get("since");
             Long since = text == null ? null : Long.parseLong(text.trim());
@@ -118,7 +118,7 @@ public final class LiveFeed {
             return;
         }
         StreamSpec stream = streams.apply(streamRef);
-        String subject = query(exchange.getRequestURI().getRawQuery()).get("subject");
+        String subject = query(exchange.request().query()).get("subject");
         Thread thread = new Thread(() -> {
             try {
                 stream(out, stream, subject, since);
