@@ -121,7 +121,7 @@ final class BenchRun {
         report.define(HttpIngestCase.ROW, String.format(Locale.ROOT, "HTTP ingest, %d x %d-event batches, hmac chain",
                 options.httpConnections(), options.httpBatch()), BenchReport.Target.ratio(PUBLISH, 0.60));
         report.define(HttpIngestCase.TLS_ROW, String.format(Locale.ROOT,
-                "HTTPS ingest (TLS 1.3), %d x %d-event batches, hmac chain", options.httpConnections(),
+                "HTTPS ingest, %d x %d-event batches, hmac chain", options.httpConnections(),
                 options.httpBatch()), BenchReport.Target.ratio(PUBLISH, 0.60));
         report.define(DlqOutageCase.SPILL, "dlq spill, broker killed (circuit open)",
                 BenchReport.Target.ratio(PUBLISH, 1.0));

@@ -45,8 +45,7 @@ public final class HttpListener implements AutoCloseable {
     enum Role { ALL, INGEST, ADMIN }
 
     private final Vertx vertx;
-    private final PrometheusMeterRegistry meters;
-    private final Supplier<Readiness> readiness;
+    private final HealthRoutes health;
     private final LiveFeed liveFeed;
     private final IngestRoute ingest;
     private final TlsFiles tls;
@@ -77,8 +76,7 @@ public final class HttpListener implements AutoCloseable {
     public HttpListener(String host, int port, HttpSettings settings, IngressRoutes routes,
                         PrometheusMeterRegistry meters, Supplier<Readiness> readiness, LiveFeed liveFeed)
             throws IOException {
-        this.meters = meters;
-        this.readiness = readiness;
+        this.health = new HealthRoutes(meters, readiness);
         this.liveFeed = liveFeed;
         // No file cache: Vert.x would otherwise create a .vertx folder in the working directory.
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)
@@ -206,14 +204,12 @@ public final class HttpListener implements AutoCloseable {
                 return;
             }
             if (path.equals("/healthz")) {
-                if (requireGet(exchange, method)) {
-                    sendJson(exchange, 200, Map.of(), JSON.createObjectNode().put("status", "ok").toString());
-                }
+                health.healthz(exchange, method);
                 return;
             }
             if (role == Role.INGEST) {
                 if (path.equals("/readyz")) {
-                    blocking(exchange, () -> readyz(exchange, method));
+                    blocking(exchange, () -> health.readyz(exchange, method));
                     return;
                 }
                 sendError(exchange, 404, "no such path: " + JsonText.truncate(path, 200)
@@ -285,31 +281,19 @@ public final class HttpListener implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private void readyz(Exchange exchange, String method) {
-        if (requireGet(exchange, method)) {
-            Readiness r = readiness.get();
-            sendJson(exchange, r.ready() ? 200 : 503, Map.of(), r.json());
-        }
-    }
-
     private void adminOrOther(Exchange exchange, String method, String path) throws IOException {
         AdminApi api = admin;
         if (api != null && api.handle(exchange, method, path)) {
             return;
         }
         switch (path) {
-            case "/metrics" -> {
-                if (requireGet(exchange, method)) {
-                    send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", Map.of(),
-                            meters.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-            case "/readyz" -> readyz(exchange, method);
+            case "/metrics" -> health.metrics(exchange, method);
+            case "/readyz" -> health.readyz(exchange, method);
             default -> sendError(exchange, 404, "no such path: " + JsonText.truncate(path, 200));
         }
     }
 
-    private static boolean requireGet(Exchange exchange, String method) {
+    static boolean requireGet(Exchange exchange, String method) {
         if (method.equals("GET") || method.equals("HEAD")) {
             return true;
         }
