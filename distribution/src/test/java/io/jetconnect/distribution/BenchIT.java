@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchIT {
 
-    private static final List<String> ROWS = List.of("publish", "chain-hmac", "chain-ed25519", "http", "dlq-spill",
+    private static final List<String> ROWS = List.of("publish", "chain-hmac", "chain-ed25519", "http", "http-tls", "dlq-spill",
             "dlq-drain", "fetch", "iterate", "replay", "publish-half", "chain-hmac-half");
 
     @TempDir
@@ -35,7 +35,8 @@ class BenchIT {
         String out = result.output();
         for (String label : List.of("raw jnats publishAsync (publish ceiling)",
                 "chain [redact, sign(hmac-sha256), dlq, jetstream]", "chain [redact, sign(ed25519), dlq, jetstream]",
-                "HTTP ingest, 8 x 100-event batches, hmac chain", "dlq spill, broker killed (circuit open)",
+                "HTTP ingest, 8 x 100-event batches, hmac chain", "HTTPS ingest, 8 x 100-event batches, hmac chain",
+                "dlq spill, broker killed (circuit open)",
                 "dlq drain after the restart", "raw jnats fetch, batches of 256 (read ceiling)",
                 "raw jnats iterate, pipelined pulls of 256",
                 "replay source drain into a discarding sink", "raw publishAsync at half the ceiling's rate",

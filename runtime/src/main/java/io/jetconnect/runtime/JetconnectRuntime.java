@@ -9,6 +9,7 @@ import io.jetconnect.runtime.config.RuntimeSettings;
 import io.jetconnect.runtime.http.AdminApi;
 import io.jetconnect.runtime.http.AdminGuard;
 import io.jetconnect.runtime.http.HttpListener;
+import io.jetconnect.runtime.http.HttpSettings;
 import io.jetconnect.runtime.http.LiveFeed;
 import io.jetconnect.runtime.metrics.Metrics;
 import io.jetconnect.runtime.nats.EmbeddedNats;
@@ -88,7 +89,8 @@ public final class JetconnectRuntime implements AutoCloseable {
      */
     public static JetconnectRuntime start(LoadedConfig config) throws IOException {
         RuntimeSettings settings = config.settings();
-        Optional<String> token = adminToken(settings);
+        HttpSettings httpSettings = HttpSettings.read(config.root().getConfig("jetconnect"));
+        Optional<String> token = adminToken(settings, httpSettings);
         // Before anything reads or writes data-dir: spill segments and cursors have one owner.
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         PluginRegistry plugins;
@@ -126,7 +128,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         LiveFeed feed = new LiveFeed(nats, ref -> streamByKeyOrName(settings, ref), settings.liveFeed(), timers);
         HttpListener http;
         try {
-            http = new HttpListener(settings.httpHost(), settings.httpPort(), routes, meters,
+            http = new HttpListener(settings.httpHost(), settings.httpPort(), httpSettings, routes, meters,
                     () -> readiness(pipelines, embedded), feed);
         } catch (IOException e) {
             timers.shutdownNow();
@@ -149,18 +151,39 @@ public final class JetconnectRuntime implements AutoCloseable {
         http.pipelineStates(name -> pipelines.get(name)
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
         http.guard(new AdminGuard(settings.allowedHosts(), settings.httpHost()));
+        http.bodyLimits(bodyLimits(resolved));
         http.admin(new AdminApi(pipelines, () -> plugins, meters, actions, runtime::reloadReply, token));
         for (ResolvedPipeline pipeline : resolved) {
             pipelines.start(pipeline);
         }
         http.start();
-        LOG.info("listening on http://{}:{} (ingest: POST /v1/pipelines/{name}/events, admin: /v1/..., /metrics, "
-                + "/healthz, /readyz); NATS at {}{}", settings.httpHost(), http.address().getPort(),
-                settings.nats().redactedUrl(), token.isPresent() ? "; admin calls need the bearer token" : "");
+        String scheme = httpSettings.tls().isPresent() ? "https" : "http";
+        if (httpSettings.admin().isPresent()) {
+            LOG.info("listening on {}://{}:{} (ingest: POST /v1/pipelines/{name}/events, /healthz, /readyz) and "
+                    + "{}://{}:{} (admin: /v1/..., /metrics, /healthz, /readyz, live feed); NATS at {}{}", scheme,
+                    settings.httpHost(), http.address().getPort(), scheme, httpSettings.admin().get().host(),
+                    http.adminPort().orElse(-1), settings.nats().redactedUrl(),
+                    token.isPresent() ? "; admin calls need the bearer token" : "");
+        } else {
+            LOG.info("listening on {}://{}:{} (ingest: POST /v1/pipelines/{name}/events, admin: /v1/..., /metrics, "
+                    + "/healthz, /readyz); NATS at {}{}", scheme, settings.httpHost(), http.address().getPort(),
+                    settings.nats().redactedUrl(), token.isPresent() ? "; admin calls need the bearer token" : "");
+        }
         return runtime;
     }
 
-    private static Optional<String> adminToken(RuntimeSettings settings) throws IOException {
+    /** Each pipeline's max-request-bytes, which the listener looks up on its event loop, not under a lock. */
+    private static java.util.Map<String, Long> bodyLimits(List<ResolvedPipeline> definitions) {
+        java.util.Map<String, Long> limits = new java.util.HashMap<>();
+        for (ResolvedPipeline p : definitions) {
+            if (p.source().config().hasPath("max-request-bytes")) {
+                limits.put(p.name(), p.source().config().getBytes("max-request-bytes"));
+            }
+        }
+        return limits;
+    }
+
+    private static Optional<String> adminToken(RuntimeSettings settings, HttpSettings http) throws IOException {
         if (settings.adminTokenFile().isPresent()) {
             String token;
             try {
@@ -175,8 +198,11 @@ public final class JetconnectRuntime implements AutoCloseable {
             }
             return Optional.of(token);
         }
-        if (!InetAddress.getByName(settings.httpHost()).isLoopbackAddress()) {
-            throw new ConfigurationException("jetconnect.http.host is " + settings.httpHost() + ", not a loopback "
+        // The admin API is where jetconnect.admin puts it, else on the one listener.
+        String adminHost = http.admin().map(HttpSettings.Address::host).orElse(settings.httpHost());
+        String key = http.admin().isPresent() ? "jetconnect.admin.host" : "jetconnect.http.host";
+        if (!InetAddress.getByName(adminHost).isLoopbackAddress()) {
+            throw new ConfigurationException(key + " is " + adminHost + ", not a loopback "
                     + "address: set jetconnect.http.admin-token-file so that admin calls need a token");
         }
         return Optional.empty();
@@ -246,6 +272,7 @@ public final class JetconnectRuntime implements AutoCloseable {
                 now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout(),
                 now.natsUrlSetAt(), now.allowedHosts());
         http.guard(new AdminGuard(now.allowedHosts(), before.httpHost()));
+        http.bodyLimits(bodyLimits(resolution.pipelines()));
         Pipelines.ReloadResult result = pipelines.reload(resolution.pipelines(),
                 new PipelineEnvironment(plugins, effective, meters, routes, actions));
         LOG.info("reload: started {}, restarted {}, stopped {}, unchanged {}", result.started(), result.restarted(),
@@ -255,6 +282,7 @@ public final class JetconnectRuntime implements AutoCloseable {
 
     /** {@link #reload()} for the admin API and SIGHUP: never throws, answers 200 or 400 with the problems. */
     public AdminApi.Reply reloadReply() {
+        reloadTls();
         try {
             Pipelines.ReloadResult r = reload();
             runtimeMeters.reloaded();
@@ -278,6 +306,20 @@ public final class JetconnectRuntime implements AutoCloseable {
             body.put("error", "reload failed: " + e.getMessage());
             return new AdminApi.Reply(500, body.toString());
         }
+    }
+
+    /** Re-reads the listener's certificates; a failure is logged and the ones in use stay. */
+    private void reloadTls() {
+        try {
+            http.reloadTls().ifPresent(what -> LOG.info("reload: TLS {}", what));
+        } catch (IOException e) {
+            LOG.error("reload: TLS files not reloaded, the listener keeps its certificates: {}", e.getMessage());
+        }
+    }
+
+    /** @return the admin listener's port, if {@code jetconnect.admin} set one */
+    public Optional<Integer> adminPort() {
+        return http.adminPort();
     }
 
     /** @return the listener's port */

@@ -30,7 +30,8 @@ final class BenchCases {
             case "layer-sign" -> new PublishCases.Chain(env, key,
                     List.of(BenchConfig.sign("hmac-sha256", env.hmacKey), BenchConfig.DLQ));
             case "layer-redact" -> new PublishCases.Chain(env, key, List.of(BenchConfig.REDACT, BenchConfig.DLQ));
-            case HttpIngestCase.ROW -> new HttpIngestCase(env);
+            case HttpIngestCase.ROW -> new HttpIngestCase(env, false);
+            case HttpIngestCase.TLS_ROW -> new HttpIngestCase(env, true);
             case DlqOutageCase.SPILL -> {
                 if (!BenchServer.onPath()) {
                     throw new BenchRun.Unavailable("needs nats-server on PATH to kill and restart");

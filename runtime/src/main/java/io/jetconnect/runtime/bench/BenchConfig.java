@@ -59,6 +59,11 @@ final class BenchConfig {
                 + "duplicate-window = 2m, replicas = 1 }";
     }
 
+    /** @return the folder the bench's files are written to */
+    Path dir() {
+        return dir;
+    }
+
     /** @return a pipeline declaration under {@code jetconnect.pipelines} */
     static String pipeline(String name, String source, List<String> sinks) {
         return name + " {\n    source " + source + "\n    sinks = [\n      " + String.join("\n      ", sinks)
@@ -73,11 +78,17 @@ final class BenchConfig {
      * @param pipelines pipeline declarations ({@link #pipeline})
      */
     LoadedConfig load(String name, String natsUrl, List<String> streams, List<String> pipelines) throws IOException {
+        return load(name, natsUrl, streams, pipelines, "");
+    }
+
+    /** As {@link #load(String, String, List, List)}, with more settings in the {@code http} block. */
+    LoadedConfig load(String name, String natsUrl, List<String> streams, List<String> pipelines, String http)
+            throws IOException {
         String text = "# Written by jetconnect bench.\n"
                 + "jetconnect {\n"
                 + "  plugins-dir = " + quote(pluginsDir.toString()) + "\n"
                 + "  data-dir = " + quote(dataDir.resolve(name).toString()) + "\n"
-                + "  http { host = 127.0.0.1, port = 0 }\n"
+                + "  http { host = 127.0.0.1, port = 0" + (http.isEmpty() ? "" : ", " + http) + " }\n"
                 + "  nats { url = " + quote(natsUrl) + ", embedded = off, connection-name = jetconnect-bench }\n"
                 + "  streams {\n    " + String.join("\n    ", streams) + "\n  }\n"
                 + "  pipelines {\n  " + String.join("\n  ", pipelines) + "\n  }\n"

@@ -36,8 +36,8 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
                     boolean jvmPerCase) {
 
     /** The case names {@code --only} takes, in the order they run. */
-    static final List<String> CASES = List.of("publish", "chain-hmac", "chain-ed25519", "http", "fetch", "replay",
-            "dlq", "latency", "layers");
+    static final List<String> CASES = List.of("publish", "chain-hmac", "chain-ed25519", "http", "http-tls", "fetch",
+            "replay", "dlq", "latency", "layers");
 
     BenchOptions {
         only = Set.copyOf(only);

@@ -55,6 +55,9 @@ final class BenchRun {
             if (options.wants("http")) {
                 add(cases, HttpIngestCase.ROW);
             }
+            if (options.wants(HttpIngestCase.TLS_ROW)) {
+                add(cases, HttpIngestCase.TLS_ROW);
+            }
             if (options.wants("dlq")) {
                 add(cases, DlqOutageCase.SPILL);
             }
@@ -117,6 +120,9 @@ final class BenchRun {
         }
         report.define(HttpIngestCase.ROW, String.format(Locale.ROOT, "HTTP ingest, %d x %d-event batches, hmac chain",
                 options.httpConnections(), options.httpBatch()), BenchReport.Target.ratio(PUBLISH, 0.60));
+        report.define(HttpIngestCase.TLS_ROW, String.format(Locale.ROOT,
+                "HTTPS ingest, %d x %d-event batches, hmac chain", options.httpConnections(),
+                options.httpBatch()), BenchReport.Target.ratio(PUBLISH, 0.60));
         report.define(DlqOutageCase.SPILL, "dlq spill, broker killed (circuit open)",
                 BenchReport.Target.ratio(PUBLISH, 1.0));
         report.define(DlqOutageCase.DRAIN, "dlq drain after the restart", BenchReport.Target.ratio(PUBLISH, 0.80));
@@ -148,7 +154,7 @@ final class BenchRun {
 
     private boolean publishSide() {
         return options.wants(PUBLISH) || options.only().contains(LAYERS) || options.wants(CHAIN_HMAC) || options.wants(CHAIN_ED25519)
-                || options.wants(HttpIngestCase.ROW) || options.wants("dlq") || options.wants("latency");
+                || options.wants(HttpIngestCase.ROW) || options.wants(HttpIngestCase.TLS_ROW) || options.wants("dlq") || options.wants("latency");
     }
 
     private boolean readSide() {

@@ -29,12 +29,20 @@ import java.util.concurrent.locks.LockSupport;
  * the batch is stored. The client is a minimal HTTP/1.1 writer over a socket that sends a prepared body with its
  * ids rewritten in place, so that the load generator, which shares the process and its CPU, costs little.
  * Latencies are per request (a batch's events share theirs).
+ *
+ * <p>{@code http-tls} is the same over TLS: the listener gets a certificate the case makes with the JDK's
+ * {@code keytool} (an EC key for 127.0.0.1, written as PEM), and each client connection is an {@code SSLSocket}
+ * that trusts it. Handshakes happen once per connection; what the row adds is the record encryption.
  */
 final class HttpIngestCase implements BenchCase {
 
     static final String ROW = "http";
-    private static final String PIPELINE = "bench-http";
-    private static final String STREAM = "BENCH_HTTP";
+    static final String TLS_ROW = "http-tls";
+
+    private final String row;
+    private final String pipeline;
+    private final String stream;
+    private final javax.net.ssl.SSLContext tls;
 
     private final BenchEnv env;
     private final JetconnectRuntime runtime;
@@ -42,17 +50,29 @@ final class HttpIngestCase implements BenchCase {
     private final int[] idOffsets;
     private final byte[] head;
 
-    HttpIngestCase(BenchEnv env) throws Exception {
+    HttpIngestCase(BenchEnv env, boolean overTls) throws Exception {
         this.env = env;
-        String prefix = "bench.http";
-        LoadedConfig config = env.config.load(PIPELINE, env.server.url(),
-                List.of(BenchConfig.stream("out", STREAM, prefix)),
-                List.of(BenchConfig.pipeline(PIPELINE, "{ type = http }", List.of(
+        this.row = overTls ? TLS_ROW : ROW;
+        this.pipeline = overTls ? "bench-https" : "bench-http";
+        this.stream = overTls ? "BENCH_HTTPS" : "BENCH_HTTP";
+        String prefix = overTls ? "bench.https" : "bench.http";
+        String http = "";
+        if (overTls) {
+            BenchCertificate certificate = BenchCertificate.make(env.config.dir());
+            this.tls = certificate.clientContext();
+            http = "tls { cert-file = " + BenchConfig.quote(certificate.certFile().toString()) + ", key-file = "
+                    + BenchConfig.quote(certificate.keyFile().toString()) + " }";
+        } else {
+            this.tls = null;
+        }
+        LoadedConfig config = env.config.load(pipeline, env.server.url(),
+                List.of(BenchConfig.stream("out", stream, prefix)),
+                List.of(BenchConfig.pipeline(pipeline, "{ type = http }", List.of(
                         BenchConfig.REDACT,
                         BenchConfig.sign("hmac-sha256", env.hmacKey),
                         BenchConfig.DLQ,
-                        BenchConfig.jetstream("out", prefix, env.sinkMaxInFlight(), "")))));
-        RawClient.deleteStream(env.admin, STREAM);
+                        BenchConfig.jetstream("out", prefix, env.sinkMaxInFlight(), "")))), http);
+        RawClient.deleteStream(env.admin, stream);
         this.runtime = JetconnectRuntime.start(config);
         awaitRunning();
         // One batch body; every event's id is the same placeholder, rewritten per request.
@@ -73,7 +93,7 @@ final class HttpIngestCase implements BenchCase {
         if (idOffsets.length != batch) {
             throw new IllegalStateException("found " + idOffsets.length + " ids in a batch of " + batch);
         }
-        this.head = ("POST /v1/pipelines/" + PIPELINE + "/events HTTP/1.1\r\n"
+        this.head = ("POST /v1/pipelines/" + pipeline + "/events HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + runtime.httpPort() + "\r\n"
                 + "Content-Type: application/cloudevents-batch+json\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -97,12 +117,12 @@ final class HttpIngestCase implements BenchCase {
     private void awaitRunning() {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
-            Pipeline p = runtime.pipelines().get(PIPELINE).orElse(null);
+            Pipeline p = runtime.pipelines().get(pipeline).orElse(null);
             if (p != null && p.state() == PipelineState.RUNNING) {
                 return;
             }
             if (p != null && p.state() == PipelineState.FAILED && !p.startRetriable() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("pipeline " + PIPELINE + " did not start: "
+                throw new IllegalStateException("pipeline " + pipeline + " did not start: "
                         + (p == null ? "absent" : p.lastError().orElse(p.state().name())));
             }
             LockSupport.parkNanos(10_000_000L);
@@ -111,14 +131,14 @@ final class HttpIngestCase implements BenchCase {
 
     @Override
     public List<String> rows() {
-        return List.of(ROW);
+        return List.of(row);
     }
 
     @Override
     public Map<String, RunSample> run(int run, double rate) throws Exception {
         // A fresh stream per run: the restarted pipeline's sink provisions it, as at startup.
-        RawClient.deleteStream(env.admin, STREAM);
-        runtime.pipelines().restart(PIPELINE);
+        RawClient.deleteStream(env.admin, stream);
+        runtime.pipelines().restart(pipeline);
         awaitRunning();
         int batch = env.options.httpBatch();
         int requests = Math.max(1, env.options.count() / batch);
@@ -149,21 +169,19 @@ final class HttpIngestCase implements BenchCase {
         long nanos = System.nanoTime() - start;
         ProcessProbe.Spent spent = ProcessProbe.since(mark, env.serverPid());
         if (error != null) {
-            return Map.of(ROW, RunSample.failed(error));
+            return Map.of(row, RunSample.failed(error));
         }
         long events = (long) requests * batch;
-        RawClient.requireCount(env.admin, STREAM, events);
+        RawClient.requireCount(env.admin, stream, events);
         double[] p = latencies.percentilesMillis(50, 99);
-        return Map.of(ROW, new RunSample(events, events * 1e9 / nanos, p[0], p[1], spent, null));
+        return Map.of(row, new RunSample(events, events * 1e9 / nanos, p[0], p[1], spent, null));
     }
 
     /** One keep-alive connection: takes request numbers until there are none left. */
     private void client(AtomicInteger next, int requests, long base, Latencies latencies) {
         byte[] mine = body.clone();
         byte[] digits = new byte[BenchEvents.ID_DIGITS];
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress("127.0.0.1", runtime.httpPort()), 5000);
+        try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
             int r;
@@ -186,6 +204,19 @@ final class HttpIngestCase implements BenchCase {
         } catch (IOException e) {
             throw new IllegalStateException("HTTP client: " + e.getMessage(), e);
         }
+    }
+
+    private Socket connect() throws IOException {
+        Socket plain = new Socket();
+        plain.setTcpNoDelay(true);
+        plain.connect(new InetSocketAddress("127.0.0.1", runtime.httpPort()), 5000);
+        if (tls == null) {
+            return plain;
+        }
+        javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                .createSocket(plain, "127.0.0.1", runtime.httpPort(), true);
+        secure.startHandshake();
+        return secure;
     }
 
     private static void writeDigits(long n, byte[] into) {
@@ -258,6 +289,6 @@ final class HttpIngestCase implements BenchCase {
     @Override
     public void close() throws Exception {
         runtime.close();
-        RawClient.deleteStream(env.admin, STREAM);
+        RawClient.deleteStream(env.admin, stream);
     }
 }

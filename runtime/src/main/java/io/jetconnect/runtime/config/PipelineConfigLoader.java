@@ -112,11 +112,16 @@ public final class PipelineConfigLoader {
             throw ConfigErrors.invalid(c.getValue("http.port").origin(), "jetconnect.http.port",
                     "must be between 0 and 65535");
         }
+        // The listener's limits, TLS and admin listener: checked here, read again where the listener starts.
+        io.jetconnect.runtime.http.HttpSettings.read(c);
         Optional<Path> tokenFile = c.hasPath("http.admin-token-file")
                 ? ConfigPaths.optional(base, c.getString("http.admin-token-file")) : Optional.empty();
         String host = c.getString("http.host");
-        if (tokenFile.isEmpty() && !ConfigPaths.isLoopback(host)) {
-            throw ConfigErrors.invalid(c.getValue("http.host").origin(), "jetconnect.http.host", host
+        // The admin API listens on admin.host when a separate admin listener is set, else on http.host.
+        String adminKey = c.hasPath("admin.port") ? "admin.host" : "http.host";
+        String adminHost = c.getString(adminKey);
+        if (tokenFile.isEmpty() && !ConfigPaths.isLoopback(adminHost)) {
+            throw ConfigErrors.invalid(c.getValue(adminKey).origin(), "jetconnect." + adminKey, adminHost
                     + " is not a loopback address: set jetconnect.http.admin-token-file so that admin calls need"
                     + " a token");
         }

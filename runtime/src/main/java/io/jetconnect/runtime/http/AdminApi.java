@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.jetconnect.runtime.pipeline.AdminActions;
 import io.jetconnect.runtime.pipeline.ListableCursors;
 import io.jetconnect.runtime.pipeline.Pipeline;
@@ -63,7 +62,7 @@ public final class AdminApi {
      *
      * @return whether it was one
      */
-    boolean handle(HttpExchange exchange, String method, String path) throws IOException {
+    boolean handle(Exchange exchange, String method, String path) throws IOException {
         if (path.equals("/v1/plugins")) {
             if (get(exchange, method)) {
                 send(exchange, 200, plugins());
@@ -139,7 +138,7 @@ public final class AdminApi {
         return true;
     }
 
-    private void lifecycle(HttpExchange exchange, String method, Pipeline pipeline, String verb) throws IOException {
+    private void lifecycle(Exchange exchange, String method, Pipeline pipeline, String verb) throws IOException {
         if (!post(exchange, method) || !authorized(exchange)) {
             return;
         }
@@ -161,7 +160,7 @@ public final class AdminApi {
         send(exchange, 200, describe(after));
     }
 
-    private void cursor(HttpExchange exchange, String method, Pipeline pipeline) throws IOException {
+    private void cursor(Exchange exchange, String method, Pipeline pipeline) throws IOException {
         CursorStore store = pipeline.cursors();
         if (!(store instanceof ListableCursors listable)) {
             error(exchange, 409, "pipeline " + pipeline.name() + " has no cursor store yet");
@@ -176,8 +175,7 @@ public final class AdminApi {
             return;
         }
         if (!method.equals("PUT")) {
-            HttpListener.send(exchange, 405, "application/json", Map.of("Allow", "GET, PUT"),
-                    "{\"error\":\"method not allowed\"}".getBytes(StandardCharsets.UTF_8));
+            HttpListener.sendError(exchange, 405, Map.of("Allow", "GET, PUT"), "method not allowed");
             return;
         }
         if (!authorized(exchange)) {
@@ -328,7 +326,7 @@ public final class AdminApi {
         return state.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private boolean authorized(HttpExchange exchange) throws IOException {
+    private boolean authorized(Exchange exchange) throws IOException {
         if (token.isEmpty()) {
             return true;
         }
@@ -344,29 +342,27 @@ public final class AdminApi {
         return false;
     }
 
-    private static boolean get(HttpExchange exchange, String method) throws IOException {
+    private static boolean get(Exchange exchange, String method) throws IOException {
         if (method.equals("GET") || method.equals("HEAD")) {
             return true;
         }
-        HttpListener.send(exchange, 405, "application/json", Map.of("Allow", "GET"),
-                "{\"error\":\"method not allowed\"}".getBytes(StandardCharsets.UTF_8));
+        HttpListener.sendError(exchange, 405, Map.of("Allow", "GET"), "method not allowed");
         return false;
     }
 
-    private static boolean post(HttpExchange exchange, String method) throws IOException {
+    private static boolean post(Exchange exchange, String method) throws IOException {
         if (method.equals("POST")) {
             return true;
         }
-        HttpListener.send(exchange, 405, "application/json", Map.of("Allow", "POST"),
-                "{\"error\":\"method not allowed\"}".getBytes(StandardCharsets.UTF_8));
+        HttpListener.sendError(exchange, 405, Map.of("Allow", "POST"), "method not allowed");
         return false;
     }
 
-    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    private static void send(Exchange exchange, int status, JsonNode body) throws IOException {
         HttpListener.send(exchange, status, "application/json", Map.of(), JSON.writeValueAsBytes(body));
     }
 
-    private static void error(HttpExchange exchange, int status, String message) throws IOException {
+    private static void error(Exchange exchange, int status, String message) throws IOException {
         HttpListener.sendError(exchange, status, message);
     }
 }

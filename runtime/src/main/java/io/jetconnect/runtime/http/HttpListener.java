@@ -1,96 +1,132 @@
 package io.jetconnect.runtime.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jetconnect.runtime.pipeline.IngressRoutes;
-import io.jetconnect.spi.IngressHandler;
-import io.jetconnect.spi.IngressResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runtime's one HTTP listener (the JDK's {@code HttpServer}): ingest routed to the pipelines' sources,
- * {@code /metrics}, {@code /healthz} and {@code /readyz}. A handler's stage is answered when it completes, so no
- * listener thread waits on a chain. Nothing a request does can escape this class as an exception.
+ * The runtime's HTTP listener, on Vert.x: ingest routed to the pipelines' sources, the admin API, the live feed,
+ * {@code /metrics}, {@code /healthz} and {@code /readyz}; with {@code jetconnect.admin} set, a second listener takes
+ * everything but ingest. The event loop only parses, routes and writes; whatever may block (an ingress handler,
+ * the admin API, a scrape) runs on worker threads. Nothing a request does can escape this class as an exception.
  */
 public final class HttpListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
-    static {
-        // The JDK server waits for a request's body forever by default: a client that stops sending mid-body would
-        // hold a listener thread for good. Bound it (seconds); an operator may set the property otherwise.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", "30");
-        }
-        // Without TCP_NODELAY each small response waits on the client's delayed ACK (~40 ms per request with
-        // keep-alive): the bench measured HTTP ingest at 16.8k events/s with Nagle and 45.6k/s without.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ADMIN_MAX_BODY = 64 * 1024;
 
     private static final String EVENTS_PREFIX = "/v1/pipelines/";
     private static final String EVENTS_SUFFIX = "/events";
-
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final IngressRoutes routes;
-    private final PrometheusMeterRegistry meters;
-    private final Supplier<Readiness> readiness;
-    private final LiveFeed liveFeed;
-    private volatile AdminApi admin;
-    private volatile AdminGuard guard;
-    private volatile java.util.concurrent.ScheduledExecutorService timers;
-    private volatile java.time.Duration requestTimeout = java.time.Duration.ofSeconds(10);
-    private volatile java.util.function.Function<String, java.util.Optional<String>> pipelineState =
-            name -> java.util.Optional.empty();
     private static final String STREAMS_PREFIX = "/v1/streams/";
+
+    /** What a listener serves. */
+    enum Role { ALL, INGEST, ADMIN }
+
+    private final Vertx vertx;
+    private final HealthRoutes health;
+    private final LiveFeed liveFeed;
+    private final IngestRoute ingest;
+    private final TlsFiles tls;
+    private final HttpServer main;
+    private final HttpServer adminServer;
+    private volatile AdminApi admin;
+    private volatile boolean started;
 
     /** Whether the runtime is ready, and a JSON document describing each pipeline's state. */
     public record Readiness(boolean ready, String json) {
     }
 
     /**
-     * Binds the listener; it serves once {@link #start()} is called.
+     * Binds with the default limits, no TLS and no admin listener.
      *
      * @throws IOException if the address cannot be bound
      */
     public HttpListener(String host, int port, IngressRoutes routes, PrometheusMeterRegistry meters,
                         Supplier<Readiness> readiness, LiveFeed liveFeed) throws IOException {
+        this(host, port, HttpSettings.defaults(), routes, meters, readiness, liveFeed);
+    }
+
+    /**
+     * Binds the listener (and the admin listener, when configured); it serves once {@link #start()} is called.
+     *
+     * @throws IOException if an address cannot be bound or the TLS files cannot be used
+     */
+    public HttpListener(String host, int port, HttpSettings settings, IngressRoutes routes,
+                        PrometheusMeterRegistry meters, Supplier<Readiness> readiness, LiveFeed liveFeed)
+            throws IOException {
+        this.health = new HealthRoutes(meters, readiness);
         this.liveFeed = liveFeed;
-        this.routes = routes;
-        this.meters = meters;
-        this.readiness = readiness;
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
-        AtomicInteger n = new AtomicInteger();
-        // Threads mostly wait (on request bodies, on slow clients): many more than cores, so that a few stalled
-        // clients cannot starve /healthz or other producers.
-        int threads = Math.max(32, Runtime.getRuntime().availableProcessors() * 8);
-        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "jetconnect-http-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        // No file cache: Vert.x would otherwise create a .vertx folder in the working directory.
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
+                        .setClassPathResolvingEnabled(false)));
+        this.ingest = new IngestRoute(vertx, routes, settings.requestTimeout());
+        try {
+            this.tls = settings.tls().map(TlsFiles::new).orElse(null);
+            Role mainRole = settings.admin().isPresent() ? Role.INGEST : Role.ALL;
+            this.main = bind(host, port, settings, mainRole);
+            this.adminServer = settings.admin().isPresent()
+                    ? bind(settings.admin().get().host(), settings.admin().get().port(), settings, Role.ADMIN) : null;
+        } catch (IOException | RuntimeException e) {
+            vertx.close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    private HttpServer bind(String host, int port, HttpSettings settings, Role role) throws IOException {
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+                .setTcpNoDelay(true)
+                .setMaxHeaderSize(settings.maxHeaderSize())
+                .setHandle100ContinueAutomatically(true)
+                .setIdleTimeout(0)
+                // HTTP/1.1 only: the connection limits and the body guard are per HTTP/1 connection.
+                .setHttp2ClearTextEnabled(false)
+                .setUseAlpn(false);
+        if (tls != null) {
+            options.setSsl(true);
+            tls.apply(options);
+        }
+        ConnectionGuard guard = new ConnectionGuard(vertx, settings);
+        HttpServer server = vertx.createHttpServer(options)
+                .connectionHandler(guard::opened)
+                .requestHandler(request -> handle(request, role, guard));
+        try {
+            return server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + host + ":" + port);
+        } catch (TimeoutException e) {
+            throw new IOException("binding " + host + ":" + port + " took over 30s");
+        }
     }
 
     public void start() {
-        server.start();
+        started = true;
     }
 
     /** Serves the admin API from now on. */
@@ -98,86 +134,63 @@ public final class HttpListener implements AutoCloseable {
         this.admin = api;
     }
 
-    /** Checks every request with {@code guard} from now on (Host, and cross-site admin calls). */
-    public void guard(AdminGuard guard) {
-        this.guard = guard;
+    /** Tells ingest which pipelines exist and their states, so a paused or failed one answers 503, not 404. */
+    public void pipelineStates(Function<String, Optional<String>> states) {
+        ingest.pipelineStates(states);
     }
 
-    /** Tells ingest which pipelines exist and their states, so a paused or failed one answers 503, not 404. */
-    public void pipelineStates(java.util.function.Function<String, java.util.Optional<String>> states) {
-        this.pipelineState = states;
+    /** Tells ingest the largest body each pipeline takes (by name), so that a body is collected only up to that. */
+    public void bodyLimits(Map<String, Long> limits) {
+        Map<String, Long> copy = Map.copyOf(limits);
+        ingest.bodyLimits(name -> Optional.ofNullable(copy.get(name)));
     }
 
     /** @return the bound address, with the real port when 0 was asked */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return new InetSocketAddress(main.actualPort());
     }
 
-    private void handle(HttpExchange exchange) {
-        try {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            AdminGuard checks = guard;
-            if (checks != null) {
-                AdminGuard.Decision decision = checks.check(method, path, guardedHeaders(exchange));
-                if (!decision.allowed()) {
-                    sendJson(exchange, decision.status(), error(decision.reason()));
-                    return;
-                }
-            }
-            if (path.startsWith(EVENTS_PREFIX) && path.endsWith(EVENTS_SUFFIX)
-                    && path.length() > EVENTS_PREFIX.length() + EVENTS_SUFFIX.length()) {
-                String pipeline = path.substring(EVENTS_PREFIX.length(), path.length() - EVENTS_SUFFIX.length());
-                ingest(exchange, method, pipeline);
-                return;
-            }
-            if (path.startsWith(STREAMS_PREFIX) && path.endsWith(EVENTS_SUFFIX)
-                    && path.length() > STREAMS_PREFIX.length() + EVENTS_SUFFIX.length()) {
-                if (liveFeed == null) {
-                    sendJson(exchange, 404, error("the live feed is not enabled"));
-                } else if (requireGet(exchange, method)) {
-                    liveFeed.serve(exchange, path.substring(STREAMS_PREFIX.length(),
-                            path.length() - EVENTS_SUFFIX.length()));
-                }
-                return;
-            }
-            AdminApi api = admin;
-            if (api != null && api.handle(exchange, method, path)) {
-                return;
-            }
-            switch (path) {
-                case "/metrics" -> {
-                    if (requireGet(exchange, method)) {
-                        io.jetconnect.runtime.metrics.MetricsFormat m = io.jetconnect.runtime.metrics.MetricsFormat
-                                .scrape(meters, exchange.getRequestHeaders().getFirst("Accept"));
-                        send(exchange, 200, m.contentType(), Map.of("Vary", "Accept"), m.body());
-                    }
-                }
-                case "/healthz" -> {
-                    if (requireGet(exchange, method)) {
-                        sendJson(exchange, 200, "{\"status\":\"ok\"}");
-                    }
-                }
-                case "/readyz" -> {
-                    if (requireGet(exchange, method)) {
-                        Readiness r = readiness.get();
-                        sendJson(exchange, r.ready() ? 200 : 503, r.json());
-                    }
-                }
-                default -> sendJson(exchange, 404, error("no such path: " + JsonText.truncate(path, 200)));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            LOG.error("HTTP request failed: {}", e.toString(), e);
-            sendJson(exchange, 500, error("internal error"));
+    /** @return the admin listener's port, if there is one */
+    public Optional<Integer> adminPort() {
+        return adminServer == null ? Optional.empty() : Optional.of(adminServer.actualPort());
+    }
+
+    /** Answers 408 to ingest requests whose body has not fully arrived after {@code timeout}. */
+    public void requestTimeout(java.util.concurrent.ScheduledExecutorService timers, java.time.Duration timeout) {
+        ingest.requestTimeout(timeout);
+    }
+
+    /**
+     * Reads the TLS files again and serves new connections with them; connections already open keep theirs.
+     *
+     * @return what happened, for the log; empty without TLS
+     * @throws IOException if the files cannot be read or do not hold a certificate and its key
+     */
+    public Optional<String> reloadTls() throws IOException {
+        if (tls == null) {
+            return Optional.empty();
         }
+        tls.reload(main);
+        if (adminServer != null) {
+            tls.reload(adminServer);
+        }
+        return Optional.of("certificates re-read from " + tls.describe());
     }
 
-    /** The headers {@link AdminGuard} reads, names lower case (the JDK's map capitalises them). */
-    private static Map<String, java.util.List<String>> guardedHeaders(HttpExchange exchange) {
+    /**
+     * Sets the checks every request passes before it is routed ({@link AdminGuard}: Host, and for calls that
+     * change state, Origin and content type); set again on reload.
+     */
+    public void guard(AdminGuard guard) {
+        this.adminGuard = guard;
+    }
+
+    /** The headers {@link AdminGuard} reads, names lower case. */
+    private static Map<String, java.util.List<String>> guardedHeaders(HttpServerRequest request) {
         Map<String, java.util.List<String>> out = new java.util.HashMap<>(8);
         for (String name : GUARDED_HEADERS) {
-            java.util.List<String> values = exchange.getRequestHeaders().get(name);
-            if (values != null) {
+            java.util.List<String> values = request.headers().getAll(name);
+            if (!values.isEmpty()) {
                 out.put(name, values);
             }
         }
@@ -187,7 +200,133 @@ public final class HttpListener implements AutoCloseable {
     private static final java.util.List<String> GUARDED_HEADERS = java.util.List.of("host", "origin",
             "content-type", "sec-fetch-site", AdminGuard.REQUEST_HEADER);
 
-    private boolean requireGet(HttpExchange exchange, String method) {
+    private volatile AdminGuard adminGuard;
+
+    private void handle(HttpServerRequest request, Role role, ConnectionGuard guard) {
+        guard.requestStarted(request);
+        Context context = Vertx.currentContext();
+        String path;
+        try {
+            path = new URI(request.path()).getPath();
+        } catch (URISyntaxException | NullPointerException e) {
+            Exchange bad = new Exchange(request, context, String.valueOf(request.path()));
+            bad.afterAnswer(() -> guard.requestDone(request.connection()));
+            sendError(bad, 400, "invalid request path");
+            return;
+        }
+        Exchange exchange = new Exchange(request, context, path);
+        exchange.afterAnswer(() -> guard.requestDone(request.connection()));
+        try {
+            if (!started) {
+                sendJson(exchange, 503, Map.of("Retry-After", "1"), error("starting; try again later"));
+                return;
+            }
+            String method = request.method().name();
+            AdminGuard checks = adminGuard;
+            if (checks != null) {
+                AdminGuard.Decision decision = checks.check(method, path, guardedHeaders(request));
+                if (!decision.allowed()) {
+                    sendError(exchange, decision.status(), decision.reason());
+                    return;
+                }
+            }
+            if (role != Role.ADMIN && path.startsWith(EVENTS_PREFIX) && path.endsWith(EVENTS_SUFFIX)
+                    && path.length() > EVENTS_PREFIX.length() + EVENTS_SUFFIX.length()) {
+                String pipeline = path.substring(EVENTS_PREFIX.length(), path.length() - EVENTS_SUFFIX.length());
+                ingest.handle(exchange, method, pipeline, guard.state(request));
+                return;
+            }
+            if (path.equals("/healthz")) {
+                health.healthz(exchange, method);
+                return;
+            }
+            if (role == Role.INGEST) {
+                if (path.equals("/readyz")) {
+                    blocking(exchange, () -> health.readyz(exchange, method));
+                    return;
+                }
+                sendError(exchange, 404, "no such path: " + JsonText.truncate(path, 200)
+                        + " (the admin API, /metrics and the live feed are on the admin listener)");
+                return;
+            }
+            if (path.startsWith(STREAMS_PREFIX) && path.endsWith(EVENTS_SUFFIX)
+                    && path.length() > STREAMS_PREFIX.length() + EVENTS_SUFFIX.length()) {
+                String stream = path.substring(STREAMS_PREFIX.length(), path.length() - EVENTS_SUFFIX.length());
+                if (liveFeed == null) {
+                    sendError(exchange, 404, "the live feed is not enabled");
+                } else if (request.canUpgradeToWebSocket()) {
+                    liveFeed.serveWebSocket(exchange, stream);
+                } else if (requireGet(exchange, method)) {
+                    liveFeed.serve(exchange, stream);
+                }
+                return;
+            }
+            collect(exchange, () -> blocking(exchange, () -> adminOrOther(exchange, method, path)));
+        } catch (RuntimeException | Error e) {
+            LOG.error("HTTP request failed: {}", e.toString(), e);
+            sendError(exchange, 500, "internal error");
+        }
+    }
+
+    /** Collects a small body (the admin API's), then runs {@code next}; a larger one is refused with 413. */
+    private void collect(Exchange exchange, Runnable next) {
+        HttpServerRequest request = exchange.request();
+        Buffer body = Buffer.buffer();
+        boolean[] over = new boolean[1];
+        request.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > ADMIN_MAX_BODY) {
+                over[0] = true;
+                request.pause();
+                exchange.closeAfterAnswer();
+                sendError(exchange, 413, "body too large");
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(e -> {
+            exchange.closeAfterAnswer();
+            sendError(exchange, 400, "could not read the request body");
+        });
+        request.endHandler(ignored -> {
+            if (!over[0]) {
+                exchange.body(body);
+                next.run();
+            }
+        });
+    }
+
+    private void blocking(Exchange exchange, ThrowingRunnable work) {
+        vertx.executeBlocking(() -> {
+            try {
+                work.run();
+            } catch (IOException | RuntimeException | Error e) {
+                LOG.error("HTTP request failed: {}", e.toString(), e);
+                sendError(exchange, 500, "internal error");
+            }
+            return null;
+        }, false);
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws IOException;
+    }
+
+    private void adminOrOther(Exchange exchange, String method, String path) throws IOException {
+        AdminApi api = admin;
+        if (api != null && api.handle(exchange, method, path)) {
+            return;
+        }
+        switch (path) {
+            case "/metrics" -> health.metrics(exchange, method);
+            case "/readyz" -> health.readyz(exchange, method);
+            default -> sendError(exchange, 404, "no such path: " + JsonText.truncate(path, 200));
+        }
+    }
+
+    static boolean requireGet(Exchange exchange, String method) {
         if (method.equals("GET") || method.equals("HEAD")) {
             return true;
         }
@@ -195,105 +334,38 @@ public final class HttpListener implements AutoCloseable {
         return false;
     }
 
-    private void ingest(HttpExchange exchange, String method, String pipeline) {
-        // The state first: it waits while the pipeline (re)starts, whose route is registered before it runs.
-        java.util.Optional<String> state = pipelineState.apply(pipeline);
-        IngressHandler handler = routes.handler(pipeline).orElse(null);
-        if (handler == null && state.isPresent() && !state.get().equals("running")) {
-            // A pipeline that exists but is paused, starting or failed: tell the producer to come back.
-            sendJson(exchange, 503, Map.of("Retry-After", "1"), error("pipeline '" + pipeline + "' is "
-                    + state.get() + "; try again later"));
-            return;
-        }
-        if (handler == null) {
-            sendJson(exchange, 404, error("unknown pipeline '" + JsonText.truncate(pipeline, 100)
-                    + "' (or its source takes no HTTP events)"));
-            return;
-        }
-        if (!method.equals("POST")) {
-            sendJson(exchange, 405, Map.of("Allow", "POST"), error("method " + method + " not allowed"));
-            return;
-        }
-        ExchangeRequest request = new ExchangeRequest(exchange);
-        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
-        // A client that stops sending its body would hold this thread: answer 408 and close under the reader.
-        java.util.concurrent.ScheduledFuture<?> watchdog = timers == null ? null : timers.schedule(() -> {
-            if (!request.bodyRead() && answered.compareAndSet(false, true)) {
-                sendJson(exchange, 408, error("the request body did not arrive within "
-                        + io.jetconnect.runtime.config.DurationText.of(requestTimeout)));
-            }
-        }, requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        CompletionStage<IngressResponse> stage;
-        try {
-            stage = handler.handle(request);
-        } catch (RuntimeException | Error e) {
-            if (answered.compareAndSet(false, true)) {
-                LOG.error("pipeline {}: ingress handler threw: {}", pipeline, e.toString(), e);
-                sendJson(exchange, 500, error("internal error"));
-            }
-            return;
-        }
-        stage.whenComplete((response, error) -> {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-            if (!answered.compareAndSet(false, true)) {
-                return;
-            }
-            if (error != null || response == null) {
-                LOG.error("pipeline {}: ingress handler failed: {}", pipeline, String.valueOf(error), error);
-                sendJson(exchange, 500, error("internal error"));
-            } else {
-                send(exchange, response.status(), response.contentType(), response.headers(), response.body());
-            }
-        });
+    /** Answers with a JSON error. */
+    static void sendError(Exchange exchange, int status, String message) {
+        sendJson(exchange, status, Map.of(), error(message));
     }
 
-    /** Answers 408 to ingest requests whose body has not fully arrived after {@code timeout}. */
-    public void requestTimeout(java.util.concurrent.ScheduledExecutorService timers, java.time.Duration timeout) {
-        this.timers = timers;
-        this.requestTimeout = timeout;
+    /** Answers with a JSON error and further headers. */
+    static void sendError(Exchange exchange, int status, Map<String, String> headers, String message) {
+        sendJson(exchange, status, headers, error(message));
     }
 
-    /** Answers with a JSON error, for the live feed. */
-    static void sendError(HttpExchange exchange, int status, String message) {
-        sendJson(exchange, status, error(message));
+    /** @return {@code {"error": message}} */
+    static String error(String message) {
+        return JSON.createObjectNode().put("error", message).toString();
     }
 
-    private static String error(String message) {
-        return "{\"error\":" + JsonText.quote(message) + "}";
+    static void sendJson(Exchange exchange, int status, Map<String, String> headers, String json) {
+        send(exchange, status, "application/json", headers, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static void sendJson(HttpExchange exchange, int status, String json) {
-        sendJson(exchange, status, Map.of(), json);
-    }
-
-    private static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, String json) {
-        send(exchange, status, "application/json", headers, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static void send(HttpExchange exchange, int status, String contentType, Map<String, String> headers,
-                     byte[] body) {
-        try (exchange) {
-            // A body left unread is drained by the server up to a limit, or the connection is closed: either way
-            // an oversized request is not read to its end here.
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-            headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-            if (!head && body.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("client went away before the response: {}", e.toString());
-        }
+    static void send(Exchange exchange, int status, String contentType, Map<String, String> headers, byte[] body) {
+        exchange.send(status, contentType, headers, body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        ingest.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("the listener did not close cleanly: {}", e.toString());
+        }
     }
 }

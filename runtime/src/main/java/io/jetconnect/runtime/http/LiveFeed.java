@@ -1,6 +1,6 @@
 package io.jetconnect.runtime.http;
 
-import com.sun.net.httpserver.HttpExchange;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jetconnect.nats.InvalidMessageException;
 import io.jetconnect.nats.NatsEventReader;
 import io.jetconnect.nats.StructuredJson;
@@ -15,7 +15,6 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,9 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * falls more than {@code max-lag} events behind, or whose socket accepts nothing for {@code write-timeout}, is
  * disconnected with a reason (an {@code event: error} when it can still be written, the log otherwise). Closing
  * the connection deletes the consumer.
+ *
+ * <p>The same resource answers a WebSocket upgrade with the same {@code since}, {@code subject}, limits and clean-up:
+ * one JSON object per text frame, {@code {"type": "cloudevent", "sequence": N, "event": {...}}}, and
+ * {@code "type": "gap"} (with {@code requested}, {@code firstSequence}), {@code "invalid"} or {@code "error"} (with
+ * {@code reason}) for what SSE sends as named events; an idle feed sends a ping every second.
  */
 public final class LiveFeed {
 
@@ -67,47 +69,76 @@ public final class LiveFeed {
         this.watchdog = watchdog;
     }
 
-    /** Serves one client on a thread of its own; returns at once. */
-    void serve(HttpExchange exchange, String streamRef) {
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        Long since;
+    /** Serves one Server-Sent Events client on a thread of its own; returns at once. */
+    void serve(Exchange exchange, String streamRef) {
+        Long since = since(exchange, exchange.getRequestHeaders().getFirst("Last-Event-ID"));
+        if (since == null && exchange.answered()) {
+            return;
+        }
+        start(exchange, streamRef, since, () -> new FeedOut.Sse(exchange, settings.writeTimeout()));
+    }
+
+    /** Serves one WebSocket client on a thread of its own; returns at once. */
+    void serveWebSocket(Exchange exchange, String streamRef) {
+        Long since = since(exchange, null);
+        if (since == null && exchange.answered()) {
+            return;
+        }
+        exchange.request().toWebSocket().onComplete(ws -> {
+            if (ws.failed()) {
+                LOG.debug("live feed: WebSocket upgrade failed: {}", ws.cause().toString());
+                return;
+            }
+            FeedOut.WebSocket out = new FeedOut.WebSocket(ws.result(), exchange.context(), settings.writeTimeout());
+            start(exchange, streamRef, since, () -> out);
+        });
+    }
+
+    /** @return since, null when absent; answers 400 (and returns null) when it is not a sequence */
+    private static Long since(Exchange exchange, String lastEventId) {
+        Map<String, String> query = query(exchange.request().query());
         try {
-            String lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
             String text = lastEventId != null ? lastEventId : query.get("since");
-            since = text == null ? null : Long.parseLong(text.trim());
+            Long since = text == null ? null : Long.parseLong(text.trim());
             if (since != null && since < 0) {
                 throw new NumberFormatException();
             }
+            return since;
         } catch (NumberFormatException e) {
             HttpListener.sendError(exchange, 400, "since (or Last-Event-ID) must be a stream sequence >= 0");
-            return;
+            return null;
         }
+    }
+
+    private void start(Exchange exchange, String streamRef, Long since,
+                       java.util.function.Supplier<FeedOut> output) {
+        FeedOut out = output.get();
         if (!clients.tryAcquire()) {
-            HttpListener.sendError(exchange, 503, "too many live-feed clients (max " + settings.maxClients() + ")");
+            out.refuse(503, "too many live-feed clients (max " + settings.maxClients() + ")");
             return;
         }
         StreamSpec stream = streams.apply(streamRef);
-        String subject = query.get("subject");
+        String subject = query(exchange.request().query()).get("subject");
         Thread thread = new Thread(() -> {
             try {
-                stream(exchange, stream, subject, since);
+                stream(out, stream, subject, since);
             } finally {
                 clients.release();
-                exchange.close();
+                out.close();
             }
         }, "jetconnect-feed-" + stream.name());
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void stream(HttpExchange exchange, StreamSpec stream, String subject, Long since) {
+    private void stream(FeedOut out, StreamSpec stream, String subject, Long since) {
         JetStreamSubscription sub = null;
         try {
             StreamInfo info;
             try {
                 info = nats.connection().jetStreamManagement().getStreamInfo(stream.name());
             } catch (JetStreamApiException e) {
-                HttpListener.sendError(exchange, 404, "no stream '" + stream.name() + "'");
+                out.refuse(404, "no stream '" + stream.name() + "'");
                 return;
             }
             long first = info.getStreamState().getFirstSequence();
@@ -127,33 +158,24 @@ public final class LiveFeed {
             }
             sub = nats.connection().jetStream().subscribe(null, PullSubscribeOptions.builder()
                     .stream(stream.name()).configuration(consumer.build()).build());
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
+            out.open();
             if (gap) {
-                write(exchange, out, "event: gap\ndata: {\"requested\":" + (since + 1) + ",\"firstSequence\":" + first
-                        + "}\n\n");
+                out.gap(since + 1, first);
             } else {
-                write(exchange, out, ": connected\n\n");
+                out.connected();
             }
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!Thread.currentThread().isInterrupted() && !out.closed()) {
                 List<Message> batch = sub.fetch(settings.batch(), Duration.ofSeconds(1));
                 if (batch.isEmpty()) {
-                    write(exchange, out, ": keep-alive\n\n");
+                    out.keepAlive();
                     continue;
                 }
-                StringBuilder text = new StringBuilder();
-                for (Message m : batch) {
-                    text.append(frame(m));
-                }
-                write(exchange, out, text.toString());
+                out.events(batch);
                 long pending = batch.get(batch.size() - 1).metaData().pendingCount();
                 if (pending > settings.maxLag()) {
                     LOG.warn("live feed of {}: client {} events behind (max {}); disconnecting", stream.name(),
                             pending, settings.maxLag());
-                    write(exchange, out, "event: error\ndata: {\"reason\":\"client too slow: " + pending
-                            + " events behind, max " + settings.maxLag() + "\"}\n\n");
+                    out.error("client too slow: " + pending + " events behind, max " + settings.maxLag());
                     return;
                 }
             }
@@ -175,38 +197,23 @@ public final class LiveFeed {
         }
     }
 
-    private static String frame(Message m) {
-        StringBuilder out = new StringBuilder();
-        out.append("id: ").append(m.metaData().streamSequence()).append('\n');
-        String json;
+    /**
+     * @return the event as the JSON format writes it, or null when the message is no CloudEvent
+     */
+    static byte[] json(Message m) {
         try {
             // Events go out in the JSON format, whichever mode they were stored in, written by the one writer
             // that never lets data become members (the SDK's format copies data without a content type raw).
-            json = new String(StructuredJson.write(NatsEventReader.read(m)), StandardCharsets.UTF_8);
-            out.append("event: cloudevent\n");
+            return StructuredJson.write(NatsEventReader.read(m));
         } catch (InvalidMessageException | RuntimeException notACloudEvent) {
-            json = "{\"sequence\":" + m.metaData().streamSequence() + ",\"subject\":" + JsonText.quote(m.getSubject())
-                    + ",\"error\":\"not a CloudEvent\"}";
-            out.append("event: invalid\n");
+            return null;
         }
-        for (String line : json.split("\n", -1)) {
-            out.append("data: ").append(line).append('\n');
-        }
-        return out.append('\n').toString();
     }
 
-    /** Writes with a watchdog: a socket that takes nothing for write-timeout gets the exchange closed under it. */
-    private void write(HttpExchange exchange, OutputStream out, String text) throws IOException {
-        ScheduledFuture<?> stall = watchdog.schedule(() -> {
-            LOG.warn("live feed client accepted nothing for {}; disconnecting", settings.writeTimeout());
-            exchange.close();
-        }, settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } finally {
-            stall.cancel(false);
-        }
+    /** @return what is sent for a message that is no CloudEvent */
+    static ObjectNode invalid(Message m) {
+        return HttpListener.JSON.createObjectNode().put("sequence", m.metaData().streamSequence())
+                .put("subject", m.getSubject()).put("error", "not a CloudEvent");
     }
 
     private static Map<String, String> query(String raw) {
