@@ -40,11 +40,7 @@ class ExamplesIT {
     static void copyTheConfigAndTheExamplePlugin() throws Exception {
         Path jar = new ExamplePluginBuild(Files.createDirectories(shared.resolve("build"))).build();
         plugins = Files.createDirectories(shared.resolve("plugins"));
-        try (Stream<Path> builtIn = Files.list(RuntimeProcess.home().resolve("plugins"))) {
-            for (Path zip : builtIn.filter(p -> p.toString().endsWith(".zip")).toList()) {
-                Files.copy(zip, plugins.resolve(zip.getFileName()));
-            }
-        }
+        RuntimeProcess.copyBuiltInPlugins(plugins);
         Files.copy(jar, plugins.resolve(jar.getFileName()));
         config = Files.createDirectories(shared.resolve("config/examples")).getParent();
         Files.copy(RuntimeProcess.home().resolve("config/pipeline.conf"), config.resolve("pipeline.conf"));
@@ -60,6 +56,37 @@ class ExamplesIT {
         }
     }
 
+    /** A self-signed CA certificate (its key thrown away), for the TLS example's {@code ca-file}. */
+    private static final String CA_PEM = """
+            -----BEGIN CERTIFICATE-----
+            MIIBkDCCATegAwIBAgIULhjR94ZKsIYRhybC+SLLnSVCkb8wCgYIKoZIzj0EAwIw
+            HTEbMBkGA1UEAwwSamV0Y29ubmVjdC10ZXN0LWNhMCAXDTI2MTIwNzA0NTgyMVoY
+            DzIxMjYxMTEzMDQ1ODIxWjAdMRswGQYDVQQDDBJqZXRjb25uZWN0LXRlc3QtY2Ew
+            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASBlJEimQJwo2lnJklSAo8irWbW5TPR
+            03DFrR4p/1fjTixhJVa9ktpV5B6xBiUV0sqf8Ru7ivEZd0fKLsMxAri/o1MwUTAd
+            BgNVHQ4EFgQUq4zDI5mQ4oM+647viUDi7m//evAwHwYDVR0jBBgwFoAUq4zDI5mQ
+            4oM+647viUDi7m//evAwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBE
+            AiAtvzjcbS85j2R9j4SxGuhPgcxaiFaiPg9g0bqHZEl+JgIgU1+2Lh0Nz2+PVLrd
+            giG4RKOD4jn6VKNMzP1eAdVqcS8=
+            -----END CERTIFICATE-----
+            """;
+
+    /**
+     * The files the TLS example names, made here: {@code check} reads them (a CA that parses, a {@code .creds} with
+     * a user JWT and seed), and the example lets the environment name them.
+     */
+    private Map<String, String> natsFiles() throws Exception {
+        io.nats.client.NKey account = io.nats.client.NKey.createAccount(null);
+        io.nats.client.NKey user = io.nats.client.NKey.createUser(null);
+        String jwt = io.nats.client.support.JwtUtils.issueUserJWT(account, new String(account.getPublicKey()),
+                new String(user.getPublicKey()), "examples-it", java.time.Duration.ofHours(1));
+        Path creds = Files.writeString(work.resolve("jetconnect.creds"), "-----BEGIN NATS USER JWT-----\n" + jwt
+                + "\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n"
+                + new String(user.getSeed()) + "\n------END USER NKEY SEED------\n");
+        Path ca = Files.writeString(work.resolve("nats-ca.pem"), CA_PEM);
+        return Map.of("NATS_CA_FILE", ca.toString(), "NATS_CREDS_FILE", creds.toString());
+    }
+
     @Test
     void everyExamplePassesCheckWithoutWarnings() throws Exception {
         List<Path> examples = examples();
@@ -68,7 +95,7 @@ class ExamplesIT {
                 examples.toString());
         for (Path example : examples) {
             Path copy = config.resolve("examples").resolve(example.getFileName());
-            RuntimeProcess.Result result = RuntimeProcess.exec(work, Map.of(), "check", "--config", copy.toString());
+            RuntimeProcess.Result result = RuntimeProcess.exec(work, natsFiles(), "check", "--config", copy.toString());
             assertEquals(0, result.exitCode(), example + ":\n" + result.output());
             assertTrue(result.output().contains(copy + ": OK"), result.output());
             assertFalse(result.output().contains("warning"), example + ":\n" + result.output());
