@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The drain's bookkeeping in the log, once records are acknowledged in order: moves a segment's acknowledged end
- * ({@link SpillLog#acked}), rewrites its checkpoint every {@code drain.in-flight} acknowledged entries and at least
+ * ({@link SpillLog#acked}, a run of entries per segment at once), rewrites its checkpoint every {@code drain.in-flight} acknowledged entries and at least
  * every {@code drain.checkpoint-interval} (so a restart re-sends less than one window of acknowledged records),
  * deletes a segment once all of it is acknowledged and read past, and reports progress. Used by the
  * {@link Drainer}'s thread alone.
@@ -22,8 +22,16 @@ final class Checkpointer {
     private final long intervalNanos;
     private final String pipeline;
 
+    /** The segment whose checkpoint is due, and entries acknowledged in it since its last checkpoint. */
     private Segment segment;
     private int sinceCheckpoint;
+    /** The run of acknowledged entries of one segment not applied to the log yet. */
+    private Segment runSegment;
+    private long runEnd;
+    private int runEntries;
+    private int runRecords;
+    private int runDrained;
+    private int drained;
     private long lastCheckpointNanos = System.nanoTime();
 
     Checkpointer(SpillLog log, LogCursor cursor, DlqSettings settings) {
@@ -36,19 +44,53 @@ final class Checkpointer {
     }
 
     /**
-     * Everything of {@code acked} below {@code end} is acknowledged: {@code entries} entries of the drain (records
-     * and corrupt ranges), {@code records} of them records, drained or quarantined.
+     * The next entry of the drain (a record or a corrupt range) is acknowledged, in log order; applied to the log a
+     * run per segment at once, at the latest by {@link #flush}.
+     *
+     * @param drained whether it is a record the sink took (not one quarantined)
      */
-    void acked(Segment acked, long end, int entries, int records) {
-        log.acked(acked, end, records);
-        if (records > 0) {
-            progress.done(records, log.depth());
+    void ack(Segment segment, long end, boolean record, boolean drained) {
+        if (segment != runSegment) {
+            applyRun();
+            runSegment = segment;
+        }
+        runEnd = end;
+        runEntries++;
+        if (record) {
+            runRecords++;
+        }
+        if (drained) {
+            runDrained++;
+        }
+    }
+
+    /** @return how many records the sink took among those acknowledged since the last flush */
+    int flush() {
+        applyRun();
+        int count = drained;
+        drained = 0;
+        return count;
+    }
+
+    private void applyRun() {
+        Segment acked = runSegment;
+        if (acked == null) {
+            return;
+        }
+        log.acked(acked, runEnd, runRecords);
+        if (runRecords > 0) {
+            progress.done(runRecords, log.depth());
         }
         if (segment != acked) {
             segment = acked;
             sinceCheckpoint = 0;
         }
-        sinceCheckpoint += entries;
+        sinceCheckpoint += runEntries;
+        drained += runDrained;
+        runSegment = null;
+        runEntries = 0;
+        runRecords = 0;
+        runDrained = 0;
         if (sinceCheckpoint >= every) {
             checkpoint(true);
         }

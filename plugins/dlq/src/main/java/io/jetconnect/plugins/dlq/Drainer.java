@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.dlq;
 
 import io.cloudevents.CloudEvent;
+import io.jetconnect.plugins.dlq.DrainEntry.Outcome;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.delivery.OrderedWindow;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       only if nothing was spilled meanwhile.</li>
  * </ul>
  *
- * <p>The order is kept by an {@link OrderedWindow} beside this thread's queue of {@link Entry entries}: a send
+ * <p>The order is kept by an {@link OrderedWindow} beside this thread's queue of {@link DrainEntry entries}: a send
  * settles its delivery from the sink's thread, a retriable failure fences the window, and a rewind waits until
  * every delivery has settled. So no failure of a record sent before a rewind can arrive after it and cause another.
  */
@@ -46,36 +47,6 @@ final class Drainer {
     private static final Logger LOG = LoggerFactory.getLogger(Drainer.class);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    /**
-     * Where an entry stands. Its delivery in the window is settled with {@code OK} or {@code QUARANTINED}
-     * (succeeded) and with {@code RETRY} or {@code RESEND} (failed); {@code PERMANENT} and {@code UNDECODABLE} wait,
-     * unsettled, to be quarantined at the head of the window or, behind a retriable failure, to be sent again.
-     */
-    private enum Outcome { PENDING, OK, RETRY, PERMANENT, UNDECODABLE, QUARANTINING, QUARANTINED, RESEND }
-
-    /** A record sent to the sink (or a corrupt range skipped), in log order. */
-    private static final class Entry {
-        final Segment segment;
-        final long offset;
-        final long end;
-        final boolean record;
-        final CloudEvent event;
-        long ticket;
-        volatile Outcome outcome = Outcome.PENDING;
-        volatile Throwable error;
-        /** An undecodable record's first byte and payload, copied: the reader's buffer moves on. */
-        byte version;
-        byte[] payload;
-
-        Entry(Segment segment, long offset, long end, boolean record, CloudEvent event) {
-            this.segment = segment;
-            this.offset = offset;
-            this.end = end;
-            this.record = record;
-            this.event = event;
-        }
-    }
 
     private final SpillLog log;
     private final EventSink inner;
@@ -94,7 +65,7 @@ final class Drainer {
 
     // Owned by the drainer's thread.
     /** The entries past the window's floor, oldest first: the window's deliveries, one for one. */
-    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final ArrayDeque<DrainEntry> queue = new ArrayDeque<>();
     private final LogCursor cursor;
     private final Checkpointer checkpointer;
     private boolean healthy;
@@ -157,7 +128,7 @@ final class Drainer {
                 checkpointer.checkpoint(false);
                 if (queue.isEmpty()) {
                     idle();
-                } else if (waiting(queue.peekFirst())) {
+                } else if (queue.peekFirst().waiting()) {
                     awaitCompletions(seen, Math.max(1, settings.drainInFlight / 8));
                 }
             }
@@ -171,65 +142,32 @@ final class Drainer {
         }
     }
 
-    private static boolean waiting(Entry entry) {
-        Outcome o = entry.outcome;
-        return o == Outcome.PENDING || o == Outcome.QUARANTINING;
-    }
-
     // ---- acknowledgements
 
     /**
-     * Acknowledges the entries the window's floor moved over, in order, a run of them per segment at once; starts
-     * quarantining the oldest entry left if it failed permanently.
+     * Acknowledges the entries the window's floor moved over, in order; starts quarantining the oldest entry left if
+     * it failed permanently.
      */
     private void settleHead() {
         int moved = window.advance();
-        Segment segment = null;
-        long end = 0;
-        int entries = 0;
-        int records = 0;
-        int drainedNow = 0;
         for (int i = 0; i < moved; i++) {
-            Entry head = queue.pollFirst();
-            if (head.segment != segment) {
-                if (segment != null) {
-                    ack(segment, end, entries, records, drainedNow);
-                }
-                segment = head.segment;
-                entries = 0;
-                records = 0;
-                drainedNow = 0;
-            }
-            end = head.end;
-            entries++;
-            if (head.record) {
-                records++;
-                if (head.outcome == Outcome.OK) {
-                    drainedNow++;
-                }
-            }
+            DrainEntry done = queue.pollFirst();
+            checkpointer.ack(done.segment, done.end, done.record, done.record && done.outcome == Outcome.OK);
         }
-        if (segment != null) {
-            ack(segment, end, entries, records, drainedNow);
-        }
-        Entry head = queue.peekFirst();
-        if (head != null && (head.outcome == Outcome.PERMANENT || head.outcome == Outcome.UNDECODABLE)) {
-            quarantine(head);
-        }
-    }
-
-    /** Everything of {@code segment} below {@code end} is acknowledged, {@code drainedNow} records by the sink. */
-    private void ack(Segment segment, long end, int entries, int records, int drainedNow) {
-        checkpointer.acked(segment, end, entries, records);
+        int drainedNow = checkpointer.flush();
         if (drainedNow > 0) {
             drained.increment(drainedNow);
             healthy = true;
             backoffNanos = settings.backoffInitial.toNanos();
         }
+        DrainEntry head = queue.peekFirst();
+        if (head != null && head.rejected()) {
+            quarantine(head);
+        }
     }
 
     /** Quarantines the oldest unacknowledged entry, which failed for good; it is settled once the line is written. */
-    private void quarantine(Entry entry) {
+    private void quarantine(DrainEntry entry) {
         CompletableFuture<Void> written;
         try {
             if (entry.outcome == Outcome.UNDECODABLE) {
@@ -266,9 +204,8 @@ final class Drainer {
      * fails too, so that the window can rewind, and it is sent again (and fails again) in its turn.
      */
     private void resendPermanentFailures() {
-        for (Entry entry : queue) {
-            Outcome o = entry.outcome;
-            if (o == Outcome.PERMANENT || o == Outcome.UNDECODABLE) {
+        for (DrainEntry entry : queue) {
+            if (entry.rejected()) {
                 entry.outcome = Outcome.RESEND;
                 window.fail(entry.ticket);
             }
@@ -279,7 +216,7 @@ final class Drainer {
     private void rewind() {
         // Deliveries that succeeded since the last look: nothing is pending, so none can settle after this.
         settleHead();
-        Entry head = queue.peekFirst();
+        DrainEntry head = queue.peekFirst();
         int forgotten = window.rewind();
         if (forgotten != queue.size()) {
             throw new IllegalStateException("the window forgot " + forgotten + " deliveries, the queue holds "
@@ -339,7 +276,7 @@ final class Drainer {
      * @return false if a send failed since the window last had room: the entry is dropped, and the rewind that
      *     follows reads it again
      */
-    private boolean track(Entry entry) {
+    private boolean track(DrainEntry entry) {
         try {
             entry.ticket = window.submit(++tracked);
         } catch (IllegalStateException e) {
@@ -354,7 +291,7 @@ final class Drainer {
 
     private void corrupt(SegmentReader.Item item) {
         Segment segment = cursor.segment();
-        Entry entry = new Entry(segment, item.offset, item.end, false, null);
+        DrainEntry entry = new DrainEntry(segment, item.offset, item.end, false, null);
         if (!track(entry)) {
             return;
         }
@@ -376,7 +313,7 @@ final class Drainer {
         try {
             event = codec.decode(item.version, item.buffer, item.payloadOffset, item.payloadLength);
         } catch (RuntimeException e) {
-            Entry entry = new Entry(segment, item.offset, item.end, true, null);
+            DrainEntry entry = new DrainEntry(segment, item.offset, item.end, true, null);
             entry.error = e;
             entry.version = item.version;
             entry.payload = Arrays.copyOfRange(item.buffer, item.payloadOffset,
@@ -385,7 +322,7 @@ final class Drainer {
             track(entry);
             return;
         }
-        Entry entry = new Entry(segment, item.offset, item.end, true, event);
+        DrainEntry entry = new DrainEntry(segment, item.offset, item.end, true, event);
         if (!track(entry)) {
             return;
         }
@@ -423,7 +360,7 @@ final class Drainer {
 
     /** Makes the drainer back off and come back to {@code offset}, as a retriable failure there would. */
     private void stuck(Segment segment, long offset) {
-        Entry entry = new Entry(segment, offset, offset, false, null);
+        DrainEntry entry = new DrainEntry(segment, offset, offset, false, null);
         if (track(entry)) {
             entry.outcome = Outcome.RETRY;
             window.fail(entry.ticket);
