@@ -1,11 +1,14 @@
 package io.jetconnect.plugins.dlq;
 
 import io.cloudevents.CloudEvent;
+import io.jetconnect.plugins.dlq.DrainEntry.Outcome;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.PluginMetrics;
+import io.jetconnect.spi.delivery.OrderedWindow;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -21,53 +24,29 @@ import org.slf4j.LoggerFactory;
  *       after each retriable failure the drainer waits ({@code drain.backoff.initial}, doubled up to
  *       {@code drain.backoff.max}) and sends it again.</li>
  *   <li><b>Pipeline</b>: once a probe succeeds, up to {@code drain.in-flight} records are in flight at once, sent in
- *       order from this one thread. Acknowledgements advance through the log in order. With the window full, the
- *       thread waits for an eighth of it to complete and refills that much at once ({@link DrainerSignal}).</li>
+ *       order from this one thread. Acknowledgements advance through the log in order, a run per segment at once
+ *       ({@link Checkpointer}). With the window full, the thread waits for an eighth of it to complete and refills
+ *       that much at once ({@link DrainerSignal}).</li>
  *   <li><b>Rewind</b>: when a record fails retriably, nothing more is sent; once every record in flight has
  *       completed, the drainer goes back to the first unacknowledged record and probes again. Records after it that
  *       the sink did take are sent again: the {@code jetstream} sink deduplicates them by event id.</li>
- *   <li><b>Permanent failures</b> of a drained record send it to the quarantine; it then counts as handled.
- *       Corrupt ranges met on the way are quarantined (once: a range found at startup is not copied twice).</li>
- *   <li><b>Progress</b>: a segment's checkpoint is rewritten every {@code drain.in-flight} acknowledgements and at
- *       least every {@code drain.checkpoint-interval}, so a restart re-sends less than one window of acknowledged
- *       records; a segment is deleted once all of it is acknowledged.</li>
+ *   <li><b>Permanent failures</b> of a drained record send it to the quarantine once it is the oldest record not
+ *       acknowledged, so the quarantine keeps log order; it counts as handled once its line is written. One that
+ *       failed behind a retriable failure is sent again after the rewind instead. Corrupt ranges met on the way are
+ *       quarantined (once: a range found at startup is not copied twice).</li>
  *   <li><b>Empty</b>: when nothing is left, it asks the layer to switch back to pass-through, which the layer does
  *       only if nothing was spilled meanwhile.</li>
  * </ul>
+ *
+ * <p>The order is kept by an {@link OrderedWindow} beside this thread's queue of {@link DrainEntry entries}: a send
+ * settles its delivery from the sink's thread, a retriable failure fences the window, and a rewind waits until
+ * every delivery has settled. So no failure of a record sent before a rewind can arrive after it and cause another.
  */
 final class Drainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Drainer.class);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    private enum Outcome { PENDING, OK, RETRY, PERMANENT, QUARANTINING, QUARANTINED }
-
-    /** A record sent to the sink (or a corrupt range skipped), in log order. */
-    private static final class InFlight {
-        final Segment segment;
-        final long offset;
-        final long end;
-        final boolean record;
-        final CloudEvent event;
-        final int generation;
-        volatile Outcome outcome = Outcome.PENDING;
-        volatile Throwable error;
-
-        InFlight(Segment segment, long offset, long end, boolean record, CloudEvent event, int generation) {
-            this.segment = segment;
-            this.offset = offset;
-            this.end = end;
-            this.record = record;
-            this.event = event;
-            this.generation = generation;
-        }
-
-        boolean settled() {
-            Outcome o = outcome;
-            return o != Outcome.PENDING && o != Outcome.QUARANTINING;
-        }
-    }
 
     private final SpillLog log;
     private final EventSink inner;
@@ -76,27 +55,25 @@ final class Drainer {
     private final DlqSettings settings;
     private final PluginMetrics.Counter drained;
     private final BooleanSupplier resume;
-    private final DrainProgress progress;
     private final String pipeline;
     private final Thread thread;
 
     private final DrainerSignal signal = new DrainerSignal();
-    private volatile boolean retry;
-    /** Counts rewinds; a late failure of a record sent before the last rewind does not cause another. */
-    private volatile int generation;
+    private final OrderedWindow window;
     private volatile boolean stopping;
     private volatile boolean halted;
 
     // Owned by the drainer's thread.
-    private final ArrayDeque<InFlight> window = new ArrayDeque<>();
+    /** The entries past the window's floor, oldest first: the window's deliveries, one for one. */
+    private final ArrayDeque<DrainEntry> queue = new ArrayDeque<>();
     private final LogCursor cursor;
+    private final Checkpointer checkpointer;
     private boolean healthy;
     private long backoffNanos;
     /** Sends started, for {@link DrainerSignal#awaitCompletions}. */
     private long started;
-    private Segment checkpointSegment;
-    private int ackedSinceCheckpoint;
-    private long lastCheckpointNanos = System.nanoTime();
+    /** The window's positions: entries tracked so far. */
+    private long tracked;
     private long lastRefusalLogNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     Drainer(SpillLog log, EventSink inner, Quarantine quarantine, RecordCodec codec, DlqSettings settings,
@@ -109,8 +86,9 @@ final class Drainer {
         this.drained = drained;
         this.resume = resume;
         this.pipeline = log.pipeline;
+        this.window = new OrderedWindow(settings.drainInFlight, 0);
         this.cursor = new LogCursor(log, codec);
-        this.progress = new DrainProgress(pipeline, settings.progressInterval);
+        this.checkpointer = new Checkpointer(log, cursor, settings);
         this.backoffNanos = settings.backoffInitial.toNanos();
         this.thread = new Thread(this::run, "jetconnect-dlq-drainer-" + pipeline);
         this.thread.setDaemon(true);
@@ -137,8 +115,9 @@ final class Drainer {
                 // Read before looking at the window: what completes after this counts toward the next wait.
                 long seen = signal.completed();
                 settleHead();
-                if (retry) {
-                    if (allSettled()) {
+                if (window.fenced()) {
+                    resendPermanentFailures();
+                    if (window.quiescent()) {
                         rewind();
                     } else {
                         awaitCompletions(seen, Integer.MAX_VALUE);
@@ -146,10 +125,10 @@ final class Drainer {
                     continue;
                 }
                 fill();
-                maybeCheckpoint(false);
-                if (window.isEmpty()) {
+                checkpointer.checkpoint(false);
+                if (queue.isEmpty()) {
                     idle();
-                } else if (!window.peekFirst().settled()) {
+                } else if (queue.peekFirst().waiting()) {
                     awaitCompletions(seen, Math.max(1, settings.drainInFlight / 8));
                 }
             }
@@ -166,114 +145,86 @@ final class Drainer {
     // ---- acknowledgements
 
     /**
-     * Acknowledges settled records at the head of the window, in order, a run of them per segment at once;
-     * quarantines permanent failures.
+     * Acknowledges the entries the window's floor moved over, in order; starts quarantining the oldest entry left if
+     * it failed permanently.
      */
     private void settleHead() {
-        Segment segment = null;
-        long end = 0;
-        int entries = 0;
-        int records = 0;
-        int drainedNow = 0;
-        while (!window.isEmpty()) {
-            InFlight head = window.peekFirst();
-            Outcome outcome = head.outcome;
-            if (outcome != Outcome.OK && outcome != Outcome.QUARANTINED) {
-                if (outcome == Outcome.PERMANENT) {
-                    quarantine(head);
-                }
-                break;
-            }
-            window.pollFirst();
-            if (head.segment != segment) {
-                if (segment != null) {
-                    ack(segment, end, entries, records, drainedNow);
-                }
-                segment = head.segment;
-                entries = 0;
-                records = 0;
-                drainedNow = 0;
-            }
-            end = head.end;
-            entries++;
-            if (head.record) {
-                records++;
-                if (outcome == Outcome.OK) {
-                    drainedNow++;
-                }
-            }
+        int moved = window.advance();
+        for (int i = 0; i < moved; i++) {
+            DrainEntry done = queue.pollFirst();
+            checkpointer.ack(done.segment, done.end, done.record, done.record && done.outcome == Outcome.OK);
         }
-        if (segment != null) {
-            ack(segment, end, entries, records, drainedNow);
+        int drainedNow = checkpointer.flush();
+        if (drainedNow > 0) {
+            drained.increment(drainedNow);
+            healthy = true;
+            backoffNanos = settings.backoffInitial.toNanos();
+        }
+        DrainEntry head = queue.peekFirst();
+        if (head != null && head.rejected()) {
+            quarantine(head);
         }
     }
 
-    private void quarantine(InFlight entry) {
+    /** Quarantines the oldest unacknowledged entry, which failed for good; it is settled once the line is written. */
+    private void quarantine(DrainEntry entry) {
+        CompletableFuture<Void> written;
+        try {
+            if (entry.outcome == Outcome.UNDECODABLE) {
+                LOG.warn("pipeline '{}': dlq: record in {} at offset {} is intact but not a CloudEvent; quarantined",
+                        pipeline, entry.segment, entry.offset);
+                written = quarantine.undecodable(entry.segment.name(), entry.offset, entry.version, entry.payload,
+                        0, entry.payload.length, entry.error);
+            } else {
+                LOG.warn("pipeline '{}': dlq: the sink rejected event {} while draining ({}); quarantined",
+                        pipeline, entry.event.getId(), Outcomes.describe(entry.error));
+                written = quarantine.event(entry.event, "drain", entry.error);
+            }
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
         entry.outcome = Outcome.QUARANTINING;
-        LOG.warn("pipeline '{}': dlq: the sink rejected event {} while draining ({}); quarantined", pipeline,
-                entry.event.getId(), Outcomes.describe(entry.error));
-        quarantine.event(entry.event, "drain", entry.error).whenComplete((v, e) -> {
+        long ticket = entry.ticket;
+        written.whenComplete((v, e) -> {
             if (e == null) {
                 entry.outcome = Outcome.QUARANTINED;
+                window.succeed(ticket);
             } else {
-                LOG.error("pipeline '{}': dlq: cannot quarantine event {}: {}; will retry", pipeline,
-                        entry.event.getId(), e.toString());
+                LOG.error("pipeline '{}': dlq: cannot quarantine the record in {} at offset {}: {}; will retry",
+                        pipeline, entry.segment, entry.offset, e.toString());
                 entry.outcome = Outcome.RETRY;
-                failed(entry);
+                window.fail(ticket);
             }
             wake();
         });
     }
 
     /**
-     * Everything of {@code segment} below {@code end} is acknowledged: {@code entries} entries of the window, of
-     * which {@code records} records, {@code drainedNow} of them taken by the sink (the others quarantined).
+     * Behind a retriable failure, a record that failed for good is not quarantined out of order: its delivery
+     * fails too, so that the window can rewind, and it is sent again (and fails again) in its turn.
      */
-    private void ack(Segment segment, long end, int entries, int records, int drainedNow) {
-        log.acked(segment, end, records);
-        if (drainedNow > 0) {
-            drained.increment(drainedNow);
-            healthy = true;
-            backoffNanos = settings.backoffInitial.toNanos();
-        }
-        if (records > 0) {
-            progress.done(records, log.depth());
-        }
-        if (checkpointSegment != segment) {
-            checkpointSegment = segment;
-            ackedSinceCheckpoint = 0;
-        }
-        ackedSinceCheckpoint += entries;
-        if (ackedSinceCheckpoint >= settings.drainInFlight) {
-            maybeCheckpoint(true);
-        }
-        deleteIfDone(segment);
-    }
-
-    private boolean allSettled() {
-        for (InFlight entry : window) {
-            if (!entry.settled()) {
-                return false;
+    private void resendPermanentFailures() {
+        for (DrainEntry entry : queue) {
+            if (entry.rejected()) {
+                entry.outcome = Outcome.RESEND;
+                window.fail(entry.ticket);
             }
         }
-        return true;
     }
 
-    /** A record of the current generation failed retriably: stop sending and rewind once all have settled. */
-    private void failed(InFlight entry) {
-        if (entry.generation == generation) {
-            retry = true;
-        }
-    }
-
-    /** After a retriable failure: back to the first unacknowledged record, wait, and probe again. */
+    /** After a retriable failure, with every delivery settled: back to the first unacknowledged record, wait, probe. */
     private void rewind() {
-        generation++;
-        retry = false;
-        InFlight head = window.peekFirst();
-        window.clear();
+        // Deliveries that succeeded since the last look: nothing is pending, so none can settle after this.
+        settleHead();
+        DrainEntry head = queue.peekFirst();
+        int forgotten = window.rewind();
+        if (forgotten != queue.size()) {
+            throw new IllegalStateException("the window forgot " + forgotten + " deliveries, the queue holds "
+                    + queue.size());
+        }
+        queue.clear();
         healthy = false;
-        maybeCheckpoint(true);
+        checkpointer.checkpoint(true);
         if (head != null) {
             long now = System.nanoTime();
             if (now - lastRefusalLogNanos >= settings.progressInterval.toNanos()) {
@@ -286,8 +237,7 @@ final class Drainer {
                 cursor.seek(head.segment, head.offset);
             } catch (IOException e) {
                 LOG.error("pipeline '{}': dlq: cannot open {}: {}", pipeline, head.segment, e.toString());
-                window.add(stuck(head.segment, head.offset));
-                retry = true;
+                stuck(head.segment, head.offset);
             }
         }
         sleep(backoffNanos);
@@ -299,41 +249,62 @@ final class Drainer {
     /** Reads and sends records while the window has room: one while probing, {@code drain.in-flight} after. */
     private void fill() {
         int limit = healthy ? settings.drainInFlight : 1;
-        while (window.size() < limit && !stopping && !retry) {
+        while (queue.size() < limit && window.hasRoom() && !stopping) {
             SegmentReader.Item item;
             try {
-                item = cursor.next(this::deleteIfDone);
+                item = cursor.next(checkpointer::deleteIfDone);
             } catch (IOException e) {
                 Segment segment = cursor.segment();
                 LOG.error("pipeline '{}': dlq: cannot read {}: {}", pipeline, segment, e.toString());
-                window.add(stuck(segment, cursor.position()));
-                retry = true;
+                stuck(segment, cursor.position());
                 return;
             }
             if (item == null) {
                 return;
             }
             if (item.corrupt()) {
-                window.add(corrupt(item));
+                corrupt(item);
             } else {
                 send(item);
             }
         }
     }
 
-    private InFlight corrupt(SegmentReader.Item item) {
+    /**
+     * Puts an entry at the head of the window.
+     *
+     * @return false if a send failed since the window last had room: the entry is dropped, and the rewind that
+     *     follows reads it again
+     */
+    private boolean track(DrainEntry entry) {
+        try {
+            entry.ticket = window.submit(++tracked);
+        } catch (IllegalStateException e) {
+            if (window.fenced()) {
+                return false;
+            }
+            throw e;
+        }
+        queue.add(entry);
+        return true;
+    }
+
+    private void corrupt(SegmentReader.Item item) {
         Segment segment = cursor.segment();
-        InFlight entry = new InFlight(segment, item.offset, item.end, false, null, generation);
+        DrainEntry entry = new DrainEntry(segment, item.offset, item.end, false, null);
+        if (!track(entry)) {
+            return;
+        }
         try {
             quarantine.corrupt(segment.name(), cursor.channel(), item.offset, item.end, item.problem);
             entry.outcome = Outcome.OK;
+            window.succeed(entry.ticket);
         } catch (IOException | RuntimeException e) {
             LOG.error("pipeline '{}': dlq: cannot quarantine {} corrupt bytes of {} at offset {}: {}", pipeline,
                     item.end - item.offset, segment, item.offset, e.toString());
             entry.outcome = Outcome.RETRY;
-            retry = true;
+            window.fail(entry.ticket);
         }
-        return entry;
     }
 
     private void send(SegmentReader.Item item) {
@@ -342,23 +313,20 @@ final class Drainer {
         try {
             event = codec.decode(item.version, item.buffer, item.payloadOffset, item.payloadLength);
         } catch (RuntimeException e) {
-            InFlight entry = new InFlight(segment, item.offset, item.end, true, null, generation);
-            entry.outcome = Outcome.QUARANTINING;
-            window.add(entry);
-            LOG.warn("pipeline '{}': dlq: record in {} at offset {} is intact but not a CloudEvent; quarantined",
-                    pipeline, segment, item.offset);
-            quarantine.undecodable(segment.name(), item.offset, item.version, item.buffer, item.payloadOffset,
-                    item.payloadLength, e).whenComplete((v, err) -> {
-                        entry.outcome = err == null ? Outcome.QUARANTINED : Outcome.RETRY;
-                        if (err != null) {
-                            failed(entry);
-                        }
-                        wake();
-                    });
+            DrainEntry entry = new DrainEntry(segment, item.offset, item.end, true, null);
+            entry.error = e;
+            entry.version = item.version;
+            entry.payload = Arrays.copyOfRange(item.buffer, item.payloadOffset,
+                    item.payloadOffset + item.payloadLength);
+            entry.outcome = Outcome.UNDECODABLE;
+            track(entry);
             return;
         }
-        InFlight entry = new InFlight(segment, item.offset, item.end, true, event, generation);
-        window.add(entry);
+        DrainEntry entry = new DrainEntry(segment, item.offset, item.end, true, event);
+        if (!track(entry)) {
+            return;
+        }
+        long ticket = entry.ticket;
         started++;
         CompletionStage<Void> stage;
         try {
@@ -372,6 +340,7 @@ final class Drainer {
         stage.whenComplete((v, error) -> {
             if (error == null) {
                 entry.outcome = Outcome.OK;
+                window.succeed(ticket);
                 signal.sendCompleted();
                 return;
             }
@@ -379,8 +348,9 @@ final class Drainer {
             entry.error = cause;
             if (Outcomes.retriable(cause)) {
                 entry.outcome = Outcome.RETRY;
-                failed(entry);
+                window.fail(ticket);
             } else {
+                // Settled once quarantined in its turn, or failed to be sent again behind a retriable failure.
                 entry.outcome = Outcome.PERMANENT;
             }
             signal.sendCompleted();
@@ -388,62 +358,31 @@ final class Drainer {
         });
     }
 
-    /** @return an entry that makes the drainer back off and come back to {@code offset} */
-    private InFlight stuck(Segment segment, long offset) {
-        InFlight entry = new InFlight(segment, offset, offset, false, null, generation);
-        entry.outcome = Outcome.RETRY;
-        return entry;
+    /** Makes the drainer back off and come back to {@code offset}, as a retriable failure there would. */
+    private void stuck(Segment segment, long offset) {
+        DrainEntry entry = new DrainEntry(segment, offset, offset, false, null);
+        if (track(entry)) {
+            entry.outcome = Outcome.RETRY;
+            window.fail(entry.ticket);
+        }
     }
 
     // ---- the log's end
 
     /** Nothing in flight: switch the layer back to pass-through if the log is empty, and delete what is done. */
     private void idle() {
-        maybeCheckpoint(true);
+        checkpointer.checkpoint(true);
         if (log.outstanding() == 0 && resume.getAsBoolean()) {
-            progress.finished();
+            checkpointer.finished();
             healthy = false;
             backoffNanos = settings.backoffInitial.toNanos();
             // The layer sealed the segment being written; it is all acknowledged.
             Segment current = cursor.segment();
             if (current != null) {
-                deleteIfDone(current);
+                checkpointer.deleteIfDone(current);
             }
         }
         await(IDLE_NANOS);
-    }
-
-    private void deleteIfDone(Segment segment) {
-        if (segment.deleted || !segment.sealed || segment.ackedEnd != segment.durableEnd || !cursor.past(segment)) {
-            return;
-        }
-        try {
-            log.delete(segment);
-        } catch (IOException e) {
-            LOG.warn("pipeline '{}': dlq: cannot delete drained segment {}: {}", pipeline, segment, e.toString());
-        }
-        if (checkpointSegment == segment) {
-            checkpointSegment = null;
-            ackedSinceCheckpoint = 0;
-        }
-    }
-
-    private void maybeCheckpoint(boolean due) {
-        Segment segment = checkpointSegment;
-        if (segment == null || segment.deleted || ackedSinceCheckpoint == 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (!due && now - lastCheckpointNanos < settings.checkpointInterval.toNanos()) {
-            return;
-        }
-        try {
-            segment.writeCheckpoint(segment.ackedEnd);
-        } catch (IOException e) {
-            LOG.warn("pipeline '{}': dlq: cannot write the checkpoint of {}: {}", pipeline, segment, e.toString());
-        }
-        ackedSinceCheckpoint = 0;
-        lastCheckpointNanos = now;
     }
 
     // ---- waiting
@@ -489,13 +428,20 @@ final class Drainer {
         while (true) {
             long seen = signal.completed();
             settleHead();
-            if (window.isEmpty() || allSettled() && window.peekFirst().outcome == Outcome.RETRY) {
+            if (queue.isEmpty()) {
                 break;
+            }
+            if (window.fenced()) {
+                // Nothing past a failure can be acknowledged: stop once nothing else can change.
+                resendPermanentFailures();
+                if (window.quiescent()) {
+                    break;
+                }
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 LOG.warn("pipeline '{}': dlq: {} drained event(s) still in flight at close; they are sent again at"
-                        + " the next start", pipeline, window.size());
+                        + " the next start", pipeline, queue.size());
                 break;
             }
             try {
@@ -504,8 +450,8 @@ final class Drainer {
                 break;
             }
         }
-        window.clear();
-        maybeCheckpoint(true);
+        queue.clear();
+        checkpointer.checkpoint(true);
     }
 
     /** Stops sending; waits at most {@code close-timeout} for the records in flight, then closes. */
