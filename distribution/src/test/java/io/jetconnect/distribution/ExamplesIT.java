@@ -56,21 +56,6 @@ class ExamplesIT {
         }
     }
 
-    /** A self-signed CA certificate (its key thrown away), for the TLS example's {@code ca-file}. */
-    private static final String CA_PEM = """
-            -----BEGIN CERTIFICATE-----
-            MIIBkDCCATegAwIBAgIULhjR94ZKsIYRhybC+SLLnSVCkb8wCgYIKoZIzj0EAwIw
-            HTEbMBkGA1UEAwwSamV0Y29ubmVjdC10ZXN0LWNhMCAXDTI2MTIwNzA0NTgyMVoY
-            DzIxMjYxMTEzMDQ1ODIxWjAdMRswGQYDVQQDDBJqZXRjb25uZWN0LXRlc3QtY2Ew
-            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASBlJEimQJwo2lnJklSAo8irWbW5TPR
-            03DFrR4p/1fjTixhJVa9ktpV5B6xBiUV0sqf8Ru7ivEZd0fKLsMxAri/o1MwUTAd
-            BgNVHQ4EFgQUq4zDI5mQ4oM+647viUDi7m//evAwHwYDVR0jBBgwFoAUq4zDI5mQ
-            4oM+647viUDi7m//evAwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBE
-            AiAtvzjcbS85j2R9j4SxGuhPgcxaiFaiPg9g0bqHZEl+JgIgU1+2Lh0Nz2+PVLrd
-            giG4RKOD4jn6VKNMzP1eAdVqcS8=
-            -----END CERTIFICATE-----
-            """;
-
     /**
      * The files the TLS example names, made here: {@code check} reads them (a CA that parses, a {@code .creds} with
      * a user JWT and seed), and the example lets the environment name them.
@@ -83,7 +68,7 @@ class ExamplesIT {
         Path creds = Files.writeString(work.resolve("jetconnect.creds"), "-----BEGIN NATS USER JWT-----\n" + jwt
                 + "\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n"
                 + new String(user.getSeed()) + "\n------END USER NKEY SEED------\n");
-        Path ca = Files.writeString(work.resolve("nats-ca.pem"), CA_PEM);
+        Path ca = Files.writeString(work.resolve("nats-ca.pem"), io.jetconnect.testing.TestCertificates.CA_PEM);
         return Map.of("NATS_CA_FILE", ca.toString(), "NATS_CREDS_FILE", creds.toString());
     }
 

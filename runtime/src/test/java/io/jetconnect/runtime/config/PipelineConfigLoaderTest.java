@@ -210,25 +210,10 @@ class PipelineConfigLoaderTest {
                 missingCa.toString());
     }
 
-    /** A self-signed CA certificate (its key thrown away): the loader reads the NATS CA file it is given. */
-    private static final String CA_PEM = """
-            -----BEGIN CERTIFICATE-----
-            MIIBkDCCATegAwIBAgIULhjR94ZKsIYRhybC+SLLnSVCkb8wCgYIKoZIzj0EAwIw
-            HTEbMBkGA1UEAwwSamV0Y29ubmVjdC10ZXN0LWNhMCAXDTI2MTIwNzA0NTgyMVoY
-            DzIxMjYxMTEzMDQ1ODIxWjAdMRswGQYDVQQDDBJqZXRjb25uZWN0LXRlc3QtY2Ew
-            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASBlJEimQJwo2lnJklSAo8irWbW5TPR
-            03DFrR4p/1fjTixhJVa9ktpV5B6xBiUV0sqf8Ru7ivEZd0fKLsMxAri/o1MwUTAd
-            BgNVHQ4EFgQUq4zDI5mQ4oM+647viUDi7m//evAwHwYDVR0jBBgwFoAUq4zDI5mQ
-            4oM+647viUDi7m//evAwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBE
-            AiAtvzjcbS85j2R9j4SxGuhPgcxaiFaiPg9g0bqHZEl+JgIgU1+2Lh0Nz2+PVLrd
-            giG4RKOD4jn6VKNMzP1eAdVqcS8=
-            -----END CERTIFICATE-----
-            """;
-
     @Test
     void relativePathsResolveAgainstTheConfigFilesFolder() throws IOException {
         Files.createDirectories(dir.resolve("tls"));
-        Files.writeString(dir.resolve("tls/ca.pem"), CA_PEM);
+        Files.writeString(dir.resolve("tls/ca.pem"), io.jetconnect.testing.TestCertificates.CA_PEM);
         Path file = write(VALID.replace("data-dir = data", "data-dir = data, plugins-dir = \"../plugins\"")
                 .replace("embedded = off }", "embedded = off, ca-file = tls/ca.pem }"));
         RuntimeSettings settings = new PipelineConfigLoader().load(file).settings();
