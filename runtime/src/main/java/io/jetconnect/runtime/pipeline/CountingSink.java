@@ -27,6 +27,12 @@ final class CountingSink implements EventSink {
         failed = metrics.counter(name, help, "layer", type, "position", pos, "outcome", "failed");
     }
 
+    /** Counts, nothing more: the wrapped layer's ordering key (a dlq behind it refuses per subject by it). */
+    @Override
+    public String orderKey(CloudEvent event) {
+        return layer.orderKey(event);
+    }
+
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
         received.increment();

@@ -28,6 +28,12 @@ final class InFlightGate implements EventSink {
         this.next = next;
     }
 
+    /** Counts, nothing more: the wrapped layer's ordering key (a dlq behind it refuses per subject by it). */
+    @Override
+    public String orderKey(CloudEvent event) {
+        return next.orderKey(event);
+    }
+
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
         if (closed) {

@@ -52,6 +52,24 @@ class CountingSinkTest {
     }
 
     @Test
+    void theLayersOrderingKeyShowsThrough() {
+        EventSink layer = new EventSink() {
+            @Override
+            public CompletionStage<Void> emit(CloudEvent event) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public String orderKey(CloudEvent event) {
+                return "subject." + event.getId();
+            }
+        };
+        CountingSink counted = new CountingSink(layer, new MicrometerPluginMetrics(new SimpleMeterRegistry(), "p"),
+                "jetstream", 3);
+        assertEquals("subject.1", counted.orderKey(EVENT), "else a dlq in front refuses every subject as one");
+    }
+
+    @Test
     void aLayerThatThrowsCountsAsFailed() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EventSink throwing = event -> {
