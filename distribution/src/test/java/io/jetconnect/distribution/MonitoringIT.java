@@ -90,6 +90,7 @@ class MonitoringIT {
                     .storageType(StorageType.File).maxAge(Duration.ofHours(1)).build());
         }
         int port = NatsServer.freePort();
+        Path tokens = Files.writeString(work.resolve("ingest.tokens"), "monitoring-token-7c1e9a acme\n");
         StringBuilder pipelines = new StringBuilder("""
                     ingest {
                       source { type = http }
@@ -100,11 +101,15 @@ class MonitoringIT {
                         { type = jetstream, stream = events, subject = "mon.{tenantId}.v1" }
                       ]
                     }
+                    authed {
+                      source { type = http, auth { mode = token, tokens-file = "%s" } }
+                      sinks = [ { type = jetstream, stream = events, subject = "mon.{tenantId}.v1" } ]
+                    }
                     narrow {
                       source { type = http }
                       sinks = [ { type = jetstream, stream = events, subject = "mon.{tenantId}.v1", max-in-flight = 1 } ]
                     }
-                """);
+                """.formatted(tokens));
         if (shipped.contains("replay") && shipped.contains("jsonl")) {
             pipelines.append("""
                         mirror {
@@ -137,6 +142,9 @@ class MonitoringIT {
         assertEquals(202, runtime.post("/v1/pipelines/ingest/events", "application/cloudevents+json", event)
                 .statusCode());
         assertEquals(400, runtime.post("/v1/pipelines/ingest/events", "application/cloudevents+json", "{}")
+                .statusCode());
+        // A request without credentials to a pipeline that wants them: 401 (jetconnect_http_auth_total).
+        assertEquals(401, runtime.post("/v1/pipelines/authed/events", "application/cloudevents+json", event)
                 .statusCode());
         // A batch of 50 into a sink that holds one event at a time: backpressure, 503 (JetconnectIngestBackpressure).
         StringBuilder batch = new StringBuilder("[");

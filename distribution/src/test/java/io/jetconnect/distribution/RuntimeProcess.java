@@ -120,6 +120,11 @@ public final class RuntimeProcess implements AutoCloseable {
      * Like {@link #run} but waits only until the listener answers {@code /healthz}, not for {@code /readyz}: for a
      * runtime whose pipelines are not ready (waiting for a broker that is down).
      */
+    /** Starts {@code bin/jetconnect run} and returns at once: for a listener plain HTTP cannot probe (TLS). */
+    public static RuntimeProcess start(Path workDir, Path config, int httpPort, Map<String, String> env) {
+        return launch(workDir, config, httpPort, env);
+    }
+
     public static RuntimeProcess runUnready(Path workDir, Path config, int httpPort, Map<String, String> env) {
         RuntimeProcess runtime = launch(workDir, config, httpPort, env);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {

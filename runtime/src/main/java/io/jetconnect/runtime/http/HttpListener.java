@@ -116,7 +116,15 @@ public final class HttpListener implements AutoCloseable {
             return server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            // Netty's native transport reports a taken port as its own IOException, not a BindException: the
+            // runtime names the key to change for a BindException, so say it as one.
+            if (cause instanceof java.net.BindException || message.contains("Address already in use")) {
+                java.net.BindException taken = new java.net.BindException("Address already in use");
+                taken.initCause(cause);
+                throw taken;
+            }
+            throw new IOException(message, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + host + ":" + port);

@@ -28,16 +28,19 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Certificates a TLS test makes for itself: a CA, and leaf certificates it signs, written as PEM files. */
-final class TestCertificates {
+/**
+ * Certificates a TLS test makes for itself: a CA, and leaf certificates it signs, written as PEM files. Public for
+ * the distribution's end-to-end tests (runtime's test-jar).
+ */
+public final class TestCertificates {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A key and its certificate, signed by {@code issuer} (itself for a CA). */
-    record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
 
         /** Writes {@code name.crt} and {@code name.key} (PKCS#8) into {@code dir}. */
-        Issued write(Path dir, String name) throws IOException {
+        public Issued write(Path dir, String name) throws IOException {
             Files.writeString(dir.resolve(name + ".crt"), pem(certificate));
             Files.writeString(dir.resolve(name + ".key"), pem(new org.bouncycastle.openssl.jcajce
                     .JcaPKCS8Generator(keys.getPrivate(), null).generate()));
@@ -48,7 +51,7 @@ final class TestCertificates {
     private TestCertificates() {
     }
 
-    static Issued ca(String cn) throws Exception {
+    public static Issued ca(String cn) throws Exception {
         KeyPair keys = keys();
         X500Name name = new X500Name("CN=" + cn);
         JcaX509v3CertificateBuilder builder = builder(name, name, keys);
@@ -58,7 +61,7 @@ final class TestCertificates {
     }
 
     /** A server certificate for 127.0.0.1 and localhost. */
-    static Issued server(Issued ca, String cn) throws Exception {
+    public static Issued server(Issued ca, String cn) throws Exception {
         KeyPair keys = keys();
         JcaX509v3CertificateBuilder builder = builder(new X500Name(ca.certificate().getSubjectX500Principal()
                 .getName()), new X500Name("CN=" + cn), keys);
@@ -69,7 +72,7 @@ final class TestCertificates {
     }
 
     /** A client certificate. */
-    static Issued client(Issued ca, String cn) throws Exception {
+    public static Issued client(Issued ca, String cn) throws Exception {
         KeyPair keys = keys();
         JcaX509v3CertificateBuilder builder = builder(new X500Name(ca.certificate().getSubjectX500Principal()
                 .getName()), new X500Name("CN=" + cn), keys);
@@ -77,12 +80,12 @@ final class TestCertificates {
     }
 
     /** An HTTP client that trusts {@code ca} and presents {@code identity} when not null. */
-    static HttpClient httpClient(Issued ca, Issued identity) throws Exception {
+    public static HttpClient httpClient(Issued ca, Issued identity) throws Exception {
         return HttpClient.newBuilder().sslContext(context(ca, identity)).connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    static SSLContext context(Issued ca, Issued identity) throws Exception {
+    public static SSLContext context(Issued ca, Issued identity) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca.certificate());
