@@ -108,6 +108,11 @@ class MutualTlsIngestIT {
             }
             assertEquals(List.of("mtls.acme.v1 own-1"), stored);
             assertTrue(runtime.output().contains("listening on https://"), "the listener says it speaks TLS");
+            // The distribution ships BoringSSL for linux-x86_64 only; elsewhere the JDK's engine serves.
+            boolean boringSsl = System.getProperty("os.name").equals("Linux")
+                    && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+            assertTrue(runtime.output().contains("TLS on the listener with the "
+                    + (boringSsl ? "OpenSSL (BoringSSL)" : "JDK") + " engine"), runtime.output());
         }
     }
 }

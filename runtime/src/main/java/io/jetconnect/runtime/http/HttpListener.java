@@ -85,6 +85,9 @@ public final class HttpListener implements AutoCloseable {
         this.ingest = new IngestRoute(vertx, routes, settings.requestTimeout());
         try {
             this.tls = settings.tls().map(TlsFiles::new).orElse(null);
+            if (tls != null) {
+                LOG.info("TLS on the listener with the {} engine", TlsFiles.engine());
+            }
             Role mainRole = settings.admin().isPresent() ? Role.INGEST : Role.ALL;
             this.main = bind(host, port, settings, mainRole);
             this.adminServer = settings.admin().isPresent()

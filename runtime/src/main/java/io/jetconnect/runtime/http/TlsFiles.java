@@ -37,6 +37,19 @@ final class TlsFiles {
             throw new java.io.UncheckedIOException(e);
         }
         options.setClientAuth(clientAuth());
+        // BoringSSL (netty-tcnative, shipped for linux-x86_64) where it loads; the JDK's engine elsewhere. Measured
+        // on the bench's https row: see docs/performance.md.
+        if (OPENSSL) {
+            options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
+        }
+    }
+
+    /** Whether the listener's TLS runs on OpenSSL (BoringSSL) rather than the JDK's engine. */
+    static final boolean OPENSSL = io.vertx.core.net.OpenSSLEngineOptions.isAvailable();
+
+    /** @return the TLS engine, for the start-up line */
+    static String engine() {
+        return OPENSSL ? "OpenSSL (BoringSSL)" : "JDK";
     }
 
     /** Reads the files again and gives them to a running server; new connections use them. */
