@@ -124,13 +124,14 @@ final class DlqSink implements EventSink {
                 // Checked once counted in: the refusals are owed before the spill they came from can end, so an
                 // event that finds the layer passing through again also finds them.
                 RefusedEvents refusals = log.refusals;
-                if (!refusals.isEmpty()
-                        && !refusals.mayAccept(inner.orderKey(event), RefusedEvents.identity(event), System.nanoTime())) {
+                long ticket = refusals.isEmpty() ? refusals.ticket()
+                        : refusals.admit(inner.orderKey(event), RefusedEvents.identity(event), System.nanoTime());
+                if (ticket < 0) {
                     countOut();
                     refusedOrder.increment();
                     return CompletableFuture.failedFuture(behindRefused());
                 }
-                return passThrough(event, refusals.ticket());
+                return passThrough(event, ticket);
             }
         }
     }

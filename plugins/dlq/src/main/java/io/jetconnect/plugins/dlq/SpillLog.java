@@ -143,19 +143,16 @@ final class SpillLog {
         // Read before the fence: a failed write makes its records owed first, then counts the failure, so a record
         // that reads the new count finds them owed, and one that reads the old count is refused when offered.
         append.failures = writer.failures();
-        if (fenced && !refusals.isEmpty() && !refusals.mayAccept(append.key, append.identity, now)) {
-            return Reservation.BEHIND_REFUSED;
+        if (fenced) {
+            long ticket = refusals.isEmpty() ? refusals.ticket() : refusals.admit(append.key, append.identity, now);
+            if (ticket < 0) {
+                return Reservation.BEHIND_REFUSED;
+            }
+            append.ticket = ticket;
         }
         if (diskBytes.get() + queuedBytes.get() + bytes > settings.maxBytes) {
-            if (fenced) {
-                refusals.refusedOnArrival(append.key, append.identity, now);
-            } else {
-                refusals.refusedAfterTaken(append.key, append.identity, append.ticket, now);
-            }
+            refusals.refusedAfterTaken(append.key, append.identity, append.ticket, now);
             return Reservation.FULL;
-        }
-        if (fenced) {
-            append.ticket = refusals.ticket();
         }
         queuedBytes.addAndGet(bytes);
         outstanding.incrementAndGet();

@@ -416,6 +416,25 @@ class DlqSinkTest {
     }
 
     @Test
+    void oneProducerSendingItsRefusedEventAgainDoesNotOpenTheSubjectToAnotherProducersNewerEvents() {
+        int frame = new RecordCodec().encode(event(0)).length;
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "max-bytes = " + (frame + frame / 2) + "\nsegment-bytes = " + frame);
+        assertAllDone(emit(layer, 0, 1));
+        // Q's e-2 finds no room; P's e-3 is refused behind it.
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))));
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(3))));
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+        // Q sends e-2 again and it is taken; P's next event, e-4, must not overtake P's refused e-3.
+        assertNull(outcome(layer.emit(event(2))));
+        assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(4))));
+        assertNull(outcome(layer.emit(event(3))));
+        assertNull(outcome(layer.emit(event(4))));
+        assertEquals(List.of(id(0), id(2), id(3), id(4)), inner.accepted());
+    }
+
+    @Test
     void aSubjectWhoseRefusedEventsAreNotSentAgainForThePatienceFlowsAgain() {
         int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);

@@ -23,12 +23,13 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dlq's promise under refusals, over seeded random schedules: producers, one per subject, post requests of
+ * The dlq's promise under refusals, over seeded random schedules: three producers, two of them sharing a subject,
+ * post requests of
  * several events back to back and send a whole request again when any of its events is refused, as an HTTP client
  * does after a 503; meanwhile a chaos thread flips the disk between full and not, and the wrapped sink between
  * taking and refusing events, at random moments, with a log small enough to fill. Whatever the interleaving, the
  * wrapped sink must have received every acknowledged event, and, keeping the first copy of each event (the stream
- * drops later ones as duplicates), each subject's events in the order they were first sent. Replay a failing seed
+ * drops later ones as duplicates), each producer's events in the order it first sent them. Replay a failing seed
  * with {@code -Djetconnect.seed=N}.
  */
 class RefusalOrderScheduleTest {
@@ -68,8 +69,9 @@ class RefusalOrderScheduleTest {
             List<Future<?>> done = new ArrayList<>();
             for (int s = 0; s < SUBJECTS; s++) {
                 long producerSeed = random.nextLong();
-                String subject = "s" + s;
-                done.add(producers.submit(() -> produce(layer, subject, new Random(producerSeed))));
+                String producer = "p" + s;
+                String subject = "s" + (s % 2);
+                done.add(producers.submit(() -> produce(layer, producer, subject, new Random(producerSeed))));
             }
             Random chaosRandom = new Random(random.nextLong());
             Future<?> chaos = producers.submit(() -> {
@@ -84,12 +86,12 @@ class RefusalOrderScheduleTest {
             });
             for (Future<?> f : done) {
                 try {
-                    f.get(8, java.util.concurrent.TimeUnit.SECONDS);
+                    f.get(20, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
                     throw new AssertionError("seed " + seed + ": stuck; spilling=" + layer.spilling() + " depth="
                             + layer.log().depth() + " outstanding=" + layer.log().outstanding() + " trace tail "
-                            + TRACE.subList(Math.max(0, TRACE.size() - 30), TRACE.size()) + " offered tail "
-                            + inner.offered().subList(Math.max(0, inner.offered().size() - 30), inner.offered().size()));
+                            + tail(TRACE) + " offered tail "
+                            + tail(inner.offered()));
                 }
             }
             chaos.get();
@@ -99,21 +101,22 @@ class RefusalOrderScheduleTest {
             Set<String> seen = new LinkedHashSet<>();
             for (CloudEvent event : inner.acceptedEvents()) {
                 if (seen.add(event.getId())) {
-                    firstCopies.computeIfAbsent(event.getSubject(), k -> new ArrayList<>())
+                    firstCopies.computeIfAbsent(event.getId().substring(0, event.getId().lastIndexOf('-')),
+                            k -> new ArrayList<>())
                             .add(Integer.parseInt(event.getId().substring(event.getId().lastIndexOf('-') + 1)));
                 }
             }
             for (int n = 0; n < SUBJECTS; n++) {
                 int s = n;
-                List<Integer> order = firstCopies.getOrDefault("s" + s, List.of());
+                List<Integer> order = firstCopies.getOrDefault("p" + s, List.of());
                 List<Integer> expected = new ArrayList<>();
                 for (int i = 0; i < EVENTS_PER_SUBJECT; i++) {
                     expected.add(i);
                 }
-                assertEquals(expected, order, "seed " + seed + ": subject s" + s
+                assertEquals(expected, order, "seed " + seed + ": producer p" + s
                         + " stored out of order or not at all (first copies, in store order); offered to the sink: "
-                        + inner.offered().stream().filter(id -> id.startsWith("s" + s + "-")).limit(60).toList()
-                        + " trace " + TRACE.stream().filter(id -> id.startsWith("s" + s + "-")).limit(40).toList());
+                        + inner.offered().stream().filter(id -> id.startsWith("p" + s + "-")).limit(60).toList()
+                        + " trace " + TRACE.stream().filter(id -> id.startsWith("p" + s + "-")).limit(40).toList());
             }
         } finally {
             producers.shutdownNow();
@@ -122,7 +125,7 @@ class RefusalOrderScheduleTest {
     }
 
     /** Posts the subject's events in requests of 1 to 8, sending a whole request again until all are taken. */
-    private static Void produce(DlqSink layer, String subject, Random random) {
+    private static Void produce(DlqSink layer, String producer, String subject, Random random) {
         int next = 0;
         while (next < EVENTS_PER_SUBJECT) {
             int size = Math.min(1 + random.nextInt(8), EVENTS_PER_SUBJECT - next);
@@ -131,12 +134,12 @@ class RefusalOrderScheduleTest {
             do {
                 List<CompletionStage<Void>> stages = new ArrayList<>();
                 for (int i = next; i < next + size; i++) {
-                    stages.add(layer.emit(event(subject, i)));
+                    stages.add(layer.emit(event(producer, subject, i)));
                 }
                 taken = true;
                 for (int j = 0; j < stages.size(); j++) {
                     Throwable t = outcome(stages.get(j));
-                    TRACE.add(subject + "-" + (next + j) + ":" + (t == null ? "ok" : t.getMessage()));
+                    TRACE.add(producer + "-" + (next + j) + ":" + (t == null ? "ok" : t.getMessage()));
                     taken &= t == null;
                 }
                 assertTrue(++attempts < 100_000, "a request is never taken");
@@ -184,9 +187,14 @@ class RefusalOrderScheduleTest {
         }
     }
 
-    private static CloudEvent event(String subject, int i) {
+    private static CloudEvent event(String producer, String subject, int i) {
         return io.cloudevents.core.builder.CloudEventBuilder.from(TestEvents.event(i, subject))
-                .withId(subject + "-" + i).build();
+                .withId(producer + "-" + i).build();
+    }
+
+    private static List<String> tail(List<String> live) {
+        List<String> copy = new ArrayList<>(live);
+        return copy.subList(Math.max(0, copy.size() - 30), copy.size());
     }
 
     /** Busy-waits up to {@code nanos}: a random pause in a schedule, not a wait for a condition. */

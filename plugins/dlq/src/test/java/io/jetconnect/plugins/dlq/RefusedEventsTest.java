@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.dlq;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,16 +11,21 @@ class RefusedEventsTest {
     private static final long PATIENCE = 1_000;
 
     @Test
-    void aKeyWithARefusedEventTakesOnlyThatEventThenIsFree() {
+    void aKeyThatOwesTakesOnlyItsOldestOwedEventAndOwesEveryOtherItRefuses() {
         RefusedEvents refused = new RefusedEvents(PATIENCE);
         assertTrue(refused.isEmpty());
-        refused.refusedOnArrival("a", "e-1", 0);
+        refused.refusedAfterTaken("a", "e-1", refused.ticket(), 0);
 
-        assertFalse(refused.mayAccept("a", "e-2", 10), "newer than e-1");
-        assertTrue(refused.mayAccept("b", "f-1", 10), "another key flows");
-        assertTrue(refused.mayAccept("a", "e-1", 20));
+        assertTrue(refused.admit("a", "e-2", 10) < 0, "newer than e-1");
+        assertTrue(refused.admit("b", "f-1", 10) > 0, "another key flows");
+        assertEquals(2, refused.owed("a"), "e-2, refused behind e-1, is owed too");
+        assertTrue(refused.admit("a", "e-2", 15) < 0, "e-1 first");
+        assertTrue(refused.admit("a", "e-1", 20) > 0);
+        assertTrue(refused.admit("a", "e-3", 25) < 0, "e-2 is still owed: another producer's e-3 waits");
+        assertTrue(refused.admit("a", "e-2", 30) > 0);
+        assertEquals(1, refused.owed("a"), "e-3, refused, is owed and heads the key now");
+        assertTrue(refused.admit("a", "e-3", 35) > 0);
         assertTrue(refused.isEmpty());
-        assertTrue(refused.mayAccept("a", "e-2", 30), "the producer sends the rest after e-1");
     }
 
     @Test
@@ -30,18 +36,22 @@ class RefusedEventsTest {
         refused.refusedAfterTaken("a", "e-2", second, 0);
         refused.refusedAfterTaken("a", "e-1", first, 0);
 
-        assertFalse(refused.mayAccept("a", "e-2", 10));
-        assertTrue(refused.mayAccept("a", "e-1", 10));
+        assertTrue(refused.admit("a", "e-2", 10) < 0);
+        assertTrue(refused.admit("a", "e-1", 10) > 0);
     }
 
     @Test
-    void anEventRefusedOnArrivalDoesNotReplaceAnOlderHead() {
+    void aHeadTakenAgainKeepsItsTicketSoThatARefusalPutsItBackAtTheHead() {
         RefusedEvents refused = new RefusedEvents(PATIENCE);
         long taken = refused.ticket();
         refused.refusedAfterTaken("a", "e-1", taken, 0);
-        refused.refusedOnArrival("a", "e-9", 0);
+        assertTrue(refused.admit("a", "e-2", 5) < 0);
 
-        assertTrue(refused.mayAccept("a", "e-1", 10));
+        long again = refused.admit("a", "e-1", 10);
+        assertEquals(taken, again);
+        refused.refusedAfterTaken("a", "e-1", again, 12); // no room after all
+        assertTrue(refused.admit("a", "e-2", 15) < 0, "e-1 still goes first");
+        assertTrue(refused.admit("a", "e-1", 20) > 0);
     }
 
     @Test
@@ -58,11 +68,12 @@ class RefusedEventsTest {
     }
 
     @Test
-    void aKeyWhoseRefusedEventIsNotOfferedForThePatienceIsFreed() {
+    void aHeadNotOfferedForThePatienceIsGivenUpAndTheNextOwedEventHeadsTheKey() {
         RefusedEvents refused = new RefusedEvents(PATIENCE);
-        refused.refusedOnArrival("a", "e-1", 0);
-        assertFalse(refused.mayAccept("a", "e-2", PATIENCE - 1));
-        assertTrue(refused.mayAccept("a", "e-2", PATIENCE));
+        refused.refusedAfterTaken("a", "e-1", refused.ticket(), 0);
+        assertTrue(refused.admit("a", "e-2", PATIENCE / 2) < 0, "owed, offered at half the patience");
+        assertTrue(refused.admit("a", "e-2", PATIENCE - 1) < 0, "e-1 not given up yet");
+        assertTrue(refused.admit("a", "e-2", PATIENCE) > 0, "e-1 given up; e-2 heads and is taken");
         assertFalse(refused.owes("a"));
     }
 }
