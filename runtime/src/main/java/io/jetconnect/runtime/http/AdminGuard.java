@@ -85,6 +85,15 @@ public final class AdminGuard {
             return new Decision(421, "this listener does not answer to that Host; add it to "
                     + "jetconnect.http.allowed-hosts if clients reach it by that name");
         }
+        if (isWebSocket(headers)) {
+            // A browser lets any page open a WebSocket to any host and read what comes back (no same-origin rule, no
+            // preflight), so a page's upgrade to the live feed would read stored events: only the same origin may.
+            String origin = first(headers, "origin");
+            if (origin != null && !sameOrigin(origin, host)) {
+                return new Decision(403, "cross-site WebSocket connections are refused (Origin does not match Host)");
+            }
+            return Decision.ALLOW;
+        }
         if (!mutatingAdmin(method, path)) {
             return Decision.ALLOW;
         }
@@ -103,6 +112,11 @@ public final class AdminGuard {
                     + "(or the header X-Jetconnect-Request: 1)");
         }
         return Decision.ALLOW;
+    }
+
+    private static boolean isWebSocket(Map<String, List<String>> headers) {
+        String upgrade = first(headers, "upgrade");
+        return upgrade != null && upgrade.strip().equalsIgnoreCase("websocket");
     }
 
     static boolean mutatingAdmin(String method, String path) {

@@ -76,8 +76,13 @@ final class Exchange {
     }
 
     /** Runs after the answer is written (or could not be). */
+    /** Adds an action to run once the answer is written (or the exchange given up); actions run in the order added. */
     void afterAnswer(Runnable action) {
-        this.afterAnswer = action;
+        Runnable before = this.afterAnswer;
+        this.afterAnswer = () -> {
+            before.run();
+            action.run();
+        };
     }
 
     /** Closes the connection once answered: the request's body was not read to its end. */

@@ -169,6 +169,7 @@ public final class HttpListener implements AutoCloseable {
     /** Answers 408 to ingest requests whose body has not fully arrived after {@code timeout}. */
     public void requestTimeout(java.util.concurrent.ScheduledExecutorService timers, java.time.Duration timeout) {
         ingest.requestTimeout(timeout);
+        adminBodyTimeout = timeout;
     }
 
     /**
@@ -209,9 +210,11 @@ public final class HttpListener implements AutoCloseable {
     }
 
     private static final java.util.List<String> GUARDED_HEADERS = java.util.List.of("host", "origin",
-            "content-type", "sec-fetch-site", AdminGuard.REQUEST_HEADER);
+            "content-type", "sec-fetch-site", "upgrade", AdminGuard.REQUEST_HEADER);
 
     private volatile AdminGuard adminGuard;
+    /** How long a non-ingest request's body may take to arrive ({@code http.request-timeout}). */
+    private volatile java.time.Duration adminBodyTimeout = java.time.Duration.ofSeconds(10);
 
     private void handle(HttpServerRequest request, Role role, ConnectionGuard guard) {
         guard.requestStarted(request);
@@ -284,6 +287,17 @@ public final class HttpListener implements AutoCloseable {
         HttpServerRequest request = exchange.request();
         Buffer body = Buffer.buffer();
         boolean[] over = new boolean[1];
+        // The header timer stops once the head has arrived: without a deadline of its own, a body that never comes
+        // would hold the connection (and a slot of max-connections) for ever.
+        long deadline = vertx.setTimer(Math.max(1, adminBodyTimeout.toMillis()), id -> {
+            if (!over[0]) {
+                over[0] = true;
+                request.pause();
+                exchange.closeAfterAnswer();
+                sendError(exchange, 408, "the request body did not arrive within " + adminBodyTimeout.toMillis()
+                        + "ms");
+            }
+        });
         request.handler(chunk -> {
             if (over[0]) {
                 return;
@@ -302,7 +316,9 @@ public final class HttpListener implements AutoCloseable {
             sendError(exchange, 400, "could not read the request body");
         });
         request.endHandler(ignored -> {
+            vertx.cancelTimer(deadline);
             if (!over[0]) {
+                over[0] = true;
                 exchange.body(body);
                 next.run();
             }

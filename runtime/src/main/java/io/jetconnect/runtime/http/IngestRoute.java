@@ -66,6 +66,11 @@ final class IngestRoute implements AutoCloseable {
         this.pipelineState = states;
     }
 
+    /** Bytes of request bodies held by all connections together, released as each request is answered. */
+    private final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
+    /** A quarter of the heap: room for bodies under load without letting them take the heap. */
+    private final long bufferBudget = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
+
     void bodyLimits(Function<String, Optional<Long>> limits) {
         this.bodyLimit = limits;
     }
@@ -92,7 +97,29 @@ final class IngestRoute implements AutoCloseable {
                 body.fail(new IOException("the request body did not arrive in time"));
             }
         });
+        // What this request holds of the budget; -1 once answered (released, and no longer counted).
+        java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+        exchange.afterAnswer(() -> {
+            long bytes = held.getAndSet(-1);
+            if (bytes > 0) {
+                buffered.addAndGet(-bytes);
+            }
+        });
         request.handler(chunk -> {
+            // Bodies are held until complete, and before the handler can check credentials: a budget shared by
+            // every connection keeps many large bodies, from anyone who can connect, from exhausting the heap.
+            int n = chunk.length();
+            long total = held.getAndUpdate(h -> h < 0 ? h : h + n) < 0 ? 0 : buffered.addAndGet(n);
+            if (total > bufferBudget && !dispatched.get()) {
+                vertx.cancelTimer(timer);
+                request.pause();
+                exchange.closeAfterAnswer();
+                HttpListener.sendError(exchange, 503, Map.of("Retry-After", "1"),
+                        "the listener holds too many request bodies; try again later");
+                body.fail(new IOException("refused: the listener's body budget is spent"));
+                dispatched.set(true);
+                return;
+            }
             body.add(chunk);
             if (body.received() > limit) {
                 dispatch.run();

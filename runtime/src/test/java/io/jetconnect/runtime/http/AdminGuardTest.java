@@ -128,4 +128,20 @@ class AdminGuardTest {
         assertNotNull(AdminGuard.problem(List.of("")));
         assertNotNull(AdminGuard.problem(List.of("a b")));
     }
+
+    @org.junit.jupiter.api.Test
+    void aCrossSiteWebSocketUpgradeToTheLiveFeedIsRefusedAndASameOriginOneIsNot() {
+        AdminGuard guard = new AdminGuard(java.util.List.of("localhost", "127.0.0.1"), "127.0.0.1");
+        java.util.Map<String, java.util.List<String>> evil = java.util.Map.of("host", java.util.List.of("127.0.0.1:8083"),
+                "upgrade", java.util.List.of("websocket"), "origin", java.util.List.of("http://evil.example"));
+        org.junit.jupiter.api.Assertions.assertEquals(403,
+                guard.check("GET", "/v1/streams/events/events", evil).status());
+        java.util.Map<String, java.util.List<String>> same = java.util.Map.of("host", java.util.List.of("127.0.0.1:8083"),
+                "upgrade", java.util.List.of("websocket"), "origin", java.util.List.of("http://127.0.0.1:8083"));
+        org.junit.jupiter.api.Assertions.assertTrue(guard.check("GET", "/v1/streams/events/events", same).allowed());
+        java.util.Map<String, java.util.List<String>> noOrigin = java.util.Map.of("host",
+                java.util.List.of("127.0.0.1:8083"), "upgrade", java.util.List.of("websocket"));
+        org.junit.jupiter.api.Assertions.assertTrue(guard.check("GET", "/v1/streams/events/events", noOrigin).allowed(),
+                "a non-browser client sends no Origin");
+    }
 }

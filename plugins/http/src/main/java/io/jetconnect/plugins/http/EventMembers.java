@@ -218,6 +218,7 @@ final class EventMembers {
         }
         if (at >= 0) {
             data = base64(take(at));
+            requireJsonWhenDeclared(data, contentType);
         } else if ((at = find("data")) >= 0) {
             data = data(take(at), contentType);
         }
@@ -227,6 +228,22 @@ final class EventMembers {
             }
         }
         return data == null ? builder.end() : builder.end(data);
+    }
+
+    /**
+     * Base64 data declared JSON is held to what JSON {@code data} is: one JSON value in UTF-8 with no repeated names.
+     * Else a {@code tenantId} repeated inside it would be read as the first by the tenant check and the sink, and as
+     * the last by a consumer whose parser keeps the last.
+     */
+    private static void requireJsonWhenDeclared(CloudEventData data, String contentType) {
+        if (data == null || contentType == null || !JsonData.declaresJson(contentType)) {
+            return;
+        }
+        try {
+            JsonData.requireValid(data.toBytes());
+        } catch (RequestRejection e) {
+            throw new IllegalArgumentException("data_base64: " + e.getMessage());
+        }
     }
 
     private void extension(CloudEventBuilder builder, int i, int index) {

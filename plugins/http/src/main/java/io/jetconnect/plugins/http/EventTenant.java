@@ -89,11 +89,16 @@ final class EventTenant {
                 return new NotFillable();
             }
             int open = (int) parser.currentTokenLocation().getByteOffset();
+            if (open < 0) {
+                // Jackson decoded UTF-16 or UTF-32: no byte offsets to write at.
+                return new NotFillable();
+            }
             while (true) {
                 if (parser.nextFieldName(TENANT_FIELD)) {
                     JsonToken value = parser.nextToken();
                     if (value == JsonToken.VALUE_NULL) {
-                        return new Fillable((int) parser.currentTokenLocation().getByteOffset(), 4);
+                        long at = parser.currentTokenLocation().getByteOffset();
+                        return at < 0 ? new NotFillable() : new Fillable((int) at, 4);
                     }
                     if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                         return new NotScalar();

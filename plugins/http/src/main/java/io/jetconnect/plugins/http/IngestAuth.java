@@ -191,7 +191,14 @@ final class IngestAuth {
                 if (out == null) {
                     out = new java.util.ArrayList<>(events);
                 }
-                out.set(i, EventTenant.fill(event, fillable, sole));
+                io.cloudevents.CloudEvent filled = EventTenant.fill(event, fillable, sole);
+                // Checked again as the sink will read it: a fill that did not land where the sink looks (data that
+                // is not UTF-8, say) must not pass as granted.
+                if (!sole.equals(EventTenant.tenantOf(filled))) {
+                    throw RequestRejection.forbidden("the event's tenant could not be filled in (its data is not a "
+                            + "UTF-8 JSON object); send it with a tenantId", i);
+                }
+                out.set(i, filled);
                 continue;
             }
             String tenant = reading instanceof EventTenant.Named named ? named.tenant()
