@@ -210,6 +210,9 @@ final class EventMembers {
             int at = find("data");
             if (at >= 0) {
                 data = base64 ? base64(take(at)) : data(take(at), contentType);
+                if (base64) {
+                    requireJsonWhenDeclared(data, contentType);
+                }
             }
         }
         int at = find("data_base64");

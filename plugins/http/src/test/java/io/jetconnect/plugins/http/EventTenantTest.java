@@ -80,6 +80,12 @@ class EventTenantTest {
     }
 
     @Test
+    void utf16DataCannotBeFilledForItHasNoByteOffsets() {
+        byte[] utf16 = "{}".getBytes(StandardCharsets.UTF_16LE);
+        assertInstanceOf(EventTenant.NotFillable.class, EventTenant.read(utf16));
+    }
+
+    @Test
     void dataThatIsNoJsonObjectCannotBeFilled() {
         assertInstanceOf(EventTenant.NotFillable.class, EventTenant.read(event("text/plain", "hello")));
         assertInstanceOf(EventTenant.NotFillable.class, EventTenant.read(event("application/json", "[1]")));

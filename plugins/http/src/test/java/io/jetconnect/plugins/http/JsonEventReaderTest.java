@@ -274,6 +274,24 @@ class JsonEventReaderTest {
     }
 
     @Test
+    void base64DataDeclaredJsonIsHeldToWhatJsonDataIs() {
+        // {"tenantId":"acme","tenantId":"globex"}: a reader keeping the first and one keeping the last disagree.
+        String repeated = java.util.Base64.getEncoder().encodeToString(
+                utf8("{\"tenantId\":\"acme\",\"tenantId\":\"globex\"}"));
+        byte[] body = utf8("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"datacontenttype\":\"application/json\",\"data_base64\":\"" + repeated + "\"}");
+        RequestRejection refusal = assertThrows(RequestRejection.class,
+                () -> new JsonEventReader(DEFAULTS).readStructured(body));
+        assertEquals(400, refusal.status());
+        assertTrue(refusal.getMessage().startsWith("data_base64: the data is declared JSON"), refusal.getMessage());
+
+        // Bytes that are not declared JSON go through as they are.
+        byte[] binary = utf8("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"datacontenttype\":\"application/octet-stream\",\"data_base64\":\"" + repeated + "\"}");
+        assertEquals(1, new JsonEventReader(DEFAULTS).readStructured(binary).size());
+    }
+
+    @Test
     void anEmptySubjectDataschemaOrContentTypeIsRefused() {
         for (String member : List.of("\"subject\":\"\"", "\"dataschema\":\"\"", "\"datacontenttype\":\"\"")) {
             byte[] body = utf8("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"," + member

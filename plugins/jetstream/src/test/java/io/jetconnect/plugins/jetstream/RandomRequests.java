@@ -26,7 +26,8 @@ final class RandomRequests {
     enum Mode { STRUCTURED, BATCH, BINARY }
 
     /** An event as sent: attributes by name (String, Integer or Boolean; specversion included), data or null. */
-    record SentEvent(Map<String, Object> attributes, byte[] data) {
+    /** @param base64 whether its data went as data_base64 (1.0) or base64-encoded data (0.3) */
+    record SentEvent(Map<String, Object> attributes, byte[] data, boolean base64) {
 
         String contentType() {
             return (String) attributes.get("datacontenttype");
@@ -164,7 +165,7 @@ final class RandomRequests {
             headers.put("content-type", List.of(contentType));
         }
         byte[] data = body.length == 0 ? null : body;
-        return new Sent(Mode.BINARY, new Request(headers, body), List.of(new SentEvent(attributes, data)),
+        return new Sent(Mode.BINARY, new Request(headers, body), List.of(new SentEvent(attributes, data, false)),
                 headers + " " + Base64.getEncoder().encodeToString(body));
     }
 
@@ -193,12 +194,14 @@ final class RandomRequests {
             }
         }
         byte[] data = null;
+        boolean base64 = false;
         switch (random.nextInt(3)) {
             case 0 -> {
                 // none
             }
             case 1 -> {
                 data = randomBytes();
+                base64 = true;
                 String encoded = Base64.getEncoder().encodeToString(data);
                 json.append(v03 ? ",\"datacontentencoding\":\"base64\",\"data\":" : ",\"data_base64\":")
                         .append(ws()).append('"').append(encoded).append('"');
@@ -217,7 +220,7 @@ final class RandomRequests {
             }
         }
         json.append('}');
-        return new SentEvent(attributes, data);
+        return new SentEvent(attributes, data, base64);
     }
 
     /** @return a binary-mode body: JSON, text, an injection, arbitrary bytes, or nothing */
