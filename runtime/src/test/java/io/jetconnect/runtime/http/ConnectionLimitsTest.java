@@ -121,6 +121,15 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void aNonIngestBodyThatNeverArrivesGets408AtTheRequestTimeoutInsteadOfHoldingTheConnection() throws Exception {
+        listener.requestTimeout(null, Duration.ofMillis(300));
+        Socket s = open();
+        send(s, "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n");
+        assertEquals("HTTP/1.1 408 Request Timeout", statusLine(s));
+        await().atMost(Duration.ofSeconds(5)).until(() -> closedByServer(s));
+    }
+
+    @Test
     void aHeadOverMaxHeaderSizeGets431() throws Exception {
         Socket s = open();
         send(s, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n");
