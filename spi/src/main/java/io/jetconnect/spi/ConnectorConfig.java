@@ -106,6 +106,36 @@ public interface ConnectorConfig {
     List<? extends ConnectorConfig> getConfigList(String path);
 
     /**
+     * A {@link Backoff} written as a block: {@code initial} and {@code max} durations and an optional
+     * {@code multiplier} (2 when absent).
+     * <pre>{@code
+     * backoff { initial = 100ms, max = 30s }
+     * }</pre>
+     *
+     * @param path a path relative to this block, naming the block
+     * @return the backoff
+     * @throws ConfigurationException if a value is missing or of the wrong type, a wait is not positive,
+     *     {@code max} is below {@code initial} or {@code multiplier} below 1
+     * @since 0.2
+     */
+    default Backoff getBackoff(String path) {
+        ConnectorConfig block = getConfig(path);
+        Duration initial = block.getDuration("initial");
+        Duration max = block.getDuration("max");
+        if (initial.isNegative() || initial.isZero()) {
+            throw invalid(path + ".initial", "the first wait must be positive");
+        }
+        if (max.compareTo(initial) < 0) {
+            throw invalid(path + ".max", "the longest wait (" + max + ") is shorter than the first (" + initial + ")");
+        }
+        double multiplier = block.hasPath("multiplier") ? block.getDouble("multiplier") : 2.0;
+        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+            throw invalid(path + ".multiplier", "must be a finite number of at least 1");
+        }
+        return Backoff.exponential(initial, max).withMultiplier(multiplier);
+    }
+
+    /**
      * Builds the exception to throw for a value that has the right type but cannot work, with the value's
      * origin: {@code pipeline.conf:14: Invalid value at 'jetconnect.pipelines.ingest.sinks[0].subject': ...}.
      *
