@@ -125,8 +125,9 @@ public final class JetStreamSink implements EventSink {
         }, settings.startRetryInitial(), settings.startRetryMax(), context.pipelineName());
         this.first = first;
         java.util.function.Consumer<ConnectionEpoch> start = epoch -> {
-            publisher = new Publisher(settings, connector, epoch, breaker, sinkMetrics, context.pipelineName(),
-                    spec.name(), context.threadFactory("jetstream"));
+            publisher = new Publisher(settings, connector::connect, epoch, breaker, sinkMetrics,
+                    context.pipelineName(), spec.name(), Control.thread(context.threadFactory("jetstream")),
+                    System::nanoTime);
             watch.start(epoch.connection());
         };
         try {

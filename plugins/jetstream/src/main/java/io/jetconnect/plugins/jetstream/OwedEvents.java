@@ -132,4 +132,11 @@ final class OwedEvents {
             }
         }
     }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("OwedEvents[");
+        subjects.forEach((name, s) -> b.append(name).append('=').append(s.messageIds).append("; "));
+        return b.append(']').toString();
+    }
 }

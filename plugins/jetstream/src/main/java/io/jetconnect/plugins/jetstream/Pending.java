@@ -27,7 +27,7 @@ final class Pending implements BiConsumer<Message, Throwable> {
     static final int DONE = 3;
 
     /** The state of an event in flight for the first time. */
-    static final int FIRST_SEND = 1 << 2 | IN_FLIGHT;
+    static final int FIRST_SEND = state(1, IN_FLIGHT);
 
     private static final VarHandle STATE;
 
@@ -53,7 +53,9 @@ final class Pending implements BiConsumer<Message, Throwable> {
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
 
-    // Guarded by the publisher's lock.
+    // Written under the publisher's lock before the event is sent; read by the thread that settles the send.
+    /** Its ticket in the {@link PublishWindow}'s ordered window. */
+    long ticket;
     ConnectionEpoch epoch;
     long sentNanos;
     PublishErrors.Failure lastFailure;
@@ -88,6 +90,16 @@ final class Pending implements BiConsumer<Message, Throwable> {
     /** @return how many times the event was sent, or counted as tried */
     int attempts() {
         return state >>> 2;
+    }
+
+    /** @return the kind packed in a state */
+    static int kindOf(int state) {
+        return state & 3;
+    }
+
+    /** @return the state of an event sent {@code attempts} times, of the given kind */
+    static int state(int attempts, int kind) {
+        return attempts << 2 | kind;
     }
 
     /** @return the state with the same number of attempts and another kind */

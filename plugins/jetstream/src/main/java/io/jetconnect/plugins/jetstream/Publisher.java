@@ -7,109 +7,110 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ordered, pipelined window between {@code emit} and JetStream.
+ * The ordered, pipelined path from {@code emit} to JetStream: a {@link PublishWindow} (the shared ordered window),
+ * a {@link ConnectionSlot}, a {@link RecoveryPolicy} and the {@link CircuitBreaker}, driven through the
+ * {@link Mode}s below.
  *
- * <p>Every accepted event joins one window in emit order and, while all is well ({@link Mode#RUNNING}), is handed
+ * <p>While all is well ({@link Mode#RUNNING}) every accepted event joins the window in emit order and is handed
  * to the connection at once as a request (what jnats' {@code publishAsync} sends), under the same lock, so the
  * connection carries the events in window order and up to {@code max-in-flight} PubAcks are outstanding. A PubAck
- * ({@link PubAcks}) completes its event's stage on jnats' thread without taking the lock.
+ * ({@link PubAcks}) settles its event on jnats' thread without taking the lock.
  *
- * <p>The first retriable failure switches to {@link Mode#RECOVERING}: new events queue behind the window unsent;
- * a transport failure closes the connection, which settles everything still in flight on it at once (see
- * {@link NatsConnector} for why a connection is never reused after one); once nothing is in flight, the failed
- * events are re-published in window order after the configured wait (100 ms, then 400 ms), on a new connection if
- * needed, and only when all of them are stored do the queued ones follow and the window runs again.
+ * <p>The first retriable failure fences the window and switches to {@link Mode#RECOVERING}: new events are held
+ * behind the window unsent; a transport failure dooms the connection, whose closing settles everything still in
+ * flight on it at once. Once nothing is in flight the window rewinds, and the events to send again go out in
+ * window order after the wait the policy gives (100 ms, then 400 ms), on a new connection if needed: the oldest
+ * alone (a broker that just restarted may refuse one publish and store the one pipelined behind it), the others
+ * once it is stored; only when all are stored do the held ones follow and the window runs again.
  * {@code Nats-Msg-Id} makes re-sends of events the stream already stored harmless. When an event has been tried
- * {@code retry.attempts} times the circuit opens ({@link Mode#OPEN}): the failed and queued events complete with
- * a {@link RetriableException} in order, and further events fail at once with a {@link BackpressureException}
- * until the {@link CircuitBreaker} lets one through as a probe ({@link Mode#PROBING}); its success closes the
- * circuit. A watchdog treats a PubAck older than {@code ack-timeout} as a broken connection.
+ * {@code retry.attempts} times the circuit opens ({@link Mode#OPEN}): the window's events complete with a
+ * {@link RetriableException} in order, and further events fail at once with a {@link BackpressureException} until
+ * the breaker lets one through as a probe ({@link Mode#PROBING}); its success closes the circuit. A watchdog treats
+ * a PubAck older than {@code ack-timeout} as a broken connection.
  *
- * <p>Order across failures: a recovery round re-publishes the oldest failed event alone and the others once it is
- * stored (a broker that just restarted may refuse one publish and store the one pipelined behind it). Events the
- * circuit failed are {@linkplain OwedEvents owed}, per subject: of a subject that owes events only the oldest owed
- * one is accepted (as the probe, while the circuit is open), any newer one of that subject is refused retriably,
- * until they are offered again or their producer has left them for {@code owed-patience}; so nothing is stored
- * before an older event of its subject that the stream has not stored. Other subjects flow, and their events may be
- * the probe: nothing of theirs is owed.
+ * <p>The first event on a connection made after an outage goes alone, whichever way the connection was made (a
+ * recovery round, a probe, the {@link ConnectionWatch}): the others wait until it is stored.
+ *
+ * <p>Order across an open circuit: events the circuit failed are {@linkplain OwedEvents owed}, per subject: of a
+ * subject that owes events only the oldest owed one is accepted (as the probe, while the circuit is open), any
+ * newer one of that subject is refused retriably, until they are offered again or their producer has left them for
+ * {@code owed-patience}; so nothing is stored before an older event of its subject that the stream has not stored.
+ * Other subjects flow, and their events may be the probe: nothing of theirs is owed.
  *
  * <p>Threads: emitting threads take the lock briefly and never wait on I/O; connecting, closing connections,
- * waiting between attempts and the watchdog run on one control thread (the context's
+ * waiting between attempts and the watchdog run on one {@link Control} thread (the context's
  * {@code jetconnect-<pipeline>-jetstream-1}); PubAcks arrive on jnats' threads.
  */
 final class Publisher {
 
-    /** Where the window stands; written under the lock, read anywhere. */
+    /** Where the publisher stands; written under the lock, read anywhere. */
     enum Mode { RUNNING, RECOVERING, OPEN, PROBING, CLOSED }
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
 
     private final SinkSettings settings;
-    private final NatsConnector connector;
+    private final RecoveryPolicy policy;
     private final CircuitBreaker breaker;
     private final SinkMetrics metrics;
     private final String pipeline;
     private final String streamName;
-    private final long ackTimeoutNanos;
-    private final ScheduledExecutorService control;
-    private final ScheduledFuture<?> watchdog;
+    private final Control control;
+    private final LongSupplier clock;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Events sent and not answered: a round ends when none are left. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile Mode mode = Mode.RUNNING;
     private volatile boolean closing;
 
     // Guarded by lock.
-    private final ArrayDeque<Pending> window = new ArrayDeque<>();
+    private final PublishWindow window;
+    private final ConnectionSlot slot;
     private final OwedEvents owed;
-    private ConnectionEpoch epoch;
-    /** The first event re-published after a failure, alone; the others follow once it is stored. */
+    /** The first event sent again in a round, alone; the others follow once it is stored. */
     private Pending lead;
-    /** An epoch that failed and must be closed before anything is re-published. */
-    private ConnectionEpoch doomed;
+    /** The connection was made after an outage and nothing was sent on it yet: its first event goes alone. */
+    private boolean aloneFirst;
     private boolean resendScheduled;
 
     /**
-     * @param epoch the connection opened (and checked) at {@code open()}
+     * @param connector opens a connection when the current one is lost
+     * @param first the connection opened (and checked) at {@code open()}
+     * @param control the control thread; the publisher shuts it down on {@link #close()}
+     * @param clock {@link System#nanoTime()}, or a test's
      */
-    Publisher(SinkSettings settings, NatsConnector connector, ConnectionEpoch epoch, CircuitBreaker breaker,
-              SinkMetrics metrics, String pipeline, String streamName, ThreadFactory threads) {
+    Publisher(SinkSettings settings, ConnectionSlot.Connector connector, ConnectionEpoch first,
+              CircuitBreaker breaker, SinkMetrics metrics, String pipeline, String streamName, Control control,
+              LongSupplier clock) {
         this.settings = settings;
-        this.connector = connector;
-        this.epoch = epoch;
+        this.policy = RecoveryPolicy.of(settings);
         this.breaker = breaker;
         this.metrics = metrics;
         this.pipeline = pipeline;
         this.streamName = streamName;
-        this.ackTimeoutNanos = settings.ackTimeout().toNanos();
+        this.control = control;
+        this.clock = clock;
+        this.window = new PublishWindow(settings.maxInFlight());
+        this.slot = new ConnectionSlot(connector, first, lock);
         this.owed = new OwedEvents(settings.owedPatience().toNanos());
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
-        executor.setRemoveOnCancelPolicy(true);
-        this.control = executor;
-        long period = Math.max(10_000_000L, Math.min(1_000_000_000L, ackTimeoutNanos / 4));
-        this.watchdog = executor.scheduleWithFixedDelay(this::watchdog, period, period, TimeUnit.NANOSECONDS);
+        control.every(this::watchdog, policy.watchdogPeriodNanos());
     }
 
     /**
@@ -141,30 +142,37 @@ final class Publisher {
             if (closing) {
                 return refuse();
             }
-            if (!owed.isEmpty() && !owed.mayAccept(p.subject, p.messageId(), System.nanoTime())) {
+            if (!owed.isEmpty() && !owed.mayAccept(p.subject, p.messageId(), clock.getAsLong())
+                    && !window.storedLately(p.subject, p.messageId())) {
                 return refuseOwed(p);
             }
             switch (mode) {
                 case RUNNING -> {
-                    if (!hasRoom()) {
+                    if (!window.hasRoom()) {
                         return backpressure();
                     }
-                    window.addLast(p);
+                    window.submit(p);
+                    if (aloneFirst) {
+                        // As a recovery round's lead: the others wait until it is stored (see reconnected).
+                        aloneFirst = false;
+                        mode = Mode.RECOVERING;
+                        lead = p;
+                    }
                     send(p);
                 }
                 case RECOVERING -> {
-                    if (!hasRoom()) {
+                    if (!window.hasRoom()) {
                         return backpressure();
                     }
-                    window.addLast(p);
+                    window.hold(p);
                 }
                 case OPEN -> {
                     if (breaker.tryAcquire() != CircuitBreaker.Permit.PROBE) {
                         return refuse();
                     }
                     mode = Mode.PROBING;
-                    window.addLast(p);
-                    execute(this::probe);
+                    window.submit(p);
+                    control.execute(this::probe);
                 }
                 default -> {
                     return refuse();
@@ -177,14 +185,6 @@ final class Publisher {
         } finally {
             lock.unlock();
         }
-    }
-
-    private boolean hasRoom() {
-        Pending head;
-        while ((head = window.peekFirst()) != null && head.kind() == Pending.DONE) {
-            window.pollFirst();
-        }
-        return window.size() < settings.maxInFlight();
     }
 
     private CompletableFuture<Void> backpressure() {
@@ -210,13 +210,13 @@ final class Publisher {
 
     /** Sends one event of the window on the current connection. Lock held. */
     private void send(Pending p) {
-        ConnectionEpoch e = epoch;
+        ConnectionEpoch e = slot.current();
         if (p.attempts() > 0) {
             metrics.retries.increment();
         }
-        int sent = ((p.attempts() + 1) << 2) | Pending.IN_FLIGHT;
+        int sent = Pending.state(p.attempts() + 1, Pending.IN_FLIGHT);
         p.epoch = e;
-        p.sentNanos = System.nanoTime();
+        p.sentNanos = clock.getAsLong();
         p.state(sent);
         inFlight.incrementAndGet();
         if (e == null) {
@@ -237,6 +237,18 @@ final class Publisher {
             return;
         }
         reply.whenComplete(sent == Pending.FIRST_SEND ? p : new Pending.Resend(p, sent));
+    }
+
+    /** Sends, in window order, the events to send again, until one fails at once. Lock held. */
+    private void sendOwed() {
+        for (Pending p : window.submitted()) {
+            if (window.fenced()) {
+                return; // the rest are failed unsent at the end of the round
+            }
+            if (p.kind() == Pending.UNSENT) {
+                send(p);
+            }
+        }
     }
 
     /**
@@ -260,9 +272,10 @@ final class Publisher {
             if (!p.transition(sentState, Pending.withKind(sentState, Pending.DONE))) {
                 return;
             }
-            inFlight.decrementAndGet();
             p.body = null;
-            metrics.publish.recordNanos(System.nanoTime() - p.startNanos);
+            window.succeeded(p);
+            inFlight.decrementAndGet(); // after the window: a round that sees none in flight may rewind
+            metrics.publish.recordNanos(clock.getAsLong() - p.startNanos);
             (duplicate ? metrics.duplicate : metrics.published).increment();
             p.stage.complete(null);
             if (mode != Mode.RUNNING) {
@@ -277,15 +290,18 @@ final class Publisher {
             if (!p.transition(sentState, next)) {
                 return;
             }
-            inFlight.decrementAndGet();
             if (failure.permanent()) {
                 p.body = null;
+                window.succeeded(p); // finished with: the stream will never take it
+                inFlight.decrementAndGet();
                 metrics.rejected.increment();
                 p.stage.completeExceptionally(new JetconnectException(failure.message()));
             } else {
                 p.lastFailure = failure;
-                if (failure.kind() == PublishErrors.Kind.TRANSPORT && p.epoch != null && p.epoch == epoch) {
-                    doomed = epoch;
+                window.failed(p);
+                inFlight.decrementAndGet();
+                if (failure.kind() == PublishErrors.Kind.TRANSPORT) {
+                    slot.doom(p.epoch);
                 }
                 if (mode == Mode.RUNNING) {
                     mode = Mode.RECOVERING;
@@ -303,32 +319,20 @@ final class Publisher {
 
     private void requestReconcile() {
         if (reconcileQueued.compareAndSet(false, true)) {
-            execute(this::reconcile);
+            control.execute(this::reconcile);
         }
     }
 
-    private void execute(Runnable task) {
-        try {
-            control.execute(task);
-        } catch (RejectedExecutionException closed) {
-            // the sink is closed: whatever is left was failed by close()
-        }
-    }
-
-    /** Closes a failed connection if there is one, then moves recovery or the probe on. Control thread. */
+    /** Closes a doomed connection if there is one, then moves recovery or the probe on. Control thread. */
     private void reconcile() {
         reconcileQueued.set(false);
         ConnectionEpoch toClose;
         lock.lock();
         try {
-            toClose = doomed;
-            doomed = null;
+            toClose = slot.takeDoomed();
             if (toClose == null) {
                 advance();
                 return;
-            }
-            if (epoch == toClose) {
-                epoch = null;
             }
         } finally {
             lock.unlock();
@@ -346,11 +350,12 @@ final class Publisher {
 
     /** Settles as failed whatever a closed connection left in flight. Lock held. */
     private void failInFlight(ConnectionEpoch closed) {
-        for (Pending p : window) {
+        for (Pending p : window.submitted()) {
             int s = p.state();
-            if ((s & 3) == Pending.IN_FLIGHT && p.epoch == closed
+            if (Pending.kindOf(s) == Pending.IN_FLIGHT && p.epoch == closed
                     && p.transition(s, Pending.withKind(s, Pending.FAILED))) {
                 p.lastFailure = new PublishErrors.Failure(PublishErrors.Kind.TRANSPORT, "the connection was closed");
+                window.failed(p);
                 inFlight.decrementAndGet();
             }
         }
@@ -361,9 +366,9 @@ final class Publisher {
         switch (mode) {
             case RECOVERING -> planRound();
             case PROBING -> {
-                Pending probe = window.peekFirst();
-                if (probe != null && (probe.kind() == Pending.DONE || probe.kind() == Pending.FAILED)) {
-                    finishProbe(probe);
+                Pending probe = window.oldestUnsettled();
+                if (probe == null || probe.kind() == Pending.FAILED) {
+                    finishProbe();
                 }
             }
             default -> {
@@ -371,81 +376,69 @@ final class Publisher {
         }
     }
 
-    /** Once nothing is in flight: resume, schedule the next attempt, or open the circuit. Lock held. */
+    /** Once nothing is in flight: send the rest after a stored lead, or rewind and take the policy's step. Lock held */
     private void planRound() {
-        if (mode != Mode.RECOVERING || resendScheduled || doomed != null || inFlight.get() != 0) {
+        if (mode != Mode.RECOVERING || resendScheduled || slot.doomed() || inFlight.get() != 0) {
             return;
         }
         Pending stored = lead;
         lead = null;
-        if (stored != null && stored.kind() == Pending.DONE) {
-            // The lead got through: the rest of the failed events follow at once, pipelined, in order.
-            for (Pending p : window) {
-                if (mode != Mode.RECOVERING) {
-                    return;
-                }
-                if (p.kind() == Pending.FAILED) {
-                    send(p);
-                }
-            }
+        if (stored != null && stored.kind() == Pending.DONE && !window.fenced()) {
+            // The lead got through: the rest of the events to send again follow at once, pipelined, in order.
+            sendOwed();
             if (inFlight.get() != 0) {
                 return;
             }
         }
-        Pending first = null;
-        int attempts = 0;
-        for (Pending p : window) {
-            if (p.kind() == Pending.FAILED) {
-                if (first == null) {
-                    first = p;
+        if (window.fenced()) {
+            window.rewind();
+        }
+        int owedEvents = 0;
+        int mostAttempts = 0;
+        Pending oldest = null;
+        for (Pending p : window.submitted()) {
+            if (p.kind() == Pending.UNSENT) {
+                owedEvents++;
+                mostAttempts = Math.max(mostAttempts, p.attempts());
+                if (oldest == null) {
+                    oldest = p;
                 }
-                attempts = Math.max(attempts, p.attempts());
             }
         }
-        if (first == null) {
+        RecoveryPolicy.Step step = policy.afterRound(owedEvents, mostAttempts);
+        if (step instanceof RecoveryPolicy.Retry retry) {
+            resendScheduled = control.schedule(this::resend, retry.waitNanos());
+        } else if (step instanceof RecoveryPolicy.Open) {
+            openCircuit(oldest.lastFailure);
+        } else {
             resume();
-            return;
-        }
-        if (attempts >= settings.retryAttempts()) {
-            openCircuit(first.lastFailure);
-            return;
-        }
-        resendScheduled = true;
-        try {
-            control.schedule(this::resend, settings.waitAfter(attempts).toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closed) {
-            resendScheduled = false;
         }
     }
 
-    /** Every failed event is stored again: send the queued ones, in order, and run. Lock held. */
+    /** Every event sent again is stored: send the held ones, in order, and run. Lock held. */
     private void resume() {
         mode = Mode.RUNNING;
         LOG.info("Pipeline {}: publishing to stream {} recovered", pipeline, streamName);
-        for (Pending p : window) {
+        for (Pending p : window.release()) {
             if (mode != Mode.RUNNING) {
-                break; // a send failed at once; the rest stay queued for the next round
+                break; // a send failed at once; the rest are failed unsent at the end of the next round
             }
-            if (p.kind() == Pending.UNSENT) {
-                send(p);
-            }
+            send(p);
         }
     }
 
-    /** Re-publishes the failed events in order, on a new connection if the last one is gone. Control thread. */
+    /** Sends the oldest owed event again, alone, on a new connection if the last one is gone. Control thread. */
     private void resend() {
-        ConnectionEpoch current;
         lock.lock();
         try {
             resendScheduled = false;
             if (mode != Mode.RECOVERING) {
                 return;
             }
-            current = epoch;
         } finally {
             lock.unlock();
         }
-        if (!ensureConnected(current, e -> {
+        if (!slot.ensureConnected(e -> {
             countFailedAttempt(e);
             planRound();
         })) {
@@ -456,8 +449,8 @@ final class Publisher {
             if (mode != Mode.RECOVERING) {
                 return;
             }
-            for (Pending p : window) {
-                if (p.kind() == Pending.FAILED) {
+            for (Pending p : window.submitted()) {
+                if (p.kind() == Pending.UNSENT) {
                     // The oldest alone first: a broker that just restarted may refuse one publish and store the
                     // next one pipelined behind it, which would overtake it.
                     lead = p;
@@ -471,64 +464,18 @@ final class Publisher {
         }
     }
 
-    /**
-     * Replaces a connection that is gone (or missing) by a fresh one. Control thread.
-     *
-     * @param onFailure what a failed attempt means for the caller, run with the lock held
-     * @return whether a usable connection is installed
-     */
-    private boolean ensureConnected(ConnectionEpoch current, java.util.function.Consumer<Exception> onFailure) {
-        if (current != null && current.connected()) {
-            return true;
-        }
-        if (current != null) {
-            current.close();
-        }
-        ConnectionEpoch fresh;
-        try {
-            fresh = connector.connect();
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            lock.lock();
-            try {
-                if (current != null && epoch == current) {
-                    epoch = null;
-                }
-                onFailure.accept(e);
-            } finally {
-                lock.unlock();
-            }
-            return false;
-        }
-        return install(fresh);
-    }
-
-    /** A connection attempt failed: it counts as one attempt of every failed event. Lock held. */
+    /** A connection attempt failed: it counts as one attempt of every event to send again. Lock held. */
     private void countFailedAttempt(Exception e) {
         PublishErrors.Failure failure = new PublishErrors.Failure(PublishErrors.Kind.TRANSPORT,
                 PublishErrors.describe(e));
-        for (Pending p : window) {
+        for (Pending p : window.submitted()) {
             int s = p.state();
-            if ((s & 3) == Pending.FAILED) {
-                p.state(((p.attempts() + 1) << 2) | Pending.FAILED);
+            if (Pending.kindOf(s) == Pending.UNSENT) {
+                p.state(Pending.state(p.attempts() + 1, Pending.UNSENT));
                 p.lastFailure = failure;
                 metrics.retries.increment();
             }
         }
-    }
-
-    /** Makes a new connection the current one, unless the sink closed meanwhile. Control thread. */
-    private boolean install(ConnectionEpoch fresh) {
-        lock.lock();
-        try {
-            if (mode != Mode.CLOSED) {
-                epoch = fresh;
-                return true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        fresh.close();
-        return false;
     }
 
     /**
@@ -545,18 +492,19 @@ final class Publisher {
             if (!idle && mode != Mode.OPEN) {
                 return false;
             }
-            old = epoch;
-            epoch = fresh;
+            old = slot.replace(fresh);
+            // A server that just came back may refuse one publish and store the next one pipelined behind it.
+            aloneFirst = true;
             if (mode == Mode.OPEN) {
                 breaker.onSuccess();
                 mode = Mode.RUNNING;
-                owed.postpone(System.nanoTime());
+                owed.postpone(clock.getAsLong());
                 LOG.info("Pipeline {}: NATS is back; circuit to stream {} closed", pipeline, streamName);
             }
         } finally {
             lock.unlock();
         }
-        if (old != null && old != fresh) {
+        if (old != null) {
             old.close();
         }
         return true;
@@ -568,58 +516,63 @@ final class Publisher {
         mode = Mode.OPEN;
         String why = last == null ? "unknown failure" : last.message();
         LOG.warn("Pipeline {}: publishing to stream {} failed {} times ({}); circuit open, next probe in {} ms",
-                pipeline, streamName, settings.retryAttempts(), why,
+                pipeline, streamName, policy.retryAttempts(), why,
                 TimeUnit.NANOSECONDS.toMillis(breaker.remainingNanos()));
         RetriableException failure = new RetriableException("not stored in stream " + streamName + " after "
-                + settings.retryAttempts() + " attempts: " + why);
-        Map<String, List<String>> failed = new HashMap<>();
-        for (Pending p : window) {
-            if (p.kind() != Pending.DONE) {
-                failed.computeIfAbsent(p.subject, s -> new ArrayList<>()).add(p.messageId());
-            }
-        }
-        long now = System.nanoTime();
-        failed.forEach((subject, ids) -> owed.oweFirst(subject, ids, now));
+                + policy.retryAttempts() + " attempts: " + why);
+        List<Pending> failed = window.unsettled();
+        long now = clock.getAsLong();
+        owe(failed, now);
+        window.clear();
         // Until the next probe every event is refused unseen: its producer cannot be heard offering the owed ones.
         owed.postpone(now + breaker.remainingNanos());
-        for (Pending p : window) {
-            int s = p.state();
-            if ((s & 3) != Pending.DONE) {
-                p.state(Pending.withKind(s, Pending.DONE));
-                p.body = null;
-                metrics.failed.increment();
-                p.stage.completeExceptionally(failure);
-            }
+        for (Pending p : failed) {
+            fail(p, failure);
         }
-        window.clear();
+    }
+
+    /** Records the events the circuit fails as owed, per subject in window order. Lock held. */
+    private void owe(List<Pending> failed, long now) {
+        Map<String, List<String>> bySubject = new HashMap<>();
+        for (Pending p : failed) {
+            bySubject.computeIfAbsent(p.subject, s -> new ArrayList<>()).add(p.messageId());
+        }
+        bySubject.forEach((subject, ids) -> owed.oweFirst(subject, ids, now));
+    }
+
+    /** Completes an event the sink gives up on; its state moves to done first, so no late answer touches it. */
+    private void fail(Pending p, RetriableException failure) {
+        int s = p.state();
+        if (Pending.kindOf(s) != Pending.DONE && p.transition(s, Pending.withKind(s, Pending.DONE))) {
+            p.body = null;
+            metrics.failed.increment();
+            p.stage.completeExceptionally(failure);
+        }
     }
 
     /** Connects if needed and sends the probe. Control thread. */
     private void probe() {
-        ConnectionEpoch current;
         lock.lock();
         try {
             if (mode != Mode.PROBING) {
                 return;
             }
-            current = epoch;
         } finally {
             lock.unlock();
         }
-        if (!ensureConnected(current, e -> {
-            Pending probe = window.peekFirst();
+        if (!slot.ensureConnected(e -> {
+            Pending probe = window.oldestUnsettled();
             if (mode == Mode.PROBING && probe != null) {
                 probe.lastFailure = new PublishErrors.Failure(PublishErrors.Kind.TRANSPORT,
                         PublishErrors.describe(e));
-                probe.state(Pending.withKind(probe.state(), Pending.FAILED));
-                finishProbe(probe);
+                finishProbe();
             }
         })) {
             return;
         }
         lock.lock();
         try {
-            Pending probe = window.peekFirst();
+            Pending probe = window.oldestUnsettled();
             if (mode == Mode.PROBING && probe != null && probe.kind() == Pending.UNSENT) {
                 send(probe);
             }
@@ -628,29 +581,32 @@ final class Publisher {
         }
     }
 
-    /** The probe is settled: close the circuit, or keep it open for longer. Lock held. */
-    private void finishProbe(Pending probe) {
-        window.clear();
-        if (probe.kind() == Pending.DONE) {
+    /**
+     * The probe is settled, or could not be sent: close the circuit, or keep it open for longer. The window holds
+     * the probe alone. Lock held.
+     */
+    private void finishProbe() {
+        List<Pending> unstored = window.unsettled();
+        if (unstored.isEmpty()) {
+            window.clear();
             // Stored, or refused for good by a server that answered: either way the way to it works.
             breaker.onSuccess();
             mode = Mode.RUNNING;
-            owed.postpone(System.nanoTime()); // events were refused unseen while the probe was under way
+            owed.postpone(clock.getAsLong()); // events were refused unseen while the probe was under way
             LOG.info("Pipeline {}: circuit to stream {} closed; publishing resumed", pipeline, streamName);
             return;
         }
+        Pending probe = unstored.get(0);
         breaker.onFailure();
         mode = Mode.OPEN;
         String why = probe.lastFailure == null ? "unknown failure" : probe.lastFailure.message();
         LOG.debug("Pipeline {}: probe of stream {} failed ({}); next in {} ms", pipeline, streamName, why,
                 TimeUnit.NANOSECONDS.toMillis(breaker.remainingNanos()));
-        probe.state(Pending.withKind(probe.state(), Pending.DONE));
-        probe.body = null;
-        long now = System.nanoTime();
-        owed.oweFirst(probe.subject, List.of(probe.messageId()), now);
+        long now = clock.getAsLong();
+        owe(unstored, now);
+        window.clear();
         owed.postpone(now + breaker.remainingNanos());
-        metrics.failed.increment();
-        probe.stage.completeExceptionally(new RetriableException("not stored in stream " + streamName
+        fail(probe, new RetriableException("not stored in stream " + streamName
                 + ": the circuit is open and its probe failed (" + why + ")"));
     }
 
@@ -661,19 +617,19 @@ final class Publisher {
     private void watchdog() {
         lock.lock();
         try {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (!owed.isEmpty()) {
                 owed.expire(now);
             }
             if (mode == Mode.CLOSED || mode == Mode.OPEN) {
                 return;
             }
-            for (Pending p : window) {
+            for (Pending p : window.submitted()) {
                 if (p.kind() != Pending.IN_FLIGHT) {
                     continue;
                 }
-                if (now - p.sentNanos > ackTimeoutNanos && p.epoch != null && p.epoch == epoch) {
-                    doomed = epoch;
+                if (policy.overdue(p.sentNanos, now) && p.epoch != null && p.epoch == slot.current()) {
+                    slot.doom(p.epoch);
                     if (mode == Mode.RUNNING) {
                         mode = Mode.RECOVERING;
                         LOG.warn("Pipeline {}: no PubAck from stream {} within {}; reconnecting and "
@@ -701,10 +657,8 @@ final class Publisher {
                 return;
             }
             closing = true;
-            for (Pending p : window) {
-                if (p.kind() != Pending.DONE) {
-                    stages.add(p.stage);
-                }
+            for (Pending p : window.unsettled()) {
+                stages.add(p.stage);
             }
         } finally {
             lock.unlock();
@@ -721,25 +675,35 @@ final class Publisher {
         lock.lock();
         try {
             mode = Mode.CLOSED;
-            last = epoch;
-            epoch = null;
+            last = slot.close();
             RetriableException failure = new RetriableException("the jetstream sink closed before stream "
                     + streamName + " acknowledged the event");
-            for (Pending p : window) {
-                int s = p.state();
-                if ((s & 3) != Pending.DONE && p.transition(s, Pending.withKind(s, Pending.DONE))) {
-                    metrics.failed.increment();
-                    p.stage.completeExceptionally(failure);
-                }
+            // Each moves to done before the window forgets it, so that no answer can settle it afterwards.
+            for (Pending p : window.unsettled()) {
+                fail(p, failure);
             }
             window.clear();
         } finally {
             lock.unlock();
         }
-        watchdog.cancel(false);
-        control.shutdownNow();
+        control.shutdown();
         if (last != null) {
             last.close();
         }
+    }
+
+    /** @return what the circuit owes; for tests */
+    String owed() {
+        lock.lock();
+        try {
+            return owed.toString();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return where the publisher stands; for tests */
+    Mode mode() {
+        return mode;
     }
 }

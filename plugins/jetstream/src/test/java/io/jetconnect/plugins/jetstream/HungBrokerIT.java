@@ -51,6 +51,9 @@ class HungBrokerIT {
         try {
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream") == 1.0);
+            // The gauge also reads 1 once the connection watch has lost the server, which on a busy machine can be
+            // before the publisher's retries are spent and its circuit opens: wait for the circuit itself.
+            await().atMost(Duration.ofSeconds(15)).until(sink::refusesNow);
             int refusedFast = 0;
             for (int i = 0; i < 20; i++) {
                 long start = System.nanoTime();

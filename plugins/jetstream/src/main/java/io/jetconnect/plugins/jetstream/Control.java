@@ -1,0 +1,62 @@
+package io.jetconnect.plugins.jetstream;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The publisher's one control thread: connecting, closing connections, waiting between attempts and the watchdog
+ * run here, one task at a time. An interface so that schedule tests drive the publisher's real code on virtual
+ * time, task by task.
+ */
+interface Control {
+
+    /** Runs a task soon; dropped once shut down. */
+    void execute(Runnable task);
+
+    /** @return whether the task was scheduled to run after {@code delayNanos}; false once shut down */
+    boolean schedule(Runnable task, long delayNanos);
+
+    /** Runs a task every {@code periodNanos} until shut down. */
+    void every(Runnable task, long periodNanos);
+
+    /** Drops queued tasks and interrupts a running one. */
+    void shutdown();
+
+    /** @return a control thread made by {@code threads} */
+    static Control thread(ThreadFactory threads) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
+        executor.setRemoveOnCancelPolicy(true);
+        return new Control() {
+            @Override
+            public void execute(Runnable task) {
+                try {
+                    executor.execute(task);
+                } catch (RejectedExecutionException closed) {
+                    // the sink is closed: whatever is left was failed by close()
+                }
+            }
+
+            @Override
+            public boolean schedule(Runnable task, long delayNanos) {
+                try {
+                    executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (RejectedExecutionException closed) {
+                    return false;
+                }
+            }
+
+            @Override
+            public void every(Runnable task, long periodNanos) {
+                executor.scheduleWithFixedDelay(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void shutdown() {
+                executor.shutdownNow();
+            }
+        };
+    }
+}
