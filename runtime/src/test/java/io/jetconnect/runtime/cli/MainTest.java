@@ -55,9 +55,42 @@ class MainTest {
     @Test
     void noVerbPrintsTheVerbsAndExits2() {
         assertEquals(2, run());
-        for (String verb : new String[] {"run", "check", "plugins", "bench", "generate-completion", "jetconnect VERB --help"}) {
+        for (String verb : new String[] {"run", "check", "plugins", "top", "generate-completion",
+                "jetconnect VERB --help"}) {
             assertTrue(out().contains("  " + verb), verb + " missing:\n" + out());
         }
+    }
+
+    /** A verb a jar on the class path adds: listed in the help, its arguments handed over as they are. */
+    @Test
+    void aClasspathVerbGetsItsArgumentsUnchangedAndIsListed() {
+        java.util.List<java.util.List<String>> calls = new java.util.ArrayList<>();
+        ClasspathVerb echo = new ClasspathVerb() {
+            @Override
+            public String name() {
+                return "echo";
+            }
+
+            @Override
+            public String description() {
+                return "Print the arguments.";
+            }
+
+            @Override
+            public int run(java.util.List<String> args, PrintStream o, PrintStream e) {
+                calls.add(args);
+                o.println(String.join(" ", args));
+                return 7;
+            }
+        };
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        var extra = java.util.Map.of("echo", echo);
+        assertEquals(7, Verbs.commandLine(extra, o, e).execute("echo", "--help", "--only", "a,b", "-x", "@file"));
+        assertEquals(java.util.List.of(java.util.List.of("--help", "--only", "a,b", "-x", "@file")), calls);
+        out.reset();
+        assertEquals(2, Verbs.commandLine(extra, o, e).execute());
+        assertTrue(out().contains("  echo") && out().contains("Print the arguments."), out());
     }
 
     @Test
