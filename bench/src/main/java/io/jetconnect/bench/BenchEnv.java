@@ -6,6 +6,7 @@ import io.jetconnect.runtime.pipeline.AdminActions;
 import io.jetconnect.runtime.pipeline.IngressRoutes;
 import io.jetconnect.runtime.pipeline.PipelineEnvironment;
 import io.jetconnect.runtime.plugin.PluginRegistry;
+import io.jetconnect.spi.EventSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import java.io.IOException;
@@ -57,6 +58,25 @@ final class BenchEnv implements AutoCloseable {
     /** @return what a detached chain or source of a case gets: the loaded plugins, these settings, the meters */
     PipelineEnvironment pipelines(RuntimeSettings settings) {
         return new PipelineEnvironment(plugins, settings, meters, new IngressRoutes(), actions);
+    }
+
+    /**
+     * Drives {@code --count} events into a target with the bench's producers and window.
+     *
+     * @param rate the total rate in events per second, or 0 for as fast as it goes
+     * @param pid the process whose CPU counts besides this one's (the server), or -1
+     */
+    RunSample drive(LoadDriver.Target target, double rate, long pid) throws InterruptedException {
+        int count = options.count();
+        ProcessProbe.Mark mark = ProcessProbe.mark(pid);
+        LoadDriver.Outcome outcome = LoadDriver.drive(target, count, options.concurrency(), options.window(), rate,
+                LoadDriver.timeoutFor(count, rate));
+        return RunSample.of(outcome, ProcessProbe.since(mark, pid));
+    }
+
+    /** @return a target that emits the event of each number, its id under {@code idPrefix}, into a chain's head */
+    LoadDriver.Target emitter(EventSink head, String idPrefix) {
+        return i -> head.emit(events.event(BenchEvents.id(idPrefix, i)));
     }
 
     /** @return the server's pid for CPU accounting, or -1 */

@@ -35,6 +35,11 @@ final class BenchEvents {
         this.data = data(Math.max(0, size - overhead));
     }
 
+    /** @return the subject the {@code jetstream} sink publishes the bench's events to under a prefix */
+    static String subject(String prefix) {
+        return prefix + "." + TENANT + ".v1";
+    }
+
     private static byte[] data(int filler) {
         String json = "{\"tenantId\":\"" + TENANT + "\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,"
                 + "\"payload\":\"" + "x".repeat(filler) + "\"}";

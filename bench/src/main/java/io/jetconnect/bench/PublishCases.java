@@ -3,11 +3,9 @@ package io.jetconnect.bench;
 import io.jetconnect.runtime.config.LoadedConfig;
 import io.jetconnect.runtime.pipeline.DetachedChain;
 import io.jetconnect.runtime.pipeline.ResolvedPipeline;
-import io.jetconnect.spi.EventSink;
 import io.nats.client.Connection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The publish side: jnats' {@code publishAsync} loop (the ceiling) and the in-process chains. */
 final class PublishCases {
@@ -19,43 +17,31 @@ final class PublishCases {
      * jnats' raw {@code publishAsync} loop into a fresh file stream per run, {@code Nats-Msg-Id} set, the same
      * producers and window as the chains. The body is one event in the CloudEvents JSON format, serialized once.
      */
-    static final class Ceiling implements BenchCase {
+    static final class Ceiling extends OneRowCase {
 
         static final String STREAM = "BENCH_RAW";
         private final BenchEnv env;
-        private final String row;
         private final byte[] body;
 
         Ceiling(BenchEnv env, String row) {
+            super(row);
             this.env = env;
-            this.row = row;
             this.body = BenchEvents.structured(env.events.event(BenchEvents.id("raw", 0)));
         }
 
         @Override
-        public List<String> rows() {
-            return List.of(row);
-        }
-
-        @Override
-        public Map<String, RunSample> run(int run, double rate) throws Exception {
+        RunSample runOnce(int run, double rate) throws Exception {
             String prefix = "bench.raw";
             RawClient.deleteStream(env.admin, STREAM);
             RawClient.createStream(env.admin, STREAM, prefix);
             Connection connection = RawClient.connect(env.server.url(), env.inFlight());
             try {
-                LoadDriver.Target target = RawClient.publisher(connection.jetStream(),
-                        prefix + "." + BenchEvents.TENANT + ".v1", "r" + (run + 100), body);
-                int count = env.options.count();
-                ProcessProbe.Mark mark = ProcessProbe.mark(env.serverPid());
-                LoadDriver.Outcome outcome = LoadDriver.drive(target, count, env.options.concurrency(),
-                        env.options.window(), rate, LoadDriver.timeoutFor(count, rate));
-                ProcessProbe.Spent spent = ProcessProbe.since(mark, env.serverPid());
-                RunSample sample = RunSample.of(outcome, spent);
+                RunSample sample = env.drive(RawClient.publisher(connection.jetStream(), BenchEvents.subject(prefix),
+                        "r" + (run + 100), body), rate, env.serverPid());
                 if (sample.ok()) {
-                    RawClient.requireCount(env.admin, STREAM, count);
+                    RawClient.requireCount(env.admin, STREAM, env.options.count());
                 }
-                return Map.of(row, sample);
+                return sample;
             } finally {
                 connection.close();
                 RawClient.deleteStream(env.admin, STREAM);
@@ -68,10 +54,9 @@ final class PublishCases {
      * and emitted into the head of the chain; its stage completes when the stream stored it. A fresh chain and a
      * fresh stream per run (the sink provisions it, as at startup).
      */
-    static final class Chain implements BenchCase {
+    static final class Chain extends OneRowCase {
 
         private final BenchEnv env;
-        private final String row;
         private final String pipeline;
         private final String stream;
         private final ResolvedPipeline definition;
@@ -82,8 +67,8 @@ final class PublishCases {
          *     {@code jetstream} sink is added after them
          */
         Chain(BenchEnv env, String row, List<String> decorators) throws Exception {
+            super(row);
             this.env = env;
-            this.row = row;
             this.pipeline = "bench-" + row;
             String key = row.replace('-', '_');
             this.stream = "BENCH_" + key.toUpperCase(Locale.ROOT);
@@ -103,33 +88,13 @@ final class PublishCases {
                     BenchConfig.DLQ));
         }
 
-        /** @return the chain as configured, for the table's legend */
-        String description() {
-            return definition.chainDescription();
-        }
-
         @Override
-        public List<String> rows() {
-            return List.of(row);
-        }
-
-        @Override
-        public Map<String, RunSample> run(int run, double rate) throws Exception {
+        RunSample runOnce(int run, double rate) throws Exception {
             RawClient.deleteStream(env.admin, stream);
             DetachedChain chain = DetachedChain.open(definition, env.pipelines(config.settings()));
             RunSample sample;
-            try {
-                EventSink head = chain.head();
-                String prefix = "c" + (run + 100);
-                BenchEvents events = env.events;
-                int count = env.options.count();
-                ProcessProbe.Mark mark = ProcessProbe.mark(env.serverPid());
-                LoadDriver.Outcome outcome = LoadDriver.drive(i -> head.emit(events.event(BenchEvents.id(prefix, i))),
-                        count, env.options.concurrency(), env.options.window(), rate,
-                        LoadDriver.timeoutFor(count, rate));
-                sample = RunSample.of(outcome, ProcessProbe.since(mark, env.serverPid()));
-            } finally {
-                chain.close();
+            try (chain) {
+                sample = env.drive(env.emitter(chain.head(), "c" + (run + 100)), rate, env.serverPid());
             }
             try {
                 if (sample.ok()) {
@@ -138,7 +103,7 @@ final class PublishCases {
             } finally {
                 RawClient.deleteStream(env.admin, stream);
             }
-            return Map.of(row, sample);
+            return sample;
         }
     }
 }

@@ -15,12 +15,14 @@ import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * jnats alone, the ceiling every figure is a ratio of: a {@code publishAsync} loop and a pull {@code fetch} loop,
@@ -97,12 +99,21 @@ final class RawClient {
      * {@code publishAsync}; its stage completes with the PubAck.
      */
     static LoadDriver.Target publisher(JetStream js, String subject, String idPrefix, byte[] body) {
-        return event -> {
-            Headers headers = new Headers();
-            headers.put(MSG_ID, BenchEvents.id(idPrefix, event));
-            headers.put(CONTENT_TYPE, BenchEvents.STRUCTURED_CONTENT_TYPE);
-            return js.publishAsync(subject, headers, body);
-        };
+        return event -> publish(js, subject, BenchEvents.id(idPrefix, event), body);
+    }
+
+    /** Publishes a structured event as the {@code jetstream} sink does: its id as {@code Nats-Msg-Id}. */
+    static CompletableFuture<PublishAck> publish(JetStream js, String subject, String id, byte[] body) {
+        Headers headers = new Headers();
+        headers.put(MSG_ID, id);
+        headers.put(CONTENT_TYPE, BenchEvents.STRUCTURED_CONTENT_TYPE);
+        return js.publishAsync(subject, headers, body);
+    }
+
+    /** @return an ephemeral consumer that reads a stream from its start without acks, as a replay does */
+    private static ConsumerConfiguration readAll() {
+        return ConsumerConfiguration.builder().ackPolicy(AckPolicy.None).deliverPolicy(DeliverPolicy.All)
+                .memStorage(true).numReplicas(1).inactiveThreshold(Duration.ofMinutes(1)).build();
     }
 
     /**
@@ -112,11 +123,8 @@ final class RawClient {
      * @return the messages read
      */
     static long fetchAll(Connection connection, String stream, long events, int batch) throws Exception {
-        ConsumerConfiguration config = ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
-                .deliverPolicy(DeliverPolicy.All).memStorage(true).numReplicas(1)
-                .inactiveThreshold(Duration.ofMinutes(1)).build();
         JetStreamSubscription subscription = connection.jetStream().subscribe(null,
-                PullSubscribeOptions.builder().stream(stream).configuration(config).build());
+                PullSubscribeOptions.builder().stream(stream).configuration(readAll()).build());
         long seen = 0;
         long touched = 0;
         long idle = 0;
@@ -144,12 +152,9 @@ final class RawClient {
      * @return the messages read
      */
     static long iterateAll(Connection connection, String stream, long events, int batch) throws Exception {
-        ConsumerConfiguration config = ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
-                .deliverPolicy(DeliverPolicy.All).memStorage(true).numReplicas(1)
-                .inactiveThreshold(Duration.ofMinutes(1)).build();
         long seen = 0;
         long touched = 0;
-        try (IterableConsumer messages = connection.getStreamContext(stream).createOrUpdateConsumer(config)
+        try (IterableConsumer messages = connection.getStreamContext(stream).createOrUpdateConsumer(readAll())
                 .iterate(ConsumeOptions.builder().batchSize(batch).build())) {
             long idleSince = System.nanoTime();
             while (seen < events) {

@@ -7,9 +7,7 @@ import io.jetconnect.runtime.pipeline.ResolvedPipeline;
 import io.jetconnect.spi.EventSink;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.impl.Headers;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -40,14 +38,11 @@ final class ReadCases {
             JetStream js = connection.jetStream();
             Semaphore window = new Semaphore(4096);
             AtomicLong failed = new AtomicLong();
-            String subject = PREFIX + "." + BenchEvents.TENANT + ".v1";
+            String subject = BenchEvents.subject(PREFIX);
             for (int i = 0; i < count; i++) {
                 String id = BenchEvents.id("f", i);
-                Headers headers = new Headers();
-                headers.put(RawClient.MSG_ID, id);
-                headers.put(RawClient.CONTENT_TYPE, BenchEvents.STRUCTURED_CONTENT_TYPE);
                 window.acquire();
-                js.publishAsync(subject, headers, BenchEvents.structured(env.events.event(id)))
+                RawClient.publish(js, subject, id, BenchEvents.structured(env.events.event(id)))
                         .whenComplete((ack, error) -> {
                             if (error != null) {
                                 failed.incrementAndGet();
@@ -73,17 +68,16 @@ final class ReadCases {
      * jnats read with no jetconnect code in the way: the pull fetch loop ({@value #BATCH} messages per fetch, the
      * read ceiling) or the pipelined pull ({@code iterate}, what any reader built on this client can reach).
      */
-    static final class Raw implements BenchCase {
+    static final class Raw extends OneRowCase {
 
         static final String FETCH = "fetch";
         static final String ITERATE = "iterate";
         private final BenchEnv env;
-        private final String row;
         private final RawReader reader;
 
         private Raw(BenchEnv env, String row, RawReader reader) {
+            super(row);
             this.env = env;
-            this.row = row;
             this.reader = reader;
         }
 
@@ -96,12 +90,7 @@ final class ReadCases {
         }
 
         @Override
-        public List<String> rows() {
-            return List.of(row);
-        }
-
-        @Override
-        public Map<String, RunSample> run(int run, double rate) throws Exception {
+        RunSample runOnce(int run, double rate) throws Exception {
             int count = env.options.count();
             ProcessProbe.Mark mark = ProcessProbe.mark(env.serverPid());
             long start = System.nanoTime();
@@ -110,12 +99,12 @@ final class ReadCases {
                 read = reader.read(connection, STREAM, count, BATCH);
             }
             long nanos = System.nanoTime() - start;
-            return Map.of(row, RunSample.rateOnly(read, nanos, ProcessProbe.since(mark, env.serverPid())));
+            return RunSample.rateOnly(read, nanos, ProcessProbe.since(mark, env.serverPid()));
         }
     }
 
     /** The {@code replay} plugin's source, loaded from the plugins directory, into a discarding chain. */
-    static final class Replay implements BenchCase {
+    static final class Replay extends OneRowCase {
 
         static final String ROW = "replay";
         private static final String PIPELINE = "bench-replay";
@@ -129,6 +118,7 @@ final class ReadCases {
         }
 
         private Replay(BenchEnv env) throws Exception {
+            super(ROW);
             this.env = env;
             this.config = env.config.load(PIPELINE, env.server.url(),
                     List.of(BenchConfig.stream("in", STREAM, PREFIX)),
@@ -141,12 +131,7 @@ final class ReadCases {
         }
 
         @Override
-        public List<String> rows() {
-            return List.of(ROW);
-        }
-
-        @Override
-        public Map<String, RunSample> run(int run, double rate) throws Exception {
+        RunSample runOnce(int run, double rate) throws Exception {
             int count = env.options.count();
             Discard discard = new Discard(count);
             ProcessProbe.Mark mark = ProcessProbe.mark(env.serverPid());
@@ -156,16 +141,15 @@ final class ReadCases {
                 long deadline = System.nanoTime() + LoadDriver.timeoutFor(count, 0);
                 while (!discard.all.await(50, TimeUnit.MILLISECONDS)) {
                     if (source.failure().isPresent()) {
-                        return Map.of(ROW, RunSample.failed("the replay source failed: "
-                                + source.failure().get().getMessage()));
+                        return RunSample.failed("the replay source failed: " + source.failure().get().getMessage());
                     }
                     if (System.nanoTime() > deadline) {
-                        return Map.of(ROW, RunSample.failed("the replay emitted " + discard.count.get() + " of "
-                                + count + " events"));
+                        return RunSample.failed("the replay emitted " + discard.count.get() + " of " + count
+                                + " events");
                     }
                 }
                 long nanos = System.nanoTime() - start;
-                return Map.of(ROW, RunSample.rateOnly(count, nanos, ProcessProbe.since(mark, env.serverPid())));
+                return RunSample.rateOnly(count, nanos, ProcessProbe.since(mark, env.serverPid()));
             } finally {
                 source.close();
             }

@@ -13,12 +13,10 @@ import java.nio.file.Path;
  */
 public final class DetachedChain implements AutoCloseable {
 
-    private final String name;
     private final Chain chain;
     private final MicrometerPluginMetrics metrics;
 
-    private DetachedChain(String name, Chain chain, MicrometerPluginMetrics metrics) {
-        this.name = name;
+    private DetachedChain(Chain chain, MicrometerPluginMetrics metrics) {
         this.chain = chain;
         this.metrics = metrics;
     }
@@ -35,7 +33,7 @@ public final class DetachedChain implements AutoCloseable {
         try {
             Chain chain = Chain.build(definition, env.plugins(),
                     (element, i) -> ElementContext.of(name, element, i, metrics, env.settings(), env.actions(), null));
-            return new DetachedChain(name, chain, metrics);
+            return new DetachedChain(chain, metrics);
         } catch (RuntimeException | LinkageError e) {
             metrics.close();
             throw e;
@@ -60,10 +58,5 @@ public final class DetachedChain implements AutoCloseable {
     public void close() {
         chain.close();
         metrics.close();
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }

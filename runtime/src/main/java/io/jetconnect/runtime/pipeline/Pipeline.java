@@ -94,7 +94,7 @@ public final class Pipeline {
     }
 
     /** @return whether the last start failed for a reason that may go away (NATS unreachable) */
-    public boolean startRetriable() {
+    boolean startRetriable() {
         return state == PipelineState.WAITING && startRetriable;
     }
 
