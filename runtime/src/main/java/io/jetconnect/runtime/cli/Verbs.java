@@ -4,12 +4,16 @@ import io.jetconnect.runtime.BuildVersion;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +33,8 @@ import picocli.CommandLine.Unmatched;
  */
 final class Verbs {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Verbs.class);
+
     /** The verbs picocli parses; any other first word is a plugin's verb. */
     static final Set<String> BUILT_IN = Set.of("run", "check", "plugins", "top", "help", "generate-completion");
 
@@ -37,13 +43,27 @@ final class Verbs {
 
     /** @return the verbs that jars on the class path add, by name; one that takes a built-in's name is ignored */
     static Map<String, ClasspathVerb> classpathVerbs() {
+        return classpathVerbs(Verbs.class.getClassLoader());
+    }
+
+    /** As {@link #classpathVerbs()}, from a loader's {@code META-INF/services}; a verb that cannot load is skipped. */
+    static Map<String, ClasspathVerb> classpathVerbs(ClassLoader loader) {
         Map<String, ClasspathVerb> verbs = new TreeMap<>();
-        for (ClasspathVerb verb : ServiceLoader.load(ClasspathVerb.class, Verbs.class.getClassLoader())) {
-            if (!BUILT_IN.contains(verb.name())) {
-                verbs.putIfAbsent(verb.name(), verb);
+        Iterator<ClasspathVerb> found = ServiceLoader.load(ClasspathVerb.class, loader).iterator();
+        while (true) {
+            // One broken jar in lib/ must not take every verb, run among them, down with it.
+            try {
+                if (!found.hasNext()) {
+                    return verbs;
+                }
+                ClasspathVerb verb = found.next();
+                if (!BUILT_IN.contains(verb.name())) {
+                    verbs.putIfAbsent(verb.name(), verb);
+                }
+            } catch (ServiceConfigurationError e) {
+                LOG.warn("a verb of a jar in lib/ cannot be loaded: {}", e.getMessage());
             }
         }
-        return verbs;
     }
 
     /**
