@@ -3,11 +3,12 @@ package io.jetconnect.runtime.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code bin/jetconnect VERB [--config FILE] [ARGS]}: the built-in verbs ({@link Verbs}: {@code run}, {@code check},
- * {@code plugins}, {@code bench}, each with {@code --help}) and the verbs plugins provide (such as {@code tail},
- * {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage, 3 {@code check --connect}
+ * {@code plugins}, {@code top}, each with {@code --help}), the verbs jars in {@code lib/} add ({@link ClasspathVerb}:
+ * {@code bench}) and the verbs plugins provide (such as {@code tail}, {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage, 3 {@code check --connect}
  * found the broker not ready (docs/operations.md).
  */
 public final class Main {
@@ -29,8 +30,9 @@ public final class Main {
             // Only run logs at INFO; the other verbs print their results and keep the log to warnings.
             System.setProperty("jetconnect.log.level", System.getProperty("jetconnect.log.level", "WARN"));
         }
-        if (verb.isEmpty() || verb.startsWith("-") || Verbs.BUILT_IN.contains(verb)) {
-            return Verbs.commandLine(out, err).execute(args);
+        Map<String, ClasspathVerb> extra = Verbs.classpathVerbs();
+        if (verb.isEmpty() || verb.startsWith("-") || Verbs.BUILT_IN.contains(verb) || extra.containsKey(verb)) {
+            return Verbs.commandLine(extra, out, err).execute(args);
         }
         return pluginVerb(verb, new ArrayList<>(List.of(args).subList(1, args.length)), out, err);
     }

@@ -4,9 +4,16 @@ import io.jetconnect.runtime.BuildVersion;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,27 +26,61 @@ import picocli.CommandLine.Unmatched;
  * The built-in verbs as picocli commands: {@code --help} on each, {@code --version}, {@code help VERB} and
  * {@code generate-completion} (a bash/zsh completion script). Each verb declares the options its help shows and
  * hands anything else, unchanged, to the command class that does the work, which keeps its own checks and exit
- * codes; so a verb can grow an option in its command class before its help names it. Verbs that plugins provide
- * are not known before the plugins load: {@link Main} sends them to {@link PluginVerb}, which gives them their
- * arguments as they are.
+ * codes; so a verb can grow an option in its command class before its help names it. Verbs that jars in
+ * {@code lib/} add ({@link ClasspathVerb}, such as {@code bench}) are subcommands too, their arguments handed over
+ * as they are. Verbs that plugins provide are not known before the plugins load: {@link Main} sends them to
+ * {@link PluginVerb}, which gives them their arguments as they are.
  */
 final class Verbs {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Verbs.class);
+
     /** The verbs picocli parses; any other first word is a plugin's verb. */
-    static final Set<String> BUILT_IN = Set.of("run", "check", "plugins", "top", "bench", "help",
-            "generate-completion");
+    static final Set<String> BUILT_IN = Set.of("run", "check", "plugins", "top", "help", "generate-completion");
 
     private Verbs() {
     }
 
-    /** @return the command line of the built-in verbs, printing to {@code out} and {@code err} */
-    static CommandLine commandLine(PrintStream out, PrintStream err) {
+    /** @return the verbs that jars on the class path add, by name; one that takes a built-in's name is ignored */
+    static Map<String, ClasspathVerb> classpathVerbs() {
+        return classpathVerbs(Verbs.class.getClassLoader());
+    }
+
+    /** As {@link #classpathVerbs()}, from a loader's {@code META-INF/services}; a verb that cannot load is skipped. */
+    static Map<String, ClasspathVerb> classpathVerbs(ClassLoader loader) {
+        Map<String, ClasspathVerb> verbs = new TreeMap<>();
+        Iterator<ClasspathVerb> found = ServiceLoader.load(ClasspathVerb.class, loader).iterator();
+        while (true) {
+            // One broken jar in lib/ must not take every verb, run among them, down with it.
+            try {
+                if (!found.hasNext()) {
+                    return verbs;
+                }
+                ClasspathVerb verb = found.next();
+                if (!BUILT_IN.contains(verb.name())) {
+                    verbs.putIfAbsent(verb.name(), verb);
+                }
+            } catch (ServiceConfigurationError e) {
+                LOG.warn("a verb of a jar in lib/ cannot be loaded: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * @param extra the verbs that jars on the class path add ({@link #classpathVerbs()})
+     * @return the command line of the built-in verbs and those, printing to {@code out} and {@code err}
+     */
+    static CommandLine commandLine(Map<String, ClasspathVerb> extra, PrintStream out, PrintStream err) {
         CommandLine line = new CommandLine(new Top(out));
         line.addSubcommand("run", new Run(out, err));
         line.addSubcommand("check", new Check(out, err));
         line.addSubcommand("plugins", new Plugins(out, err));
         line.addSubcommand("top", new TopVerb(out, err));
-        line.addSubcommand("bench", new Bench(out, err));
+        extra.forEach((name, verb) -> {
+            CommandLine sub = new CommandLine(new Handover(verb, out, err));
+            sub.getCommandSpec().usageMessage().description(verb.description());
+            line.addSubcommand(name, sub);
+        });
         line.addSubcommand("help", new CommandLine.HelpCommand());
         line.addSubcommand("generate-completion", new AutoComplete.GenerateCompletion());
         // Arguments are taken literally: no @file expansion (a verb's value may start with @).
@@ -176,24 +217,25 @@ final class Verbs {
         }
     }
 
-    /** The bench keeps its own options and its own {@code --help}: everything is handed over. */
-    @Command(name = "bench", description = "Measure the hot paths against the raw NATS client "
-            + "(bench --help; docs/performance.md).")
-    static final class Bench implements Callable<Integer> {
+    /** A {@link ClasspathVerb}: it keeps its own options and its own {@code --help}; everything is handed over. */
+    @Command
+    static final class Handover implements Callable<Integer> {
+        private final ClasspathVerb verb;
         private final PrintStream out;
         private final PrintStream err;
 
         @Unmatched
         List<String> rest = new ArrayList<>();
 
-        Bench(PrintStream out, PrintStream err) {
+        Handover(ClasspathVerb verb, PrintStream out, PrintStream err) {
+            this.verb = verb;
             this.out = out;
             this.err = err;
         }
 
         @Override
         public Integer call() {
-            return new io.jetconnect.runtime.bench.BenchCommand(out, err).run(rest);
+            return verb.run(rest, out, err);
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * system properties, which win over the environment. Only keys under {@code jetconnect} are taken; the properties
  * the launcher itself sets ({@code jetconnect.home}, {@code jetconnect.log.*}) are not configuration.
  */
-public final class ConfigOverrides {
+final class ConfigOverrides {
 
     private static final Set<String> NOT_CONFIG = Set.of("jetconnect.home", "jetconnect.dist.home");
     private static final String NOT_CONFIG_PREFIX = "jetconnect.log.";

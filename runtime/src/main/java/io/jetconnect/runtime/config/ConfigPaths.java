@@ -10,7 +10,7 @@ import java.util.Optional;
  * resolve against the folder of that file, never the working directory: {@code run} started from another folder
  * must find the same spill log, cursors and keys, not silently start new ones.
  */
-public final class ConfigPaths {
+final class ConfigPaths {
 
     private ConfigPaths() {
     }

@@ -13,10 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A pipeline's sinks, built innermost first: the terminal sink created and opened, then each decorator's
  * {@code decorate} around it, every call with the plugin's class loader as the context loader. {@link #close()}
- * closes every layer outermost first. Used by {@link Pipeline} and by {@code bench}, which runs chains without a
- * source.
+ * closes every layer outermost first. Used by {@link Pipeline} and by {@link DetachedChain}.
  */
-public final class Chain implements AutoCloseable {
+final class Chain implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Chain.class);
 
@@ -40,8 +39,8 @@ public final class Chain implements AutoCloseable {
      * @param plugins where the types come from
      * @param contexts the context of the element at a position of {@code sinks}
      */
-    public static Chain build(ResolvedPipeline definition, PluginRegistry plugins,
-                              BiFunction<ResolvedElement, Integer, ElementContext> contexts) {
+    static Chain build(ResolvedPipeline definition, PluginRegistry plugins,
+                       BiFunction<ResolvedElement, Integer, ElementContext> contexts) {
         List<Layer> layers = new ArrayList<>();
         Chain chain = new Chain(definition.name(), layers);
         try {
@@ -73,7 +72,7 @@ public final class Chain implements AutoCloseable {
     }
 
     /** @return the outermost layer */
-    public EventSink head() {
+    EventSink head() {
         return head;
     }
 

@@ -1,5 +1,6 @@
 package io.jetconnect.runtime.pipeline;
 
+import io.jetconnect.runtime.config.RuntimeSettings;
 import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
@@ -61,6 +62,24 @@ public class ElementContext implements SinkContext {
         this.dataDir = dataDir;
         this.nats = nats;
         this.streams = streams;
+    }
+
+    /**
+     * The context of an element of a pipeline as the runtime's settings give it: its NATS, its streams, its data
+     * directory {@link #dataDir(RuntimeSettings, String)}.
+     *
+     * @param position its position in {@code sinks}, or -1 for a source
+     * @param status where a sink's reports about itself go, or null to ignore them
+     */
+    static ElementContext of(String pipeline, ResolvedElement element, int position, PluginMetrics metrics,
+                             RuntimeSettings settings, AdminActions actions, SinkStatus status) {
+        return new ElementContext(pipeline, element.type().name(), position, element.config(), metrics,
+                dataDir(settings, pipeline), settings.nats(), settings.streams(), actions, status);
+    }
+
+    /** @return the data directory of a pipeline's elements: {@code data-dir/pipelines/NAME} */
+    static Path dataDir(RuntimeSettings settings, String pipeline) {
+        return settings.dataDir().resolve("pipelines").resolve(pipeline);
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * {@code <pipeline>.<key>}: for instances that move between machines. A store returns once the server has
  * acknowledged the write. Connects lazily, so a pipeline can start while the broker is away.
  */
-public final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable {
+final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable {
 
     static final String BUCKET = "jetconnect-cursors";
 

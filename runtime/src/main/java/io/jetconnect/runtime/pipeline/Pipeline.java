@@ -94,7 +94,7 @@ public final class Pipeline {
     }
 
     /** @return whether the last start failed for a reason that may go away (NATS unreachable) */
-    public boolean startRetriable() {
+    boolean startRetriable() {
         return state == PipelineState.WAITING && startRetriable;
     }
 
@@ -105,12 +105,11 @@ public final class Pipeline {
     }
 
     private Path dataDir() {
-        return env.settings().dataDir().resolve("pipelines").resolve(name());
+        return ElementContext.dataDir(env.settings(), name());
     }
 
     private ElementContext context(ResolvedElement element, int position) {
-        return new ElementContext(name(), element.type().name(), position, element.config(), metrics, dataDir(),
-                env.settings().nats(), env.settings().streams(), env.actions(), sinkStatus);
+        return ElementContext.of(name(), element, position, metrics, env.settings(), env.actions(), sinkStatus);
     }
 
     /**

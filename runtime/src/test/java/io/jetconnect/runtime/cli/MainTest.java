@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jetconnect.runtime.BuildVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line of the built-in verbs: help on each, version, usage errors, completion. */
 class MainTest {
@@ -55,8 +62,37 @@ class MainTest {
     @Test
     void noVerbPrintsTheVerbsAndExits2() {
         assertEquals(2, run());
-        for (String verb : new String[] {"run", "check", "plugins", "bench", "generate-completion", "jetconnect VERB --help"}) {
+        for (String verb : new String[] {"run", "check", "plugins", "top", "generate-completion",
+                "jetconnect VERB --help"}) {
             assertTrue(out().contains("  " + verb), verb + " missing:\n" + out());
+        }
+    }
+
+    /** A verb a jar on the class path adds: listed in the help, its arguments handed over as they are. */
+    @Test
+    void aClasspathVerbGetsItsArgumentsUnchangedAndIsListed() {
+        EchoVerb echo = new EchoVerb();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Map<String, ClasspathVerb> extra = Map.of("echo", echo);
+        assertEquals(7, Verbs.commandLine(extra, o, e).execute("echo", "--help", "--only", "a,b", "-x", "@file"));
+        assertEquals(List.of(List.of("--help", "--only", "a,b", "-x", "@file")), echo.calls);
+        out.reset();
+        assertEquals(2, Verbs.commandLine(extra, o, e).execute());
+        assertTrue(out().contains("  echo") && out().contains("Print the arguments."), out());
+    }
+
+    /** The verbs are found with ServiceLoader; a provider that cannot load is skipped, the others still come. */
+    @Test
+    void classpathVerbsAreFoundAndABrokenOneIsSkipped(@TempDir Path dir) throws Exception {
+        Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+        Files.writeString(services.resolve(ClasspathVerb.class.getName()),
+                "no.such.Verb\n" + EchoVerb.class.getName() + "\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+                MainTest.class.getClassLoader())) {
+            Map<String, ClasspathVerb> found = Verbs.classpathVerbs(loader);
+            assertEquals(List.of("echo"), List.copyOf(found.keySet()));
+            assertTrue(found.get("echo") instanceof EchoVerb, found.toString());
         }
     }
 
