@@ -27,6 +27,8 @@ public final class Chain implements AutoCloseable {
     private final List<Layer> layers;
     /** The outermost layer, counted ({@link CountingSink}). */
     private EventSink head;
+    /** The terminal sink, counted: what the chain stored or wrote. */
+    private CountingSink terminal;
 
     private Chain(String pipeline, List<Layer> layers) {
         this.pipeline = pipeline;
@@ -62,7 +64,11 @@ public final class Chain implements AutoCloseable {
                     layer = PluginRegistry.withLoaderOf(type, () -> decorator.decorate(context, inner));
                 }
                 layers.add(0, new Layer(type, layer));
-                next = new CountingSink(layer, context.metrics(), type.name(), i);
+                CountingSink counted = new CountingSink(layer, context.metrics(), type.name(), i);
+                if (chain.terminal == null) {
+                    chain.terminal = counted;
+                }
+                next = counted;
             }
             chain.head = next;
             return chain;
@@ -75,6 +81,12 @@ public final class Chain implements AutoCloseable {
     /** @return the outermost layer */
     public EventSink head() {
         return head;
+    }
+
+    /** @return what the terminal sink did: stored or written, failed retriably, rejected */
+    CountingSink.Counts terminalCounts() {
+        CountingSink t = terminal;
+        return t == null ? CountingSink.Counts.NONE : t.counts();
     }
 
     /** Closes every layer, outermost first; one that fails to close does not keep the others open. */

@@ -4,6 +4,7 @@ import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
 import io.jetconnect.spi.PluginMetrics;
+import io.jetconnect.spi.PluginStatus;
 import io.jetconnect.spi.SinkContext;
 import io.jetconnect.spi.StreamSpec;
 import java.io.IOException;
@@ -27,6 +28,7 @@ public class ElementContext implements SinkContext {
     private final NatsSettings nats;
     private final Map<String, StreamSpec> streams;
     private final AdminActions actions;
+    private final ElementStatuses statuses;
     private final SinkStatus status;
 
     /**
@@ -42,7 +44,18 @@ public class ElementContext implements SinkContext {
      */
     public ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
                           Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions) {
-        this(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, null);
+        this(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, null, null);
+    }
+
+    /**
+     * As above, keeping what the element registers with {@link #registerStatus} in {@code statuses}.
+     *
+     * @param statuses where statuses are registered, or null to ignore them
+     */
+    public ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
+                          Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions,
+                          ElementStatuses statuses) {
+        this(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, statuses, null);
     }
 
     /**
@@ -50,9 +63,10 @@ public class ElementContext implements SinkContext {
      */
     ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
                    Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions,
-                   SinkStatus status) {
+                   ElementStatuses statuses, SinkStatus status) {
         this.status = status;
         this.actions = actions;
+        this.statuses = statuses;
         this.pipeline = pipeline;
         this.type = type;
         this.position = position;
@@ -107,6 +121,10 @@ public class ElementContext implements SinkContext {
         return actions;
     }
 
+    ElementStatuses statuses() {
+        return statuses;
+    }
+
     @Override
     public java.util.concurrent.ThreadFactory threadFactory(String role) {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -126,6 +144,14 @@ public class ElementContext implements SinkContext {
             throw new IllegalArgumentException("action names are lower-case words: " + name);
         }
         actions.register(pipeline, type, name, action);
+    }
+
+    @Override
+    public void registerStatus(PluginStatus status) {
+        java.util.Objects.requireNonNull(status, "status");
+        if (statuses != null) {
+            statuses.register(pipeline, position, type, status);
+        }
     }
 
     @Override

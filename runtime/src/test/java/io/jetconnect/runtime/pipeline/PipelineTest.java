@@ -85,6 +85,35 @@ class PipelineTest {
     }
 
     @Test
+    void theAdminApiSeesTheChainsCountsAndTheStatusesItsElementsRegisteredUntilItStops() throws Exception {
+        LoadedConfig config = config("""
+                p { source { type = tick, count = 3 }
+                    sinks = [ { type = tag, tag = outer }, { type = tag, tag = inner }, { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
+            ElementStatuses statuses = new ElementStatuses();
+            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions(),
+                    statuses));
+            Pipeline pipeline = pipelines.start(resolved.get(0));
+            assertEquals(PipelineState.RUNNING, pipeline.state(), pipeline.lastError().orElse(""));
+            assertEquals("tick", pipeline.sourceType());
+            assertEquals(List.of("tag", "tag", "collect"), pipeline.chain());
+            assertEquals(new ChainCounts(3, 3, 0, 0), pipeline.counts());
+            assertEquals(List.of("sinks[0] tag {tag=outer}", "sinks[1] tag {tag=inner}"), statuses.of("p").stream()
+                    .map(r -> r.element() + " " + r.type() + " " + r.snapshot().orElseThrow()).toList());
+
+            assertTrue(pipeline.pause());
+            assertEquals(new ChainCounts(3, 3, 0, 0), pipeline.counts(), "a pause keeps the counts");
+            assertEquals(2, statuses.of("p").size(), "and the statuses");
+            pipelines.stopAll();
+            assertEquals(List.of(), statuses.of("p"), "a stopped pipeline's statuses are forgotten");
+            assertEquals(ChainCounts.NONE, pipeline.counts());
+        }
+    }
+
+    @Test
     void aDecoratorAfterTheTerminalSinkIsAnErrorWithFileAndLine() throws Exception {
         LoadedConfig config = config("""
                 p { source { type = tick }
