@@ -24,11 +24,24 @@ final class PipelineJson {
 
     /** The type whose status {@code GET /v1/pipelines/{name}/dlq} shows, as the action routes name types. */
     static final String DLQ = "dlq";
-    /** Well-known status keys: a spilling layer's depth, a source's lag and cursor key, a sink's duplicates. */
-    static final String DEPTH = "depth";
-    static final String LAG = "lagEvents";
-    static final String CURSOR_KEY = "cursorKey";
-    static final String DUPLICATE = "duplicate";
+
+    /** The well-known status keys; docs/plugin-guide.md lists them for plugin authors. */
+    private enum Key {
+        /** Events a layer holds (a spill): summed into {@code rates.spillDepth}. */
+        DEPTH("depth"),
+        /** A source's lag in events: {@code rates.lagEvents}. */
+        LAG("lagEvents"),
+        /** The key a source stores its cursor under: the default of {@code PUT .../cursor}. */
+        CURSOR_KEY("cursorKey"),
+        /** Events the terminal sink's destination already had: {@code counters.sinkDuplicate}. */
+        DUPLICATE("duplicate");
+
+        final String key;
+
+        Key(String key) {
+            this.key = key;
+        }
+    }
 
     private final ObjectMapper json;
     private final ElementStatuses statuses;
@@ -69,7 +82,7 @@ final class PipelineJson {
         ChainCounts counts = p.counts();
         int last = p.chain().size() - 1;
         long duplicate = registered.stream().filter(r -> r.element().position() == last)
-                .mapToLong(r -> number(r.status(), DUPLICATE)).sum();
+                .mapToLong(r -> number(r.status(), Key.DUPLICATE.key)).sum();
         ObjectNode counters = node.putObject("counters");
         counters.put("inFlight", p.inFlight());
         counters.put("sourceEvents", counts.handled());
@@ -96,9 +109,9 @@ final class PipelineJson {
         long lag = 0;
         for (Read read : registered) {
             if (read.element().position() < 0) {
-                lag += number(read.status(), LAG);
+                lag += number(read.status(), Key.LAG.key);
             } else {
-                depth += number(read.status(), DEPTH);
+                depth += number(read.status(), Key.DEPTH.key);
             }
         }
         ObjectNode node = json.createObjectNode();
@@ -118,7 +131,7 @@ final class PipelineJson {
         ObjectNode node = json.createObjectNode();
         node.put("pipeline", pipeline);
         long[] sums = new long[6];
-        String[] fields = {DEPTH, "bytes", "oldestAgeSeconds", "quarantined", "spilled", "drained"};
+        String[] fields = {Key.DEPTH.key, "bytes", "oldestAgeSeconds", "quarantined", "spilled", "drained"};
         boolean present = false;
         ObjectNode more = json.createObjectNode();
         for (Read r : read(pipeline)) {
@@ -147,8 +160,9 @@ final class PipelineJson {
     /** @return the cursor key the pipeline's source reports, if it does */
     Optional<String> cursorKey(String pipeline) {
         for (Read r : read(pipeline)) {
-            if (r.element().position() < 0 && r.status().get(CURSOR_KEY) instanceof String key && !key.isBlank()) {
-                return Optional.of(key);
+            Object key = r.status().get(Key.CURSOR_KEY.key);
+            if (r.element().position() < 0 && key instanceof String name && !name.isBlank()) {
+                return Optional.of(name);
             }
         }
         return Optional.empty();

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jetconnect.runtime.pipeline.AdminActions;
 import io.jetconnect.runtime.pipeline.ChainCounts;
 import io.jetconnect.runtime.pipeline.ElementStatuses;
+import io.jetconnect.runtime.pipeline.FileCursorStore;
 import io.jetconnect.runtime.pipeline.IngressRoutes;
-import io.jetconnect.runtime.pipeline.ListableCursors;
 import io.jetconnect.runtime.pipeline.ManagedPipeline;
 import io.jetconnect.runtime.pipeline.ManagedPipelines;
 import io.jetconnect.runtime.pipeline.PipelineState;
@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +49,7 @@ class AdminApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "s3cret-admin-token";
 
+    /** {@code plugins/} holds the plugin jar; the fake pipelines' cursor stores go beside it. */
     @TempDir
     static Path plugins;
 
@@ -76,9 +76,10 @@ class AdminApiTest {
         volatile String waitingFor;
         volatile ChainCounts counts = ChainCounts.NONE;
         volatile long inFlight;
-        volatile FakeCursors cursors = new FakeCursors();
+        volatile FileCursorStore cursors;
 
         FakePipeline(String name, String source, String... chain) {
+            this.cursors = new FileCursorStore(plugins.resolve("cursors-" + name + "-" + System.nanoTime()));
             this.name = name;
             this.source = source;
             this.chain = List.of(chain);
@@ -130,45 +131,21 @@ class AdminApiTest {
         }
 
         @Override
-        public synchronized boolean pause() {
-            if (state != PipelineState.RUNNING) {
+        public boolean pause() {
+            return move(PipelineState.RUNNING, PipelineState.PAUSED);
+        }
+
+        @Override
+        public boolean resume() {
+            return move(PipelineState.PAUSED, PipelineState.RUNNING);
+        }
+
+        private synchronized boolean move(PipelineState from, PipelineState to) {
+            if (state != from) {
                 return false;
             }
-            state = PipelineState.PAUSED;
+            state = to;
             return true;
-        }
-
-        @Override
-        public synchronized boolean resume() {
-            if (state != PipelineState.PAUSED) {
-                return false;
-            }
-            state = PipelineState.RUNNING;
-            return true;
-        }
-    }
-
-    private static final class FakeCursors implements CursorStore, ListableCursors {
-
-        final Map<String, Long> stored = new ConcurrentHashMap<>();
-
-        @Override
-        public OptionalLong load(String key) {
-            Long v = stored.get(key);
-            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
-        }
-
-        @Override
-        public void store(String key, long position) {
-            if (key.contains("/")) {
-                throw new IllegalArgumentException("cursor keys have no '/': " + key);
-            }
-            stored.put(key, position);
-        }
-
-        @Override
-        public Map<String, Long> all() {
-            return Map.copyOf(stored);
         }
     }
 
@@ -204,7 +181,7 @@ class AdminApiTest {
     }
 
     private void start(Optional<String> token) throws Exception {
-        registry = PluginRegistry.load(plugins);
+        registry = PluginRegistry.load(plugins.resolve("plugins"));
         listener = new HttpListener("127.0.0.1", 0, new IngressRoutes(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 () -> new HttpListener.Readiness(true, "{}"), null);
@@ -214,8 +191,10 @@ class AdminApiTest {
 
     @BeforeEach
     void pluginJar() throws Exception {
-        if (!Files.exists(plugins.resolve("admin-test-plugin.jar"))) {
-            PluginJars.builder(plugins.resolve("admin-test-plugin.jar"), "admin-test-plugin", "1.2.3")
+        Path jar = plugins.resolve("plugins").resolve("admin-test-plugin.jar");
+        if (!Files.exists(jar)) {
+            Files.createDirectories(jar.getParent());
+            PluginJars.builder(jar, "admin-test-plugin", "1.2.3")
                     .extension(CollectingSink.class)
                     .resource("reference.conf", "collect { label = default-label }")
                     .build();
@@ -508,7 +487,7 @@ class AdminApiTest {
         start(Optional.empty());
         p.pause();
         assertError(400, call("PUT", "/v1/pipelines/ingest/cursor", "{\"position\": 3}"));
-        p.cursors.stored.put("only", 1L);
+        p.cursors.store("only", 1L);
         assertEquals("only", okJson("PUT", "/v1/pipelines/ingest/cursor", "{\"position\": 3}", 200)
                 .path("key").asText());
         p.cursors = null;
@@ -561,7 +540,7 @@ class AdminApiTest {
             assertEquals((int) c.getValue(), ok.statusCode(), c.getKey() + ": " + ok.body());
         }
         assertEquals(1, drains.get(), "only the authorized drain ran");
-        assertEquals(7L, ingest.cursors.stored.get("admin-test"), "only the authorized PUT stored");
+        assertEquals(OptionalLong.of(7), ingest.cursors.load("admin-test"), "only the authorized PUT stored");
         assertEquals(1, pipelines.restarts.get());
     }
 }
