@@ -577,8 +577,14 @@ class AdminApiIT {
             assertEquals(List.of("collected"), texts(json(withPlugin).path("started")), withPlugin.body());
             assertEquals(List.of("keep", "change", "fresh", "hup"), texts(json(withPlugin).path("unchanged")),
                     withPlugin.body());
+            JsonNode listed = json(runtime.get("/v1/plugins"));
+            assertEquals(0, listed.path("problems").size(), listed.toString());
             Map<String, JsonNode> pluginsById = new HashMap<>();
-            json(runtime.get("/v1/plugins")).path("plugins").forEach(p -> pluginsById.put(p.path("id").asText(), p));
+            listed.path("plugins").forEach(p -> pluginsById.put(p.path("id").asText(), p));
+            for (JsonNode plugin : pluginsById.values()) {
+                assertFalse(plugin.path("version").asText("").isBlank(), plugin.toString());
+                assertTrue(plugin.path("types").isArray() && !plugin.path("types").isEmpty(), plugin.toString());
+            }
             assertTrue(pluginsById.keySet().containsAll(Set.of("http", "jetstream", "redact", "sign", "dlq",
                     "admin-it-plugin")), pluginsById.keySet().toString());
             assertEquals("1.2.3", pluginsById.get("admin-it-plugin").path("version").asText());

@@ -220,12 +220,6 @@ public final class Pipeline implements ManagedPipeline {
         }
     }
 
-    /** @return the JetStream name of a stream reference (a key of jetconnect.streams or a name) */
-    public String streamName(String ref) {
-        var spec = env.settings().streams().get(ref);
-        return spec == null ? ref : spec.name();
-    }
-
     /** @return the pipeline's cursor store (for the admin API), or null before it started */
     @Override
     public CursorStore cursors() {
