@@ -15,8 +15,6 @@ import io.jetconnect.testplugin.CollectingSink;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -26,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +39,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,10 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin API, hot reload and the logs of the built {@code bin/jetconnect run}, as a real process over real HTTP
- * against a real nats-server: pipeline and plugin descriptions, the spill log's route and its drain action (across a
- * broker kill), pause/resume/restart with events in flight (none lost, none doubled), cursor reset of a
- * {@code replay} pipeline, reload (changed, unchanged, removed, new; a broken file; SIGHUP; a plugin jar dropped in),
- * the bearer token, and JSON and human-readable logs.
+ * against a real nats-server, for what only a real process shows: the spill log's route, figures and drain action
+ * across a broker kill (the dlq's status through the SPI), pause/resume/restart with events in flight (none lost,
+ * none doubled), cursor reset of a real {@code replay} pipeline (its status through the SPI), reload (changed,
+ * unchanged, removed, new; a broken file; SIGHUP; a plugin jar dropped in), the bearer token read from its file on
+ * a non-loopback listener, and JSON and human-readable logs. Every route's answers and errors are tested against
+ * fake pipelines in the runtime's {@code AdminApiTest}.
  */
 @ExtendWith(NatsServerExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -271,85 +269,6 @@ class AdminApiIT {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // descriptions
-
-    @Test
-    void pipelinesAndPluginsAreDescribedAndUnknownNamesAnswer404(NatsServer nats) throws Exception {
-        int port = NatsServer.freePort();
-        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, "127.0.0.1", "",
-                stream("events", "ADMIN_DESCRIBE", "describe.>"),
-                httpPipeline("ingest", "{ type = redact }, { type = dlq },", "events", "describe.ingest")
-                        + httpPipeline("side", "", "events", "describe.side")));
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
-            assertEquals(202, runtime.post("/v1/pipelines/ingest/events", STRUCTURED, event("d-1", "acme"))
-                    .statusCode());
-
-            HttpResponse<String> all = runtime.get("/v1/pipelines");
-            assertEquals(200, all.statusCode(), all.body());
-            Map<String, JsonNode> byName = new HashMap<>();
-            json(all).path("pipelines").forEach(p -> byName.put(p.path("name").asText(), p));
-            assertEquals(Set.of("ingest", "side"), byName.keySet(), all.body());
-            JsonNode ingest = byName.get("ingest");
-            assertEquals("running", ingest.path("state").asText(), ingest.toString());
-            assertEquals("http", ingest.path("source").asText(), ingest.toString());
-            assertEquals(List.of("redact", "dlq", "jetstream"), chain(ingest));
-            assertFalse(ingest.has("lastError"), ingest.toString());
-            JsonNode counters = ingest.path("counters");
-            for (String counter : List.of("inFlight", "sourceEvents", "sinkPublished", "sinkDuplicate",
-                    "sinkFailed", "sinkRejected")) {
-                assertTrue(counters.path(counter).isIntegralNumber(), counter + " in " + counters);
-            }
-            assertEquals(1, counters.path("sourceEvents").asLong(), counters.toString());
-            assertEquals(1, counters.path("sinkPublished").asLong(), counters.toString());
-            assertEquals(0, byName.get("side").path("counters").path("sourceEvents").asLong(), all.body());
-            assertEquals(List.of("jetstream"), chain(byName.get("side")));
-
-            JsonNode one = pipeline(runtime, "ingest");
-            assertEquals("ingest", one.path("name").asText());
-            assertEquals(ingest.path("chain"), one.path("chain"));
-            assertEquals("running", one.path("state").asText());
-
-            HttpResponse<String> plugins = runtime.get("/v1/plugins");
-            assertEquals(200, plugins.statusCode(), plugins.body());
-            Map<String, JsonNode> pluginsById = new HashMap<>();
-            json(plugins).path("plugins").forEach(p -> pluginsById.put(p.path("id").asText(), p));
-            assertTrue(pluginsById.keySet().containsAll(Set.of("http", "jetstream", "redact", "sign", "dlq")),
-                    plugins.body());
-            for (JsonNode plugin : pluginsById.values()) {
-                assertFalse(plugin.path("version").asText("").isBlank(), plugin.toString());
-                assertTrue(plugin.path("types").isArray() && !plugin.path("types").isEmpty(), plugin.toString());
-            }
-            assertTrue(pluginsById.get("jetstream").path("types").toString()
-                    .contains("{\"name\":\"jetstream\",\"kind\":\"sink\"}"), plugins.body());
-            assertTrue(pluginsById.get("http").path("types").toString()
-                    .contains("{\"name\":\"http\",\"kind\":\"source\"}"), plugins.body());
-            assertTrue(pluginsById.get("dlq").path("types").toString()
-                    .contains("{\"name\":\"dlq\",\"kind\":\"decorator\"}"), plugins.body());
-            assertEquals(0, json(plugins).path("problems").size(), plugins.body());
-
-            HttpResponse<String> dlq = runtime.get("/v1/pipelines/ingest/dlq");
-            assertEquals(200, dlq.statusCode(), dlq.body());
-            for (String field : List.of("depth", "bytes", "oldestAgeSeconds", "quarantined")) {
-                assertEquals(0, json(dlq).path(field).asLong(-1), field + " in " + dlq.body());
-            }
-            assertEquals(202, runtime.request("POST", "/v1/pipelines/ingest/dlq/drain", null).statusCode());
-
-            assertError(404, runtime.get("/v1/pipelines/nope"));
-            assertError(404, runtime.request("POST", "/v1/pipelines/nope/pause", null));
-            assertError(404, runtime.request("POST", "/v1/pipelines/nope/resume", null));
-            assertError(404, runtime.request("POST", "/v1/pipelines/nope/restart", null));
-            assertError(404, runtime.get("/v1/pipelines/nope/cursor"));
-            assertError(404, runtime.get("/v1/pipelines/nope/dlq"));
-            assertError(404, runtime.get("/v1/pipelines/ingest/nope"));
-            assertError(404, runtime.request("POST", "/v1/pipelines/ingest/nope/drain", null));
-            assertError(405, runtime.request("DELETE", "/v1/pipelines", null));
-            assertError(405, runtime.request("GET", "/v1/pipelines/ingest/pause", null));
-            assertError(409, runtime.request("POST", "/v1/pipelines/ingest/resume", null));
-            assertEquals(0, runtime.terminate(), runtime.output());
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
     // dlq
 
     @Test
@@ -378,6 +297,10 @@ class AdminApiIT {
                 assertEquals(5, dlq.path("spilled").asLong(), dlq.toString());
                 assertTrue(dlq.path("bytes").asLong() > 0, dlq.toString());
                 assertTrue(dlq.path("present").asBoolean(), dlq.toString());
+                assertEquals("spilling", dlq.path("mode").asText(), dlq.toString());
+                JsonNode spilling = pipeline(runtime, "ingest");
+                assertEquals(5, spilling.path("rates").path("spillDepth").asLong(), spilling.toString());
+                assertEquals(6, spilling.path("counters").path("sourceEvents").asLong(), spilling.toString());
                 await().atMost(Duration.ofSeconds(10)).until(() ->
                         json(runtime.get("/v1/pipelines/ingest/dlq")).path("oldestAgeSeconds").asLong() >= 1);
 
@@ -390,6 +313,9 @@ class AdminApiIT {
                 JsonNode drained = json(runtime.get("/v1/pipelines/ingest/dlq"));
                 assertEquals(5, drained.path("drained").asLong(), drained.toString());
                 assertEquals(0, drained.path("oldestAgeSeconds").asLong(), drained.toString());
+                JsonNode after = pipeline(runtime, "ingest");
+                assertEquals(0, after.path("rates").path("spillDepth").asLong(), after.toString());
+                assertTrue(after.path("counters").path("sinkPublished").asLong() >= 6, after.toString());
                 assertEquals(List.of("q-0", "q-1", "q-2", "q-3", "q-4", "q-5"), streamIds(own.url(), stream),
                         "every spilled event once, in order, after the drain");
                 assertEquals(0, runtime.terminate(), runtime.output());
@@ -480,65 +406,6 @@ class AdminApiIT {
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // cursor
-
-    @Test
-    void aCursorSetWhilePausedReplaysFromThere(NatsServer nats) throws Exception {
-        requirePlugins("replay", "jsonl");
-        String stream = "ADMIN_CURSOR";
-        int n = 40;
-        try (Connection nc = Nats.connect(nats.url())) {
-            nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream).subjects("cursor.>")
-                    .storageType(StorageType.File).build());
-        }
-        publish(nats.url(), 1, n);
-        Path out = work.resolve("mirror.jsonl");
-        int port = NatsServer.freePort();
-        Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), port, "127.0.0.1", "", "",
-                """
-                    mirror {
-                      source { type = replay, stream = %s, then = live-tail }
-                      sinks = [ { type = jsonl, path = "%s" } ]
-                    }
-                """.formatted(stream, out)));
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() == n);
-            assertEquals(ids(1, n), idsOf(lines(out)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n);
-
-            assertError(409, runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": 20}"));
-
-            assertEquals(200, runtime.request("POST", "/v1/pipelines/mirror/pause", null).statusCode());
-            assertError(400, runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": \"x\"}"));
-            assertError(400, runtime.request("PUT", "/v1/pipelines/mirror/cursor", "not json"));
-            HttpResponse<String> set = runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": 20}");
-            assertEquals(200, set.statusCode(), set.body());
-            assertEquals(stream, json(set).path("key").asText(), set.body());
-            assertEquals(20, json(set).path("position").asLong(), set.body());
-            assertEquals(20, cursor(runtime, stream));
-            assertEquals(n, lines(out).size(), "nothing replays while paused");
-
-            assertEquals(200, runtime.request("POST", "/v1/pipelines/mirror/resume", null).statusCode());
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= n + 20);
-            List<String> all = idsOf(lines(out));
-            assertEquals(ids(21, n), all.subList(n, all.size()), "replayed from the new position, in order");
-            await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n);
-
-            // The resumed source tails on; its gauge is the one exported, not the paused source's (stuck at n).
-            publish(nats.url(), n + 1, n + 5);
-            await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= n + 20 + 5);
-            List<String> tail = idsOf(lines(out));
-            assertEquals(ids(n + 1, n + 5), tail.subList(n + 20, tail.size()));
-            await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n + 5);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(Double.valueOf(n + 5),
-                    Scrape.parse(runtime.get("/metrics").body()).value("jetconnect_source_cursor",
-                            Map.of("pipeline", "mirror")),
-                    "jetconnect_source_cursor after pause, cursor reset and resume"));
-            assertEquals(0, runtime.terminate(), runtime.output());
-        }
-    }
-
     /** Publishes events c-from to c-to as the CloudEvents NATS binding writes them (structured mode). */
     private static void publish(String natsUrl, int from, int to) throws Exception {
         try (Connection nc = Nats.connect(natsUrl)) {
@@ -580,7 +447,11 @@ class AdminApiIT {
     // reload
 
     @Test
-    void reloadRestartsTheChangedKeepsTheUnchangedStopsTheRemovedAndStartsTheNew(NatsServer nats) throws Exception {
+    void reloadRestartsTheChangedKeepsTheUnchangedStopsTheRemovedAndStartsTheNewAndLoadsANewPluginJar(NatsServer nats)
+            throws Exception {
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        RuntimeProcess.copyBuiltInPlugins(plugins);
+        String top = "plugins-dir = \"" + plugins + "\"";
         int port = NatsServer.freePort();
         String stream = "ADMIN_RELOAD";
         String streams = stream("events", stream, "reload.>");
@@ -590,7 +461,7 @@ class AdminApiIT {
         String gone = httpPipeline("gone", "", "events", "reload.gone");
         String fresh = httpPipeline("fresh", "", "events", "reload.fresh");
         Path config = work.resolve("pipeline.conf");
-        Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + before + gone));
+        Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + before + gone, top));
         ExecutorService clients = Executors.newSingleThreadExecutor();
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
             for (int i = 0; i < 3; i++) {
@@ -603,7 +474,7 @@ class AdminApiIT {
             Future<?> producing = clients.submit(producer);
             awaitAccepted(List.of(producer), 100);
 
-            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + after + fresh));
+            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + after + fresh, top));
             phase.set("reloading");
             HttpResponse<String> reload = runtime.request("POST", "/v1/reload", null);
             phase.set("after the reload");
@@ -654,7 +525,7 @@ class AdminApiIT {
 
             // A broken file is rejected with FILE:LINE problems; the running pipelines stay as they are.
             String broken = config(nats.url(), port, "127.0.0.1", "", streams, keep + after
-                    + fresh.replace("subject =", "subjct ="));
+                    + fresh.replace("subject =", "subjct ="), top);
             Files.writeString(config, broken);
             int line = lineOf(broken, "subjct");
             HttpResponse<String> rejected = runtime.request("POST", "/v1/reload", null);
@@ -678,13 +549,57 @@ class AdminApiIT {
 
             // SIGHUP reloads too.
             String hup = httpPipeline("hup", "", "events", "reload.hup");
-            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + after + fresh + hup));
+            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, keep + after + fresh + hup,
+                    top));
             runtime.hangUp();
             runtime.awaitOutput("reload: started [hup]", Duration.ofSeconds(30));
             assertEquals("running", pipeline(runtime, "hup").path("state").asText());
             assertEquals(202, runtime.post("/v1/pipelines/hup/events", STRUCTURED, event("h-1", "acme"))
                     .statusCode());
             assertEquals(5, sourceEvents(runtime, "keep"), "SIGHUP left keep untouched too");
+
+            // A plugin jar dropped into the plugins dir is loaded by the next reload, and a pipeline can use it.
+            assertFalse(runtime.get("/v1/plugins").body().contains("admin-it-plugin"));
+            PluginJars.builder(plugins.resolve("admin-it-plugin.jar"), "admin-it-plugin", "1.2.3")
+                    .extension(CollectingSink.class)
+                    .resource("reference.conf", "collect { label = default-label }")
+                    .build();
+            String collected = """
+                        collected {
+                          source { type = http }
+                          sinks = [ { type = collect, label = reloaded } ]
+                        }
+                    """;
+            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams,
+                    keep + after + fresh + hup + collected, top));
+            HttpResponse<String> withPlugin = runtime.request("POST", "/v1/reload", null);
+            assertEquals(200, withPlugin.statusCode(), withPlugin.body());
+            assertEquals(List.of("collected"), texts(json(withPlugin).path("started")), withPlugin.body());
+            assertEquals(Set.of("keep", "change", "fresh", "hup"),
+                    Set.copyOf(texts(json(withPlugin).path("unchanged"))), withPlugin.body());
+            JsonNode listed = json(runtime.get("/v1/plugins"));
+            assertEquals(0, listed.path("problems").size(), listed.toString());
+            Map<String, JsonNode> pluginsById = new HashMap<>();
+            listed.path("plugins").forEach(p -> pluginsById.put(p.path("id").asText(), p));
+            for (JsonNode plugin : pluginsById.values()) {
+                assertFalse(plugin.path("version").asText("").isBlank(), plugin.toString());
+                assertTrue(plugin.path("types").isArray() && !plugin.path("types").isEmpty(), plugin.toString());
+            }
+            assertTrue(pluginsById.keySet().containsAll(Set.of("http", "jetstream", "redact", "sign", "dlq",
+                    "admin-it-plugin")), pluginsById.keySet().toString());
+            assertEquals("1.2.3", pluginsById.get("admin-it-plugin").path("version").asText());
+            assertEquals("[{\"name\":\"collect\",\"kind\":\"sink\"}]",
+                    pluginsById.get("admin-it-plugin").path("types").toString());
+            assertTrue(pluginsById.get("dlq").path("types").toString()
+                    .contains("{\"name\":\"dlq\",\"kind\":\"decorator\"}"), pluginsById.toString());
+            JsonNode collecting = pipeline(runtime, "collected");
+            assertEquals("running", collecting.path("state").asText(), collecting.toString());
+            assertEquals(List.of("collect"), chain(collecting));
+            assertEquals(202, runtime.post("/v1/pipelines/collected/events", STRUCTURED, event("p-1", "acme"))
+                    .statusCode());
+            assertEquals(1, sourceEvents(runtime, "collected"));
+            assertEquals(1, pipeline(runtime, "collected").path("counters").path("sinkPublished").asLong(),
+                    "counted by the runtime: the test plugin has no meters");
             assertEquals(0, runtime.terminate(), runtime.output());
         } finally {
             clients.shutdownNow();
@@ -699,55 +614,6 @@ class AdminApiIT {
             }
         }
         throw new AssertionError("'" + part + "' is not in:\n" + text);
-    }
-
-    @Test
-    void aPluginJarAddedToThePluginsDirIsLoadedOnReload(NatsServer nats) throws Exception {
-        Path plugins = Files.createDirectories(work.resolve("plugins"));
-        RuntimeProcess.copyBuiltInPlugins(plugins);
-        int port = NatsServer.freePort();
-        String streams = stream("events", "ADMIN_PLUGIN", "plugin.>");
-        String ingest = httpPipeline("ingest", "", "events", "plugin.ingest");
-        String top = "plugins-dir = \"" + plugins + "\"";
-        Path config = work.resolve("pipeline.conf");
-        Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, ingest, top));
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
-            assertFalse(runtime.get("/v1/plugins").body().contains("admin-it-plugin"));
-
-            PluginJars.builder(plugins.resolve("admin-it-plugin.jar"), "admin-it-plugin", "1.2.3")
-                    .extension(CollectingSink.class)
-                    .resource("reference.conf", "collect { label = default-label }")
-                    .build();
-            String collected = """
-                        collected {
-                          source { type = http }
-                          sinks = [ { type = collect, label = reloaded } ]
-                        }
-                    """;
-            Files.writeString(config, config(nats.url(), port, "127.0.0.1", "", streams, ingest + collected, top));
-            HttpResponse<String> reload = runtime.request("POST", "/v1/reload", null);
-            assertEquals(200, reload.statusCode(), reload.body());
-            assertEquals(List.of("collected"), texts(json(reload).path("started")), reload.body());
-            assertEquals(List.of("ingest"), texts(json(reload).path("unchanged")), reload.body());
-
-            JsonNode plugin = null;
-            for (JsonNode p : json(runtime.get("/v1/plugins")).path("plugins")) {
-                if (p.path("id").asText().equals("admin-it-plugin")) {
-                    plugin = p;
-                }
-            }
-            assertNotNull(plugin, "the new plugin is listed");
-            assertEquals("1.2.3", plugin.path("version").asText());
-            assertEquals("[{\"name\":\"collect\",\"kind\":\"sink\"}]", plugin.path("types").toString());
-
-            JsonNode pipeline = pipeline(runtime, "collected");
-            assertEquals("running", pipeline.path("state").asText(), pipeline.toString());
-            assertEquals(List.of("collect"), chain(pipeline));
-            assertEquals(202, runtime.post("/v1/pipelines/collected/events", STRUCTURED, event("p-1", "acme"))
-                    .statusCode());
-            assertEquals(1, sourceEvents(runtime, "collected"));
-            assertEquals(0, runtime.terminate(), runtime.output());
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -769,26 +635,23 @@ class AdminApiIT {
             assertEquals(202, runtime.post("/v1/pipelines/ingest/events", STRUCTURED, event("t-1", "acme"))
                     .statusCode(), "ingest is not an admin call");
 
+            // The token as read from its file (trailing newline and all); every route's 401/403/2xx is AdminApiTest's.
             String right = "Bearer s3cret-admin-token";
-            Map<String, Integer> calls = new LinkedHashMap<>();
-            calls.put("POST /v1/pipelines/ingest/pause", 200);
-            calls.put("PUT /v1/pipelines/ingest/cursor", 200);
-            calls.put("POST /v1/pipelines/ingest/resume", 200);
-            calls.put("POST /v1/pipelines/ingest/restart", 200);
-            calls.put("POST /v1/pipelines/ingest/dlq/drain", 202);
-            calls.put("POST /v1/reload", 200);
-            for (Map.Entry<String, Integer> call : calls.entrySet()) {
-                String method = call.getKey().split(" ")[0];
-                String path = call.getKey().split(" ")[1];
-                String body = method.equals("PUT") ? "{\"key\": \"admin-it\", \"position\": 7}" : null;
-                HttpResponse<String> none = runtime.request(method, path, body);
-                assertError(401, none);
-                assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null), call.getKey());
-                assertError(403, runtime.request(method, path, body, "Authorization", "Bearer wrong-token"));
-                assertError(403, runtime.request(method, path, body, "Authorization", "Basic czNjcmV0"));
-                HttpResponse<String> ok = runtime.request(method, path, body, "Authorization", right);
-                assertEquals((int) call.getValue(), ok.statusCode(), call.getKey() + ": " + ok.body());
-            }
+            HttpResponse<String> none = runtime.request("POST", "/v1/pipelines/ingest/pause", null);
+            assertError(401, none);
+            assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null));
+            assertError(403, runtime.request("POST", "/v1/pipelines/ingest/pause", null, "Authorization",
+                    "Bearer wrong-token"));
+            assertEquals("running", pipeline(runtime, "ingest").path("state").asText(), "refused calls did nothing");
+            assertEquals(200, runtime.request("POST", "/v1/pipelines/ingest/pause", null, "Authorization", right)
+                    .statusCode());
+            assertEquals(200, runtime.request("PUT", "/v1/pipelines/ingest/cursor",
+                    "{\"key\": \"admin-it\", \"position\": 7}", "Authorization", right).statusCode());
+            assertEquals(200, runtime.request("POST", "/v1/pipelines/ingest/resume", null, "Authorization", right)
+                    .statusCode());
+            assertEquals(202, runtime.request("POST", "/v1/pipelines/ingest/dlq/drain", null, "Authorization", right)
+                    .statusCode(), "the real dlq's action");
+            assertError(401, runtime.request("POST", "/v1/reload", null));
             assertEquals("running", pipeline(runtime, "ingest").path("state").asText());
             assertTrue(runtime.get("/v1/pipelines/ingest/cursor").body().contains("\"admin-it\":7"));
             assertEquals(0, runtime.terminate(), runtime.output());
@@ -810,11 +673,15 @@ class AdminApiIT {
     private static final Pattern ABOUT_A_PIPELINE = Pattern.compile("(?i)\\bpipeline\\s+'?([A-Za-z0-9_-]+)'?");
 
     /** The config of the log tests: the shipped chain, and a replay pipeline into a jsonl file. */
-    private Path logConfig(String natsUrl, int port) throws IOException {
+    /**
+     * @param stream the stream's name: each test its own, as the mirror replays the whole stream
+     * @param prefix its subjects' first token
+     */
+    private Path logConfig(String natsUrl, int port, String stream, String prefix) throws IOException {
         return Files.writeString(work.resolve("pipeline.conf"), config(natsUrl, port, "127.0.0.1", "",
-                stream("events", "ADMIN_LOGS", "logs.>"),
+                stream("events", stream, prefix + ".>"),
                 httpPipeline("ingest", "{ type = redact }, { type = sign, key-file = data/keys/dev.key, "
-                        + "generate-if-missing = true }, { type = dlq },", "events", "logs")
+                        + "generate-if-missing = true }, { type = dlq },", "events", prefix)
                         + """
                             mirror {
                               source { type = replay, stream = events, then = live-tail }
@@ -839,8 +706,8 @@ class AdminApiIT {
         requirePlugins("replay", "jsonl");
         int port = NatsServer.freePort();
         String output;
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, logConfig(nats.url(), port), port,
-                Map.of("JETCONNECT_LOG_FORMAT", "json"))) {
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, logConfig(nats.url(), port, "ADMIN_LOGS", "logs"),
+                port, Map.of("JETCONNECT_LOG_FORMAT", "json"))) {
             output = exercise(runtime);
         }
         List<String> problems = new ArrayList<>();
@@ -881,15 +748,23 @@ class AdminApiIT {
         }
         assertEquals(List.of(), problems, String.join("\n", problems));
         assertTrue(aboutPipelines >= 6, "lines naming a pipeline:\n" + String.join("\n", texts));
-        assertStartupSummary(texts, port);
+        assertStartupSummary(texts, port, "logs");
     }
 
+    /**
+     * One process for two things: a cursor set on a paused {@code replay} pipeline (the key it reports through
+     * its status) replays from there, then the logs of {@link #exercise} in the human-readable format.
+     */
     @Test
-    void humanReadableLogsNameThePipelineOnEveryLineAboutIt(NatsServer nats) throws Exception {
+    void aCursorSetWhilePausedReplaysFromThereAndHumanReadableLogsNameThePipeline(NatsServer nats)
+            throws Exception {
         requirePlugins("replay", "jsonl");
         int port = NatsServer.freePort();
+        String stream = "ADMIN_CURSOR";
         String output;
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, logConfig(nats.url(), port), port, Map.of())) {
+        try (RuntimeProcess runtime = RuntimeProcess.run(work, logConfig(nats.url(), port, stream, "cursor"), port,
+                Map.of())) {
+            replayFromASetCursor(runtime, nats.url(), stream);
             output = exercise(runtime);
         }
         // HH:mm:ss.SSS LEVEL [thread] pipeline-or-runtime logger - message
@@ -919,17 +794,78 @@ class AdminApiIT {
         assertTrue(logLines >= 10, output);
         assertEquals(List.of(), problems, String.join("\n", problems));
         assertTrue(aboutPipelines >= 6, "lines naming a pipeline:\n" + String.join("\n", texts));
-        assertStartupSummary(texts, port);
+        assertStartupSummary(texts, port, "cursor");
+    }
+
+    /** The stream's events c-1..c-40 mirrored; the cursor set back to 20 while paused; 21..40 mirrored again. */
+    private void replayFromASetCursor(RuntimeProcess runtime, String natsUrl, String stream) throws Exception {
+        int n = 40;
+        Path out = work.resolve("mirror.jsonl");
+        // The ingest pipeline's sink declares the stream when it starts.
+        await().atMost(Duration.ofSeconds(30)).until(() -> streamExists(natsUrl, stream));
+        publish(natsUrl, 1, n);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() == n);
+        assertEquals(ids(1, n), idsOf(lines(out)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode source = sourceStatus(runtime);
+            assertEquals(stream, source.path("cursorKey").asText(), source.toString());
+            assertEquals(n, source.path("cursor").asLong(), source.toString());
+            assertEquals(0, pipeline(runtime, "mirror").path("rates").path("lagEvents").asLong());
+        });
+
+        assertError(409, runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": 20}"));
+        assertEquals(200, runtime.request("POST", "/v1/pipelines/mirror/pause", null).statusCode());
+        HttpResponse<String> set = runtime.request("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": 20}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals(stream, json(set).path("key").asText(), set.body());
+        assertEquals(20, json(set).path("position").asLong(), set.body());
+        assertEquals(20, cursor(runtime, stream));
+        assertEquals(n, lines(out).size(), "nothing replays while paused");
+
+        assertEquals(200, runtime.request("POST", "/v1/pipelines/mirror/resume", null).statusCode());
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= n + 20);
+        List<String> all = idsOf(lines(out));
+        assertEquals(ids(21, n), all.subList(n, all.size()), "replayed from the new position, in order");
+        await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n);
+
+        // The resumed source tails on; its gauge and status are the ones shown, not the paused source's (stuck at n).
+        publish(natsUrl, n + 1, n + 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(out).size() >= n + 20 + 5);
+        List<String> tail = idsOf(lines(out));
+        assertEquals(ids(n + 1, n + 5), tail.subList(n + 20, tail.size()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> cursor(runtime, stream) == n + 5);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(Double.valueOf(n + 5),
+                Scrape.parse(runtime.get("/metrics").body()).value("jetconnect_source_cursor",
+                        Map.of("pipeline", "mirror")),
+                "jetconnect_source_cursor after pause, cursor reset and resume"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sourceStatus(runtime).path("cursor").asLong() == n + 5);
+    }
+
+    /** @return the status the mirror's source registered, as {@code GET /v1/pipelines/mirror} shows it */
+    private static JsonNode sourceStatus(RuntimeProcess runtime) throws IOException {
+        for (JsonNode element : pipeline(runtime, "mirror").path("elements")) {
+            if (element.path("element").asText().equals("source")) {
+                return element.path("status");
+            }
+        }
+        throw new AssertionError("no status of the source in " + pipeline(runtime, "mirror"));
+    }
+
+    private static boolean streamExists(String natsUrl, String stream) throws Exception {
+        try (Connection nc = Nats.connect(natsUrl)) {
+            return nc.jetStreamManagement().getStreamNames().contains(stream);
+        }
     }
 
     /** One line per pipeline with its source, chain, subject and stream, and the listener's address. */
-    private static void assertStartupSummary(List<String> texts, int port) {
+    private static void assertStartupSummary(List<String> texts, int port, String prefix) {
         List<String> ingest = texts.stream().filter(t -> t.contains("pipeline ingest running:")).toList();
         assertEquals(1, ingest.size(), String.join("\n", texts));
         String line = ingest.get(0);
         assertTrue(line.startsWith("ingest "), line);
         for (String part : List.of("source http", "chain redact -> sign -> dlq -> jetstream",
-                "subject logs.{tenantId}.v1", "stream events")) {
+                "subject " + prefix + ".{tenantId}.v1", "stream events")) {
             assertTrue(line.contains(part), part + " in " + line);
         }
         List<String> mirror = texts.stream().filter(t -> t.contains("pipeline mirror running:")).toList();

@@ -58,13 +58,14 @@ public final class JetconnectRuntime implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final IngressRoutes routes;
     private final AdminActions actions;
+    private final io.jetconnect.runtime.pipeline.ElementStatuses statuses;
     private final io.jetconnect.runtime.metrics.RuntimeMeters runtimeMeters;
 
     private JetconnectRuntime(LoadedConfig initial, DataDirLock lock, PluginRegistry plugins,
                               Optional<EmbeddedNats> embedded,
                               PrometheusMeterRegistry meters, HttpListener http, Pipelines pipelines,
                               RuntimeNats nats, ScheduledExecutorService timers, IngressRoutes routes,
-                              AdminActions actions) {
+                              AdminActions actions, io.jetconnect.runtime.pipeline.ElementStatuses statuses) {
         this.initial = initial;
         this.lock = lock;
         this.plugins = plugins;
@@ -76,6 +77,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         this.timers = timers;
         this.routes = routes;
         this.actions = actions;
+        this.statuses = statuses;
         this.runtimeMeters = new io.jetconnect.runtime.metrics.RuntimeMeters(meters);
     }
 
@@ -118,7 +120,9 @@ public final class JetconnectRuntime implements AutoCloseable {
                 .register(meters);
         IngressRoutes routes = new IngressRoutes();
         AdminActions actions = new AdminActions();
-        Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes, actions));
+        io.jetconnect.runtime.pipeline.ElementStatuses statuses = new io.jetconnect.runtime.pipeline.ElementStatuses();
+        Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes, actions,
+                statuses));
         RuntimeNats nats = new RuntimeNats(settings.nats());
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jetconnect-timers");
@@ -146,13 +150,13 @@ public final class JetconnectRuntime implements AutoCloseable {
                     + e.getMessage(), e);
         }
         JetconnectRuntime runtime = new JetconnectRuntime(config, lock, plugins, embedded, meters, http, pipelines,
-                nats, timers, routes, actions);
+                nats, timers, routes, actions, statuses);
         http.requestTimeout(timers, settings.requestTimeout());
         http.pipelineStates(name -> pipelines.get(name)
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
         http.guard(new AdminGuard(settings.allowedHosts(), settings.httpHost()));
         http.bodyLimits(bodyLimits(resolved));
-        http.admin(new AdminApi(pipelines, () -> plugins, meters, actions, runtime::reloadReply, token));
+        http.admin(new AdminApi(pipelines, () -> plugins, statuses, actions, runtime::reloadReply, token));
         for (ResolvedPipeline pipeline : resolved) {
             pipelines.start(pipeline);
         }
@@ -274,7 +278,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         http.guard(new AdminGuard(now.allowedHosts(), before.httpHost()));
         http.bodyLimits(bodyLimits(resolution.pipelines()));
         Pipelines.ReloadResult result = pipelines.reload(resolution.pipelines(),
-                new PipelineEnvironment(plugins, effective, meters, routes, actions));
+                new PipelineEnvironment(plugins, effective, meters, routes, actions, statuses));
         LOG.info("reload: started {}, restarted {}, stopped {}, unchanged {}", result.started(), result.restarted(),
                 result.stopped(), result.unchanged());
         return result;

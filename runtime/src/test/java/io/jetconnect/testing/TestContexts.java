@@ -6,6 +6,7 @@ import io.jetconnect.runtime.config.HoconConnectorConfig;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
 import io.jetconnect.runtime.pipeline.AdminActions;
 import io.jetconnect.runtime.pipeline.ElementContext;
+import io.jetconnect.runtime.pipeline.ElementStatuses;
 import io.jetconnect.runtime.pipeline.PipelineSourceContext;
 import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.EventSink;
@@ -44,6 +45,7 @@ public final class TestContexts {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
     private final AdminActions actions = new AdminActions();
+    private final ElementStatuses statuses = new ElementStatuses();
 
     private TestContexts(String type) {
         this.type = type;
@@ -108,7 +110,20 @@ public final class TestContexts {
         return new ElementContext(pipeline, type, 0, connectorConfig(),
                 new MicrometerPluginMetrics(registry, pipeline), dir,
                 NatsSettings.builder(natsUrl).connectionName("jetconnect-test").build(),
-                Map.copyOf(streams), actions);
+                Map.copyOf(streams), actions, statuses);
+    }
+
+    /**
+     * @return the status the element (or the source) built from this builder registered last
+     *     ({@code PluginContext.registerStatus}), read now
+     * @throws AssertionError if it registered none
+     */
+    public Map<String, Object> status() {
+        List<ElementStatuses.Registered> registered = statuses.of(pipeline);
+        if (registered.isEmpty()) {
+            throw new AssertionError("the element registered no status");
+        }
+        return registered.get(0).snapshot().orElseThrow(() -> new AssertionError("its status threw"));
     }
 
     /** @return a source context whose chain is {@code chain} */

@@ -65,6 +65,19 @@ public interface PluginContext {
     default void registerAction(String name, Runnable action) {
     }
 
+    /**
+     * Tells the admin API how this instance is doing: {@code GET /v1/pipelines/{pipeline}} shows the map under
+     * the element, and routes such as {@code GET /v1/pipelines/{pipeline}/dlq} read their well-known keys from it.
+     * One status per instance: registering again replaces the earlier one. The runtime forgets it when the
+     * pipeline stops; a source started again (a resume) registers its new instance's. The default ignores the
+     * registration (contexts built outside the runtime).
+     *
+     * @param status reads the status; see {@link PluginStatus} for its thread-safety and value contract; not null
+     * @since 0.2
+     */
+    default void registerStatus(PluginStatus status) {
+    }
+
     /** @return every stream declared in {@code jetconnect.streams}, by key, in declaration order */
     Map<String, StreamSpec> streams();
 

@@ -5,17 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jetconnect.runtime.pipeline.AdminActions;
+import io.jetconnect.runtime.pipeline.ElementStatuses;
 import io.jetconnect.runtime.pipeline.ListableCursors;
-import io.jetconnect.runtime.pipeline.Pipeline;
+import io.jetconnect.runtime.pipeline.ManagedPipeline;
+import io.jetconnect.runtime.pipeline.ManagedPipelines;
 import io.jetconnect.runtime.pipeline.PipelineState;
-import io.jetconnect.runtime.pipeline.Pipelines;
-import io.jetconnect.runtime.pipeline.ResolvedElement;
 import io.jetconnect.runtime.plugin.PluginInfo;
 import io.jetconnect.runtime.plugin.PluginRegistry;
 import io.jetconnect.runtime.plugin.PluginType;
 import io.jetconnect.spi.CursorStore;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +26,8 @@ import java.util.function.Supplier;
  * The admin API on the runtime's listener: pipelines (state, chain, counters; pause, resume, restart), plugins,
  * cursors, the spill log, operator actions and reload. Mutating calls need {@code Authorization: Bearer <token>}
  * when an admin token is configured (and one must be whenever the listener is not on loopback). Errors are JSON
- * {@code {"error": ...}}.
+ * {@code {"error": ...}}. What it shows of a pipeline comes from the runtime's own counts and the statuses plugins
+ * registered ({@link PipelineJson}), never from meter names or a plugin's configuration keys.
  */
 public final class AdminApi {
 
@@ -39,19 +38,26 @@ public final class AdminApi {
     public record Reply(int status, String json) {
     }
 
-    private final Pipelines pipelines;
+    private final ManagedPipelines pipelines;
     private final Supplier<PluginRegistry> plugins;
-    private final MeterRegistry meters;
+    private final PipelineJson describer;
     private final AdminActions actions;
     private final Supplier<Reply> reload;
     private final Optional<byte[]> token;
-    private final PipelineRates rates = new PipelineRates(System::nanoTime);
 
-    public AdminApi(Pipelines pipelines, Supplier<PluginRegistry> plugins, MeterRegistry meters,
+    /**
+     * @param pipelines the running pipelines
+     * @param plugins the loaded plugins (a reload may replace the registry)
+     * @param statuses the statuses the pipelines' extensions registered
+     * @param actions the operator actions they offer
+     * @param reload what {@code POST /v1/reload} does
+     * @param token the admin token, if one is configured
+     */
+    public AdminApi(ManagedPipelines pipelines, Supplier<PluginRegistry> plugins, ElementStatuses statuses,
                     AdminActions actions, Supplier<Reply> reload, Optional<String> token) {
         this.pipelines = pipelines;
         this.plugins = plugins;
-        this.meters = meters;
+        this.describer = new PipelineJson(JSON, statuses, System::nanoTime);
         this.actions = actions;
         this.reload = reload;
         this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
@@ -80,9 +86,10 @@ public final class AdminApi {
         if (path.equals("/v1/pipelines")) {
             if (get(exchange, method)) {
                 ArrayNode list = JSON.createArrayNode();
-                java.util.List<Pipeline> all = pipelines.all();
-                all.forEach(p -> list.add(describe(p)));
-                rates.retain(all.stream().map(Pipeline::name).collect(java.util.stream.Collectors.toSet()));
+                java.util.List<? extends ManagedPipeline> all = pipelines.all();
+                all.forEach(p -> list.add(describer.describe(p)));
+                describer.retain(all.stream().map(ManagedPipeline::name)
+                        .collect(java.util.stream.Collectors.toSet()));
                 ObjectNode body = JSON.createObjectNode();
                 body.set("pipelines", list);
                 send(exchange, 200, body);
@@ -93,15 +100,15 @@ public final class AdminApi {
             return false;
         }
         String[] parts = path.substring("/v1/pipelines/".length()).split("/");
-        Optional<Pipeline> found = pipelines.get(parts[0]);
+        Optional<? extends ManagedPipeline> found = pipelines.get(parts[0]);
         if (found.isEmpty()) {
             error(exchange, 404, "unknown pipeline '" + JsonText.truncate(parts[0], 100) + "'");
             return true;
         }
-        Pipeline pipeline = found.get();
+        ManagedPipeline pipeline = found.get();
         if (parts.length == 1) {
             if (get(exchange, method)) {
-                send(exchange, 200, describe(pipeline));
+                send(exchange, 200, describer.describe(pipeline));
             }
             return true;
         }
@@ -112,7 +119,7 @@ public final class AdminApi {
                 case "cursor" -> cursor(exchange, method, pipeline);
                 case "dlq" -> {
                     if (get(exchange, method)) {
-                        send(exchange, 200, dlq(pipeline.name()));
+                        send(exchange, 200, describer.dlq(pipeline.name()));
                     }
                 }
                 default -> error(exchange, 404, "no such path");
@@ -138,11 +145,12 @@ public final class AdminApi {
         return true;
     }
 
-    private void lifecycle(Exchange exchange, String method, Pipeline pipeline, String verb) throws IOException {
+    private void lifecycle(Exchange exchange, String method, ManagedPipeline pipeline, String verb)
+            throws IOException {
         if (!post(exchange, method) || !authorized(exchange)) {
             return;
         }
-        Pipeline after = pipeline;
+        ManagedPipeline after = pipeline;
         boolean done;
         switch (verb) {
             case "pause" -> done = pipeline.pause();
@@ -153,14 +161,14 @@ public final class AdminApi {
             }
         }
         if (!done) {
-            error(exchange, 409, "pipeline " + pipeline.name() + " is " + stateName(pipeline.state())
+            error(exchange, 409, "pipeline " + pipeline.name() + " is " + PipelineJson.stateName(pipeline.state())
                     + "; cannot " + verb);
             return;
         }
-        send(exchange, 200, describe(after));
+        send(exchange, 200, describer.describe(after));
     }
 
-    private void cursor(Exchange exchange, String method, Pipeline pipeline) throws IOException {
+    private void cursor(Exchange exchange, String method, ManagedPipeline pipeline) throws IOException {
         CursorStore store = pipeline.cursors();
         if (!(store instanceof ListableCursors listable)) {
             error(exchange, 409, "pipeline " + pipeline.name() + " has no cursor store yet");
@@ -203,7 +211,7 @@ public final class AdminApi {
         }
         String key = body.path("key").asText("");
         if (key.isEmpty()) {
-            key = defaultKey(pipeline, listable);
+            key = defaultKey(pipeline.name(), listable);
             if (key == null) {
                 error(exchange, 400, "say which cursor: {\"key\": K, \"position\": N}");
                 return;
@@ -220,89 +228,13 @@ public final class AdminApi {
         send(exchange, 200, out);
     }
 
-    /** The source's stream (its name) is the usual key; else the only key stored. */
-    private static String defaultKey(Pipeline pipeline, ListableCursors listable) {
+    /** The only key stored; else the key the source reports as its cursor's (a stream's or a durable's name). */
+    private String defaultKey(String pipeline, ListableCursors listable) {
         Map<String, Long> all = listable.all();
         if (all.size() == 1) {
             return all.keySet().iterator().next();
         }
-        ResolvedElement source = pipeline.definition().source();
-        if (source.config().hasPath("durable") && !source.config().getString("durable").isBlank()) {
-            return source.config().getString("durable");
-        }
-        if (source.config().hasPath("stream")) {
-            String ref = source.config().getString("stream");
-            return pipeline.streamName(ref);
-        }
-        return null;
-    }
-
-    private ObjectNode describe(Pipeline p) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("name", p.name());
-        node.put("state", stateName(p.state()));
-        p.lastError().ifPresent(e -> node.put("lastError", e));
-        p.waitingFor().ifPresent(w -> node.put("waitingFor", w));
-        node.put("source", p.definition().source().type().name());
-        ArrayNode chain = node.putArray("chain");
-        p.definition().sinks().forEach(e -> chain.add(e.type().name()));
-        ObjectNode counters = node.putObject("counters");
-        counters.put("inFlight", p.inFlight());
-        counters.put("sourceEvents", sum("jetconnect.source.events", p.name(), null, null));
-        for (String outcome : new String[] {"published", "duplicate", "failed", "rejected"}) {
-            counters.put("sink" + Character.toUpperCase(outcome.charAt(0)) + outcome.substring(1),
-                    sum("jetconnect.sink.events", p.name(), "outcome", outcome));
-        }
-        node.set("rates", rates(p.name(), counters.path("sourceEvents").asLong()));
-        return node;
-    }
-
-    /**
-     * The live view of {@code jetconnect top}: events/s into the chain (the source's durably handled events) and out
-     * of it (what the terminal sink stored or wrote: published, duplicate, written), the spill's depth and the
-     * source's lag.
-     */
-    private ObjectNode rates(String pipeline, long in) {
-        long out = sum("jetconnect.sink.events", pipeline, "outcome", "published")
-                + sum("jetconnect.sink.events", pipeline, "outcome", "duplicate")
-                + sum("jetconnect.sink.events", pipeline, "outcome", "written");
-        PipelineRates.Rates r = rates.sample(pipeline, in, out);
-        ObjectNode node = JSON.createObjectNode();
-        node.put("eventsInPerSecond", Math.round(r.inPerSecond() * 10) / 10.0);
-        node.put("eventsOutPerSecond", Math.round(r.outPerSecond() * 10) / 10.0);
-        node.put("intervalSeconds", Math.round(r.seconds() * 100) / 100.0);
-        node.put("spillDepth", sum("jetconnect.dlq.events", pipeline, null, null));
-        node.put("lagEvents", sum("jetconnect.source.lag.events", pipeline, null, null));
-        return node;
-    }
-
-    private ObjectNode dlq(String pipeline) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("pipeline", pipeline);
-        node.put("depth", sum("jetconnect.dlq.events", pipeline, null, null));
-        node.put("bytes", sum("jetconnect.dlq.bytes", pipeline, null, null));
-        node.put("oldestAgeSeconds", sum("jetconnect.dlq.oldest.age.seconds", pipeline, null, null));
-        node.put("quarantined", sum("jetconnect.dlq.quarantined", pipeline, null, null));
-        node.put("spilled", sum("jetconnect.dlq.spilled", pipeline, null, null));
-        node.put("drained", sum("jetconnect.dlq.drained", pipeline, null, null));
-        node.put("present", meters.find("jetconnect.dlq.events").tag("pipeline", pipeline).meter() != null);
-        return node;
-    }
-
-    /** Sums the first measurement of every meter of that name and pipeline (and tag, if given). */
-    private long sum(String name, String pipeline, String tag, String value) {
-        var search = meters.find(name).tag("pipeline", pipeline);
-        if (tag != null) {
-            search = search.tag(tag, value);
-        }
-        double total = 0;
-        for (Meter meter : search.meters()) {
-            for (var m : meter.measure()) {
-                total += m.getValue();
-                break;
-            }
-        }
-        return Math.round(total);
+        return describer.cursorKey(pipeline).orElse(null);
     }
 
     private ObjectNode plugins() {
@@ -320,10 +252,6 @@ public final class AdminApi {
         ArrayNode problems = body.putArray("problems");
         registry.problems().forEach(problems::add);
         return body;
-    }
-
-    private static String stateName(PipelineState state) {
-        return state.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private boolean authorized(Exchange exchange) throws IOException {

@@ -13,7 +13,8 @@ public final class AdminActions {
         return pipeline + "/" + type + "/" + name;
     }
 
-    void register(String pipeline, String type, String name, Runnable action) {
+    /** Offers an action (the element context does it for {@code registerAction}). */
+    public void register(String pipeline, String type, String name, Runnable action) {
         actions.put(key(pipeline, type, name), action);
     }
 

@@ -26,6 +26,8 @@ final class Chain implements AutoCloseable {
     private final List<Layer> layers;
     /** The outermost layer, counted ({@link CountingSink}). */
     private EventSink head;
+    /** The terminal sink, counted: what the chain stored or wrote. */
+    private CountingSink terminal;
 
     private Chain(String pipeline, List<Layer> layers) {
         this.pipeline = pipeline;
@@ -61,7 +63,11 @@ final class Chain implements AutoCloseable {
                     layer = PluginRegistry.withLoaderOf(type, () -> decorator.decorate(context, inner));
                 }
                 layers.add(0, new Layer(type, layer));
-                next = new CountingSink(layer, context.metrics(), type.name(), i);
+                CountingSink counted = new CountingSink(layer, context.metrics(), type.name(), i);
+                if (chain.terminal == null) {
+                    chain.terminal = counted;
+                }
+                next = counted;
             }
             chain.head = next;
             return chain;
@@ -74,6 +80,12 @@ final class Chain implements AutoCloseable {
     /** @return the outermost layer */
     EventSink head() {
         return head;
+    }
+
+    /** @return what the terminal sink did: stored or written, failed retriably, rejected */
+    CountingSink.Counts terminalCounts() {
+        CountingSink t = terminal;
+        return t == null ? CountingSink.Counts.NONE : t.counts();
     }
 
     /** Closes every layer, outermost first; one that fails to close does not keep the others open. */

@@ -32,7 +32,8 @@ public final class DetachedChain implements AutoCloseable {
         MicrometerPluginMetrics metrics = new MicrometerPluginMetrics(env.meters(), name);
         try {
             Chain chain = Chain.build(definition, env.plugins(),
-                    (element, i) -> ElementContext.of(name, element, i, metrics, env.settings(), env.actions(), null));
+                    (element, i) -> ElementContext.of(name, element, i, metrics, env.settings(), env.actions(),
+                            env.statuses(), null));
             return new DetachedChain(chain, metrics);
         } catch (RuntimeException | LinkageError e) {
             metrics.close();

@@ -46,7 +46,8 @@ public final class DetachedSource implements AutoCloseable {
         ResolvedElement element = definition.source();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         PipelineSourceContext context = new PipelineSourceContext(
-                ElementContext.of(name, element, -1, metrics, env.settings(), env.actions(), null), sink,
+                ElementContext.of(name, element, -1, metrics, env.settings(), env.actions(), env.statuses(), null),
+                sink,
                 new NoCursorStore(), env.ingress()::register, failure::set);
         try {
             EventSource source = env.plugins().create(element.type(), EventSource.class);

@@ -5,6 +5,7 @@ import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
 import io.jetconnect.spi.PluginMetrics;
+import io.jetconnect.spi.PluginStatus;
 import io.jetconnect.spi.SinkContext;
 import io.jetconnect.spi.StreamSpec;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public class ElementContext implements SinkContext {
     private final NatsSettings nats;
     private final Map<String, StreamSpec> streams;
     private final AdminActions actions;
+    private final ElementStatuses statuses;
     private final SinkStatus status;
 
     /**
@@ -43,7 +45,18 @@ public class ElementContext implements SinkContext {
      */
     public ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
                           Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions) {
-        this(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, null);
+        this(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, null, null);
+    }
+
+    /**
+     * As above, keeping what the element registers with {@link #registerStatus} in {@code statuses}.
+     *
+     * @param statuses where statuses are registered, or null to ignore them
+     */
+    public ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
+                          Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions,
+                          ElementStatuses statuses) {
+        this(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, statuses, null);
     }
 
     /**
@@ -51,9 +64,10 @@ public class ElementContext implements SinkContext {
      */
     ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
                    Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions,
-                   SinkStatus status) {
+                   ElementStatuses statuses, SinkStatus status) {
         this.status = status;
         this.actions = actions;
+        this.statuses = statuses;
         this.pipeline = pipeline;
         this.type = type;
         this.position = position;
@@ -72,9 +86,10 @@ public class ElementContext implements SinkContext {
      * @param status where a sink's reports about itself go, or null to ignore them
      */
     static ElementContext of(String pipeline, ResolvedElement element, int position, PluginMetrics metrics,
-                             RuntimeSettings settings, AdminActions actions, SinkStatus status) {
+                             RuntimeSettings settings, AdminActions actions, ElementStatuses statuses,
+                             SinkStatus status) {
         return new ElementContext(pipeline, element.type().name(), position, element.config(), metrics,
-                dataDir(settings, pipeline), settings.nats(), settings.streams(), actions, status);
+                dataDir(settings, pipeline), settings.nats(), settings.streams(), actions, statuses, status);
     }
 
     /** @return the data directory of a pipeline's elements: {@code data-dir/pipelines/NAME} */
@@ -126,6 +141,10 @@ public class ElementContext implements SinkContext {
         return actions;
     }
 
+    ElementStatuses statuses() {
+        return statuses;
+    }
+
     @Override
     public java.util.concurrent.ThreadFactory threadFactory(String role) {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -145,6 +164,14 @@ public class ElementContext implements SinkContext {
             throw new IllegalArgumentException("action names are lower-case words: " + name);
         }
         actions.register(pipeline, type, name, action);
+    }
+
+    @Override
+    public void registerStatus(PluginStatus status) {
+        java.util.Objects.requireNonNull(status, "status");
+        if (statuses != null) {
+            statuses.register(pipeline, position, type, status);
+        }
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The head of every chain as the source sees it: counts the events in flight so that a stopping pipeline can wait
  * until every emitted event has completed, and refuses events once the pipeline is closing. One atomic increment
- * and one decrement per event; nothing else on the hot path.
+ * and one decrement per event, and a striped count of those the chain handled (the admin API's
+ * {@code sourceEvents}, counted before the source learns the outcome); nothing else on the hot path.
  */
 final class InFlightGate implements EventSink {
 
@@ -20,6 +21,7 @@ final class InFlightGate implements EventSink {
 
     private final EventSink next;
     private final AtomicLong inFlight = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder handled = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
     private volatile boolean waiting;
     private final Object drained = new Object();
@@ -47,7 +49,12 @@ final class InFlightGate implements EventSink {
             release();
             return CompletableFuture.failedFuture(e);
         }
-        return stage.whenComplete((ok, error) -> release());
+        return stage.whenComplete((ok, error) -> {
+            if (error == null) {
+                handled.increment();
+            }
+            release();
+        });
     }
 
     private void release() {
@@ -57,6 +64,11 @@ final class InFlightGate implements EventSink {
                 drained.notifyAll();
             }
         }
+    }
+
+    /** @return the events the source emitted and the chain completed normally (durably handled) */
+    long handled() {
+        return handled.sum();
     }
 
     /** @return the number of events emitted and not yet completed */

@@ -21,19 +21,19 @@ import org.slf4j.MDC;
  *
  * <p>{@link #start()} and {@link #stop()} are called by one thread at a time; {@link #state()} from any.
  */
-public final class Pipeline {
+public final class Pipeline implements ManagedPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final ResolvedPipeline definition;
     private final PipelineEnvironment env;
     private final MicrometerPluginMetrics metrics;
-    private Chain chain;
+    private volatile Chain chain;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile PipelineState state = PipelineState.STOPPED;
     private volatile String lastError;
     private volatile boolean startRetriable;
-    private InFlightGate gate;
+    private volatile InFlightGate gate;
     private EventSource source;
     private PipelineSourceContext sourceContext;
     private CursorStore cursors;
@@ -48,8 +48,30 @@ public final class Pipeline {
         this.startFailures = io.jetconnect.runtime.metrics.RuntimeMeters.startFailures(env.meters(), definition.name());
     }
 
+    @Override
     public String name() {
         return definition.name();
+    }
+
+    @Override
+    public String sourceType() {
+        return definition.source().type().name();
+    }
+
+    @Override
+    public List<String> chain() {
+        return definition.sinks().stream().map(e -> e.type().name()).toList();
+    }
+
+    @Override
+    public ChainCounts counts() {
+        InFlightGate g = gate;
+        Chain c = chain;
+        if (g == null || c == null) {
+            return ChainCounts.NONE;
+        }
+        CountingSink.Counts terminal = c.terminalCounts();
+        return new ChainCounts(g.handled(), terminal.taken(), terminal.retriable(), terminal.permanent());
     }
 
     public ResolvedPipeline definition() {
@@ -57,12 +79,14 @@ public final class Pipeline {
     }
 
     /** @return its state; {@link PipelineState#WAITING} while it runs and its sink waits for its broker */
+    @Override
     public PipelineState state() {
         PipelineState s = state;
         return s == PipelineState.RUNNING && sinkStatus.waitingFor().isPresent() ? PipelineState.WAITING : s;
     }
 
     /** @return what the pipeline waits for, while it is {@link PipelineState#WAITING} */
+    @Override
     public Optional<String> waitingFor() {
         PipelineState s = state();
         if (s != PipelineState.WAITING) {
@@ -89,6 +113,7 @@ public final class Pipeline {
     }
 
     /** @return the error that failed the pipeline, if it failed */
+    @Override
     public Optional<String> lastError() {
         return Optional.ofNullable(lastError);
     }
@@ -99,6 +124,7 @@ public final class Pipeline {
     }
 
     /** @return events emitted by the source and not yet completed by the chain */
+    @Override
     public long inFlight() {
         InFlightGate g = gate;
         return g == null ? 0 : g.inFlight();
@@ -109,7 +135,8 @@ public final class Pipeline {
     }
 
     private ElementContext context(ResolvedElement element, int position) {
-        return ElementContext.of(name(), element, position, metrics, env.settings(), env.actions(), sinkStatus);
+        return ElementContext.of(name(), element, position, metrics, env.settings(), env.actions(), env.statuses(),
+                sinkStatus);
     }
 
     /**
@@ -193,13 +220,8 @@ public final class Pipeline {
         }
     }
 
-    /** @return the JetStream name of a stream reference (a key of jetconnect.streams or a name) */
-    public String streamName(String ref) {
-        var spec = env.settings().streams().get(ref);
-        return spec == null ? ref : spec.name();
-    }
-
     /** @return the pipeline's cursor store (for the admin API), or null before it started */
+    @Override
     public CursorStore cursors() {
         return cursors;
     }
@@ -210,6 +232,7 @@ public final class Pipeline {
      *
      * @return whether the pipeline was running and is now paused
      */
+    @Override
     public synchronized boolean pause() {
         if (state != PipelineState.RUNNING) {
             return false;
@@ -239,6 +262,7 @@ public final class Pipeline {
      *
      * @return whether the pipeline was paused and is now running
      */
+    @Override
     public synchronized boolean resume() {
         if (state != PipelineState.PAUSED) {
             return false;
@@ -293,6 +317,7 @@ public final class Pipeline {
     private void stopQuietly(Duration timeout) {
         stopSource();
         env.actions().removePipeline(name());
+        env.statuses().removePipeline(name());
         if (gate != null) {
             try {
                 if (!gate.closeAndAwait(timeout)) {

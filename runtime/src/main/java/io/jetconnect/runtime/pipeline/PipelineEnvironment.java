@@ -12,7 +12,14 @@ import io.micrometer.core.instrument.MeterRegistry;
  * @param meters where metrics go
  * @param ingress the HTTP ingress routes
  * @param actions the operator actions extensions offer
+ * @param statuses the statuses extensions register, for the admin API
  */
 public record PipelineEnvironment(PluginRegistry plugins, RuntimeSettings settings, MeterRegistry meters,
-                                  IngressRoutes ingress, AdminActions actions) {
+                                  IngressRoutes ingress, AdminActions actions, ElementStatuses statuses) {
+
+    /** An environment whose statuses nobody reads (bench, tests). */
+    public PipelineEnvironment(PluginRegistry plugins, RuntimeSettings settings, MeterRegistry meters,
+                               IngressRoutes ingress, AdminActions actions) {
+        this(plugins, settings, meters, ingress, actions, new ElementStatuses());
+    }
 }

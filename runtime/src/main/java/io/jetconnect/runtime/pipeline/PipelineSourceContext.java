@@ -31,7 +31,8 @@ public final class PipelineSourceContext extends ElementContext implements Sourc
     public PipelineSourceContext(ElementContext element, EventSink chain, CursorStore cursors,
                                  BiConsumer<String, IngressHandler> ingress, Consumer<Throwable> failure) {
         super(element.pipelineName(), element.typeName(), -1, element.config(), element.metrics(),
-                element.dataDirPath(), element.nats(), element.streams(), element.actions());
+                element.dataDirPath(), element.nats(), element.streams(), element.actions(),
+                element.statuses());
         this.chain = chain;
         this.cursors = cursors;
         this.ingress = ingress;

@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
  * The running pipelines of the runtime, by name: starts them, stops them (in parallel, so one slow drain does
  * not delay the others' shutdown) and exports {@code jetconnect_pipeline_state}.
  */
-public final class Pipelines {
+public final class Pipelines implements ManagedPipelines {
 
     private volatile PipelineEnvironment env;
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
@@ -83,11 +83,13 @@ public final class Pipelines {
     }
 
     /** @return the pipeline of that name, if any */
+    @Override
     public synchronized java.util.Optional<Pipeline> get(String name) {
         return java.util.Optional.ofNullable(byName.get(name));
     }
 
     /** Stops a pipeline and starts it again from its definition, with fresh instances of every element. */
+    @Override
     public Pipeline restart(String name) {
         Pipeline old;
         synchronized (this) {
@@ -181,6 +183,7 @@ public final class Pipelines {
     }
 
     /** @return the pipelines, in start order */
+    @Override
     public synchronized List<Pipeline> all() {
         return new ArrayList<>(byName.values());
     }

@@ -1,18 +1,25 @@
 package io.jetconnect.runtime.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
+import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +34,7 @@ class CountingSinkTest {
     }
 
     @Test
-    void countsWhatTheLayerReceivedCompletedAndFailedAndHandsBackItsOwnStage() {
+    void countsWhatTheLayerReceivedCompletedAndFailedAndCompletesWithTheLayersOwnOutcome() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Deque<CompletableFuture<Void>> stages = new ArrayDeque<>();
         EventSink layer = event -> {
@@ -39,16 +46,27 @@ class CountingSinkTest {
 
         CompletionStage<Void> first = counted.emit(EVENT);
         CompletionStage<Void> second = counted.emit(EVENT);
+        CompletionStage<Void> third = counted.emit(EVENT);
         counted.emit(EVENT);
-        assertSame(stages.peekFirst(), first, "the layer's own stage: order and completion untouched");
-        assertEquals(3, count(registry, "received"));
+        assertEquals(3 + 1, count(registry, "received"));
         assertEquals(0, count(registry, "sent"));
+        assertFalse(first.toCompletableFuture().isDone(), "completes with the layer, not before");
 
+        // Whoever waits on the stage sees the event counted already (the admin API after a 202).
+        List<CountingSink.Counts> seen = new ArrayList<>();
+        first.whenComplete((ok, error) -> seen.add(counted.counts()));
         stages.pollFirst().complete(null);
-        stages.pollFirst().completeExceptionally(new IllegalStateException("refused"));
+        IllegalStateException refused = new IllegalStateException("refused");
+        stages.pollFirst().completeExceptionally(refused);
+        stages.pollFirst().completeExceptionally(new BackpressureException("full", Duration.ofSeconds(1)));
+        assertEquals(List.of(new CountingSink.Counts(1, 0, 0)), seen);
         assertEquals(1, count(registry, "sent"));
-        assertEquals(1, count(registry, "failed"));
-        assertEquals(true, second.toCompletableFuture().isCompletedExceptionally());
+        assertEquals(2, count(registry, "failed"));
+        assertEquals(new CountingSink.Counts(1, 1, 1), counted.counts(), "backpressure retriable, the rest permanent");
+        Throwable error = assertThrows(CompletionException.class, () -> second.toCompletableFuture().join())
+                .getCause();
+        assertSame(refused, error, "the layer's own failure, not wrapped again");
+        assertTrue(third.toCompletableFuture().isCompletedExceptionally());
     }
 
     @Test
@@ -79,5 +97,6 @@ class CountingSinkTest {
         assertThrows(IllegalStateException.class, () -> counted.emit(EVENT));
         assertEquals(1, count(registry, "received"));
         assertEquals(1, count(registry, "failed"));
+        assertEquals(new CountingSink.Counts(0, 0, 1), counted.counts());
     }
 }

@@ -56,6 +56,7 @@ class PipelineTest {
         return (List<Object>) f.get(null);
     }
 
+    /** Also what the admin API reads of it: the chain's counts and the statuses its elements registered. */
     @Test
     void buildsTheChainOutermostFirstAndStopsIt() throws Exception {
         LoadedConfig config = config("""
@@ -66,21 +67,32 @@ class PipelineTest {
             List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
             assertEquals("tag -> tag -> collect", resolved.get(0).chainDescription());
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ElementStatuses statuses = new ElementStatuses();
             Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(), meters,
-                    new IngressRoutes(), new AdminActions()));
+                    new IngressRoutes(), new AdminActions(), statuses));
             Pipeline pipeline = pipelines.start(resolved.get(0));
             assertEquals(PipelineState.RUNNING, pipeline.state(), pipeline.lastError().orElse(""));
             List<Object> events = staticList(registry, "collect", "EVENTS");
             assertEquals(3, events.size());
+            assertEquals("tick", pipeline.sourceType());
+            assertEquals(List.of("tag", "tag", "collect"), pipeline.chain());
+            assertEquals(new ChainCounts(3, 3, 0, 0), pipeline.counts());
+            assertEquals(List.of("sinks[0] tag {tag=outer}", "sinks[1] tag {tag=inner}"), statuses.of("p").stream()
+                    .map(r -> r.element() + " " + r.type() + " " + r.snapshot().orElseThrow()).toList());
             io.cloudevents.CloudEvent first = (io.cloudevents.CloudEvent) events.get(0);
             assertEquals("tick-0", first.getId());
             // outer sees the event first, so inner appends after it.
             assertEquals("outer/inner", first.getExtension("path"));
             assertEquals(List.of("default-label"), staticList(registry, "collect", "LABELS"));
             assertTrue(meters.scrape().contains("jetconnect_pipeline_state{pipeline=\"p\"} 1.0"), meters.scrape());
+            assertTrue(pipeline.pause());
+            assertEquals(new ChainCounts(3, 3, 0, 0), pipeline.counts(), "a pause keeps the counts");
+            assertEquals(2, statuses.of("p").size(), "and the statuses");
             pipelines.stopAll();
             assertEquals(PipelineState.STOPPED, pipeline.state());
             assertEquals(List.of("default-label"), staticList(registry, "collect", "CLOSED"));
+            assertEquals(List.of(), statuses.of("p"), "a stopped pipeline's statuses are forgotten");
+            assertEquals(ChainCounts.NONE, pipeline.counts());
         }
     }
 

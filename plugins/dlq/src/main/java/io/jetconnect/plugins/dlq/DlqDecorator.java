@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *       drainer running.</li>
  * </ul>
  *
- * Events are never logged, only their ids and counts. Metrics: see {@link DlqMetrics}.
+ * Events are never logged, only their ids and counts. Metrics, and the status the admin API shows
+ * ({@code GET /v1/pipelines/{name}/dlq}): see {@link DlqMetrics}.
  */
 @Extension
 @TypeName("dlq")
@@ -84,6 +85,9 @@ public final class DlqDecorator implements SinkDecorator {
             DlqSink sink = new DlqSink(next, log, quarantine, codec, settings, pipeline, metrics);
             sink.start(new Drainer(log, next, quarantine, codec, settings, metrics.drained, sink::tryResume));
             context.registerAction("drain", sink::drainNow);
+            Quarantine held = quarantine;
+            context.registerStatus(() -> metrics.status(log, held, sink.spilling(), settings.maxBytes,
+                    settings.quarantineMaxBytes));
             LOG.info("pipeline '{}': dlq at position {} in {} ({}); {}", pipeline, context.position(), dir, settings,
                     recovered.segments().isEmpty() ? "log empty, passing events through"
                             : recovered.records() + " spilled event(s) recovered, draining them first");

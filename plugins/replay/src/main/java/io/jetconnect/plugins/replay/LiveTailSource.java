@@ -25,8 +25,10 @@ public final class LiveTailSource implements EventSource {
 
     @Override
     public void start(SourceContext context) {
-        ReplayLoop created = new ReplayLoop(context, ReplaySettings.liveTail(context));
+        ReplaySettings settings = ReplaySettings.liveTail(context);
+        ReplayLoop created = new ReplayLoop(context, settings);
         loop = created;
+        ReaderStatus.register(context, settings, created);
         created.start();
     }
 

@@ -32,8 +32,10 @@ public final class ReplaySource implements EventSource {
 
     @Override
     public void start(SourceContext context) {
-        ReplayLoop created = new ReplayLoop(context, ReplaySettings.replay(context));
+        ReplaySettings settings = ReplaySettings.replay(context);
+        ReplayLoop created = new ReplayLoop(context, settings);
         loop = created;
+        ReaderStatus.register(context, settings, created);
         created.start();
     }
 

@@ -55,6 +55,9 @@ class DurableConsumerIT {
             await().atMost(Duration.ofSeconds(40)).until(() -> union(chainA, chainB).size() == N
                     && chainA.completed() + chainB.completed() >= N);
             await().atMost(Duration.ofSeconds(10)).until(() -> ackFloor() == N);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(N).equals(a.status().get("cursor")));
+            assertEquals("shared-reader", a.status().get("cursorKey"), "the durable's name keys the cursor");
+            assertEquals(true, a.status().get("durable"));
         } finally {
             sourceA.stop();
             sourceB.stop();

@@ -50,6 +50,10 @@ class LiveTailSourceIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(100).equals(contexts.cursors().get("TAIL")));
             streams.publish("TAIL", 101, 150);
             await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(150).equals(contexts.cursors().get("TAIL")));
+            assertEquals("TAIL", contexts.status().get("cursorKey"));
+            assertEquals("TAIL", contexts.status().get("stream"));
+            assertEquals(150L, contexts.status().get("cursor"));
+            assertEquals(0L, contexts.status().get("lagEvents"));
         } finally {
             source.stop();
         }

@@ -14,6 +14,7 @@ import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -71,6 +72,8 @@ class ReplaySourceIT {
                     scrape);
             assertTrue(scrape.contains("jetconnect_source_lag_events{pipeline=\"test\",source=\"replay\"} 0.0"),
                     scrape);
+            assertEquals(Map.of("stream", "ALL", "cursorKey", "ALL", "durable", false, "cursor", (long) N,
+                    "lagEvents", 0L), contexts.status(), "the status the admin API reads");
             assertNull(contexts.failure());
         } finally {
             source.stop();
