@@ -13,32 +13,26 @@ import java.util.Objects;
  */
 public final class StreamSpec {
 
-    private final String key;
-    private final String name;
-    private final List<String> subjects;
-    private final String storage;
-    private final Duration maxAge;
-    private final Duration retentionFloor;
-    private final Duration duplicateWindow;
-    private final int replicas;
-    private final long maxMessages;
-    private final long maxBytes;
-    private final boolean declared;
-    private final boolean retentionFloorFails;
+    /** The settings; a record, so that equality, hash and text cover every one of them. */
+    private record Values(String key, String name, List<String> subjects, String storage, Duration maxAge,
+                          Duration retentionFloor, Duration duplicateWindow, int replicas, long maxMessages,
+                          long maxBytes, boolean declared, boolean retentionFloorFails) {
 
-    private StreamSpec(Builder b) {
-        this.name = Objects.requireNonNull(b.name, "name");
-        this.key = b.key == null ? name : b.key;
-        this.subjects = List.copyOf(b.subjects);
-        this.storage = Objects.requireNonNull(b.storage, "storage");
-        this.maxAge = Objects.requireNonNull(b.maxAge, "maxAge");
-        this.retentionFloor = Objects.requireNonNull(b.retentionFloor, "retentionFloor");
-        this.duplicateWindow = Objects.requireNonNull(b.duplicateWindow, "duplicateWindow");
-        this.replicas = b.replicas;
-        this.maxMessages = b.maxMessages;
-        this.maxBytes = b.maxBytes;
-        this.declared = b.declared;
-        this.retentionFloorFails = b.retentionFloorFails;
+        Values {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(name, "name");
+            subjects = List.copyOf(subjects);
+            Objects.requireNonNull(storage, "storage");
+            Objects.requireNonNull(maxAge, "maxAge");
+            Objects.requireNonNull(retentionFloor, "retentionFloor");
+            Objects.requireNonNull(duplicateWindow, "duplicateWindow");
+        }
+    }
+
+    private final Values values;
+
+    private StreamSpec(Values values) {
+        this.values = values;
     }
 
     /**
@@ -50,10 +44,8 @@ public final class StreamSpec {
     public StreamSpec(String key, String name, List<String> subjects, String storage, Duration maxAge,
                       Duration retentionFloor, Duration duplicateWindow, int replicas, long maxMessages,
                       long maxBytes, boolean declared, boolean retentionFloorFails) {
-        this(builder(name).key(Objects.requireNonNull(key, "key")).subjects(subjects).storage(storage).maxAge(maxAge)
-                .retentionFloor(retentionFloor).duplicateWindow(duplicateWindow).replicas(replicas)
-                .maxMessages(maxMessages).maxBytes(maxBytes).declared(declared)
-                .retentionFloorFails(retentionFloorFails));
+        this(new Values(key, name, subjects, storage, maxAge, retentionFloor, duplicateWindow, replicas, maxMessages,
+                maxBytes, declared, retentionFloorFails));
     }
 
     /**
@@ -72,7 +64,10 @@ public final class StreamSpec {
      * @since 0.2
      */
     public Builder toBuilder() {
-        return new Builder(this);
+        return builder(name()).key(key()).subjects(subjects()).storage(storage()).maxAge(maxAge())
+                .retentionFloor(retentionFloor()).duplicateWindow(duplicateWindow()).replicas(replicas())
+                .maxMessages(maxMessages()).maxBytes(maxBytes()).declared(declared())
+                .retentionFloorFails(retentionFloorFails());
     }
 
     /**
@@ -84,89 +79,58 @@ public final class StreamSpec {
     }
 
     /** @return the key under {@code jetconnect.streams}; equal to the name when undeclared */
-    public String key() {
-        return key;
-    }
+    public String key() { return values.key(); }
 
     /** @return the JetStream stream name */
-    public String name() {
-        return name;
-    }
+    public String name() { return values.name(); }
 
     /** @return the subjects it captures; empty when undeclared */
-    public List<String> subjects() {
-        return subjects;
-    }
+    public List<String> subjects() { return values.subjects(); }
 
     /** @return {@code file} or {@code memory} */
-    public String storage() {
-        return storage;
-    }
+    public String storage() { return values.storage(); }
 
     /** @return how long messages are kept; {@link Duration#ZERO} for unlimited */
-    public Duration maxAge() {
-        return maxAge;
-    }
+    public Duration maxAge() { return values.maxAge(); }
 
     /** @return the least {@code max-age} an existing stream may have; {@link Duration#ZERO} for none */
-    public Duration retentionFloor() {
-        return retentionFloor;
-    }
+    public Duration retentionFloor() { return values.retentionFloor(); }
 
     /** @return the window within which {@code Nats-Msg-Id} deduplicates */
-    public Duration duplicateWindow() {
-        return duplicateWindow;
-    }
+    public Duration duplicateWindow() { return values.duplicateWindow(); }
 
     /** @return the number of replicas */
-    public int replicas() {
-        return replicas;
-    }
+    public int replicas() { return values.replicas(); }
 
     /** @return the message limit, or -1 for none */
-    public long maxMessages() {
-        return maxMessages;
-    }
+    public long maxMessages() { return values.maxMessages(); }
 
     /** @return the byte limit, or -1 for none */
-    public long maxBytes() {
-        return maxBytes;
-    }
+    public long maxBytes() { return values.maxBytes(); }
 
     /** @return whether the stream appears in {@code jetconnect.streams} (and may be provisioned) */
-    public boolean declared() {
-        return declared;
-    }
+    public boolean declared() { return values.declared(); }
 
     /**
      * @return whether an existing stream kept shorter than the retention floor stops the sink from starting
      *     ({@code retention-floor-policy = fail}) rather than only being warned about ({@code warn})
      */
-    public boolean retentionFloorFails() {
-        return retentionFloorFails;
-    }
+    public boolean retentionFloorFails() { return values.retentionFloorFails(); }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamSpec s && key.equals(s.key) && name.equals(s.name) && subjects.equals(s.subjects)
-                && storage.equals(s.storage) && maxAge.equals(s.maxAge) && retentionFloor.equals(s.retentionFloor)
-                && duplicateWindow.equals(s.duplicateWindow) && replicas == s.replicas
-                && maxMessages == s.maxMessages && maxBytes == s.maxBytes && declared == s.declared
-                && retentionFloorFails == s.retentionFloorFails;
+        return o instanceof StreamSpec s && values.equals(s.values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, name, subjects, storage, maxAge, retentionFloor, duplicateWindow, replicas,
-                maxMessages, maxBytes, declared, retentionFloorFails);
+        return values.hashCode();
     }
 
+    /** @return {@code StreamSpec[key=..., name=..., ...]}, every setting, as the record printed it */
     @Override
     public String toString() {
-        return "StreamSpec[key=" + key + ", name=" + name + ", subjects=" + subjects + ", storage=" + storage
-                + ", maxAge=" + maxAge + ", retentionFloor=" + retentionFloor + ", duplicateWindow="
-                + duplicateWindow + ", replicas=" + replicas + ", maxMessages=" + maxMessages + ", maxBytes="
-                + maxBytes + ", declared=" + declared + ", retentionFloorFails=" + retentionFloorFails + "]";
+        return "StreamSpec" + values.toString().substring("Values".length());
     }
 
     /**
@@ -194,21 +158,6 @@ public final class StreamSpec {
             this.name = name;
         }
 
-        private Builder(StreamSpec s) {
-            this(s.name);
-            key = s.key;
-            subjects = s.subjects;
-            storage = s.storage;
-            maxAge = s.maxAge;
-            retentionFloor = s.retentionFloor;
-            duplicateWindow = s.duplicateWindow;
-            replicas = s.replicas;
-            maxMessages = s.maxMessages;
-            maxBytes = s.maxBytes;
-            declared = s.declared;
-            retentionFloorFails = s.retentionFloorFails;
-        }
-
         /** @param key the key under {@code jetconnect.streams}; not null */
         public Builder key(String key) {
             this.key = Objects.requireNonNull(key, "key");
@@ -221,30 +170,31 @@ public final class StreamSpec {
             return this;
         }
 
-        /** @param storage {@code file} or {@code memory} */
+        /** @param storage {@code file} or {@code memory}; not null */
         public Builder storage(String storage) {
-            this.storage = storage;
+            this.storage = Objects.requireNonNull(storage, "storage");
             return this;
         }
 
-        /** @param maxAge how long messages are kept; {@link Duration#ZERO} for unlimited */
+        /** @param maxAge how long messages are kept; {@link Duration#ZERO} for unlimited; not null */
         public Builder maxAge(Duration maxAge) {
-            this.maxAge = maxAge;
+            this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
             return this;
         }
 
-        /** @param retentionFloor the least {@code max-age} an existing stream may have; ZERO for none */
+        /** @param retentionFloor the least {@code max-age} an existing stream may have; ZERO for none; not null */
         public Builder retentionFloor(Duration retentionFloor) {
-            this.retentionFloor = retentionFloor;
+            this.retentionFloor = Objects.requireNonNull(retentionFloor, "retentionFloor");
             return this;
         }
 
-        /** @param duplicateWindow the window within which {@code Nats-Msg-Id} deduplicates */
+        /** @param duplicateWindow the window within which {@code Nats-Msg-Id} deduplicates; not null */
         public Builder duplicateWindow(Duration duplicateWindow) {
-            this.duplicateWindow = duplicateWindow;
+            this.duplicateWindow = Objects.requireNonNull(duplicateWindow, "duplicateWindow");
             return this;
         }
 
+        /** @param replicas the number of replicas */
         public Builder replicas(int replicas) {
             this.replicas = replicas;
             return this;
@@ -274,9 +224,11 @@ public final class StreamSpec {
             return this;
         }
 
-        /** @throws NullPointerException if the name or a duration, the storage or the subjects are null */
+        /** @throws NullPointerException if the name is null */
         public StreamSpec build() {
-            return new StreamSpec(this);
+            return new StreamSpec(new Values(key == null ? name : key, name, subjects, storage, maxAge,
+                    retentionFloor, duplicateWindow, replicas, maxMessages, maxBytes, declared,
+                    retentionFloorFails));
         }
     }
 }
