@@ -84,8 +84,7 @@ public final class TestContexts {
 
     /** @return a declared file stream with the defaults of {@code pipeline.conf} */
     public static StreamSpec fileStream(String key, String name, String... subjects) {
-        return new StreamSpec(key, name, List.of(subjects), "file", java.time.Duration.ZERO, java.time.Duration.ZERO,
-                java.time.Duration.ofMinutes(2), 1, -1, -1, true, true);
+        return StreamSpec.builder(name).key(key).subjects(List.of(subjects)).declared(true).build();
     }
 
     /** @return the element's block over its plugin's defaults */

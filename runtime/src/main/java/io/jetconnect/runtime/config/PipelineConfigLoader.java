@@ -270,10 +270,12 @@ public final class PipelineConfigLoader {
                             + ": Invalid value at '" + path + ".retention-floor-policy': must be fail or warn");
                     continue;
                 }
-                streams.put(key, new StreamSpec(key, c.hasPath("name") ? c.getString("name") : key,
-                        c.getStringList("subjects"), storage, c.getDuration("max-age"),
-                        c.getDuration("retention-floor"), c.getDuration("duplicate-window"), c.getInt("replicas"),
-                        c.getLong("max-messages"), c.getLong("max-bytes"), true, policy.equals("fail")));
+                streams.put(key, StreamSpec.builder(c.hasPath("name") ? c.getString("name") : key).key(key)
+                        .subjects(c.getStringList("subjects")).storage(storage).maxAge(c.getDuration("max-age"))
+                        .retentionFloor(c.getDuration("retention-floor"))
+                        .duplicateWindow(c.getDuration("duplicate-window")).replicas(c.getInt("replicas"))
+                        .maxMessages(c.getLong("max-messages")).maxBytes(c.getLong("max-bytes")).declared(true)
+                        .retentionFloorFails(policy.equals("fail")).build());
             } catch (ConfigException e) {
                 problems.add(ConfigErrors.translate(e, path).getMessage());
             }

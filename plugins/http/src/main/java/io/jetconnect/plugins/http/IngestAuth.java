@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.http;
 
+import io.jetconnect.nats.EventTenant;
 import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.IngressRequest;
 import java.nio.file.Path;
@@ -191,7 +192,7 @@ final class IngestAuth {
                 if (out == null) {
                     out = new java.util.ArrayList<>(events);
                 }
-                io.cloudevents.CloudEvent filled = EventTenant.fill(event, fillable, sole);
+                io.cloudevents.CloudEvent filled = TenantFill.fill(event, fillable, sole);
                 // Checked again as the sink will read it: a fill that did not land where the sink looks (data that
                 // is not UTF-8, say) must not pass as granted.
                 if (!sole.equals(EventTenant.tenantOf(filled))) {
@@ -201,8 +202,7 @@ final class IngestAuth {
                 out.set(i, filled);
                 continue;
             }
-            String tenant = reading instanceof EventTenant.Named named ? named.tenant()
-                    : reading instanceof EventTenant.NotScalar ? null : EventTenant.SINGLE;
+            String tenant = reading.tenant();
             if (tenant == null || !grant.allows(tenant)) {
                 throw RequestRejection.forbidden(describe(reading, tenant) + " is not a tenant these credentials "
                         + "may write", i);

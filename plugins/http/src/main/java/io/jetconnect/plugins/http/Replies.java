@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Builds the JSON answers of the ingress endpoint: {@code {"accepted": n}} and {@code {"error": "...", "index": i}}.
@@ -80,6 +79,6 @@ final class Replies {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new IngressResponse(status, CONTENT_TYPE, Map.of(), out.toByteArray());
+        return IngressResponse.builder(status, CONTENT_TYPE).body(out.toByteArray()).build();
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jetconnect.nats.EventTenant;
 import io.jetconnect.runtime.pipeline.PipelineSourceContext;
 import io.jetconnect.spi.ConfigurationException;
 import io.jetconnect.spi.IngressHandler;

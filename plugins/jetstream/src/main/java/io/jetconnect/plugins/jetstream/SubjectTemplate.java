@@ -1,39 +1,24 @@
 package io.jetconnect.plugins.jetstream;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.CloudEventData;
-import io.cloudevents.jackson.JsonCloudEventData;
+import io.jetconnect.nats.EventTenant;
 import io.jetconnect.spi.JetconnectException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A subject such as {@code cellos.events.{tenantId}.v1}, parsed once at {@code open()} and resolved per event.
  *
- * <p>{@code {tenantId}} is the top-level {@code tenantId} field of the event's JSON data, or {@code single} when the
- * data is absent, not JSON, or has no such field. The data is only looked at when the template uses the
- * placeholder, and then with a streaming parser that stops at the field. A tenant id that is not exactly one
- * subject token (empty, or with {@code .}, {@code *}, {@code >}, whitespace, a control or any other non-printable
- * character) makes resolution fail with a permanent {@link JetconnectException}: the event is never routed to a
- * subject other than the one its tenant names. Immutable and thread-safe.
+ * <p>{@code {tenantId}} is the event's tenant as {@link EventTenant} reads it (the top-level {@code tenantId} of
+ * its JSON data, or {@code single} when there is none), the rule the http source authorises ingest by. The data is
+ * only looked at when the template uses the placeholder. A tenant id that is not exactly one subject token (empty,
+ * or with {@code .}, {@code *}, {@code >}, whitespace, a control or any other non-printable character) makes
+ * resolution fail with a permanent {@link JetconnectException}: the event is never routed to a subject other than
+ * the one its tenant names. Immutable and thread-safe.
  */
 final class SubjectTemplate {
 
-    static final String TENANT_PLACEHOLDER = "tenantId";
-    static final String SINGLE_TENANT = "single";
-
-    /**
-     * Keeps field-name canonicalization on: without it Jackson parses bytes through a {@code Reader}, decoding the
-     * whole input into chars first. The peek matches {@code "tenantId"} by its bytes ({@code nextFieldName}).
-     */
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final SerializedString TENANT_FIELD = new SerializedString(TENANT_PLACEHOLDER);
+    static final String TENANT_PLACEHOLDER = EventTenant.FIELD;
 
     private final String template;
     /** The template without placeholders, when it has none. */
@@ -129,7 +114,12 @@ final class SubjectTemplate {
         if (constant != null) {
             return constant;
         }
-        return resolve(tenantOf(event));
+        String tenant = EventTenant.tenantOf(event);
+        if (tenant == null) {
+            throw new JetconnectException("the event's tenantId is an object or an array; it must be one subject "
+                    + "token");
+        }
+        return resolve(tenant);
     }
 
     /**
@@ -156,95 +146,6 @@ final class SubjectTemplate {
             out.append(parts[i]);
         }
         return out.toString();
-    }
-
-    /**
-     * Reads the tenant id of an event: the top-level {@code tenantId} of its JSON data.
-     *
-     * @return the tenant id, {@link #SINGLE_TENANT} when there is none
-     * @throws JetconnectException (permanent) if {@code tenantId} is an object or an array
-     */
-    static String tenantOf(CloudEvent event) {
-        CloudEventData data = event.getData();
-        if (data == null || !isJson(event.getDataContentType())) {
-            return SINGLE_TENANT;
-        }
-        if (data instanceof JsonCloudEventData) {
-            JsonNode node = ((JsonCloudEventData) data).getNode();
-            JsonNode tenant = node == null || !node.isObject() ? null : node.get(TENANT_PLACEHOLDER);
-            if (tenant == null || tenant.isNull()) {
-                return SINGLE_TENANT;
-            }
-            if (tenant.isContainerNode()) {
-                throw notScalar();
-            }
-            return tenant.asText();
-        }
-        return peekTenant(data.toBytes());
-    }
-
-    /** Streams through the top-level object until its {@code tenantId} field; builds no tree. */
-    static String peekTenant(byte[] json) {
-        String common = TenantScan.scan(json);
-        return common != TenantScan.UNSURE ? common : parseTenant(json);
-    }
-
-    /** {@link #peekTenant} with Jackson's streaming parser, whatever the data's shape. */
-    static String parseTenant(byte[] json) {
-        try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return SINGLE_TENANT;
-            }
-            while (true) {
-                if (parser.nextFieldName(TENANT_FIELD)) {
-                    JsonToken value = parser.nextToken();
-                    if (value == JsonToken.VALUE_NULL) {
-                        return SINGLE_TENANT;
-                    }
-                    if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                        throw notScalar();
-                    }
-                    return parser.getText();
-                }
-                if (parser.currentToken() != JsonToken.FIELD_NAME) {
-                    return SINGLE_TENANT; // end of the object (or of malformed input)
-                }
-                parser.nextToken();
-                parser.skipChildren();
-            }
-        } catch (IOException notJson) {
-            return SINGLE_TENANT;
-        }
-    }
-
-    private static JetconnectException notScalar() {
-        return new JetconnectException("the event's tenantId is an object or an array; it must be one subject token");
-    }
-
-    /** Whether a datacontenttype says JSON: absent, {@code application/json}, {@code text/json} or {@code +json}. */
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return true;
-        }
-        int end = contentType.indexOf(';');
-        if (end < 0) {
-            end = contentType.length();
-        }
-        while (end > 0 && contentType.charAt(end - 1) == ' ') {
-            end--;
-        }
-        int slash = contentType.indexOf('/');
-        if (slash < 0 || slash > end) {
-            return false;
-        }
-        boolean typeOk = contentType.regionMatches(true, 0, "application", 0, slash) && slash == 11
-                || contentType.regionMatches(true, 0, "text", 0, slash) && slash == 4;
-        if (!typeOk) {
-            return false;
-        }
-        int subtypeLength = end - slash - 1;
-        return subtypeLength == 4 && contentType.regionMatches(true, slash + 1, "json", 0, 4)
-                || subtypeLength > 5 && contentType.regionMatches(true, end - 5, "+json", 0, 5);
     }
 
     /**

@@ -83,12 +83,6 @@ public class EncodingBenchmark {
         return tenanted.resolve(event);
     }
 
-    /** The tenant peeked with Jackson's parser alone, as before {@link TenantScan}; for comparison. */
-    @Benchmark
-    public String tenantByParser() {
-        return SubjectTemplate.parseTenant(event.getData().toBytes());
-    }
-
     @Benchmark
     public String subjectConstant() {
         return constant.resolve(event);

@@ -29,8 +29,8 @@ class StreamProvisioningIT {
     }
 
     private static StreamSpec spec(String name, String subject, Duration maxAge, Duration floor, boolean fails) {
-        return new StreamSpec(name.toLowerCase(), name, List.of(subject), "file", maxAge, floor,
-                Duration.ofMinutes(2), 1, -1, -1, true, fails);
+        return StreamSpec.builder(name).key(name.toLowerCase()).subjects(List.of(subject)).maxAge(maxAge)
+                .retentionFloor(floor).declared(true).retentionFloorFails(fails).build();
     }
 
     private static StreamConfiguration existing(NatsServer server, String name) throws Exception {
@@ -48,8 +48,9 @@ class StreamProvisioningIT {
 
     @Test
     void createsADeclaredStreamWithItsSettings(NatsServer server) throws Exception {
-        StreamSpec spec = new StreamSpec("made", "MADE", List.of("made.>"), "memory", Duration.ofHours(1),
-                Duration.ZERO, Duration.ofSeconds(30), 1, 1000, 1024 * 1024, true, true);
+        StreamSpec spec = StreamSpec.builder("MADE").key("made").subjects(List.of("made.>")).storage("memory")
+                .maxAge(Duration.ofHours(1)).duplicateWindow(Duration.ofSeconds(30)).maxMessages(1000)
+                .maxBytes(1024 * 1024).declared(true).build();
         JetStreamSink sink = Streams.open(TestContexts.of("jetstream")
                 .config("stream = made, subject = \"made.{tenantId}\"").nats(server.url()).stream(spec));
         sink.emit(event("m-1", "acme", 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -147,20 +147,6 @@ class SubjectTemplateTest {
         assertThrows(IllegalArgumentException.class, () -> SubjectTemplate.parse(template));
     }
 
-    @Test
-    void contentTypesThatAreJson() {
-        assertTrue(SubjectTemplate.isJson(null));
-        assertTrue(SubjectTemplate.isJson("application/json"));
-        assertTrue(SubjectTemplate.isJson("Application/JSON;charset=utf-8"));
-        assertTrue(SubjectTemplate.isJson("text/json"));
-        assertTrue(SubjectTemplate.isJson("application/vnd.acme+json"));
-        assertFalse(SubjectTemplate.isJson("text/plain"));
-        assertFalse(SubjectTemplate.isJson("application/jsonx"));
-        assertFalse(SubjectTemplate.isJson("application/octet-stream"));
-        assertFalse(SubjectTemplate.isJson("json"));
-        assertFalse(SubjectTemplate.isJson("image/json"));
-    }
-
     private static void assertRejected(CloudEvent event) {
         JetconnectException e = assertThrows(JetconnectException.class, () -> TENANTED.resolve(event));
         assertFalse(e instanceof RetriableException);
