@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * syncs it, renames it over the old one and syncs the directory, so that a crash leaves either the old or the new
  * position, never a torn one.
  */
-final class FileCursorStore implements CursorStore, ListableCursors {
+public final class FileCursorStore implements CursorStore, ListableCursors {
 
     private final Path dir;
 

@@ -91,6 +91,8 @@ public final class JetStreamSink implements EventSink {
         this.template = settings.subject();
         this.encoder = new EventEncoder(settings.binary(), settings.messageId());
         this.metrics = sinkMetrics;
+        context.registerStatus(() -> java.util.Map.of("duplicate", sinkMetrics.duplicates(),
+                "circuit", breaker.isOpen() || watch.down() ? "open" : "closed"));
         this.retryAfter = settings.startRetryMax();
         FirstConnection first = new FirstConnection(() -> {
             ConnectionEpoch epoch = connector.connect();

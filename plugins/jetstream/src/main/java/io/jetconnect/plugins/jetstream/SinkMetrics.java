@@ -36,6 +36,8 @@ final class SinkMetrics {
     final PluginMetrics.Timer publish;
     final PluginMetrics.Counter retries;
     final PluginMetrics.Counter openings;
+    /** Duplicates counted where the admin API can read them (its {@code sinkDuplicate}); rare, so cheap. */
+    private final java.util.concurrent.atomic.LongAdder duplicates = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param linkDown whether the {@link ConnectionWatch} counts the connection as lost: the circuit reads open
@@ -45,7 +47,21 @@ final class SinkMetrics {
         String events = "jetconnect.sink.events";
         String eventsHelp = "Events handed to the sink, by outcome";
         published = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "published");
-        duplicate = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "duplicate");
+        PluginMetrics.Counter duplicateMeter = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome",
+                "duplicate");
+        duplicate = new PluginMetrics.Counter() {
+            @Override
+            public void increment() {
+                duplicates.increment();
+                duplicateMeter.increment();
+            }
+
+            @Override
+            public void increment(double amount) {
+                duplicates.add((long) amount);
+                duplicateMeter.increment(amount);
+            }
+        };
         failed = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "failed");
         rejected = metrics.counter(events, eventsHelp, SINK_TAG, SINK, "outcome", "rejected");
         retries = metrics.counter("jetconnect.sink.retries",
@@ -59,5 +75,10 @@ final class SinkMetrics {
                 breaker::attempt, SINK_TAG, SINK);
         metrics.gauge("jetconnect.sink.backoff.seconds", "The wait before the next probe of an open circuit",
                 () -> breaker.waitNanos() / 1e9, SINK_TAG, SINK);
+    }
+
+    /** @return the events the stream answered as duplicates so far */
+    long duplicates() {
+        return duplicates.sum();
     }
 }
