@@ -23,8 +23,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The http cases of the bad-input corpus ({@code distribution/src/test/resources/corpus/http}, run end to end by
- * distribution's {@code BadInputCorpusIT}) that the http source decides on its own, through its endpoint: status,
+ * The http cases of the bad-input corpus ({@code src/test/resources/corpus/http}, shipped in this module's test-jar
+ * and run end to end by distribution's {@code BadInputCorpusIT}) that the http source decides on its own, through its endpoint: status,
  * index and error text as {@code expect.txt} says, nothing emitted. Cases the chain refuses (422) must pass the
  * source, every event emitted. Cases about the transport (methods, unknown pipelines, raw chunking, half-closed or
  * stalled sockets) are the runtime's and are left to that test.
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
 class BadInputCorpusTest {
 
     private static final Path CORPUS = Path.of(System.getProperty("basedir", "."))
-            .resolve("../../distribution/src/test/resources/corpus/http").normalize();
+            .resolve("src/test/resources/corpus/http");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The {@code small} pipeline of {@code BadInputCorpusIT}. */
     private static final String SMALL = "max-request-bytes = 16KiB, max-events-per-request = 10";
