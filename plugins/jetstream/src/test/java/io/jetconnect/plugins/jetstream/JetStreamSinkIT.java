@@ -17,6 +17,7 @@ import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import io.nats.client.Connection;
 import io.nats.client.api.StorageType;
@@ -148,11 +149,11 @@ class JetStreamSinkIT {
 
         Streams.Stored m = readAll(server.url(), "BINARY").get(0);
         assertEquals("b.acme.v1", m.subject());
-        assertEquals(MessageId.digest("/jetconnect/test", "bin-1"), m.msgId());
+        assertEquals(MessageId.digest(SampleEvents.SOURCE_TEXT, "bin-1"), m.msgId());
         assertEquals("1.0", m.headers().getFirst("ce-specversion"));
         assertEquals("bin-1", m.headers().getFirst("ce-id"));
-        assertEquals("/jetconnect/test", m.headers().getFirst("ce-source"));
-        assertEquals("io.jetconnect.test", m.headers().getFirst("ce-type"));
+        assertEquals(SampleEvents.SOURCE_TEXT, m.headers().getFirst("ce-source"));
+        assertEquals(SampleEvents.TYPE, m.headers().getFirst("ce-type"));
         assertEquals("a%20subject", m.headers().getFirst("ce-subject"));
         assertNull(m.headers().getFirst("ce-datacontenttype"), "datacontenttype is the content-type header only");
         assertEquals("application/json", m.headers().getFirst("content-type"));

@@ -1,8 +1,8 @@
 package io.jetconnect.plugins.jetstream;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -15,7 +15,6 @@ import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,12 +51,7 @@ final class Streams {
     static CloudEvent event(String id, String tenant, long n) {
         String data = tenant == null ? "{\"n\":" + n + "}"
                 : "{\"tenantId\":\"" + tenant + "\",\"n\":" + n + "}";
-        return CloudEventBuilder.v1()
-                .withId(id)
-                .withSource(URI.create("/jetconnect/test"))
-                .withType("io.jetconnect.test")
-                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
-                .build();
+        return SampleEvents.json(id, data);
     }
 
     /** @return an opened jetstream sink */
