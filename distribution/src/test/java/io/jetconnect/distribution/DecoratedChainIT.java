@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -13,10 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,9 +28,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,21 +47,16 @@ class DecoratedChainIT {
     @TempDir
     Path work;
 
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
+
     private NatsServer nats;
     private Path key;
 
     @BeforeEach
     void start() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH (apt-get install nats-server)");
-        nats = NatsServer.spawn();
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        key = Files.writeString(work.resolve("chain.key"), Base64.getEncoder().encodeToString(secret));
-    }
-
-    @AfterEach
-    void stop() {
-        nats.close();
+        nats = spawned.get();
+        key = FaultPipeline.signingKey(work.resolve("chain.key"));
     }
 
     private Path config(int httpPort, String stream, String dlqSettings) throws Exception {

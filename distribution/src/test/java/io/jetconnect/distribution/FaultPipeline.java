@@ -28,9 +28,7 @@ final class FaultPipeline {
      */
     static Path config(Path work, Path dataDir, int httpPort, String natsUrl, String stream, String streamSettings,
                        String dlqSettings) throws Exception {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        Path key = Files.writeString(work.resolve("fault.key"), Base64.getEncoder().encodeToString(secret));
+        Path key = signingKey(work.resolve("fault.key"));
         return Files.writeString(work.resolve("pipeline.conf"), """
                 jetconnect {
                   data-dir = "%s"
@@ -51,6 +49,13 @@ final class FaultPipeline {
                   }
                 }
                 """.formatted(dataDir, httpPort, natsUrl, stream, streamSettings, key, dlqSettings));
+    }
+
+    /** @return {@code file}, holding a fresh random 32-byte key (Base64) for the {@code sign} layer */
+    static Path signingKey(Path file) throws java.io.IOException {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Files.writeString(file, Base64.getEncoder().encodeToString(secret));
     }
 
     /** @return the value of the first metric line starting with {@code prefix}, or 0 */

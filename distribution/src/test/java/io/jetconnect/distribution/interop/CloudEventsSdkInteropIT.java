@@ -9,6 +9,7 @@ import io.cloudevents.CloudEvent;
 import io.jetconnect.distribution.RuntimeProcess;
 import io.jetconnect.distribution.StreamReader;
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -21,9 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,17 +43,14 @@ class CloudEventsSdkInteropIT {
     @TempDir
     Path work;
 
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
+
     private NatsServer nats;
 
     @BeforeEach
     void start() {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH (apt-get install nats-server)");
-        nats = NatsServer.spawn();
-    }
-
-    @AfterEach
-    void stop() {
-        nats.close();
+        nats = spawned.get();
     }
 
     private Path config(int httpPort) throws Exception {

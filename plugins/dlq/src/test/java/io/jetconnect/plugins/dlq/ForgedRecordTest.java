@@ -1,7 +1,5 @@
 package io.jetconnect.plugins.dlq;
 
-import static io.jetconnect.plugins.dlq.DlqSinkTest.FAST;
-import static io.jetconnect.plugins.dlq.DlqSinkTest.assertMetric;
 import static io.jetconnect.plugins.dlq.TestEvents.outcome;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,19 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.jetconnect.testing.TestContexts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,19 +35,11 @@ class ForgedRecordTest {
     @TempDir
     Path dir;
 
-    private final List<DlqSink> open = new ArrayList<>();
-    private TestContexts contexts;
-
-    @AfterEach
-    void closeLayers() {
-        open.forEach(DlqSink::halt);
-    }
+    @RegisterExtension
+    final OpenLayers layers = new OpenLayers();
 
     private DlqSink layer(FakeSink inner) {
-        contexts = TestContexts.of("dlq").config(FAST).dataDir(dir);
-        DlqSink layer = DlqDecorator.open(contexts.sink(), inner, FileOps.REAL);
-        open.add(layer);
-        return layer;
+        return layers.open(dir, inner, "", FileOps.REAL);
     }
 
     private static CloudEvent forged() {
@@ -102,7 +90,7 @@ class ForgedRecordTest {
         DlqSink restarted = layer(inner);
         await().until(() -> !restarted.spilling());
         assertEquals(List.of(), inner.offered(), "nothing comes back as an event");
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
         JsonNode line = MAPPER.readTree(Files.readAllLines(dir.resolve("dlq").resolve(Quarantine.FILE)).get(0));
         assertEquals("corrupt", line.get("origin").asText());
         assertEquals(0, line.get("offset").asLong(), "the torn record is kept as damage from its start");

@@ -1,7 +1,5 @@
 package io.jetconnect.plugins.dlq;
 
-import static io.jetconnect.plugins.dlq.DlqSinkTest.FAST;
-import static io.jetconnect.plugins.dlq.DlqSinkTest.assertMetric;
 import static io.jetconnect.plugins.dlq.TestEvents.event;
 import static io.jetconnect.plugins.dlq.TestEvents.id;
 import static io.jetconnect.plugins.dlq.TestEvents.ids;
@@ -16,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
-import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Recovery at startup, through the whole layer: damage is quarantined, intact records are drained. */
@@ -38,19 +35,11 @@ class SegmentScannerTest {
     @TempDir
     Path dir;
 
-    private final List<DlqSink> open = new ArrayList<>();
-    private TestContexts contexts;
-
-    @AfterEach
-    void closeLayers() {
-        open.forEach(DlqSink::halt);
-    }
+    @RegisterExtension
+    final OpenLayers layers = new OpenLayers();
 
     private DlqSink layer(FakeSink inner) {
-        contexts = TestContexts.of("dlq").config(FAST).dataDir(dir);
-        DlqSink layer = DlqDecorator.open(contexts.sink(), inner, FileOps.REAL);
-        open.add(layer);
-        return layer;
+        return layers.open(dir, inner, "", FileOps.REAL);
     }
 
     /** Spills events 0..count-1 into one segment and closes the layer; returns the segment. */
@@ -91,7 +80,7 @@ class SegmentScannerTest {
     private void assertRecovers(List<String> intact) {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner);
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} " + (double) intact.size());
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} " + (double) intact.size());
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(intact, inner.accepted());
@@ -135,7 +124,7 @@ class SegmentScannerTest {
         assertRecovers(ids(0, 4));
 
         assertQuarantined(segment, offset(4), Arrays.copyOfRange(original, (int) offset(4), (int) cut));
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
     }
 
     @Test
@@ -149,11 +138,11 @@ class SegmentScannerTest {
 
         // A restart before the drain finds the same damage and does not quarantine it twice.
         layer(new FakeSink(FakeSink.Mode.RETRY)).halt();
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
         assertRecovers(List.of(id(0), id(1), id(3), id(4)));
 
         assertQuarantined(segment, offset(2), damaged);
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 0.0");
     }
 
     @Test
@@ -213,7 +202,7 @@ class SegmentScannerTest {
         List<CloudEvent> old = VersionOneRecords.events();
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner);
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} " + (double) old.size());
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} " + (double) old.size());
 
         // Spilled behind the old records, in the current version.
         assertNull(outcome(layer.emit(event(9))));
@@ -254,7 +243,7 @@ class SegmentScannerTest {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner);
         // Its CRC matches, so recovery counts it; only decoding it in the drain tells it apart.
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 3.0");
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} 3.0");
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(ids(0, 2), inner.accepted());

@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.jetstream;
 
 import static io.jetconnect.plugins.jetstream.Streams.event;
+import static io.jetconnect.plugins.jetstream.Streams.failureOf;
 import static io.jetconnect.plugins.jetstream.Streams.readAll;
 import static io.jetconnect.plugins.jetstream.Streams.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,15 +42,6 @@ class JetStreamSinkIT {
                 .config("stream = " + stream.toLowerCase() + ", subject = \"" + prefix + ".{tenantId}.v1\"" + extra)
                 .nats(server.url())
                 .stream(TestContexts.fileStream(stream.toLowerCase(), stream, prefix + ".>"));
-    }
-
-    private static Throwable failureOf(CompletableFuture<Void> stage) {
-        try {
-            stage.orTimeout(10, TimeUnit.SECONDS).join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
     }
 
     @Test

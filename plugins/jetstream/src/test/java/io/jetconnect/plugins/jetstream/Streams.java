@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /** Small helpers of the integration tests: events, and reading a stream back with jnats. */
 final class Streams {
@@ -52,6 +55,16 @@ final class Streams {
         String data = tenant == null ? "{\"n\":" + n + "}"
                 : "{\"tenantId\":\"" + tenant + "\",\"n\":" + n + "}";
         return SampleEvents.json(id, data);
+    }
+
+    /** @return the failure a stage completed with within 10 s (a timeout counts as one), or null on success */
+    static Throwable failureOf(CompletableFuture<Void> stage) {
+        try {
+            stage.orTimeout(10, TimeUnit.SECONDS).join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
     }
 
     /** @return an opened jetstream sink */
