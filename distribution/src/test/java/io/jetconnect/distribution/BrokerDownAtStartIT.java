@@ -55,22 +55,17 @@ class BrokerDownAtStartIT {
                         { type = sign, key-file = "%s" }
                         { type = dlq }
                 """.formatted(key) : "";
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = DOWN, subjects = ["down.>"], duplicate-window = 2m } }
-                  pipelines {
-                    ingest {
-                      source { type = http }
-                      sinks = [
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), httpPort, nats.url(), """
+                streams { events { name = DOWN, subjects = ["down.>"], duplicate-window = 2m } }
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [
                 %s        { type = jetstream, stream = events, subject = "down.{tenantId}.%s" }
-                      ]
-                    }
+                    ]
                   }
                 }
-                """.formatted(work.resolve("data"), httpPort, nats.url(), chain, version));
+                """.formatted(chain, version));
     }
 
     private static String event(int seq) {

@@ -71,7 +71,7 @@ class DataDirReloadIT {
         HttpResponse<String> accepted = runtime.post("/v1/pipelines/ingest/events", "application/cloudevents+json",
                 DataDirLockIT.event(id));
         assertEquals(202, accepted.statusCode(), accepted.body());
-        assertTrue(StreamReader.readAll(spawned.get().url(), "RELOAD_DATA").stream()
+        assertTrue(StreamReader.readAll(spawned.url(), "RELOAD_DATA").stream()
                 .anyMatch(m -> id.equals(StreamReader.eventId(m))), id + " stored");
         assertFalse(Files.exists(moved), "nothing was started on the new data-dir");
         assertTrue(Files.exists(data.resolve(".lock")), "the old data-dir is still the one in use");

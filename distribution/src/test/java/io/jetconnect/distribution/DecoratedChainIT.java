@@ -60,25 +60,20 @@ class DecoratedChainIT {
     }
 
     private Path config(int httpPort, String stream, String dlqSettings) throws Exception {
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = %s, subjects = ["chain.>"], duplicate-window = 2m } }
-                  pipelines {
-                    ingest {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s" }
-                        { type = dlq %s }
-                        { type = jetstream, stream = events, subject = "chain.{tenantId}.v1", ack-timeout = 2s }
-                      ]
-                    }
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), httpPort, nats.url(), """
+                streams { events { name = %s, subjects = ["chain.>"], duplicate-window = 2m } }
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s" }
+                      { type = dlq %s }
+                      { type = jetstream, stream = events, subject = "chain.{tenantId}.v1", ack-timeout = 2s }
+                    ]
                   }
                 }
-                """.formatted(work.resolve("data"), httpPort, nats.url(), stream, key, dlqSettings));
+                """.formatted(stream, key, dlqSettings));
     }
 
     private static String event(String tenant, int seq) {

@@ -39,36 +39,31 @@ class DlqRefusalIT {
 
     private Path config(int port) throws Exception {
         Path key = FaultPipeline.signingKey(work.resolve("sign.key"));
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams {
-                    spilled { name = REFUSAL_DLQ, subjects = ["dlq.>"] }
-                    plain { name = REFUSAL_PLAIN, subjects = ["plain.>"] }
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), port, spawned.url(), """
+                streams {
+                  spilled { name = REFUSAL_DLQ, subjects = ["dlq.>"] }
+                  plain { name = REFUSAL_PLAIN, subjects = ["plain.>"] }
+                }
+                pipelines {
+                  withdlq {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s" }
+                      { type = dlq }
+                      { type = jetstream, stream = spilled, subject = "dlq.{tenantId}.v1" }
+                    ]
                   }
-                  pipelines {
-                    withdlq {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s" }
-                        { type = dlq }
-                        { type = jetstream, stream = spilled, subject = "dlq.{tenantId}.v1" }
-                      ]
-                    }
-                    nodlq {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s" }
-                        { type = jetstream, stream = plain, subject = "plain.{tenantId}.v1" }
-                      ]
-                    }
+                  nodlq {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s" }
+                      { type = jetstream, stream = plain, subject = "plain.{tenantId}.v1" }
+                    ]
                   }
                 }
-                """.formatted(work.resolve("data"), port, spawned.get().url(), key, key));
+                """.formatted(key, key));
     }
 
     private static HttpResponse<String> post(RuntimeProcess runtime, String pipeline, String id, String tenant,

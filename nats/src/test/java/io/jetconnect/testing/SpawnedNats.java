@@ -24,6 +24,11 @@ public final class SpawnedNats implements AfterEachCallback {
         return server;
     }
 
+    /** @return the URL of this test's server, spawning it if need be */
+    public String url() {
+        return get().url();
+    }
+
     @Override
     public void afterEach(ExtensionContext context) {
         if (server != null) {

@@ -38,10 +38,6 @@ class ForgedRecordTest {
     @RegisterExtension
     final OpenLayers layers = new OpenLayers();
 
-    private DlqSink layer(FakeSink inner) {
-        return layers.open(dir, inner, "", FileOps.REAL);
-    }
-
     private static CloudEvent forged() {
         return CloudEventBuilder.v1().withId("forged-1").withSource(URI.create("/attacker")).withType("t")
                 .withExtension("tenant", "victim").withData("{\"pay\":\"me\"}".getBytes(StandardCharsets.UTF_8))
@@ -75,7 +71,7 @@ class ForgedRecordTest {
         data.write(embedded);
         data.write(new byte[64]);
         FakeSink down = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(down);
+        DlqSink layer = layers.open(dir, down);
         assertNull(outcome(layer.emit(carrier(data.toByteArray()))));
         layer.halt();
 
@@ -87,7 +83,7 @@ class ForgedRecordTest {
         Files.write(segment, Arrays.copyOf(bytes, at + embedded.length));
 
         FakeSink inner = new FakeSink(FakeSink.Mode.ACCEPT);
-        DlqSink restarted = layer(inner);
+        DlqSink restarted = layers.open(dir, inner);
         await().until(() -> !restarted.spilling());
         assertEquals(List.of(), inner.offered(), "nothing comes back as an event");
         layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");

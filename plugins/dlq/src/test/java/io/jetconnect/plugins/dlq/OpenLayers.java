@@ -16,6 +16,11 @@ final class OpenLayers implements AfterEachCallback {
     private final List<DlqSink> open = new ArrayList<>();
     private TestContexts contexts;
 
+    /** @return a layer on {@code dataDir} in front of {@code inner}, on the real file system */
+    DlqSink open(Path dataDir, FakeSink inner) {
+        return open(dataDir, inner, "", FileOps.REAL);
+    }
+
     /** @return a layer on {@code dataDir} in front of {@code inner}, with {@link DlqSinkTest#FAST} plus {@code hocon} */
     DlqSink open(Path dataDir, FakeSink inner, String hocon, FileOps files) {
         contexts = TestContexts.of("dlq").config(DlqSinkTest.FAST + hocon).dataDir(dataDir);

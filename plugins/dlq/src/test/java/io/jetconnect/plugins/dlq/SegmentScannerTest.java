@@ -38,13 +38,9 @@ class SegmentScannerTest {
     @RegisterExtension
     final OpenLayers layers = new OpenLayers();
 
-    private DlqSink layer(FakeSink inner) {
-        return layers.open(dir, inner, "", FileOps.REAL);
-    }
-
     /** Spills events 0..count-1 into one segment and closes the layer; returns the segment. */
     private Path spill(int count) {
-        DlqSink layer = layer(new FakeSink(FakeSink.Mode.RETRY));
+        DlqSink layer = layers.open(dir, new FakeSink(FakeSink.Mode.RETRY));
         for (int i = 0; i < count; i++) {
             assertNull(outcome(layer.emit(event(i))));
         }
@@ -79,7 +75,7 @@ class SegmentScannerTest {
     /** Opens a layer on the damaged log: it must start, hold {@code intact} and drain exactly those, in order. */
     private void assertRecovers(List<String> intact) {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner);
+        DlqSink layer = layers.open(dir, inner);
         layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} " + (double) intact.size());
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
@@ -137,7 +133,7 @@ class SegmentScannerTest {
         byte[] damaged = Arrays.copyOfRange(bytes, (int) offset(2), (int) offset(3));
 
         // A restart before the drain finds the same damage and does not quarantine it twice.
-        layer(new FakeSink(FakeSink.Mode.RETRY)).halt();
+        layers.open(dir, new FakeSink(FakeSink.Mode.RETRY)).halt();
         layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
         assertRecovers(List.of(id(0), id(1), id(3), id(4)));
 
@@ -201,7 +197,7 @@ class SegmentScannerTest {
         Files.write(dlq.resolve("segment-0000000000000000001-1700000000000.log"), VersionOneRecords.bytes());
         List<CloudEvent> old = VersionOneRecords.events();
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner);
+        DlqSink layer = layers.open(dir, inner);
         layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} " + (double) old.size());
 
         // Spilled behind the old records, in the current version.
@@ -241,7 +237,7 @@ class SegmentScannerTest {
         Path segment = Files.write(dlq.resolve("segment-0000000000000000001-1700000000000.log"), log.toByteArray());
 
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner);
+        DlqSink layer = layers.open(dir, inner);
         // Its CRC matches, so recovery counts it; only decoding it in the drain tells it apart.
         layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} 3.0");
         inner.mode(FakeSink.Mode.ACCEPT);

@@ -13,7 +13,6 @@ import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,13 +42,7 @@ class HungBrokerIT {
             for (int i = 0; i < 20; i++) {
                 long start = System.nanoTime();
                 CompletableFuture<Void> stage = sink.emit(event("ff-" + i, "ff", i)).toCompletableFuture();
-                Throwable failure;
-                try {
-                    stage.get(5, TimeUnit.SECONDS);
-                    failure = null;
-                } catch (ExecutionException e) {
-                    failure = e.getCause();
-                }
+                Throwable failure = Streams.failureWithin(stage, 5);
                 long took = System.nanoTime() - start;
                 assertInstanceOf(RetriableException.class, failure, "the broker does not answer");
                 if (failure instanceof BackpressureException && took < TimeUnit.MILLISECONDS.toNanos(50)) {

@@ -67,6 +67,19 @@ final class Streams {
         }
     }
 
+    /**
+     * @return the failure a stage completed with within {@code seconds}, or null on success; a stage still pending
+     *     then throws {@link java.util.concurrent.TimeoutException}
+     */
+    static Throwable failureWithin(CompletableFuture<Void> stage, long seconds) throws Exception {
+        try {
+            stage.get(seconds, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
     /** @return an opened jetstream sink */
     static JetStreamSink open(TestContexts contexts) {
         JetStreamSink sink = new JetStreamSink();
