@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -594,38 +595,36 @@ class DlqSinkTest {
         assertEquals(List.of(), inner.accepted());
     }
 
-    @Test
-    void aRestartAfterAPartialDrainResendsLessThanTheInFlightWindow() {
+    /**
+     * Spills 20 events, lets the drain get 10 acknowledged with 4 more in flight (no checkpoint on its own), stops
+     * the layer with {@code stop}, and returns what a new layer on the same directory then drains.
+     */
+    private List<String> drainedAfterAPartialDrain(String config, Consumer<DlqSink> stop) {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        String config = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h";
-        DlqSink first = layer(inner, config);
+        String settings = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h\n" + config;
+        DlqSink first = layer(inner, settings);
         assertAllDone(emit(first, 0, 20));
         inner.acceptThenHold(10);
         await().until(() -> inner.held().size() == 4);
-        first.halt();
+        stop.accept(first);
 
         FakeSink second = new FakeSink(FakeSink.Mode.ACCEPT);
-        DlqSink next = layer(second, config);
+        DlqSink next = layer(second, settings);
         await().until(() -> !next.spilling());
+        return second.accepted();
+    }
 
-        int resentFrom = Integer.parseInt(second.accepted().get(0).substring(2));
+    @Test
+    void aRestartAfterAPartialDrainResendsLessThanTheInFlightWindow() {
+        List<String> drained = drainedAfterAPartialDrain("", DlqSink::halt);
+
+        int resentFrom = Integer.parseInt(drained.get(0).substring(2));
         assertTrue(resentFrom > 10 - 4, "re-sent from " + resentFrom + ", 10 were acknowledged");
-        assertEquals(ids(resentFrom, 20), second.accepted());
+        assertEquals(ids(resentFrom, 20), drained);
     }
 
     @Test
     void aCloseAfterAPartialDrainCheckpointsExactly() {
-        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        String config = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h\nclose-timeout = 100ms";
-        DlqSink first = layer(inner, config);
-        assertAllDone(emit(first, 0, 20));
-        inner.acceptThenHold(10);
-        await().until(() -> inner.held().size() == 4);
-        first.close();
-
-        FakeSink second = new FakeSink(FakeSink.Mode.ACCEPT);
-        DlqSink next = layer(second, config);
-        await().until(() -> !next.spilling());
-        assertEquals(ids(10, 20), second.accepted());
+        assertEquals(ids(10, 20), drainedAfterAPartialDrain("close-timeout = 100ms", DlqSink::close));
     }
 }
