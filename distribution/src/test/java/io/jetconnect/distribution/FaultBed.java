@@ -84,18 +84,6 @@ final class FaultBed implements AutoCloseable {
         return nats;
     }
 
-    String url() {
-        return url;
-    }
-
-    int port() {
-        return port;
-    }
-
-    String stream() {
-        return stream;
-    }
-
     /** @return a runtime started on the scenario's configuration */
     RuntimeProcess run() throws Exception {
         return run(Map.of());
