@@ -50,17 +50,15 @@ class DecoratedChainIT {
     @RegisterExtension
     final SpawnedNats spawned = new SpawnedNats();
 
-    private NatsServer nats;
     private Path key;
 
     @BeforeEach
-    void start() throws Exception {
-        nats = spawned.get();
+    void writeTheSigningKey() throws Exception {
         key = FaultPipeline.signingKey(work.resolve("chain.key"));
     }
 
     private Path config(int httpPort, String stream, String dlqSettings) throws Exception {
-        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), httpPort, nats.url(), """
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), httpPort, spawned.url(), """
                 streams { events { name = %s, subjects = ["chain.>"], duplicate-window = 2m } }
                 pipelines {
                   ingest {
@@ -167,6 +165,7 @@ class DecoratedChainIT {
 
     @Test
     void aBrokerKilledDuringA50000EventLoadLosesAndDuplicatesNothing() throws Exception {
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = config(port, "CHAIN_KILL", "");
         int perTenant = 12_500;
@@ -205,6 +204,7 @@ class DecoratedChainIT {
 
     @Test
     void aFullSpillGivesBackpressureAndLosesNothingAcknowledged() throws Exception {
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = config(port, "CHAIN_FULL", ", max-bytes = 256KiB, segment-bytes = 64KiB");
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
@@ -245,6 +245,7 @@ class DecoratedChainIT {
 
     @Test
     void eventsSpilledBeforeAKillOfTheRuntimeArriveAfterItsRestart() throws Exception {
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = config(port, "CHAIN_RESTART", "");
         // First the stream exists and the broker goes away; then 1,000 events are spilled and acknowledged.
