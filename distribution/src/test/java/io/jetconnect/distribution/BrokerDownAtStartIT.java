@@ -5,18 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Message;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,22 +31,17 @@ class BrokerDownAtStartIT {
     @TempDir
     Path work;
 
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
+
     private NatsServer nats;
     private Path key;
 
     @BeforeEach
     void start() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH (apt-get install nats-server)");
-        nats = NatsServer.spawn();
+        nats = spawned.get();
         nats.kill(); // its port and store stay reserved: restart() brings the broker up there
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        key = Files.writeString(work.resolve("chain.key"), Base64.getEncoder().encodeToString(secret));
-    }
-
-    @AfterEach
-    void stop() {
-        nats.close();
+        key = FaultPipeline.signingKey(work.resolve("chain.key"));
     }
 
     private Path config(int httpPort, boolean dlq) throws Exception {
@@ -61,22 +55,17 @@ class BrokerDownAtStartIT {
                         { type = sign, key-file = "%s" }
                         { type = dlq }
                 """.formatted(key) : "";
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = DOWN, subjects = ["down.>"], duplicate-window = 2m } }
-                  pipelines {
-                    ingest {
-                      source { type = http }
-                      sinks = [
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), httpPort, nats.url(), """
+                streams { events { name = DOWN, subjects = ["down.>"], duplicate-window = 2m } }
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [
                 %s        { type = jetstream, stream = events, subject = "down.{tenantId}.%s" }
-                      ]
-                    }
+                    ]
                   }
                 }
-                """.formatted(work.resolve("data"), httpPort, nats.url(), chain, version));
+                """.formatted(chain, version));
     }
 
     private static String event(int seq) {

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jetconnect.testing.NatsServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,23 +23,12 @@ class BrokerKillFaultIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
-
     @FaultTest
     void threeBrokerKillsDuringOneLoadLoseDuplicateAndReorderNothing() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
-        int port = NatsServer.freePort();
-        Path config = FaultPipeline.config(work, work.resolve("data"), port, nats.url(), "FAULT_KILL3", "", "");
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
-             LoadClient client = new LoadClient(port, 4, 10_000, 200, 100).start()) {
+        try (FaultBed bed = FaultBed.start(work, "FAULT_KILL3");
+             RuntimeProcess runtime = bed.run();
+             LoadClient client = bed.load(4, 10_000, 200, 100).start()) {
+            NatsServer nats = bed.nats();
             for (int cycle = 0; cycle < 3; cycle++) {
                 int before = client.acknowledgedCount();
                 await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= before + 3_000);
@@ -52,15 +39,11 @@ class BrokerKillFaultIT {
                 nats.restart();
             }
             client.await(Duration.ofMinutes(2));
-            FaultPipeline.awaitSettled(runtime, client, nats.url(), "FAULT_KILL3", Duration.ofSeconds(90));
-            Figures figures = Figures.of("broker-kill-x3", client, nats.url(), "FAULT_KILL3")
+            bed.awaitSettled(runtime, client, Duration.ofSeconds(90));
+            Figures figures = bed.figures("broker-kill-x3", client)
                     .with("spilled", (long) FaultPipeline.metric(runtime, "jetconnect_dlq_spilled_total{"))
                     .print();
-            assertEquals(client.offered.size(), client.acknowledgedCount(), "every offered event was acknowledged");
-            assertEquals(0, figures.lost(), figures.line());
-            assertEquals(0, figures.duplicated(), figures.line());
-            assertEquals(0, figures.reordered(), figures.line());
-            assertEquals(0, figures.forged(), figures.line());
+            FaultBed.assertIntact(client, figures);
             assertEquals(40_000, figures.stored(), figures.line());
             assertTrue(runtime.isAlive(), "the runtime rode out three broker crashes");
             assertEquals(0, runtime.terminate(), runtime.output());

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jetconnect.testing.NatsServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,24 +24,12 @@ class ClusterFaultIT {
     @TempDir
     Path work;
 
-    private NatsServer.Cluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @FaultTest
     void killingTheR3StreamsLeaderLosesNothingAcknowledged() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        cluster = NatsServer.cluster(3);
-        int port = NatsServer.freePort();
-        Path config = FaultPipeline.config(work, work.resolve("data"), port, cluster.url(), "FAULT_R3",
-                ", replicas = 3", "");
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
-             LoadClient client = new LoadClient(port, 4, 10_000, 200, 100).start()) {
+        try (FaultBed bed = FaultBed.onCluster(work, "FAULT_R3");
+             RuntimeProcess runtime = bed.run();
+             LoadClient client = bed.load(4, 10_000, 200, 100).start()) {
+            NatsServer.Cluster cluster = bed.cluster();
             long pid = runtime.pid();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 10_000);
             NatsServer leader = cluster.leaderOf("FAULT_R3");
@@ -62,11 +48,7 @@ class ClusterFaultIT {
                     .with("spilled", (long) FaultPipeline.metric(runtime, "jetconnect_dlq_spilled_total{"))
                     .print();
             assertNotEquals(leader.name(), newLeader.name(), "the stream elected a new leader");
-            assertEquals(client.offered.size(), client.acknowledgedCount());
-            assertEquals(0, figures.lost(), figures.line());
-            assertEquals(0, figures.duplicated(), figures.line());
-            assertEquals(0, figures.reordered(), figures.line());
-            assertEquals(0, figures.forged(), figures.line());
+            FaultBed.assertIntact(client, figures);
             assertEquals(40_000, figures.stored(), figures.line());
             assertTrue(runtime.isAlive(), "the runtime followed the cluster without a restart");
             assertEquals(pid, runtime.pid(), "the same runtime process throughout");

@@ -88,15 +88,26 @@ final class CorpusSpec {
         }
     }
 
-    /** @return the corpus folder of a category, from the test class path */
+    /**
+     * @return the corpus folder of a category, from the test class path: a directory, or a folder inside a jar (the
+     *     http cases come from the http plugin's test-jar)
+     */
     static Path corpus(String category) {
         java.net.URL url = CorpusSpec.class.getResource("/corpus/" + category);
         if (url == null) {
             throw new IllegalStateException("corpus/" + category + " is not on the test class path");
         }
         try {
-            return Path.of(url.toURI());
-        } catch (java.net.URISyntaxException e) {
+            java.net.URI uri = url.toURI();
+            if (uri.getScheme().equals("jar")) {
+                try {
+                    java.nio.file.FileSystems.newFileSystem(uri, Map.of());
+                } catch (java.nio.file.FileSystemAlreadyExistsException alreadyOpen) {
+                    // another category of the same jar opened it: the path below is in that file system
+                }
+            }
+            return Path.of(uri);
+        } catch (java.net.URISyntaxException | IOException e) {
             throw new IllegalStateException(e);
         }
     }

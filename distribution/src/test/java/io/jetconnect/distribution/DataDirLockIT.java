@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Message;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,14 +24,8 @@ class DataDirLockIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
 
     static String event(String id) {
         return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/lock\",\"type\":\"lock.test\","
@@ -39,8 +34,7 @@ class DataDirLockIT {
 
     @FaultTest
     void aSecondRunOnTheSameDataDirExits1NamingTheLockFileAndPidAndTheFirstKeepsServing() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
+        NatsServer nats = spawned.get();
         Path data = work.resolve("data");
         Path first = Files.createDirectories(work.resolve("first"));
         Path second = Files.createDirectories(work.resolve("second"));

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,14 +25,8 @@ class DataDirReloadIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
 
     private static long count(String text, String part) {
         return text.lines().filter(l -> l.contains(part)).count();
@@ -39,8 +34,7 @@ class DataDirReloadIT {
 
     @FaultTest
     void aReloadThatMovesDataDirIsRefusedAndThePipelinesKeepTheOldOne() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path data = work.resolve("data");
         Path moved = work.resolve("moved");
@@ -77,7 +71,7 @@ class DataDirReloadIT {
         HttpResponse<String> accepted = runtime.post("/v1/pipelines/ingest/events", "application/cloudevents+json",
                 DataDirLockIT.event(id));
         assertEquals(202, accepted.statusCode(), accepted.body());
-        assertTrue(StreamReader.readAll(nats.url(), "RELOAD_DATA").stream()
+        assertTrue(StreamReader.readAll(spawned.url(), "RELOAD_DATA").stream()
                 .anyMatch(m -> id.equals(StreamReader.eventId(m))), id + " stored");
         assertFalse(Files.exists(moved), "nothing was started on the new data-dir");
         assertTrue(Files.exists(data.resolve(".lock")), "the old data-dir is still the one in use");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -13,10 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,9 +28,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,43 +47,31 @@ class DecoratedChainIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
+
     private Path key;
 
     @BeforeEach
-    void start() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH (apt-get install nats-server)");
-        nats = NatsServer.spawn();
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        key = Files.writeString(work.resolve("chain.key"), Base64.getEncoder().encodeToString(secret));
-    }
-
-    @AfterEach
-    void stop() {
-        nats.close();
+    void writeTheSigningKey() throws Exception {
+        key = FaultPipeline.signingKey(work.resolve("chain.key"));
     }
 
     private Path config(int httpPort, String stream, String dlqSettings) throws Exception {
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = %s, subjects = ["chain.>"], duplicate-window = 2m } }
-                  pipelines {
-                    ingest {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s" }
-                        { type = dlq %s }
-                        { type = jetstream, stream = events, subject = "chain.{tenantId}.v1", ack-timeout = 2s }
-                      ]
-                    }
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), httpPort, spawned.url(), """
+                streams { events { name = %s, subjects = ["chain.>"], duplicate-window = 2m } }
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s" }
+                      { type = dlq %s }
+                      { type = jetstream, stream = events, subject = "chain.{tenantId}.v1", ack-timeout = 2s }
+                    ]
                   }
                 }
-                """.formatted(work.resolve("data"), httpPort, nats.url(), stream, key, dlqSettings));
+                """.formatted(stream, key, dlqSettings));
     }
 
     private static String event(String tenant, int seq) {
@@ -178,6 +165,7 @@ class DecoratedChainIT {
 
     @Test
     void aBrokerKilledDuringA50000EventLoadLosesAndDuplicatesNothing() throws Exception {
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = config(port, "CHAIN_KILL", "");
         int perTenant = 12_500;
@@ -216,6 +204,7 @@ class DecoratedChainIT {
 
     @Test
     void aFullSpillGivesBackpressureAndLosesNothingAcknowledged() throws Exception {
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = config(port, "CHAIN_FULL", ", max-bytes = 256KiB, segment-bytes = 64KiB");
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {
@@ -256,6 +245,7 @@ class DecoratedChainIT {
 
     @Test
     void eventsSpilledBeforeAKillOfTheRuntimeArriveAfterItsRestart() throws Exception {
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = config(port, "CHAIN_RESTART", "");
         // First the stream exists and the broker goes away; then 1,000 events are spilled and acknowledged.

@@ -8,7 +8,6 @@ import io.jetconnect.testing.NatsServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -29,14 +28,10 @@ class DiskFullFaultIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
     private Path mounted;
 
     @AfterEach
     void stop() throws Exception {
-        if (nats != null) {
-            nats.close();
-        }
         if (mounted != null) {
             run("umount", "-l", mounted.toString());
         }
@@ -50,12 +45,10 @@ class DiskFullFaultIT {
     /** @param full a filesystem that must be (nearly) full when the 503s come, or null */
     private Figures fill(String scenario, String stream, Path dataDir, String dlqSettings, Path full)
             throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
-        int port = NatsServer.freePort();
-        Path config = FaultPipeline.config(work, dataDir, port, nats.url(), stream, "", dlqSettings);
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
-             LoadClient client = new LoadClient(port, 4, 5_000, 50, 200).start()) {
+        try (FaultBed bed = FaultBed.start(work, stream, "", dataDir, dlqSettings);
+             RuntimeProcess runtime = bed.run();
+             LoadClient client = bed.load(4, 5_000, 50, 200).start()) {
+            NatsServer nats = bed.nats();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 2_000);
             nats.kill();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.refused.get() >= 20);
@@ -68,16 +61,12 @@ class DiskFullFaultIT {
             assertTrue(runtime.isAlive());
             nats.restart();
             client.await(Duration.ofMinutes(2));
-            FaultPipeline.awaitSettled(runtime, client, nats.url(), stream, Duration.ofSeconds(90));
-            Figures figures = Figures.of(scenario, client, nats.url(), stream)
+            bed.awaitSettled(runtime, client, Duration.ofSeconds(90));
+            Figures figures = bed.figures(scenario, client)
                     .with("refused_503", client.refused.get()).with("acknowledged_when_full", atFull)
                     .with("spilled", (long) FaultPipeline.metric(runtime, "jetconnect_dlq_spilled_total{"))
                     .print();
-            assertEquals(client.offered.size(), client.acknowledgedCount());
-            assertEquals(0, figures.lost(), figures.line());
-            assertEquals(0, figures.duplicated(), figures.line());
-            assertEquals(0, figures.reordered(), figures.line());
-            assertEquals(0, figures.forged(), figures.line());
+            FaultBed.assertIntact(client, figures);
             assertEquals(0, runtime.terminate(), runtime.output());
             return figures;
         }

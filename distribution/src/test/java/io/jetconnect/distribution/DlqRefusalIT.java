@@ -3,24 +3,22 @@ package io.jetconnect.distribution;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Message;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,49 +34,36 @@ class DlqRefusalIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
 
     private Path config(int port) throws Exception {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        Path key = Files.writeString(work.resolve("sign.key"), Base64.getEncoder().encodeToString(secret));
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams {
-                    spilled { name = REFUSAL_DLQ, subjects = ["dlq.>"] }
-                    plain { name = REFUSAL_PLAIN, subjects = ["plain.>"] }
+        Path key = FaultPipeline.signingKey(work.resolve("sign.key"));
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), port, spawned.url(), """
+                streams {
+                  spilled { name = REFUSAL_DLQ, subjects = ["dlq.>"] }
+                  plain { name = REFUSAL_PLAIN, subjects = ["plain.>"] }
+                }
+                pipelines {
+                  withdlq {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s" }
+                      { type = dlq }
+                      { type = jetstream, stream = spilled, subject = "dlq.{tenantId}.v1" }
+                    ]
                   }
-                  pipelines {
-                    withdlq {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s" }
-                        { type = dlq }
-                        { type = jetstream, stream = spilled, subject = "dlq.{tenantId}.v1" }
-                      ]
-                    }
-                    nodlq {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s" }
-                        { type = jetstream, stream = plain, subject = "plain.{tenantId}.v1" }
-                      ]
-                    }
+                  nodlq {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s" }
+                      { type = jetstream, stream = plain, subject = "plain.{tenantId}.v1" }
+                    ]
                   }
                 }
-                """.formatted(work.resolve("data"), port, nats.url(), key, key));
+                """.formatted(key, key));
     }
 
     private static HttpResponse<String> post(RuntimeProcess runtime, String pipeline, String id, String tenant,
@@ -106,8 +91,7 @@ class DlqRefusalIT {
 
     @FaultTest
     void aPermanentRefusalIsTheSame4xxWithOrWithoutTheDlqAndNothingIsQuarantined() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = config(port);
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of())) {

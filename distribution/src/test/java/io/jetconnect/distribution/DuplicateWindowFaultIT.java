@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jetconnect.testing.NatsServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,23 +28,11 @@ class DuplicateWindowFaultIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
-
     private Figures outage(String scenario, String stream, String window, RuntimeCheck check) throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
-        int port = NatsServer.freePort();
-        Path config = FaultPipeline.config(work, work.resolve("data"), port, nats.url(), stream,
-                ", duplicate-window = " + window, "");
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
-             LoadClient client = new LoadClient(port, 4, 6_000, 200, 100).start()) {
+        try (FaultBed bed = FaultBed.start(work, stream, ", duplicate-window = " + window, work.resolve("data"), "");
+             RuntimeProcess runtime = bed.run();
+             LoadClient client = bed.load(4, 6_000, 200, 100).start()) {
+            NatsServer nats = bed.nats();
             // Killed at full speed, so that PubAcks are outstanding: the ambiguous publishes.
             await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 6_000);
             nats.kill();
@@ -56,8 +42,8 @@ class DuplicateWindowFaultIT {
             FaultPipeline.awaitElapsed(down, OUTAGE);
             nats.restart();
             client.await(Duration.ofMinutes(2));
-            FaultPipeline.awaitSettled(runtime, client, nats.url(), stream, Duration.ofSeconds(90));
-            Figures figures = Figures.of(scenario, client, nats.url(), stream)
+            bed.awaitSettled(runtime, client, Duration.ofSeconds(90));
+            Figures figures = bed.figures(scenario, client)
                     .with("duplicate_window", window).with("outage", OUTAGE.toSeconds() + "s")
                     .with("spilled", (long) FaultPipeline.metric(runtime, "jetconnect_dlq_spilled_total{"))
                     .with("pubacks_duplicate",

@@ -39,18 +39,23 @@ class EmbeddedNatsIT {
         }
     }
 
-    @FaultTest
-    void theShippedConfigStartsAndStopsAnEmbeddedServer() throws Exception {
-        assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
-        int httpPort = NatsServer.freePort();
-        int natsPort = NatsServer.freePort();
-        Path config = Files.writeString(work.resolve("pipeline.conf"), "include file(\""
+    /** @return the shipped pipeline.conf with the ports set, the data under the work folder, and {@code extra} */
+    private Path shipped(int httpPort, int natsPort, String extra) throws Exception {
+        return Files.writeString(work.resolve("pipeline.conf"), "include file(\""
                 + RuntimeProcess.home().resolve("config/pipeline.conf") + "\")\n"
                 + "jetconnect.http.port = " + httpPort + "\n"
                 // Relative to this file's folder (the shipped ../data would be work's parent).
                 + "jetconnect.data-dir = data\n"
                 + "jetconnect.nats.url = \"nats://127.0.0.1:" + natsPort + "\"\n"
-                + "jetconnect.nats.embedded = on\n");
+                + extra);
+    }
+
+    @FaultTest
+    void theShippedConfigStartsAndStopsAnEmbeddedServer() throws Exception {
+        assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
+        int httpPort = NatsServer.freePort();
+        int natsPort = NatsServer.freePort();
+        Path config = shipped(httpPort, natsPort, "jetconnect.nats.embedded = on\n");
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, httpPort, Map.of())) {
             assertTrue(listening(natsPort), runtime.output());
             assertEquals(1, runtime.output().lines().filter(l -> l.contains(" WARN ")
@@ -77,12 +82,7 @@ class EmbeddedNatsIT {
         int httpPort = NatsServer.freePort();
         int natsPort = NatsServer.freePort();
         // The shipped file (embedded = auto) with the site broker's URL set, as an operator would.
-        Path config = Files.writeString(work.resolve("pipeline.conf"), "include file(\""
-                + RuntimeProcess.home().resolve("config/pipeline.conf") + "\")\n"
-                + "jetconnect.http.port = " + httpPort + "\n"
-                // Relative to this file's folder (the shipped ../data would be work's parent).
-                + "jetconnect.data-dir = data\n"
-                + "jetconnect.nats.url = \"nats://127.0.0.1:" + natsPort + "\"\n");
+        Path config = shipped(httpPort, natsPort, "");
         try (RuntimeProcess runtime = RuntimeProcess.runListening(work, config, httpPort, Map.of())) {
             runtime.awaitOutput("not starting an embedded nats-server: jetconnect.nats.url is configured",
                     Duration.ofSeconds(30));

@@ -54,6 +54,18 @@ final class ExamplePluginBuild {
         return root;
     }
 
+    /**
+     * @return {@code shared/plugins}, holding the built-in plugin zips and the example's jar (built under
+     *     {@code shared/build}): a plugins directory of its own, so the distribution's is left untouched
+     */
+    static Path pluginsWithTheExample(Path shared) throws IOException, InterruptedException {
+        Path jar = new ExamplePluginBuild(Files.createDirectories(shared.resolve("build"))).build();
+        Path plugins = Files.createDirectories(shared.resolve("plugins"));
+        RuntimeProcess.copyBuiltInPlugins(plugins);
+        Files.copy(jar, plugins.resolve(jar.getFileName()));
+        return plugins;
+    }
+
     /** @return the example's plugin jar, built */
     Path build() throws IOException, InterruptedException {
         Path spiJar = spiJar();

@@ -38,10 +38,7 @@ class ExamplesIT {
 
     @BeforeAll
     static void copyTheConfigAndTheExamplePlugin() throws Exception {
-        Path jar = new ExamplePluginBuild(Files.createDirectories(shared.resolve("build"))).build();
-        plugins = Files.createDirectories(shared.resolve("plugins"));
-        RuntimeProcess.copyBuiltInPlugins(plugins);
-        Files.copy(jar, plugins.resolve(jar.getFileName()));
+        plugins = ExamplePluginBuild.pluginsWithTheExample(shared);
         config = Files.createDirectories(shared.resolve("config/examples")).getParent();
         Files.copy(RuntimeProcess.home().resolve("config/pipeline.conf"), config.resolve("pipeline.conf"));
         for (Path example : examples()) {

@@ -28,29 +28,29 @@ final class FaultPipeline {
      */
     static Path config(Path work, Path dataDir, int httpPort, String natsUrl, String stream, String streamSettings,
                        String dlqSettings) throws Exception {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        Path key = Files.writeString(work.resolve("fault.key"), Base64.getEncoder().encodeToString(secret));
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = %s, subjects = ["fault.>"] %s } }
-                  pipelines {
-                    ingest {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s" }
-                        { type = dlq, drain { backoff.max = 1s } %s }
-                        { type = jetstream, stream = events, subject = "fault.{tenantId}.v1", ack-timeout = 2s,
-                          backoff { initial = 100ms, max = 1s } }
-                      ]
-                    }
+        Path key = signingKey(work.resolve("fault.key"));
+        return PipelineConf.write(work.resolve("pipeline.conf"), dataDir, httpPort, natsUrl, """
+                streams { events { name = %s, subjects = ["fault.>"] %s } }
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s" }
+                      { type = dlq, drain { backoff.max = 1s } %s }
+                      { type = jetstream, stream = events, subject = "fault.{tenantId}.v1", ack-timeout = 2s,
+                        backoff { initial = 100ms, max = 1s } }
+                    ]
                   }
                 }
-                """.formatted(dataDir, httpPort, natsUrl, stream, streamSettings, key, dlqSettings));
+                """.formatted(stream, streamSettings, key, dlqSettings));
+    }
+
+    /** @return {@code file}, holding a fresh random 32-byte key (Base64) for the {@code sign} layer */
+    static Path signingKey(Path file) throws java.io.IOException {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Files.writeString(file, Base64.getEncoder().encodeToString(secret));
     }
 
     /** @return the value of the first metric line starting with {@code prefix}, or 0 */

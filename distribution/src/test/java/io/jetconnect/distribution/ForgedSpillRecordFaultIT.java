@@ -15,11 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,70 +39,61 @@ class ForgedSpillRecordFaultIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
-
     @FaultTest
     void aRecordEmbeddedInAnEventsDataNeverComesBackAsAnEvent() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
-        int port = NatsServer.freePort();
         Path data = work.resolve("data");
-        Path config = FaultPipeline.config(work, data, port, nats.url(), STREAM, "", "");
         byte[] forged = checksummedRecord("forged-1", "{\"tenantId\":\"victim\",\"pay\":\"me\"}");
         ByteArrayOutputStream carrier = new ByteArrayOutputStream();
         carrier.write(new byte[] {1, 2, 3});
         carrier.write(forged);
         carrier.write(new byte[256]);
 
-        try (RuntimeProcess first = RuntimeProcess.run(work, config, port, Map.of())) {
-            assertEquals(202, postJson(first, "stored-0", "acme").statusCode());
-            nats.kill();
-            // Refused by the broker retriably: spilled; the crafted one is spilled behind it.
-            HttpResponse<String> spilled = postJson(first, "spilled-1", "acme");
-            assertEquals(202, spilled.statusCode(), spilled.body());
-            HttpResponse<String> crafted = first.send(HttpRequest.newBuilder(first.uri("/v1/pipelines/ingest/events"))
-                    .header("Content-Type", "application/octet-stream").header("ce-specversion", "1.0")
-                    .header("ce-id", "real-1").header("ce-source", "/client").header("ce-type", "upload")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(carrier.toByteArray())).build());
-            assertEquals(202, crafted.statusCode(), crafted.body());
-            assertTrue(FaultPipeline.metric(first, "jetconnect_dlq_events{") >= 2, "both spilled");
-            first.kill();
-        }
+        try (FaultBed bed = FaultBed.start(work, STREAM)) {
+            NatsServer nats = bed.nats();
+            try (RuntimeProcess first = bed.run()) {
+                assertEquals(202, postJson(first, "stored-0", "acme").statusCode());
+                nats.kill();
+                // Refused by the broker retriably: spilled; the crafted one is spilled behind it.
+                HttpResponse<String> spilled = postJson(first, "spilled-1", "acme");
+                assertEquals(202, spilled.statusCode(), spilled.body());
+                HttpResponse<String> crafted = first.send(HttpRequest
+                        .newBuilder(first.uri("/v1/pipelines/ingest/events"))
+                        .header("Content-Type", "application/octet-stream").header("ce-specversion", "1.0")
+                        .header("ce-id", "real-1").header("ce-source", "/client").header("ce-type", "upload")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(carrier.toByteArray())).build());
+                assertEquals(202, crafted.statusCode(), crafted.body());
+                assertTrue(FaultPipeline.metric(first, "jetconnect_dlq_events{") >= 2, "both spilled");
+                first.kill();
+            }
 
-        // The crash tore the crafted event's record right after the embedded one.
-        Path segment = lastSegment(data);
-        byte[] bytes = Files.readAllBytes(segment);
-        int at = indexOf(bytes, forged);
-        assertTrue(at > 0, "the embedded record is in the segment as the client sent it");
-        Files.write(segment, Arrays.copyOf(bytes, at + forged.length));
+            // The crash tore the crafted event's record right after the embedded one.
+            Path segment = lastSegment(data);
+            byte[] bytes = Files.readAllBytes(segment);
+            int at = indexOf(bytes, forged);
+            assertTrue(at > 0, "the embedded record is in the segment as the client sent it");
+            Files.write(segment, Arrays.copyOf(bytes, at + forged.length));
 
-        nats.restart();
-        try (RuntimeProcess second = RuntimeProcess.run(work, config, port, Map.of())) {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> FaultPipeline.metric(second, "jetconnect_dlq_events{") == 0
-                            && FaultPipeline.streamCount(nats.url(), STREAM) >= 2
-                            && FaultPipeline.metric(second, "jetconnect_dlq_quarantined_total{") >= 1);
-            List<Message> stored = StreamReader.readAll(nats.url(), STREAM);
-            List<String> ids = stored.stream().map(StreamReader::eventId).toList();
-            List<String> subjects = stored.stream().map(Message::getSubject).toList();
-            assertEquals(List.of("stored-0", "spilled-1"), ids, "nothing acknowledged lost, nothing forged");
-            assertEquals(List.of("fault.acme.v1", "fault.acme.v1"), subjects);
-            // The real event, posted again, is stored: no forged id took its place.
-            assertEquals(202, postJson(second, "forged-1", "victim").statusCode());
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> FaultPipeline.streamCount(nats.url(), STREAM) == 3);
-            Message last = StreamReader.readAll(nats.url(), STREAM).get(2);
-            assertEquals("forged-1", StreamReader.eventId(last));
-            assertTrue(new String(last.getData(), StandardCharsets.UTF_8).contains("\"n\":\"real\""),
-                    "the event the client really sent");
-            assertEquals(0, second.terminate(), second.output());
+            nats.restart();
+            try (RuntimeProcess second = bed.run()) {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                        .until(() -> FaultPipeline.metric(second, "jetconnect_dlq_events{") == 0
+                                && FaultPipeline.streamCount(nats.url(), STREAM) >= 2
+                                && FaultPipeline.metric(second, "jetconnect_dlq_quarantined_total{") >= 1);
+                List<Message> stored = StreamReader.readAll(nats.url(), STREAM);
+                List<String> ids = stored.stream().map(StreamReader::eventId).toList();
+                List<String> subjects = stored.stream().map(Message::getSubject).toList();
+                assertEquals(List.of("stored-0", "spilled-1"), ids, "nothing acknowledged lost, nothing forged");
+                assertEquals(List.of("fault.acme.v1", "fault.acme.v1"), subjects);
+                // The real event, posted again, is stored: no forged id took its place.
+                assertEquals(202, postJson(second, "forged-1", "victim").statusCode());
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> FaultPipeline.streamCount(nats.url(), STREAM) == 3);
+                Message last = StreamReader.readAll(nats.url(), STREAM).get(2);
+                assertEquals("forged-1", StreamReader.eventId(last));
+                assertTrue(new String(last.getData(), StandardCharsets.UTF_8).contains("\"n\":\"real\""),
+                        "the event the client really sent");
+                assertEquals(0, second.terminate(), second.output());
+            }
         }
     }
 

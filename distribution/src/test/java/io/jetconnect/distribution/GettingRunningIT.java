@@ -55,24 +55,19 @@ class GettingRunningIT {
     private static Path config(Path dir, String natsUrl, int httpPort, String extra, String sinkStream)
             throws IOException {
         Files.createDirectories(dir);
-        return Files.writeString(dir.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = data
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = CHECKED, subjects = ["checked.>"] } }
-                  %s
-                  pipelines {
-                    ingest {
-                      source { type = http }
-                      sinks = [
-                        { type = sign, key-file = data/keys/dev.key, generate-if-missing = true }
-                        { type = jetstream, stream = %s, subject = "checked.{tenantId}" }
-                      ]
-                    }
+        return PipelineConf.write(dir.resolve("pipeline.conf"), "data", httpPort, natsUrl, """
+                streams { events { name = CHECKED, subjects = ["checked.>"] } }
+                %s
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [
+                      { type = sign, key-file = data/keys/dev.key, generate-if-missing = true }
+                      { type = jetstream, stream = %s, subject = "checked.{tenantId}" }
+                    ]
                   }
                 }
-                """.formatted(httpPort, natsUrl, extra, sinkStream));
+                """.formatted(extra, sinkStream));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jetconnect.distribution;
 
+import io.jetconnect.plugins.http.CorpusBodies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import java.util.Locale;
  *       {@code Connection: close} are added, and {@code Content-Length} unless the file sets it or
  *       {@code Transfer-Encoding} (then the body is framed as 4 KiB chunks).</li>
  *   <li>{@code body.bin}: the body's exact bytes; or {@code generate.txt}: {@code generate: KIND N} for bodies too
- *       large or too odd to keep in the repository (see {@link #generate}).</li>
+ *       large or too odd to keep in the repository (see {@link CorpusBodies#generate}).</li>
  *   <li>{@code expect.txt}: {@code status}, optional {@code index}, {@code error-contains} (repeatable),
  *       {@code lands} ({@code none} or how many messages the request adds to the stream), {@code known-bug}.</li>
  * </ul>
@@ -64,7 +65,7 @@ record HttpCorpusCase(String name, Path dir, String method, String pipeline, Lis
                 body = Files.readAllBytes(bin);
             } else if (Files.exists(generate)) {
                 String[] spec = CorpusSpec.read(generate).require("generate").trim().split("\\s+");
-                body = generate(spec[0], Integer.parseInt(spec[1]), name);
+                body = CorpusBodies.generate(spec[0], Integer.parseInt(spec[1]), name);
             } else {
                 body = new byte[0];
             }
@@ -100,51 +101,5 @@ record HttpCorpusCase(String name, Path dir, String method, String pipeline, Lis
         out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(body);
         return out.toByteArray();
-    }
-
-    /**
-     * Builds a body the corpus describes instead of storing: every kind is one structured-mode event (or a batch)
-     * from source {@code /corpus} whose ids start with the case's name, for tenant {@code acme}.
-     * <ul>
-     *   <li>{@code huge-string N}: data holds a string of N characters;</li>
-     *   <li>{@code huge-id N}: the event id is N characters long;</li>
-     *   <li>{@code deep-arrays N}: data holds N nested arrays (data itself is one level more, the event one more);</li>
-     *   <li>{@code deep-objects N}: data holds N nested objects;</li>
-     *   <li>{@code batch N}: a batch of N small valid events;</li>
-     *   <li>{@code many-extensions N}: one event with N extension attributes.</li>
-     * </ul>
-     */
-    static byte[] generate(String kind, int n, String id) {
-        StringBuilder out = new StringBuilder(n + 256);
-        String head = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/corpus\",\"type\":\"corpus.generated\","
-                + "\"datacontenttype\":\"application/json\"";
-        switch (kind) {
-            case "huge-string" -> out.append(head).append(",\"data\":{\"tenantId\":\"acme\",\"s\":\"")
-                    .append("x".repeat(n)).append("\"}}");
-            case "huge-id" -> out.append("{\"specversion\":\"1.0\",\"id\":\"").append("i".repeat(n))
-                    .append("\",\"source\":\"/corpus\",\"type\":\"corpus.generated\",\"data\":{\"tenantId\":\"acme\"}}");
-            case "deep-arrays" -> out.append(head).append(",\"data\":{\"tenantId\":\"acme\",\"d\":")
-                    .append("[".repeat(n)).append("]".repeat(n)).append("}}");
-            case "deep-objects" -> out.append(head).append(",\"data\":{\"tenantId\":\"acme\",\"d\":")
-                    .append("{\"a\":".repeat(n)).append("0").append("}".repeat(n)).append("}}");
-            case "batch" -> {
-                out.append('[');
-                for (int i = 0; i < n; i++) {
-                    out.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"").append(id).append('-')
-                            .append(i).append("\",\"source\":\"/corpus\",\"type\":\"corpus.generated\","
-                                    + "\"data\":{\"tenantId\":\"acme\"}}");
-                }
-                out.append(']');
-            }
-            case "many-extensions" -> {
-                out.append(head);
-                for (int i = 0; i < n; i++) {
-                    out.append(",\"ext").append(i).append("\":\"v\"");
-                }
-                out.append(",\"data\":{\"tenantId\":\"acme\"}}");
-            }
-            default -> throw new IllegalArgumentException("unknown generator " + kind);
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -45,25 +45,19 @@ class IngestAuthIT {
 
     /** Each test its own stream and subjects: the class shares one nats-server. */
     private String config(String natsUrl, int port, Path tokens, String prefix) {
-        return """
-                jetconnect {
-                  data-dir = data
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = %s, subjects = ["%s.>"], max-age = 1h } }
-                  pipelines {
-                    ingest {
-                      source { type = http, auth { mode = token, tokens-file = "%s" } }
-                      sinks = [ { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" } ]
-                    }
-                    filled {
-                      source { type = http, auth { mode = token, tokens-file = "%s", fill-tenant = true } }
-                      sinks = [ { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" } ]
-                    }
+        return PipelineConf.text("data", port, natsUrl, """
+                streams { events { name = %s, subjects = ["%s.>"], max-age = 1h } }
+                pipelines {
+                  ingest {
+                    source { type = http, auth { mode = token, tokens-file = "%s" } }
+                    sinks = [ { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" } ]
+                  }
+                  filled {
+                    source { type = http, auth { mode = token, tokens-file = "%s", fill-tenant = true } }
+                    sinks = [ { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" } ]
                   }
                 }
-                """.formatted(port, natsUrl, prefix.toUpperCase(java.util.Locale.ROOT), prefix, tokens, prefix, tokens,
-                prefix);
+                """.formatted(prefix.toUpperCase(java.util.Locale.ROOT), prefix, tokens, prefix, tokens, prefix));
     }
 
     private static String event(String id, String data) {

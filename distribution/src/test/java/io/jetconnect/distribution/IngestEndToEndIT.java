@@ -30,29 +30,24 @@ class IngestEndToEndIT {
     Path work;
 
     static String config(String natsUrl, int httpPort, String stream, String subjectPrefix) {
-        return """
-                jetconnect {
-                  data-dir = data
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams {
-                    events {
-                      name = %s
-                      subjects = ["%s.>"]
-                      max-age = 1h
-                      duplicate-window = 2m
-                    }
-                  }
-                  pipelines {
-                    ingest {
-                      source { type = http }
-                      sinks = [
-                        { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" }
-                      ]
-                    }
+        return PipelineConf.text("data", httpPort, natsUrl, """
+                streams {
+                  events {
+                    name = %s
+                    subjects = ["%s.>"]
+                    max-age = 1h
+                    duplicate-window = 2m
                   }
                 }
-                """.formatted(httpPort, natsUrl, stream, subjectPrefix, subjectPrefix);
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [
+                      { type = jetstream, stream = events, subject = "%s.{tenantId}.v1" }
+                    ]
+                  }
+                }
+                """.formatted(stream, subjectPrefix, subjectPrefix));
     }
 
     private static String event(String id, String tenant, int n) {

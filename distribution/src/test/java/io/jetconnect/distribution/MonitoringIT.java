@@ -122,17 +122,12 @@ class MonitoringIT {
                         }
                     """);
         }
-        Path config = Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = data
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams { events { name = %s, subjects = ["mon.>"], max-age = 1h } }
-                  pipelines {
+        Path config = PipelineConf.write(work.resolve("pipeline.conf"), "data", port, nats.url(), """
+                streams { events { name = %s, subjects = ["mon.>"], max-age = 1h } }
+                pipelines {
                 %s
-                  }
                 }
-                """.formatted(port, nats.url(), STREAM, pipelines));
+                """.formatted(STREAM, pipelines));
         runtime = RuntimeProcess.run(work, config, port, Map.of());
 
         // An accepted event (published, redacted, signed), a rejected request (400), and a stream message that is

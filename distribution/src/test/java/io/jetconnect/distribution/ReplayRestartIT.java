@@ -66,27 +66,21 @@ class ReplayRestartIT {
     }
 
     private Path config(String url, int port) throws IOException {
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams {
-                    copy { name = REPLAY_COPY, subjects = ["replay-copy.>"], duplicate-window = 10m }
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), port, url, """
+                streams {
+                  copy { name = REPLAY_COPY, subjects = ["replay-copy.>"], duplicate-window = 10m }
+                }
+                pipelines {
+                  mirror {
+                    source { type = replay, stream = REPLAY_SRC, then = live-tail, max-in-flight = %d }
+                    sinks = [ { type = jsonl, path = "%s" } ]
                   }
-                  pipelines {
-                    mirror {
-                      source { type = replay, stream = REPLAY_SRC, then = live-tail, max-in-flight = %d }
-                      sinks = [ { type = jsonl, path = "%s" } ]
-                    }
-                    rekey {
-                      source { type = replay, stream = REPLAY_SRC, then = live-tail, max-in-flight = %d }
-                      sinks = [ { type = jetstream, stream = copy, subject = "replay-copy.{tenantId}" } ]
-                    }
+                  rekey {
+                    source { type = replay, stream = REPLAY_SRC, then = live-tail, max-in-flight = %d }
+                    sinks = [ { type = jetstream, stream = copy, subject = "replay-copy.{tenantId}" } ]
                   }
                 }
-                """.formatted(work.resolve("data"), port, url, MAX_IN_FLIGHT, work.resolve("mirror.jsonl"),
-                MAX_IN_FLIGHT));
+                """.formatted(MAX_IN_FLIGHT, work.resolve("mirror.jsonl"), MAX_IN_FLIGHT));
     }
 
     /** @return how often each id appears in the jsonl files (the current one and any rotated ones) */

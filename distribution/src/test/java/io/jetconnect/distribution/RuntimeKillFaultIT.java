@@ -2,14 +2,10 @@ package io.jetconnect.distribution;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jetconnect.testing.NatsServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,42 +22,26 @@ class RuntimeKillFaultIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
-
     @FaultTest
     void everyEventAnswered202BeforeAKillOfTheRuntimeIsStoredExactlyOnce() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
-        int port = NatsServer.freePort();
-        Path config = FaultPipeline.config(work, work.resolve("data"), port, nats.url(), "FAULT_RTKILL", "", "");
-        try (LoadClient client = new LoadClient(port, 4, 10_000, 200, 100)) {
+        try (FaultBed bed = FaultBed.start(work, "FAULT_RTKILL");
+             LoadClient client = bed.load(4, 10_000, 200, 100)) {
             int atKill;
-            try (RuntimeProcess first = RuntimeProcess.run(work, config, port, Map.of())) {
+            try (RuntimeProcess first = bed.run()) {
                 client.start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 10_000);
                 first.kill();
                 atKill = client.acknowledgedCount();
             }
             long ackedBeforeKill = atKill;
-            try (RuntimeProcess second = RuntimeProcess.run(work, config, port, Map.of())) {
+            try (RuntimeProcess second = bed.run()) {
                 client.await(Duration.ofMinutes(2));
-                FaultPipeline.awaitSettled(second, client, nats.url(), "FAULT_RTKILL", Duration.ofSeconds(90));
-                Figures figures = Figures.of("runtime-kill", client, nats.url(), "FAULT_RTKILL")
+                bed.awaitSettled(second, client, Duration.ofSeconds(90));
+                Figures figures = bed.figures("runtime-kill", client)
                         .with("acknowledged_before_kill", ackedBeforeKill)
                         .with("unanswered", client.unanswered.size())
                         .print();
-                assertEquals(client.offered.size(), client.acknowledgedCount());
-                assertEquals(0, figures.lost(), figures.line());
-                assertEquals(0, figures.duplicated(), figures.line());
-                assertEquals(0, figures.reordered(), figures.line());
-                assertEquals(0, figures.forged(), figures.line());
+                FaultBed.assertIntact(client, figures);
                 assertEquals(40_000, figures.stored(), figures.line());
                 assertEquals(0, second.terminate(), second.output());
             }

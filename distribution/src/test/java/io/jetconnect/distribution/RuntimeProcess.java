@@ -159,38 +159,23 @@ public final class RuntimeProcess implements AutoCloseable {
      * answers 200 (the listener is up), for a runtime whose pipelines are not expected to be ready.
      */
     public static RuntimeProcess runListening(Path workDir, Path config, int httpPort, Map<String, String> env) {
-        try {
-            Path out = workDir.resolve("runtime-" + System.nanoTime() + ".log");
-            ProcessBuilder builder = new ProcessBuilder(home().resolve("bin/jetconnect").toString(), "run",
-                    "--config", config.toString())
-                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-            builder.environment().remove("NATS_URL");
-            builder.environment().putAll(env);
-            RuntimeProcess runtime = new RuntimeProcess(builder.start(), out, httpPort);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                if (!runtime.process.isAlive()) {
-                    throw new IllegalStateException("jetconnect exited with " + runtime.process.exitValue() + ":\n"
-                            + runtime.output());
-                }
-                try {
-                    return runtime.get("/healthz").statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-            return runtime;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        RuntimeProcess runtime = launch(workDir, config, httpPort, env);
+        runtime.await200("/healthz");
+        return runtime;
     }
 
     private void awaitReady() {
+        await200("/readyz");
+    }
+
+    /** Waits until {@code path} answers 200; fails at once if the process exits first. */
+    private void await200(String path) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("jetconnect exited with " + process.exitValue() + ":\n" + output());
             }
             try {
-                return get("/readyz").statusCode() == 200;
+                return get(path).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }

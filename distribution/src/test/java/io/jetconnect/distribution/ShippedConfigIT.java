@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,14 +22,8 @@ class ShippedConfigIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
 
     private static String version() {
         return RuntimeProcess.home().getFileName().toString().substring("jetconnect-".length());
@@ -54,8 +49,7 @@ class ShippedConfigIT {
 
     @Test
     void theShippedConfigStartsWithTheVersionFirstAndWithoutWarnings() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
+        NatsServer nats = spawned.get();
         int port = NatsServer.freePort();
         Path config = shipped(port, "");
         Map<String, String> env = Map.of("NATS_URL", nats.url());

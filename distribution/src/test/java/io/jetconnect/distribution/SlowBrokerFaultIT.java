@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +31,6 @@ class SlowBrokerFaultIT {
 
     @TempDir
     Path work;
-
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            if (nats.isAlive()) {
-                nats.resume();
-            }
-            nats.close();
-        }
-    }
 
     private static long rssBytes(long pid) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -66,16 +53,14 @@ class SlowBrokerFaultIT {
 
     @FaultTest
     void aStalledBrokerUnderMoreThanTheCeilingKeepsMemoryBoundedAndLosesNothing() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
-        int port = NatsServer.freePort();
-        Path config = FaultPipeline.config(work, work.resolve("data"), port, nats.url(), "FAULT_STALL", "", "");
         AtomicLong maxHeap = new AtomicLong();
         AtomicLong maxRss = new AtomicLong();
         AtomicLong samples = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of("JETCONNECT_OPTS", "-Xmx256m"));
-             LoadClient client = new LoadClient(port, 4, 30_000, 250, 800)) {
+        try (FaultBed bed = FaultBed.start(work, "FAULT_STALL");
+             RuntimeProcess runtime = bed.run(Map.of("JETCONNECT_OPTS", "-Xmx256m"));
+             LoadClient client = bed.load(4, 30_000, 250, 800)) {
+            NatsServer nats = bed.nats();
             long pid = runtime.pid();
             sampler.scheduleAtFixedRate(() -> {
                 try {
@@ -98,9 +83,9 @@ class SlowBrokerFaultIT {
             assertTrue(runtime.isAlive(), "the runtime survived the stall");
             nats.resume();
             client.await(Duration.ofMinutes(3));
-            FaultPipeline.awaitSettled(runtime, client, nats.url(), "FAULT_STALL", Duration.ofSeconds(120));
+            bed.awaitSettled(runtime, client, Duration.ofSeconds(120));
             sampler.shutdownNow();
-            Figures figures = Figures.of("stalled-broker", client, nats.url(), "FAULT_STALL")
+            Figures figures = bed.figures("stalled-broker", client)
                     .with("stall", STALL.toSeconds() + "s").with("acknowledged_during_stall", duringStall)
                     .with("events_per_s_before_stall", Math.round(rate))
                     .with("max_heap_mib", maxHeap.get() / MIB).with("max_rss_mib", maxRss.get() / MIB)
@@ -110,11 +95,7 @@ class SlowBrokerFaultIT {
             assertTrue(maxHeap.get() > 0 && maxHeap.get() < 256 * MIB, figures.line());
             assertTrue(maxRss.get() > 0 && maxRss.get() < 600 * MIB, figures.line());
             assertTrue(runtime.isAlive(), "the runtime stayed alive");
-            assertEquals(client.offered.size(), client.acknowledgedCount());
-            assertEquals(0, figures.lost(), figures.line());
-            assertEquals(0, figures.duplicated(), figures.line());
-            assertEquals(0, figures.reordered(), figures.line());
-            assertEquals(0, figures.forged(), figures.line());
+            FaultBed.assertIntact(client, figures);
             assertEquals(0, runtime.terminate(), runtime.output());
         } finally {
             sampler.shutdownNow();

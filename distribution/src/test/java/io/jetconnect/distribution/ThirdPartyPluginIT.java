@@ -43,10 +43,7 @@ class ThirdPartyPluginIT {
 
     @BeforeAll
     static void buildTheExampleAndDropItIn() throws Exception {
-        Path jar = new ExamplePluginBuild(Files.createDirectories(shared.resolve("build"))).build();
-        plugins = Files.createDirectories(shared.resolve("plugins"));
-        RuntimeProcess.copyBuiltInPlugins(plugins);
-        Files.copy(jar, plugins.resolve(jar.getFileName()));
+        plugins = ExamplePluginBuild.pluginsWithTheExample(shared);
     }
 
     /** A pipeline.conf with {@code http -> enrich -> webhook}; {@code sinks} as given. */

@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,23 +29,12 @@ class WipedStoreFaultIT {
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @AfterEach
-    void stop() {
-        if (nats != null) {
-            nats.close();
-        }
-    }
-
     @FaultTest
     void aBrokerBackWithoutItsStoreGetsTheStreamAgainAndEverythingAcknowledgedSince() throws Exception {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH");
-        nats = NatsServer.spawn();
-        int port = NatsServer.freePort();
-        Path config = FaultPipeline.config(work, work.resolve("data"), port, nats.url(), "FAULT_WIPE", "", "");
-        try (RuntimeProcess runtime = RuntimeProcess.run(work, config, port, Map.of());
-             LoadClient client = new LoadClient(port, 4, 5_000, 200, 100).start()) {
+        try (FaultBed bed = FaultBed.start(work, "FAULT_WIPE");
+             RuntimeProcess runtime = bed.run();
+             LoadClient client = bed.load(4, 5_000, 200, 100).start()) {
+            NatsServer nats = bed.nats();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledgedCount() >= 4_000);
             nats.kill();
             // Taken once the broker is dead: an event posted after this (not yet offered) can only be acknowledged
@@ -78,7 +65,7 @@ class WipedStoreFaultIT {
                     .filter(id -> !offeredBeforeWipe.contains(id)).count();
             long lostAfter = client.acknowledged.stream()
                     .filter(id -> !offeredBeforeWipe.contains(id) && !storedIds.contains(id)).count();
-            Figures figures = Figures.of("wiped-store", client, nats.url(), "FAULT_WIPE")
+            Figures figures = bed.figures("wiped-store", client)
                     .with("offered_before_wipe", offeredBeforeWipe.size())
                     .with("acknowledged_after_wipe", acknowledgedAfter)
                     .with("lost_after_wipe", lostAfter)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.spi.NatsSettings;
+import io.jetconnect.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.NKey;
 import java.io.IOException;
@@ -29,7 +30,7 @@ class NatsAuthIT {
     @TempDir
     Path dir;
 
-    private static NatsSettings.Builder settings(AuthServer server) {
+    private static NatsSettings.Builder settings(NatsServer server) {
         return NatsSettings.builder(server.url()).connectionName("auth-it");
     }
 
@@ -59,7 +60,7 @@ class NatsAuthIT {
 
     @Test
     void userAndPassword() throws Exception {
-        try (AuthServer server = AuthServer.start(dir, "authorization { user: alice, password: \"" + PASSWORD
+        try (NatsServer server = NatsServer.withConfig("authorization { user: alice, password: \"" + PASSWORD
                 + "\" }")) {
             connects(settings(server).user("alice").password(PASSWORD).build());
             String message = refused(settings(server).user("alice").password("wrong-password").build(),
@@ -73,7 +74,7 @@ class NatsAuthIT {
 
     @Test
     void userAndPasswordInTheUrlAreNeverQuoted() throws Exception {
-        try (AuthServer server = AuthServer.start(dir, "authorization { user: alice, password: \"" + PASSWORD
+        try (NatsServer server = NatsServer.withConfig("authorization { user: alice, password: \"" + PASSWORD
                 + "\" }")) {
             String url = server.url().replace("nats://", "nats://alice:" + PASSWORD + "@");
             connects(NatsSettings.builder(url).build());
@@ -87,7 +88,7 @@ class NatsAuthIT {
 
     @Test
     void token() throws Exception {
-        try (AuthServer server = AuthServer.start(dir, "authorization { token: \"" + TOKEN + "\" }")) {
+        try (NatsServer server = NatsServer.withConfig("authorization { token: \"" + TOKEN + "\" }")) {
             connects(settings(server).token(TOKEN).build());
             String message = refused(settings(server).token("not-the-token").build(), "not-the-token", TOKEN);
             assertTrue(message.contains("refused the credentials"), message);
@@ -101,7 +102,7 @@ class NatsAuthIT {
         NKey stranger = NKey.createUser(null);
         Path seed = Files.writeString(dir.resolve("user.nk"), new String(user.getSeed()) + "\n");
         Path wrongSeed = Files.writeString(dir.resolve("stranger.nk"), new String(stranger.getSeed()) + "\n");
-        try (AuthServer server = AuthServer.start(dir, "authorization { users: [ { nkey: "
+        try (NatsServer server = NatsServer.withConfig("authorization { users: [ { nkey: "
                 + new String(user.getPublicKey()) + " } ] }")) {
             connects(settings(server).nkeyFile(seed).build());
             String message = refused(settings(server).nkeyFile(wrongSeed).build(),
@@ -118,7 +119,7 @@ class NatsAuthIT {
         // A user of an account the server does not know (not in its resolver).
         NKey otherAccount = NKey.createAccount(null);
         Path strangerCreds = Files.writeString(dir.resolve("stranger.creds"), jwts.creds(otherAccount));
-        try (AuthServer server = AuthServer.start(dir, jwts.serverConfig(dir))) {
+        try (NatsServer server = NatsServer.withConfig(jwts.serverConfig(dir))) {
             connects(settings(server).credentialsFile(creds).build());
             String message = refused(settings(server).credentialsFile(strangerCreds).build(),
                     Files.readString(strangerCreds).lines().filter(l -> l.startsWith("SU")).findFirst().orElseThrow());
@@ -131,7 +132,7 @@ class NatsAuthIT {
     void aCertificateForAnotherHostIsRefusedUnlessVerificationIsOff() throws Exception {
         TestCertificates pki = new TestCertificates(dir);
         Path other = pki.issue("other", false, "other.example");
-        try (AuthServer server = AuthServer.start(dir, tls(other, pki.caFile(), false))) {
+        try (NatsServer server = NatsServer.withConfig(tls(other, pki.caFile(), false))) {
             UnaryOperator<NatsSettings.Builder> trusting = b -> b.caFile(pki.caFile());
             String message = refused(trusting.apply(settings(server)).build());
             assertTrue(message.contains("does not name the host"), message);
@@ -147,7 +148,7 @@ class NatsAuthIT {
         Path server127 = pki.issue("server", false, "127.0.0.1");
         Path otherDir = Files.createDirectories(dir.resolve("other-ca"));
         TestCertificates otherCa = new TestCertificates(otherDir);
-        try (AuthServer server = AuthServer.start(dir, tls(server127, pki.caFile(), false))) {
+        try (NatsServer server = NatsServer.withConfig(tls(server127, pki.caFile(), false))) {
             String message = refused(settings(server).caFile(otherCa.caFile()).tlsVerifyHostname(false).build());
             assertTrue(message.contains("the server's TLS certificate is not trusted"), message);
             assertTrue(message.contains("jetconnect.nats.ca-file"), message);
@@ -159,7 +160,7 @@ class NatsAuthIT {
         TestCertificates pki = new TestCertificates(dir);
         Path serverCert = pki.issue("server", false, "127.0.0.1", "localhost");
         Path client = pki.issue("client", true);
-        try (AuthServer server = AuthServer.start(dir, tls(serverCert, pki.caFile(), true))) {
+        try (NatsServer server = NatsServer.withConfig(tls(serverCert, pki.caFile(), true))) {
             NatsSettings.Builder trusting = settings(server).caFile(pki.caFile());
             connects(trusting.certFile(client).keyFile(TestCertificates.keyOf(client)).build());
             // Without a client certificate the server ends the handshake.
@@ -172,7 +173,7 @@ class NatsAuthIT {
     void tlsByHostNameMatchesTheDnsName() throws Exception {
         TestCertificates pki = new TestCertificates(dir);
         Path serverCert = pki.issue("server", false, "localhost");
-        try (AuthServer server = AuthServer.start(dir, tls(serverCert, pki.caFile(), false))) {
+        try (NatsServer server = NatsServer.withConfig(tls(serverCert, pki.caFile(), false))) {
             connects(NatsSettings.builder("tls://localhost:" + server.port()).caFile(pki.caFile()).build());
         }
     }

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudevents.CloudEvent;
+import io.jetconnect.distribution.PipelineConf;
 import io.jetconnect.distribution.RuntimeProcess;
 import io.jetconnect.distribution.StreamReader;
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,56 +37,39 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CloudEventsSdkInteropIT {
 
-    private static final Set<String> SIGNATURE = Set.of("sig", "sigalg", "sigkeyid");
-
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @BeforeEach
-    void start() {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH (apt-get install nats-server)");
-        nats = NatsServer.spawn();
-    }
-
-    @AfterEach
-    void stop() {
-        nats.close();
-    }
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
 
     private Path config(int httpPort) throws Exception {
-        return Files.writeString(work.resolve("pipeline.conf"), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams {
-                    structured { name = SDK_STRUCTURED, subjects = ["sdk.structured.>"] }
-                    binary { name = SDK_BINARY, subjects = ["sdk.binary.>"] }
-                    shipped { name = SDK_SHIPPED, subjects = ["sdk.shipped.>"] }
+        return PipelineConf.write(work.resolve("pipeline.conf"), work.resolve("data"), httpPort, spawned.url(), """
+                streams {
+                  structured { name = SDK_STRUCTURED, subjects = ["sdk.structured.>"] }
+                  binary { name = SDK_BINARY, subjects = ["sdk.binary.>"] }
+                  shipped { name = SDK_SHIPPED, subjects = ["sdk.shipped.>"] }
+                }
+                pipelines {
+                  structured {
+                    source { type = http }
+                    sinks = [{ type = jetstream, stream = structured, subject = "sdk.structured.{tenantId}" }]
                   }
-                  pipelines {
-                    structured {
-                      source { type = http }
-                      sinks = [{ type = jetstream, stream = structured, subject = "sdk.structured.{tenantId}" }]
-                    }
-                    binary {
-                      source { type = http }
-                      sinks = [{ type = jetstream, stream = binary, subject = "sdk.binary.{tenantId}", mode = binary }]
-                    }
-                    shipped {
-                      source { type = http }
-                      sinks = [
-                        { type = redact }
-                        { type = sign, key-file = "%s", generate-if-missing = true }
-                        { type = dlq }
-                        { type = jetstream, stream = shipped, subject = "sdk.shipped.{tenantId}.v1" }
-                      ]
-                    }
+                  binary {
+                    source { type = http }
+                    sinks = [{ type = jetstream, stream = binary, subject = "sdk.binary.{tenantId}", mode = binary }]
+                  }
+                  shipped {
+                    source { type = http }
+                    sinks = [
+                      { type = redact }
+                      { type = sign, key-file = "%s", generate-if-missing = true }
+                      { type = dlq }
+                      { type = jetstream, stream = shipped, subject = "sdk.shipped.{tenantId}.v1" }
+                    ]
                   }
                 }
-                """.formatted(work.resolve("data"), httpPort, nats.url(), work.resolve("keys/sdk.key")));
+                """.formatted(work.resolve("keys/sdk.key")));
     }
 
     @Test
@@ -101,7 +84,7 @@ class CloudEventsSdkInteropIT {
 
     @Test
     void everyKindSentInEveryModeIsStoredAsSentByTheShippedChainBesidesItsSignature() throws Exception {
-        sendAndCompare("shipped", "SDK_SHIPPED", SIGNATURE);
+        sendAndCompare("shipped", "SDK_SHIPPED", EventComparison.SIGNATURE);
     }
 
     private void sendAndCompare(String pipeline, String stream, Set<String> added) throws Exception {
@@ -121,7 +104,7 @@ class CloudEventsSdkInteropIT {
         }
         Map<String, CloudEvent> stored = new HashMap<>();
         List<String> unreadable = new ArrayList<>();
-        for (Message message : StreamReader.readAll(nats.url(), stream)) {
+        for (Message message : StreamReader.readAll(spawned.url(), stream)) {
             try {
                 CloudEvent event = SdkReader.read(message);
                 stored.put(event.getId(), event);
@@ -143,7 +126,7 @@ class CloudEventsSdkInteropIT {
     }
 
     private long count(String stream) throws Exception {
-        try (Connection nc = Nats.connect(nats.url())) {
+        try (Connection nc = Nats.connect(spawned.url())) {
             return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
         }
     }

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.jetconnect.distribution.PipelineConf;
 import io.jetconnect.distribution.RuntimeProcess;
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.SpawnedNats;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.impl.Headers;
@@ -28,10 +30,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,37 +44,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoredEventsIT {
 
-    private static final Set<String> SIGNATURE = Set.of("sig", "sigalg", "sigkeyid");
-
     @TempDir
     Path work;
 
-    private NatsServer nats;
-
-    @BeforeEach
-    void start() {
-        assertTrue(NatsServer.onPath(), "needs nats-server on PATH (apt-get install nats-server)");
-        nats = NatsServer.spawn();
-    }
-
-    @AfterEach
-    void stop() {
-        nats.close();
-    }
+    @RegisterExtension
+    final SpawnedNats spawned = new SpawnedNats();
 
     private Path config(String name, int httpPort, String pipelines) throws Exception {
-        return Files.writeString(work.resolve(name), """
-                jetconnect {
-                  data-dir = "%s"
-                  http { host = 127.0.0.1, port = %d }
-                  nats { url = "%s", embedded = off }
-                  streams {
-                    structured { name = STORED_S, subjects = ["stored.s.>"] }
-                    binary { name = STORED_B, subjects = ["stored.b.>"] }
-                  }
-                  pipelines { %s }
+        return PipelineConf.write(work.resolve(name), work.resolve("data"), httpPort, spawned.url(), """
+                streams {
+                  structured { name = STORED_S, subjects = ["stored.s.>"] }
+                  binary { name = STORED_B, subjects = ["stored.b.>"] }
                 }
-                """.formatted(work.resolve("data"), httpPort, nats.url(), pipelines));
+                pipelines { %s }
+                """.formatted(pipelines));
     }
 
     private String ingest(String mode) {
@@ -144,7 +127,7 @@ class StoredEventsIT {
         }
         Map<String, CloudEvent> expectedBinary = new LinkedHashMap<>();
         binary.values().forEach(event -> expectedBinary.put(event.getId(), event));
-        try (Connection nc = Nats.connect(nats.url())) {
+        try (Connection nc = Nats.connect(spawned.url())) {
             for (Map.Entry<CloudEvent, Headers> foreign : foreignBinary().entrySet()) {
                 CloudEvent event = foreign.getKey();
                 nc.jetStream().publish("stored.b.foreign", foreign.getValue(),
@@ -209,7 +192,8 @@ class StoredEventsIT {
                 CloudEvent read = SdkReader.FORMAT.deserialize(line.getBytes(StandardCharsets.UTF_8));
                 CloudEvent sent = expected.get(read.getId());
                 assertTrue(sent != null, reader + ": unexpected " + line);
-                assertEquals(List.of(), EventComparison.differences(sent, read, SIGNATURE), reader + ": " + line);
+                assertEquals(List.of(), EventComparison.differences(sent, read, EventComparison.SIGNATURE),
+                        reader + ": " + line);
             });
         }
     }
@@ -235,7 +219,7 @@ class StoredEventsIT {
     }
 
     private long count(String stream) throws Exception {
-        try (Connection nc = Nats.connect(nats.url())) {
+        try (Connection nc = Nats.connect(spawned.url())) {
             return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
         }
     }

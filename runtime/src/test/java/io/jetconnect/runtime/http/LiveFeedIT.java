@@ -51,17 +51,23 @@ class LiveFeedIT {
     @BeforeEach
     void start(NatsServer nats) throws Exception {
         nc = Nats.connect(nats.url());
+        long n = System.nanoTime() % 100000;
+        runtime = start(dir, nats.url(),
+                "streams { feed { name = FEED_%d, subjects = [\"feed.%d.>\"], max-messages = 200 } }".formatted(n, n));
+    }
+
+    /** @return a runtime on {@code dir} with the live feed's lag and batch small enough to test, plus {@code extra} */
+    static JetconnectRuntime start(Path dir, String natsUrl, String extra) throws Exception {
         Path conf = Files.writeString(dir.resolve("pipeline.conf"), """
                 jetconnect {
                   plugins-dir = "%s"
                   data-dir = "%s"
                   http { port = 0, live-feed { max-lag = 100, batch = 50 } }
                   nats { url = "%s", embedded = off }
-                  streams { feed { name = FEED_%d, subjects = ["feed.%d.>"], max-messages = 200 } }
+                  %s
                 }
-                """.formatted(dir.resolve("plugins"), dir.resolve("data"), nats.url(), System.nanoTime() % 100000,
-                System.nanoTime() % 100000));
-        runtime = JetconnectRuntime.start(new PipelineConfigLoader().load(conf));
+                """.formatted(dir.resolve("plugins"), dir.resolve("data"), natsUrl, extra));
+        return JetconnectRuntime.start(new PipelineConfigLoader().load(conf));
     }
 
     @AfterEach

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jetconnect.runtime.JetconnectRuntime;
-import io.jetconnect.runtime.config.PipelineConfigLoader;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
 import io.nats.client.Connection;
@@ -18,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,15 +50,7 @@ class LiveFeedWebSocketIT {
     @BeforeEach
     void start(NatsServer nats) throws Exception {
         nc = Nats.connect(nats.url());
-        Path conf = Files.writeString(dir.resolve("pipeline.conf"), """
-                jetconnect {
-                  plugins-dir = "%s"
-                  data-dir = "%s"
-                  http { port = 0, live-feed { max-lag = 100, batch = 50 } }
-                  nats { url = "%s", embedded = off }
-                }
-                """.formatted(dir.resolve("plugins"), dir.resolve("data"), nats.url()));
-        runtime = JetconnectRuntime.start(new PipelineConfigLoader().load(conf));
+        runtime = LiveFeedIT.start(dir, nats.url(), "");
     }
 
     @AfterEach

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
 import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.testing.SampleEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class CountingSinkTest {
 
-    private static final CloudEvent EVENT = CloudEventBuilder.v1().withId("1").withSource(URI.create("/t"))
-            .withType("t").build();
+    private static final CloudEvent EVENT = SampleEvents.event("1");
 
     private static double count(SimpleMeterRegistry registry, String outcome) {
         return registry.get("jetconnect.layer.events").tag("layer", "sign").tag("position", "1")

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.jetconnect.spi.BackpressureException;
-import java.net.URI;
+import io.jetconnect.testing.SampleEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class InFlightGateTest {
 
     private static CloudEvent event() {
-        return CloudEventBuilder.v1().withId("1").withSource(URI.create("/s")).withType("t").build();
+        return SampleEvents.event("1");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.rw.CloudEventRWException;
+import io.jetconnect.testing.SampleEvents;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ class CompactPayloadTest {
     }
 
     private static CloudEventBuilder base(String id) {
-        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/s")).withType("t");
+        return SampleEvents.builder(id);
     }
 
     @Test

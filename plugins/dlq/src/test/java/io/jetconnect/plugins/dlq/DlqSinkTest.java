@@ -28,10 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class DlqSinkTest {
@@ -42,22 +43,14 @@ class DlqSinkTest {
     @TempDir
     Path dir;
 
-    private final List<DlqSink> open = new ArrayList<>();
+    @RegisterExtension
+    final OpenLayers layers = new OpenLayers();
     private final TestFiles files = new TestFiles();
-    private TestContexts contexts;
-
-    @AfterEach
-    void closeLayers() {
-        open.forEach(DlqSink::halt);
-    }
 
     // ---- helpers
 
     private DlqSink layer(FakeSink inner, String hocon) {
-        contexts = TestContexts.of("dlq").config(FAST + hocon).dataDir(dir);
-        DlqSink layer = DlqDecorator.open(contexts.sink(), inner, files);
-        open.add(layer);
-        return layer;
+        return layers.open(dir, inner, hocon, files);
     }
 
     private DlqSink layer(FakeSink inner) {
@@ -120,8 +113,8 @@ class DlqSinkTest {
         assertEquals(List.of(), segments());
         assertEquals(0, files.forces.get());
         assertFalse(layer.spilling());
-        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 0.0");
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_spilled_total{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} 0.0");
     }
 
     @Test
@@ -141,7 +134,7 @@ class DlqSinkTest {
         files.releaseForce();
         assertNull(outcome(stage));
         assertTrue(layer.spilling());
-        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_spilled_total{pipeline=\"test\"} 1.0");
     }
 
     @Test
@@ -170,8 +163,8 @@ class DlqSinkTest {
         assertEquals(ids(0, 10), inner.accepted(), "taken in emit order");
         List<String> offered = inner.offered();
         assertTrue(offered.lastIndexOf(id(2)) < offered.indexOf(id(5)), () -> "e-5 offered before e-2: " + offered);
-        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 8.0");
-        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 8.0");
+        layers.assertMetric("jetconnect_dlq_spilled_total{pipeline=\"test\"} 8.0");
+        layers.assertMetric("jetconnect_dlq_drained_total{pipeline=\"test\"} 8.0");
     }
 
     @Test
@@ -220,10 +213,10 @@ class DlqSinkTest {
         DlqSink layer = layer(inner, "segment-bytes = 1KiB");
         assertAllDone(emit(layer, 0, 10));
         assertTrue(segments().size() >= 3, "small segments roll: " + segments());
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 10.0");
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} 10.0");
         long bytes = segments().stream().mapToLong(p -> p.toFile().length()).sum();
-        assertMetric(contexts, "jetconnect_dlq_bytes{pipeline=\"test\"} " + (double) bytes);
-        String age = contexts.registry().scrape().lines()
+        layers.assertMetric("jetconnect_dlq_bytes{pipeline=\"test\"} " + (double) bytes);
+        String age = layers.contexts().registry().scrape().lines()
                 .filter(l -> l.startsWith("jetconnect_dlq_oldest_age_seconds{")).findFirst().orElseThrow();
         assertTrue(Double.parseDouble(age.substring(age.lastIndexOf(' ') + 1)) >= 0, age);
 
@@ -232,15 +225,15 @@ class DlqSinkTest {
 
         assertEquals(ids(0, 10), inner.accepted());
         await().until(() -> segments().isEmpty());
-        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 10.0");
-        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 10.0");
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 0.0");
-        assertMetric(contexts, "jetconnect_dlq_bytes{pipeline=\"test\"} 0.0");
-        assertMetric(contexts, "jetconnect_dlq_oldest_age_seconds{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_spilled_total{pipeline=\"test\"} 10.0");
+        layers.assertMetric("jetconnect_dlq_drained_total{pipeline=\"test\"} 10.0");
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_bytes{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_oldest_age_seconds{pipeline=\"test\"} 0.0");
 
         assertNull(outcome(layer.emit(event(10))));
         assertEquals(ids(0, 11), inner.accepted(), "passes through again");
-        assertMetric(contexts, "jetconnect_dlq_spilled_total{pipeline=\"test\"} 10.0");
+        layers.assertMetric("jetconnect_dlq_spilled_total{pipeline=\"test\"} 10.0");
     }
 
     @Test
@@ -317,12 +310,12 @@ class DlqSinkTest {
         assertAllDone(emit(layer, 0, 5));
         assertTrue(layer.spilling());
         inner.mode(FakeSink.Mode.ACCEPT);
-        Runnable drain = contexts.action("drain");
+        Runnable drain = layers.contexts().action("drain");
         assertNotNull(drain, "the layer offers POST /v1/pipelines/<name>/dlq/drain");
         drain.run();
         await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !layer.spilling());
         assertEquals(ids(0, 5), inner.accepted());
-        assertMetric(contexts, "jetconnect_dlq_max_bytes{pipeline=\"test\"} 1.073741824E9");
+        layers.assertMetric("jetconnect_dlq_max_bytes{pipeline=\"test\"} 1.073741824E9");
     }
 
     @Test
@@ -339,8 +332,8 @@ class DlqSinkTest {
         assertEquals("tenant rejected by the server", refused.getMessage());
         assertEquals(List.of(id(0), id(2)), inner.accepted());
         assertEquals(List.of(), quarantineLines());
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 0.0");
-        assertMetric(contexts, "jetconnect_dlq_quarantine_bytes{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_quarantine_bytes{pipeline=\"test\"} 0.0");
         assertFalse(layer.spilling(), "a permanent failure does not spill");
         assertEquals(List.of(), segments());
     }
@@ -381,8 +374,8 @@ class DlqSinkTest {
         JsonNode line = quarantineLines().get(0);
         assertEquals("drain", line.get("origin").asText());
         assertEquals(id(1), line.get("event").get("id").asText());
-        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 2.0");
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_drained_total{pipeline=\"test\"} 2.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
     }
 
     @Test
@@ -406,8 +399,8 @@ class DlqSinkTest {
         }
         assertEquals(ids(0, 3), acknowledged);
         // e-3 found no room; e-4 and e-5 may not overtake it.
-        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
-        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 2.0");
+        layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 2.0");
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(acknowledged, inner.accepted());
@@ -428,7 +421,7 @@ class DlqSinkTest {
         Throwable behind = outcome(layer.emit(event(21)));
         assertInstanceOf(BackpressureException.class, behind);
         assertTrue(behind.getMessage().contains("an earlier event of the same subject"), behind.getMessage());
-        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 1.0");
         // Sent again, in order: e-20 first, then e-21.
         assertNull(outcome(layer.emit(event(20))));
         assertNull(outcome(layer.emit(event(21))));
@@ -531,7 +524,7 @@ class DlqSinkTest {
         await().until(() -> !layer.spilling());
         assertEquals(ids(0, 5), inner.accepted());
         // e-2 failed to be written; e-3 too, or, when that failure came first, it was refused behind it.
-        String scrape = contexts.registry().scrape();
+        String scrape = layers.contexts().registry().scrape();
         assertTrue(scrape.lines().anyMatch(l -> l.matches(
                 "jetconnect_dlq_refused_total\\{pipeline=\"test\",reason=\"io\"} [12]\\.0")), scrape);
     }
@@ -557,7 +550,7 @@ class DlqSinkTest {
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(ids(0, 6), inner.accepted(), "nothing emitted after e-1 was stored before it");
-        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"io\"} 4.0");
+        layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"io\"} 4.0");
     }
 
     @Test
@@ -618,7 +611,7 @@ class DlqSinkTest {
         await().until(() -> !next.spilling());
         assertEquals(ids(0, 5), recovered.accepted());
         await().until(() -> segments().isEmpty());
-        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 5.0");
+        layers.assertMetric("jetconnect_dlq_drained_total{pipeline=\"test\"} 5.0");
     }
 
     @Test
@@ -646,38 +639,36 @@ class DlqSinkTest {
         assertEquals(List.of(), inner.accepted());
     }
 
-    @Test
-    void aRestartAfterAPartialDrainResendsLessThanTheInFlightWindow() {
+    /**
+     * Spills 20 events, lets the drain get 10 acknowledged with 4 more in flight (no checkpoint on its own), stops
+     * the layer with {@code stop}, and returns what a new layer on the same directory then drains.
+     */
+    private List<String> drainedAfterAPartialDrain(String config, Consumer<DlqSink> stop) {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        String config = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h";
-        DlqSink first = layer(inner, config);
+        String settings = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h\n" + config;
+        DlqSink first = layer(inner, settings);
         assertAllDone(emit(first, 0, 20));
         inner.acceptThenHold(10);
         await().until(() -> inner.held().size() == 4);
-        first.halt();
+        stop.accept(first);
 
         FakeSink second = new FakeSink(FakeSink.Mode.ACCEPT);
-        DlqSink next = layer(second, config);
+        DlqSink next = layer(second, settings);
         await().until(() -> !next.spilling());
+        return second.accepted();
+    }
 
-        int resentFrom = Integer.parseInt(second.accepted().get(0).substring(2));
+    @Test
+    void aRestartAfterAPartialDrainResendsLessThanTheInFlightWindow() {
+        List<String> drained = drainedAfterAPartialDrain("", DlqSink::halt);
+
+        int resentFrom = Integer.parseInt(drained.get(0).substring(2));
         assertTrue(resentFrom > 10 - 4, "re-sent from " + resentFrom + ", 10 were acknowledged");
-        assertEquals(ids(resentFrom, 20), second.accepted());
+        assertEquals(ids(resentFrom, 20), drained);
     }
 
     @Test
     void aCloseAfterAPartialDrainCheckpointsExactly() {
-        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        String config = "drain.in-flight = 4\ndrain.checkpoint-interval = 1h\nclose-timeout = 100ms";
-        DlqSink first = layer(inner, config);
-        assertAllDone(emit(first, 0, 20));
-        inner.acceptThenHold(10);
-        await().until(() -> inner.held().size() == 4);
-        first.close();
-
-        FakeSink second = new FakeSink(FakeSink.Mode.ACCEPT);
-        DlqSink next = layer(second, config);
-        await().until(() -> !next.spilling());
-        assertEquals(ids(10, 20), second.accepted());
+        assertEquals(ids(10, 20), drainedAfterAPartialDrain("close-timeout = 100ms", DlqSink::close));
     }
 }

@@ -1,7 +1,5 @@
 package io.jetconnect.plugins.dlq;
 
-import static io.jetconnect.plugins.dlq.DlqSinkTest.FAST;
-import static io.jetconnect.plugins.dlq.DlqSinkTest.assertMetric;
 import static io.jetconnect.plugins.dlq.TestEvents.outcome;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,19 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.jetconnect.testing.TestContexts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,20 +35,8 @@ class ForgedRecordTest {
     @TempDir
     Path dir;
 
-    private final List<DlqSink> open = new ArrayList<>();
-    private TestContexts contexts;
-
-    @AfterEach
-    void closeLayers() {
-        open.forEach(DlqSink::halt);
-    }
-
-    private DlqSink layer(FakeSink inner) {
-        contexts = TestContexts.of("dlq").config(FAST).dataDir(dir);
-        DlqSink layer = DlqDecorator.open(contexts.sink(), inner, FileOps.REAL);
-        open.add(layer);
-        return layer;
-    }
+    @RegisterExtension
+    final OpenLayers layers = new OpenLayers();
 
     private static CloudEvent forged() {
         return CloudEventBuilder.v1().withId("forged-1").withSource(URI.create("/attacker")).withType("t")
@@ -87,7 +71,7 @@ class ForgedRecordTest {
         data.write(embedded);
         data.write(new byte[64]);
         FakeSink down = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(down);
+        DlqSink layer = layers.open(dir, down);
         assertNull(outcome(layer.emit(carrier(data.toByteArray()))));
         layer.halt();
 
@@ -99,10 +83,10 @@ class ForgedRecordTest {
         Files.write(segment, Arrays.copyOf(bytes, at + embedded.length));
 
         FakeSink inner = new FakeSink(FakeSink.Mode.ACCEPT);
-        DlqSink restarted = layer(inner);
+        DlqSink restarted = layers.open(dir, inner);
         await().until(() -> !restarted.spilling());
         assertEquals(List.of(), inner.offered(), "nothing comes back as an event");
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
         JsonNode line = MAPPER.readTree(Files.readAllLines(dir.resolve("dlq").resolve(Quarantine.FILE)).get(0));
         assertEquals("corrupt", line.get("origin").asText());
         assertEquals(0, line.get("offset").asLong(), "the torn record is kept as damage from its start");

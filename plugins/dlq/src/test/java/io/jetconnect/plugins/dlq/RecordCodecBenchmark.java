@@ -2,8 +2,7 @@ package io.jetconnect.plugins.dlq;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import io.jetconnect.testing.SampleEvents;
 import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,13 +41,7 @@ public class RecordCodecBenchmark {
 
     @Setup
     public void setUp() {
-        String data = "{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
-                + "x".repeat(820) + "\"}";
-        CloudEventBuilder builder = CloudEventBuilder.v1()
-                .withId("bench-000000000001")
-                .withSource(URI.create("/jetconnect/bench"))
-                .withType("io.jetconnect.bench.measured")
-                .withData("application/json", data.getBytes(StandardCharsets.UTF_8));
+        CloudEventBuilder builder = SampleEvents.measured(SampleEvents.MEASURED_JSON);
         if (shape.equals("rich")) {
             builder.withTime(OffsetDateTime.parse("2024-05-01T12:00:00.123Z")).withSubject("sensor/42")
                     .withExtension("tenant", "acme").withExtension("attempt", 3).withExtension("urgent", true);

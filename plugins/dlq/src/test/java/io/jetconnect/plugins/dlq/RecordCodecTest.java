@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonCloudEventData;
+import io.jetconnect.testing.SampleEvents;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -57,7 +57,7 @@ class RecordCodecTest {
     @Test
     void jsonDataComesBackByteForByte() {
         byte[] data = "{ \"b\": 1.10,\n  \"a\": [1e3, \"x\"] }".getBytes(StandardCharsets.UTF_8);
-        CloudEvent event = CloudEventBuilder.v1().withId("1").withSource(URI.create("/s")).withType("t")
+        CloudEvent event = SampleEvents.builder("1")
                 .withSubject("sub").withTime(OffsetDateTime.parse("2024-05-01T12:00:00.123+02:00"))
                 .withDataSchema(URI.create("https://example.com/schema"))
                 .withExtension("tenant", "acme").withExtension("attempt", 3).withExtension("urgent", true)
@@ -72,7 +72,7 @@ class RecordCodecTest {
     @Test
     void jsonTreeDataIsPinnedToItsBytes() throws Exception {
         JsonCloudEventData tree = JsonCloudEventData.wrap(new ObjectMapper().readTree("{\"k\":[1,2]}"));
-        CloudEvent event = CloudEventBuilder.v1().withId("1").withSource(URI.create("/s")).withType("t")
+        CloudEvent event = SampleEvents.builder("1")
                 .withDataContentType("application/json").withData(tree).build();
 
         CloudEvent back = roundTrip(event);
@@ -84,7 +84,7 @@ class RecordCodecTest {
     @Test
     void binaryDataAndAbsentContentTypeSurvive() {
         byte[] data = {0, (byte) 0xFF, 10, 13, '{'};
-        CloudEvent event = CloudEventBuilder.v1().withId("1").withSource(URI.create("/s")).withType("t")
+        CloudEvent event = SampleEvents.builder("1")
                 .withData(data).build();
 
         CloudEvent back = roundTrip(event);

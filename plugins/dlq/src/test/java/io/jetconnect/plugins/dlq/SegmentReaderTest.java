@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,18 +32,22 @@ class SegmentReaderTest {
         return new SegmentReader(file, codec, false);
     }
 
+    /** @return {@code s.log} in the test's directory, holding {@code parts} one after the other */
+    private Path segment(byte[]... parts) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.write(part);
+        }
+        return Files.write(dir.resolve("s.log"), out.toByteArray());
+    }
+
     @Test
     void resyncsPastGarbageAndReportsATornTail() throws IOException {
         byte[] r0 = codec.encode(TestEvents.event(0));
         byte[] r1 = codec.encode(TestEvents.event(1));
         byte[] r2 = codec.encode(TestEvents.event(2));
         byte[] garbage = {RecordCodec.MAGIC, 0, 0, 0, 9, '{', 1, 2};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(r0);
-        out.write(garbage);
-        out.write(r1);
-        out.write(r2, 0, r2.length - 1);
-        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        Path file = segment(r0, garbage, r1, Arrays.copyOf(r2, r2.length - 1));
         long size = Files.size(file);
 
         try (SegmentReader reader = reader(file)) {
@@ -71,10 +76,7 @@ class SegmentReaderTest {
     void readsOnlyUpToTheLimit() throws IOException {
         byte[] r0 = codec.encode(TestEvents.event(0));
         byte[] r1 = codec.encode(TestEvents.event(1));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(r0);
-        out.write(r1);
-        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        Path file = segment(r0, r1);
 
         try (SegmentReader reader = reader(file)) {
             assertEquals("e-0", idOf(reader.next(r0.length)));
@@ -99,10 +101,7 @@ class SegmentReaderTest {
     void readsRecordsOfBothLegacyVersionsInOneLegacySegment() throws IOException {
         byte[] old = VersionOneRecords.bytes();
         byte[] current = TestEvents.versionTwoRecord(TestEvents.event(7));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(old);
-        out.write(current);
-        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        Path file = segment(old, current);
         long size = Files.size(file);
 
         try (SegmentReader reader = legacyReader(file)) {
@@ -121,13 +120,11 @@ class SegmentReaderTest {
     @Test
     void aLegacySegmentResyncsToRecordsOfEitherVersionAfterGarbage() throws IOException {
         byte[] garbage = {RecordCodec.VERSION_2, 0, 0, 0, 3, CompactPayload.SPEC_V1, 1, 2, RecordCodec.VERSION_1, 7};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(garbage);
-        out.write(VersionOneRecords.bytes(), 0, RecordCodec.LEGACY_HEADER_BYTES
-                + RecordCodec.getInt(VersionOneRecords.bytes(), 1));
-        out.write(garbage);
-        out.write(TestEvents.versionTwoRecord(TestEvents.event(8)));
-        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        byte[] versionOne = VersionOneRecords.bytes();
+        Path file = segment(garbage,
+                Arrays.copyOf(versionOne, RecordCodec.LEGACY_HEADER_BYTES + RecordCodec.getInt(versionOne, 1)),
+                garbage,
+                TestEvents.versionTwoRecord(TestEvents.event(8)));
         long size = Files.size(file);
 
         try (SegmentReader reader = legacyReader(file)) {
@@ -143,10 +140,7 @@ class SegmentReaderTest {
     void anAuthenticatedSegmentReadsNoLegacyRecords() throws IOException {
         byte[] legacy = TestEvents.versionTwoRecord(TestEvents.event(1));
         byte[] current = codec.encode(TestEvents.event(2));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(legacy);
-        out.write(current);
-        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        Path file = segment(legacy, current);
         long size = Files.size(file);
 
         try (SegmentReader reader = reader(file)) {
@@ -165,10 +159,7 @@ class SegmentReaderTest {
                 .withData(inner).build());
         int length = outer.length - RecordCodec.HEADER_BYTES;
         outer[outer.length - 1] ^= 0x01;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(outer);
-        out.write(codec.encode(TestEvents.event(2)));
-        Path file = Files.write(dir.resolve("s.log"), out.toByteArray());
+        Path file = segment(outer, codec.encode(TestEvents.event(2)));
         long size = Files.size(file);
 
         try (SegmentReader reader = reader(file)) {

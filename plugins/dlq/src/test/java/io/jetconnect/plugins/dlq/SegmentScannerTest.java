@@ -1,7 +1,5 @@
 package io.jetconnect.plugins.dlq;
 
-import static io.jetconnect.plugins.dlq.DlqSinkTest.FAST;
-import static io.jetconnect.plugins.dlq.DlqSinkTest.assertMetric;
 import static io.jetconnect.plugins.dlq.TestEvents.event;
 import static io.jetconnect.plugins.dlq.TestEvents.id;
 import static io.jetconnect.plugins.dlq.TestEvents.ids;
@@ -16,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
-import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Recovery at startup, through the whole layer: damage is quarantined, intact records are drained. */
@@ -38,24 +35,12 @@ class SegmentScannerTest {
     @TempDir
     Path dir;
 
-    private final List<DlqSink> open = new ArrayList<>();
-    private TestContexts contexts;
-
-    @AfterEach
-    void closeLayers() {
-        open.forEach(DlqSink::halt);
-    }
-
-    private DlqSink layer(FakeSink inner) {
-        contexts = TestContexts.of("dlq").config(FAST).dataDir(dir);
-        DlqSink layer = DlqDecorator.open(contexts.sink(), inner, FileOps.REAL);
-        open.add(layer);
-        return layer;
-    }
+    @RegisterExtension
+    final OpenLayers layers = new OpenLayers();
 
     /** Spills events 0..count-1 into one segment and closes the layer; returns the segment. */
     private Path spill(int count) {
-        DlqSink layer = layer(new FakeSink(FakeSink.Mode.RETRY));
+        DlqSink layer = layers.open(dir, new FakeSink(FakeSink.Mode.RETRY));
         for (int i = 0; i < count; i++) {
             assertNull(outcome(layer.emit(event(i))));
         }
@@ -90,8 +75,8 @@ class SegmentScannerTest {
     /** Opens a layer on the damaged log: it must start, hold {@code intact} and drain exactly those, in order. */
     private void assertRecovers(List<String> intact) {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner);
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} " + (double) intact.size());
+        DlqSink layer = layers.open(dir, inner);
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} " + (double) intact.size());
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(intact, inner.accepted());
@@ -135,7 +120,7 @@ class SegmentScannerTest {
         assertRecovers(ids(0, 4));
 
         assertQuarantined(segment, offset(4), Arrays.copyOfRange(original, (int) offset(4), (int) cut));
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
     }
 
     @Test
@@ -148,12 +133,12 @@ class SegmentScannerTest {
         byte[] damaged = Arrays.copyOfRange(bytes, (int) offset(2), (int) offset(3));
 
         // A restart before the drain finds the same damage and does not quarantine it twice.
-        layer(new FakeSink(FakeSink.Mode.RETRY)).halt();
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
+        layers.open(dir, new FakeSink(FakeSink.Mode.RETRY)).halt();
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 1.0");
         assertRecovers(List.of(id(0), id(1), id(3), id(4)));
 
         assertQuarantined(segment, offset(2), damaged);
-        assertMetric(contexts, "jetconnect_dlq_quarantined_total{pipeline=\"test\"} 0.0");
+        layers.assertMetric("jetconnect_dlq_quarantined_total{pipeline=\"test\"} 0.0");
     }
 
     @Test
@@ -212,8 +197,8 @@ class SegmentScannerTest {
         Files.write(dlq.resolve("segment-0000000000000000001-1700000000000.log"), VersionOneRecords.bytes());
         List<CloudEvent> old = VersionOneRecords.events();
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner);
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} " + (double) old.size());
+        DlqSink layer = layers.open(dir, inner);
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} " + (double) old.size());
 
         // Spilled behind the old records, in the current version.
         assertNull(outcome(layer.emit(event(9))));
@@ -252,9 +237,9 @@ class SegmentScannerTest {
         Path segment = Files.write(dlq.resolve("segment-0000000000000000001-1700000000000.log"), log.toByteArray());
 
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner);
+        DlqSink layer = layers.open(dir, inner);
         // Its CRC matches, so recovery counts it; only decoding it in the drain tells it apart.
-        assertMetric(contexts, "jetconnect_dlq_events{pipeline=\"test\"} 3.0");
+        layers.assertMetric("jetconnect_dlq_events{pipeline=\"test\"} 3.0");
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(ids(0, 2), inner.accepted());

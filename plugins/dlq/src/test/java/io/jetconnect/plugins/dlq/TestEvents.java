@@ -2,7 +2,7 @@ package io.jetconnect.plugins.dlq;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import java.net.URI;
+import io.jetconnect.testing.SampleEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,10 +29,7 @@ final class TestEvents {
             data.append((char) ('a' + data.length() % 26));
         }
         data.append("\"}");
-        return CloudEventBuilder.v1()
-                .withId(id(i))
-                .withSource(URI.create("/test"))
-                .withType("test.event")
+        return SampleEvents.builder(id(i))
                 .withTime(OffsetDateTime.of(2024, 5, 1, 12, 0, 0, 0, ZoneOffset.UTC))
                 .withDataContentType("application/json")
                 .withData(data.toString().getBytes(StandardCharsets.UTF_8))

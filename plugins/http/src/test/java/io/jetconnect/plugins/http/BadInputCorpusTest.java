@@ -10,7 +10,6 @@ import io.jetconnect.spi.IngressResponse;
 import io.jetconnect.testing.TestContexts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,16 +22,16 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The http cases of the bad-input corpus ({@code distribution/src/test/resources/corpus/http}, run end to end by
- * distribution's {@code BadInputCorpusIT}) that the http source decides on its own, through its endpoint: status,
- * index and error text as {@code expect.txt} says, nothing emitted. Cases the chain refuses (422) must pass the
+ * The http cases of the bad-input corpus ({@code src/test/resources/corpus/http}, shipped in this module's test-jar
+ * and run end to end by distribution's {@code BadInputCorpusIT}) that the http source decides on its own, through
+ * its endpoint: status, index and error text as {@code expect.txt} says, nothing emitted. Cases the chain refuses (422) must pass the
  * source, every event emitted. Cases about the transport (methods, unknown pipelines, raw chunking, half-closed or
  * stalled sockets) are the runtime's and are left to that test.
  */
 class BadInputCorpusTest {
 
     private static final Path CORPUS = Path.of(System.getProperty("basedir", "."))
-            .resolve("../../distribution/src/test/resources/corpus/http").normalize();
+            .resolve("src/test/resources/corpus/http");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The {@code small} pipeline of {@code BadInputCorpusIT}. */
     private static final String SMALL = "max-request-bytes = 16KiB, max-events-per-request = 10";
@@ -152,41 +151,7 @@ class BadInputCorpusTest {
                 return new byte[0];
             }
             String[] spec = value(Files.readAllLines(dir.resolve("generate.txt")), "generate").get(0).split("\\s+");
-            return generate(spec[0], Integer.parseInt(spec[1]), dir.getFileName().toString());
-        }
-
-        /** {@code HttpCorpusCase.generate} of distribution's tests, for the kinds the corpus uses. */
-        private static byte[] generate(String kind, int n, String id) {
-            StringBuilder out = new StringBuilder(n + 256);
-            String head = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/corpus\","
-                    + "\"type\":\"corpus.generated\",\"datacontenttype\":\"application/json\"";
-            String event = "\",\"source\":\"/corpus\",\"type\":\"corpus.generated\",\"data\":{\"tenantId\":\"acme\"}}";
-            switch (kind) {
-                case "huge-string" -> out.append(head).append(",\"data\":{\"tenantId\":\"acme\",\"s\":\"")
-                        .append("x".repeat(n)).append("\"}}");
-                case "huge-id" -> out.append("{\"specversion\":\"1.0\",\"id\":\"").append("i".repeat(n)).append(event);
-                case "deep-arrays" -> out.append(head).append(",\"data\":{\"tenantId\":\"acme\",\"d\":")
-                        .append("[".repeat(n)).append("]".repeat(n)).append("}}");
-                case "deep-objects" -> out.append(head).append(",\"data\":{\"tenantId\":\"acme\",\"d\":")
-                        .append("{\"a\":".repeat(n)).append("0").append("}".repeat(n)).append("}}");
-                case "batch" -> {
-                    out.append('[');
-                    for (int i = 0; i < n; i++) {
-                        out.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"").append(id)
-                                .append('-').append(i).append(event);
-                    }
-                    out.append(']');
-                }
-                case "many-extensions" -> {
-                    out.append(head);
-                    for (int i = 0; i < n; i++) {
-                        out.append(",\"ext").append(i).append("\":\"v\"");
-                    }
-                    out.append(",\"data\":{\"tenantId\":\"acme\"}}");
-                }
-                default -> throw new UncheckedIOException(new IOException("unknown generator " + kind));
-            }
-            return out.toString().getBytes(StandardCharsets.UTF_8);
+            return CorpusBodies.generate(spec[0], Integer.parseInt(spec[1]), dir.getFileName().toString());
         }
     }
 }

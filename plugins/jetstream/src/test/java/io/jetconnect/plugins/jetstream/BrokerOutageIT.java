@@ -139,13 +139,7 @@ class BrokerOutageIT {
         for (int i = 0; i < 20; i++) {
             long start = System.nanoTime();
             CompletableFuture<Void> stage = sink.emit(event("ff-" + i, "ff", i)).toCompletableFuture();
-            Throwable failure;
-            try {
-                stage.get(1, TimeUnit.SECONDS);
-                failure = null;
-            } catch (java.util.concurrent.ExecutionException e) {
-                failure = e.getCause();
-            }
+            Throwable failure = Streams.failureWithin(stage, 1);
             long took = System.nanoTime() - start;
             secondSlowest = Math.max(secondSlowest, Math.min(slowest, took));
             slowest = Math.max(slowest, took);

@@ -1,12 +1,10 @@
 package io.jetconnect.plugins.jetstream;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
+import io.jetconnect.testing.SampleEvents;
 import io.nats.client.impl.Headers;
 import io.jetconnect.nats.StructuredJson;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,14 +41,7 @@ public class EncodingBenchmark {
 
     @Setup
     public void setUp() {
-        String data = "{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
-                + "x".repeat(820) + "\"}";
-        event = CloudEventBuilder.v1()
-                .withId("bench-000000000001")
-                .withSource(URI.create("/jetconnect/bench"))
-                .withType("io.jetconnect.bench.measured")
-                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
-                .build();
+        event = SampleEvents.measured();
     }
 
     @Benchmark

@@ -3,7 +3,6 @@ package io.jetconnect.plugins.jetstream;
 import static io.jetconnect.plugins.jetstream.Streams.event;
 import static io.jetconnect.plugins.jetstream.Streams.sample;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,6 @@ import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,17 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NatsServerExtension.class)
 class HungBrokerIT {
 
-    private static void signal(NatsServer server, String signal) throws Exception {
-        String port = " -p " + server.port() + " ";
-        long pid = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("nats-server") && c.contains(port))
-                        .orElse(false))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no nats-server process on" + port))
-                .pid();
-        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
-    }
-
     @Test
     void anUnansweredPubAckOpensTheCircuitWithinTheAckTimeoutAndNothingWaitsOnTheBroker(NatsServer server)
             throws Exception {
@@ -47,7 +34,7 @@ class HungBrokerIT {
         BrokerOutageIT.Producer producer = new BrokerOutageIT.Producer(sink, 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.succeeded.size() >= 500);
 
-        signal(server, "STOP");
+        server.stop();
         try {
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream") == 1.0);
@@ -58,13 +45,7 @@ class HungBrokerIT {
             for (int i = 0; i < 20; i++) {
                 long start = System.nanoTime();
                 CompletableFuture<Void> stage = sink.emit(event("ff-" + i, "ff", i)).toCompletableFuture();
-                Throwable failure;
-                try {
-                    stage.get(5, TimeUnit.SECONDS);
-                    failure = null;
-                } catch (ExecutionException e) {
-                    failure = e.getCause();
-                }
+                Throwable failure = Streams.failureWithin(stage, 5);
                 long took = System.nanoTime() - start;
                 assertInstanceOf(RetriableException.class, failure, "the broker does not answer");
                 if (failure instanceof BackpressureException && took < TimeUnit.MILLISECONDS.toNanos(50)) {
@@ -74,7 +55,7 @@ class HungBrokerIT {
             // One of them may have been the probe, which waits for its connection attempt.
             assertTrue(refusedFast >= 18, "refused at once: " + refusedFast + " of 20");
         } finally {
-            signal(server, "CONT");
+            server.resume();
         }
 
         int atThaw = producer.succeeded.size();

@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.jetstream;
 
 import static io.jetconnect.plugins.jetstream.Streams.event;
+import static io.jetconnect.plugins.jetstream.Streams.failureOf;
 import static io.jetconnect.plugins.jetstream.Streams.readAll;
 import static io.jetconnect.plugins.jetstream.Streams.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,6 +18,7 @@ import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import io.nats.client.Connection;
 import io.nats.client.api.StorageType;
@@ -28,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,15 +42,6 @@ class JetStreamSinkIT {
                 .config("stream = " + stream.toLowerCase() + ", subject = \"" + prefix + ".{tenantId}.v1\"" + extra)
                 .nats(server.url())
                 .stream(TestContexts.fileStream(stream.toLowerCase(), stream, prefix + ".>"));
-    }
-
-    private static Throwable failureOf(CompletableFuture<Void> stage) {
-        try {
-            stage.orTimeout(10, TimeUnit.SECONDS).join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
     }
 
     @Test
@@ -148,11 +140,11 @@ class JetStreamSinkIT {
 
         Streams.Stored m = readAll(server.url(), "BINARY").get(0);
         assertEquals("b.acme.v1", m.subject());
-        assertEquals(MessageId.digest("/jetconnect/test", "bin-1"), m.msgId());
+        assertEquals(MessageId.digest(SampleEvents.SOURCE_TEXT, "bin-1"), m.msgId());
         assertEquals("1.0", m.headers().getFirst("ce-specversion"));
         assertEquals("bin-1", m.headers().getFirst("ce-id"));
-        assertEquals("/jetconnect/test", m.headers().getFirst("ce-source"));
-        assertEquals("io.jetconnect.test", m.headers().getFirst("ce-type"));
+        assertEquals(SampleEvents.SOURCE_TEXT, m.headers().getFirst("ce-source"));
+        assertEquals(SampleEvents.TYPE, m.headers().getFirst("ce-type"));
         assertEquals("a%20subject", m.headers().getFirst("ce-subject"));
         assertNull(m.headers().getFirst("ce-datacontenttype"), "datacontenttype is the content-type header only");
         assertEquals("application/json", m.headers().getFirst("content-type"));

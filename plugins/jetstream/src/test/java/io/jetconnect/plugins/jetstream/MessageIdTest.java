@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import java.net.URI;
+import io.jetconnect.testing.SampleEvents;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The {@code Nats-Msg-Id} function: the vectors of docs/reliability.md, its shape and the legacy mode. */
 class MessageIdTest {
-
-    private static CloudEvent event(String source, String id) {
-        return CloudEventBuilder.v1().withId(id).withSource(URI.create(source)).withType("t").build();
-    }
 
     @Test
     void matchesTheDocumentedVectors() {
@@ -27,9 +21,9 @@ class MessageIdTest {
 
     @Test
     void identifiesAnEventBySourceAndId() {
-        String a = MessageId.SOURCE_AND_ID.of(event("/shop-a", "order-1"));
-        assertNotEquals(a, MessageId.SOURCE_AND_ID.of(event("/shop-b", "order-1")));
-        assertEquals(a, MessageId.SOURCE_AND_ID.of(event("/shop-a", "order-1")));
+        String a = MessageId.SOURCE_AND_ID.of(SampleEvents.from("/shop-a", "order-1"));
+        assertNotEquals(a, MessageId.SOURCE_AND_ID.of(SampleEvents.from("/shop-b", "order-1")));
+        assertEquals(a, MessageId.SOURCE_AND_ID.of(SampleEvents.from("/shop-a", "order-1")));
         // The length prefixes keep a boundary moved between source and id apart.
         assertNotEquals(MessageId.digest("/a", "bc"), MessageId.digest("/ab", "c"));
     }
@@ -46,9 +40,9 @@ class MessageIdTest {
 
     @Test
     void theIdModeKeepsTheIdAlonePercentEncoded() {
-        assertEquals("order-1", MessageId.ID.of(event("/shop-a", "order-1")));
-        assertEquals(MessageId.ID.of(event("/shop-a", "order-1")), MessageId.ID.of(event("/shop-b", "order-1")));
-        assertEquals("a%20b", MessageId.ID.of(event("/s", "a b")));
+        assertEquals("order-1", MessageId.ID.of(SampleEvents.from("/shop-a", "order-1")));
+        assertEquals(MessageId.ID.of(SampleEvents.from("/shop-a", "order-1")), MessageId.ID.of(SampleEvents.from("/shop-b", "order-1")));
+        assertEquals("a%20b", MessageId.ID.of(SampleEvents.from("/s", "a b")));
     }
 
     @Test

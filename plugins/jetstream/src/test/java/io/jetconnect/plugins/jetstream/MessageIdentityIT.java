@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MessageIdentityIT {
 
     private static CloudEvent event(String source, String id) {
-        return CloudEventBuilder.v1().withId(id).withSource(URI.create(source)).withType("t")
+        return SampleEvents.builder(id).withSource(URI.create(source))
                 .withData("application/json", "{\"tenantId\":\"acme\"}".getBytes(StandardCharsets.UTF_8)).build();
     }
 

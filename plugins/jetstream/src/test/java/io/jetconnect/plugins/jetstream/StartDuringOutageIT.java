@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.jetstream;
 
 import static io.jetconnect.plugins.jetstream.Streams.event;
+import static io.jetconnect.plugins.jetstream.Streams.failureOf;
 import static io.jetconnect.plugins.jetstream.Streams.readAll;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +17,6 @@ import io.nats.client.JetStreamApiException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +25,6 @@ import org.junit.jupiter.api.Test;
  * dlq in front would spill them), and once the server starts the stream is provisioned and events are published.
  */
 class StartDuringOutageIT {
-
-    private static Throwable failureOf(CompletableFuture<Void> stage) {
-        try {
-            stage.orTimeout(10, TimeUnit.SECONDS).join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
-    }
 
     @Test
     void opensWithoutTheBrokerAndPublishesOnceItStarts() throws Exception {

@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.jetstream;
 
 import static io.jetconnect.plugins.jetstream.Streams.event;
+import static io.jetconnect.plugins.jetstream.Streams.failureOf;
 import static io.jetconnect.plugins.jetstream.Streams.readAll;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,22 +13,10 @@ import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A declared stream deleted under a running sink is created again, and the events emitted after are stored. */
 class StreamRecreationIT {
-
-    private static Throwable failureOf(CompletableFuture<Void> stage) {
-        try {
-            stage.orTimeout(10, TimeUnit.SECONDS).join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause();
-        }
-    }
 
     @Test
     void aDeletedStreamIsCreatedAgainAndEventsGoOn() throws Exception {

@@ -1,8 +1,8 @@
 package io.jetconnect.plugins.jetstream;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -15,11 +15,13 @@ import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /** Small helpers of the integration tests: events, and reading a stream back with jnats. */
 final class Streams {
@@ -52,12 +54,30 @@ final class Streams {
     static CloudEvent event(String id, String tenant, long n) {
         String data = tenant == null ? "{\"n\":" + n + "}"
                 : "{\"tenantId\":\"" + tenant + "\",\"n\":" + n + "}";
-        return CloudEventBuilder.v1()
-                .withId(id)
-                .withSource(URI.create("/jetconnect/test"))
-                .withType("io.jetconnect.test")
-                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
-                .build();
+        return SampleEvents.json(id, data);
+    }
+
+    /** @return the failure a stage completed with within 10 s (a timeout counts as one), or null on success */
+    static Throwable failureOf(CompletableFuture<Void> stage) {
+        try {
+            stage.orTimeout(10, TimeUnit.SECONDS).join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    /**
+     * @return the failure a stage completed with within {@code seconds}, or null on success; a stage still pending
+     *     then throws {@link java.util.concurrent.TimeoutException}
+     */
+    static Throwable failureWithin(CompletableFuture<Void> stage, long seconds) throws Exception {
+        try {
+            stage.get(seconds, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
     }
 
     /** @return an opened jetstream sink */

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
 import io.jetconnect.spi.ConfigurationException;
+import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +31,8 @@ class JsonlSinkTest {
     Path dir;
 
     static CloudEvent event(int n) {
-        return CloudEventBuilder.v1().withId("e-" + n).withSource(URI.create("/test")).withType("test.event")
-                .withTime(OffsetDateTime.parse("2025-01-31T12:00:00Z")).withExtension("n", n)
+        return SampleEvents.builder("e-" + n).withTime(OffsetDateTime.parse("2025-01-31T12:00:00Z"))
+                .withExtension("n", n)
                 .withData("application/json", ("{\"n\":" + n + ",\"text\":\"line\\nbreak\"}")
                         .getBytes(StandardCharsets.UTF_8))
                 .build();

@@ -3,12 +3,10 @@ package io.jetconnect.plugins.redact;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.jetconnect.runtime.config.HoconConnectorConfig;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
+import io.jetconnect.testing.SampleEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,19 +46,13 @@ public class RedactBenchmark {
         sink = new RedactingSink(rules, e -> CompletableFuture.completedFuture(null),
                 new MicrometerPluginMetrics(new SimpleMeterRegistry(), "bench"));
         String filler = "x".repeat(820);
-        clean = event("{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
-                + filler + "\"}");
+        clean = SampleEvents.measured();
         secrets = event("{\"tenantId\":\"acme\",\"user\":{\"name\":\"ann\",\"password\":\"hunter2\"},"
                 + "\"headers\":{\"auth\":\"Bearer abc.def.ghi\"},\"payload\":\"" + filler + "\"}");
     }
 
     private static CloudEvent event(String data) {
-        return CloudEventBuilder.v1()
-                .withId("bench-000000000001")
-                .withSource(URI.create("/jetconnect/bench"))
-                .withType("io.jetconnect.bench.measured")
-                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
-                .build();
+        return SampleEvents.measured(data).build();
     }
 
     @Benchmark

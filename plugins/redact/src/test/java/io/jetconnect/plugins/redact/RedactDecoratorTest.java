@@ -25,6 +25,7 @@ import io.jetconnect.spi.DecoratorTraits;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
+import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class RedactDecoratorTest {
     }
 
     private static CloudEventBuilder base() {
-        return CloudEventBuilder.v1().withId("e-1").withSource(URI.create("/test")).withType("test.event");
+        return SampleEvents.builder("e-1");
     }
 
     private static CloudEvent json(String data) {

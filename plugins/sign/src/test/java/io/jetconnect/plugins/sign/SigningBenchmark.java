@@ -1,9 +1,7 @@
 package io.jetconnect.plugins.sign;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import io.jetconnect.testing.SampleEvents;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,14 +41,7 @@ public class SigningBenchmark {
         Arrays.fill(seed, (byte) 9);
         hmac = new EventSigner(new HmacKey("bench-hmac", secret));
         ed25519 = new EventSigner(Ed25519Key.ofPrivate("bench-ed25519", seed));
-        String data = "{\"tenantId\":\"acme\",\"kind\":\"measurement\",\"unit\":\"ms\",\"value\":42,\"payload\":\""
-                + "x".repeat(820) + "\"}";
-        event = CloudEventBuilder.v1()
-                .withId("bench-000000000001")
-                .withSource(URI.create("/jetconnect/bench"))
-                .withType("io.jetconnect.bench.measured")
-                .withData("application/json", data.getBytes(StandardCharsets.UTF_8))
-                .build();
+        event = SampleEvents.measured();
     }
 
     @Benchmark

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
  * A real {@code nats-server -js} for tests: spawned from PATH on a free loopback port with a temporary store, so
  * that a test can {@link #kill()} it with SIGKILL and {@link #restart()} it on the same port and store. When
  * {@code NATS_URL} is set, {@link #external(String)} wraps that server instead (kill and restart unsupported).
+ * The one nats-server helper of the tests of every module, shipped in this module's test-jar.
  */
 public final class NatsServer implements AutoCloseable {
 
@@ -29,6 +30,7 @@ public final class NatsServer implements AutoCloseable {
     private final String name;
     private Process process;
     private boolean jetStream = true;
+    private Path configFile;
 
     private NatsServer(String url, int port, Path storeDir, Path logFile, List<String> extraArgs) {
         this(url, port, storeDir, logFile, extraArgs, null);
@@ -56,41 +58,41 @@ public final class NatsServer implements AutoCloseable {
 
     /** Spawns a fresh server with JetStream on a free port. */
     public static NatsServer spawn(String... extraArgs) {
-        try {
-            Path store = Files.createTempDirectory("jetconnect-nats-");
-            int port = freePort();
-            NatsServer server = new NatsServer("nats://127.0.0.1:" + port, port, store, store.resolve("server.log"),
-                    List.of(extraArgs));
-            server.startProcess();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return spawn(freePort(), true, null, List.of(extraArgs));
     }
 
     /**
      * Spawns a fresh server without JetStream on a free port: what Debian's and Ubuntu's packaged service runs.
      */
     public static NatsServer spawnWithoutJetStream() {
-        try {
-            Path store = Files.createTempDirectory("jetconnect-nats-");
-            int port = freePort();
-            NatsServer server = new NatsServer("nats://127.0.0.1:" + port, port, store, store.resolve("server.log"),
-                    List.of());
-            server.jetStream = false;
-            server.startProcess();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return spawn(freePort(), false, null, List.of());
     }
 
     /** Spawns a fresh server with JetStream on {@code port}: a broker that appears where a runtime expects one. */
     public static NatsServer spawnOn(int port, String... extraArgs) {
+        return spawn(port, true, null, List.of(extraArgs));
+    }
+
+    /**
+     * Spawns a server on a free port from a configuration file the test writes (authorization, operator mode, TLS),
+     * so that each authentication method is checked against the server's own code.
+     *
+     * @param config the configuration besides {@code listen}; JetStream only if it says so
+     */
+    public static NatsServer withConfig(String config) {
+        return spawn(freePort(), false, config, List.of());
+    }
+
+    private static NatsServer spawn(int port, boolean jetStream, String config, List<String> extraArgs) {
         try {
             Path store = Files.createTempDirectory("jetconnect-nats-");
             NatsServer server = new NatsServer("nats://127.0.0.1:" + port, port, store, store.resolve("server.log"),
-                    List.of(extraArgs));
+                    extraArgs);
+            server.jetStream = jetStream;
+            if (config != null) {
+                server.configFile = Files.writeString(store.resolve("server.conf"),
+                        "listen: \"127.0.0.1:" + port + "\"\n" + config + "\n");
+            }
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -154,8 +156,9 @@ public final class NatsServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException {
-        List<String> command = new ArrayList<>(List.of("nats-server", "-a", "127.0.0.1", "-p",
-                String.valueOf(port), "-sd", storeDir.toString(), "--http_port", "0"));
+        List<String> command = new ArrayList<>(configFile != null ? List.of("nats-server", "-c", configFile.toString())
+                : List.of("nats-server", "-a", "127.0.0.1", "-p", String.valueOf(port), "-sd", storeDir.toString(),
+                        "--http_port", "0"));
         if (jetStream) {
             command.add(1, "-js");
         }
@@ -183,6 +186,11 @@ public final class NatsServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("nats-server did not listen on " + port + " within " + timeout);
+    }
+
+    /** @return what the server has logged so far */
+    public String log() {
+        return readLog();
     }
 
     private String readLog() {
