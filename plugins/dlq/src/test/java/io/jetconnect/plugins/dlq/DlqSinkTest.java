@@ -241,7 +241,7 @@ class DlqSinkTest {
         int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner, "max-bytes = " + (4 * frame + frame / 2) + "\nsegment-bytes = " + frame);
-        Map<String, Object> empty = contexts.status();
+        Map<String, Object> empty = layers.contexts().status();
         assertEquals(Map.of("depth", 0L, "bytes", 0L, "spilled", 0L, "drained", 0L, "quarantined", 0L,
                 "mode", "passing", "refused", Map.of("closed", 0L, "full", 0L, "io", 0L, "order", 0L)),
                 pick(empty, "depth", "bytes", "spilled", "drained", "quarantined", "mode", "refused"));
@@ -250,25 +250,25 @@ class DlqSinkTest {
         List<CompletionStage<Void>> stages = emit(layer, 0, 6);
         assertAllDone(stages.subList(0, 4));
         inner.reject(id(2));
-        Map<String, Object> spilling = contexts.status();
+        Map<String, Object> spilling = layers.contexts().status();
         assertEquals(4L, spilling.get("depth"));
         assertEquals(4L, spilling.get("spilled"));
         assertEquals("spilling", spilling.get("mode"));
         long bytes = segments().stream().mapToLong(p -> p.toFile().length()).sum();
         assertEquals(bytes, spilling.get("bytes"));
         assertEquals(Map.of("closed", 0L, "full", 1L, "io", 0L, "order", 1L), spilling.get("refused"));
-        assertMetric(contexts, "jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
+        layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
 
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
-        Map<String, Object> drained = contexts.status();
+        Map<String, Object> drained = layers.contexts().status();
         assertEquals(0L, drained.get("depth"));
         assertEquals(3L, drained.get("drained"));
         assertEquals(1L, drained.get("quarantined"));
         assertTrue((Long) drained.get("quarantineBytes") > 0, drained.toString());
         assertEquals(0L, drained.get("oldestAgeSeconds"));
         assertEquals("passing", drained.get("mode"));
-        assertMetric(contexts, "jetconnect_dlq_drained_total{pipeline=\"test\"} 3.0");
+        layers.assertMetric("jetconnect_dlq_drained_total{pipeline=\"test\"} 3.0");
     }
 
     private static Map<String, Object> pick(Map<String, Object> status, String... keys) {
