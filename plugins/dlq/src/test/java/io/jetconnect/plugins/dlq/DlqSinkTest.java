@@ -267,6 +267,23 @@ class DlqSinkTest {
     }
 
     @Test
+    void drainAttemptsAreSpacedAsTheConfiguredBackoffSays() {
+        FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
+        DlqSink layer = layer(inner, "drain.backoff { initial = 40ms, max = 10s, multiplier = 3 }");
+        assertAllDone(emit(layer, 0, 1));
+        // The emit itself, then the drainer's probes: the waits between probes are 40, 120, 360 ms.
+        await().atMost(Duration.ofSeconds(20)).until(() -> inner.offeredNanos().size() >= 5);
+        List<Long> at = inner.offeredNanos();
+        long[] waits = {40, 120, 360};
+        for (int i = 0; i < waits.length; i++) {
+            long gap = Duration.ofNanos(at.get(i + 2) - at.get(i + 1)).toMillis();
+            assertTrue(gap >= waits[i], "probe " + (i + 2) + " came " + gap + " ms after the one before, not "
+                    + waits[i] + " ms or more");
+        }
+        assertTrue(layer.spilling());
+    }
+
+    @Test
     void theDrainActionCutsTheBackoffShort() {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = layer(inner, "drain.backoff.initial = 1h, drain.backoff.max = 1h");
