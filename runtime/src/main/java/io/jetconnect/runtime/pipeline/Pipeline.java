@@ -156,7 +156,7 @@ public final class Pipeline {
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
             startFailures.increment();
-            startRetriable = e instanceof io.jetconnect.spi.RetriableException;
+            startRetriable = io.jetconnect.spi.Outcome.of(e).retriable();
             if (startRetriable) {
                 LOG.warn("pipeline {} cannot start yet: {}", name(), lastError);
             } else {
