@@ -39,18 +39,21 @@ class InFlightEventsTest {
                 .withType("test").build();
     }
 
-    private static InFlightEvents inFlight(EventSink chain) {
+    /** @return in-flight events over {@code chain}, with these sequences emitted */
+    private static InFlightEvents emitted(EventSink chain, long... sequences) {
         ReplayMetrics metrics = new ReplayMetrics(TestContexts.of("replay").sink().metrics(), "replay", () -> 0,
                 () -> 0);
-        return new InFlightEvents(chain, 8, metrics);
+        InFlightEvents events = new InFlightEvents(chain, 8, metrics);
+        for (long sequence : sequences) {
+            events.emit(sequence, event(sequence), null);
+        }
+        return events;
     }
 
     @Test
     void aRefusalIsKeptWithoutTheWrappersTheChainAdded() {
         HeldChain chain = new HeldChain();
-        InFlightEvents events = inFlight(chain);
-        events.emit(1, event(1), null);
-        events.emit(2, event(2), null);
+        InFlightEvents events = emitted(chain, 1, 2);
         RetriableException refused = new RetriableException("circuit open");
 
         chain.stages.get(0).complete(null);
@@ -68,9 +71,7 @@ class InFlightEventsTest {
     @Test
     void eventsTakenMoveTheCursor() {
         HeldChain chain = new HeldChain();
-        InFlightEvents events = inFlight(chain);
-        events.emit(5, event(5), null);
-        events.emit(6, event(6), null);
+        InFlightEvents events = emitted(chain, 5, 6);
         chain.stages.forEach(stage -> stage.complete(null));
         events.advance();
         assertEquals(6, events.cursor());
