@@ -233,8 +233,7 @@ final class Drainer {
                 lastRefusalLogNanos = now;
                 LOG.info("pipeline '{}': dlq: the sink still refuses events ({}); {} waiting, next drain attempt in"
                         + " {} ms", pipeline, head.error == null ? "log or quarantine not accessible"
-                        : Outcome.describe(head.error), log.depth(),
-                        TimeUnit.NANOSECONDS.toMillis(wait));
+                        : Outcome.describe(head.error), log.depth(), TimeUnit.NANOSECONDS.toMillis(wait));
             }
             try {
                 cursor.seek(head.segment, head.offset);
@@ -243,6 +242,7 @@ final class Drainer {
                 stuck(head.segment, head.offset);
             }
         }
+        // Counted before the wait: a drain action that cuts it short starts the count again, and stays so.
         failedAttempts = Math.max(failedAttempts, failedAttempts + 1); // saturates
         sleep(wait);
     }
