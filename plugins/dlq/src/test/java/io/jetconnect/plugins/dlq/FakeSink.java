@@ -36,7 +36,6 @@ final class FakeSink implements EventSink {
     /** Accept this many more events, then switch to {@link Mode#HOLD}; negative: no limit. */
     private volatile int acceptLimit = -1;
     private final List<String> offered = new CopyOnWriteArrayList<>();
-    private final List<Long> offeredNanos = new CopyOnWriteArrayList<>();
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final List<CloudEvent> acceptedEvents = new CopyOnWriteArrayList<>();
     private final List<Held> held = new CopyOnWriteArrayList<>();
@@ -66,7 +65,6 @@ final class FakeSink implements EventSink {
     @Override
     public synchronized CompletionStage<Void> emit(CloudEvent event) {
         offered.add(event.getId());
-        offeredNanos.add(System.nanoTime());
         Mode m = mode;
         if (rejected.contains(event.getId())) {
             m = Mode.PERMANENT;
@@ -110,11 +108,6 @@ final class FakeSink implements EventSink {
     /** @return the ids of every event offered, in order, retries included */
     List<String> offered() {
         return offered;
-    }
-
-    /** @return when each of {@link #offered()} was offered, in {@link System#nanoTime()} */
-    List<Long> offeredNanos() {
-        return offeredNanos;
     }
 
     /** @return the ids of the events taken, in the order they were taken */
