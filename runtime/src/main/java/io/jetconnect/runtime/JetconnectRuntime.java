@@ -274,7 +274,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         RuntimeSettings effective = new RuntimeSettings(before.pluginsDir(), before.dataDir(), now.strict(),
                 now.shutdownTimeout(), before.httpHost(), before.httpPort(), now.nats(), now.embedded(),
                 now.natsUrlFromEnvironment(), now.streams(), now.liveFeed(), now.adminTokenFile(), now.requestTimeout(),
-                now.natsUrlSetAt(), now.allowedHosts());
+                now.natsUrlSetAt(), now.allowedHosts(), now.pipelineStartRetry());
         http.guard(new AdminGuard(now.allowedHosts(), before.httpHost()));
         http.bodyLimits(bodyLimits(resolution.pipelines()));
         Pipelines.ReloadResult result = pipelines.reload(resolution.pipelines(),

@@ -132,7 +132,7 @@ public final class PipelineConfigLoader {
                         c.getLong("http.live-feed.max-lag"), c.getDuration("http.live-feed.write-timeout"),
                         c.getDuration("http.live-feed.inactive-threshold"), c.getInt("http.live-feed.batch")),
                 tokenFile, c.getDuration("http.request-timeout"), urlSetAt(c.getValue("nats.url").origin()),
-                allowedHosts(c));
+                allowedHosts(c), new HoconConnectorConfig(c, "jetconnect").getBackoff("pipeline-start-retry"));
     }
 
     private static java.util.List<String> allowedHosts(Config c) {

@@ -1,5 +1,6 @@
 package io.jetconnect.runtime.config;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.NatsSettings;
 import io.jetconnect.spi.StreamSpec;
 import java.nio.file.Path;
@@ -26,13 +27,15 @@ import java.util.Optional;
  * @param natsUrlSetAt where {@code jetconnect.nats.url} was configured ({@code FILE:LINE}, or the environment);
  *     empty when it is reference.conf's default
  * @param allowedHosts the {@code Host} names the listener answers to, besides its bind address ({@code *}: any)
+ * @param pipelineStartRetry the waits before starting again a pipeline that could not start for a retriable reason
  */
 public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Duration shutdownTimeout,
                               String httpHost, int httpPort, NatsSettings nats, String embedded,
                               boolean natsUrlFromEnvironment, Map<String, StreamSpec> streams,
                               io.jetconnect.runtime.http.LiveFeed.Settings liveFeed,
                               Optional<Path> adminTokenFile, Duration requestTimeout,
-                              Optional<String> natsUrlSetAt, java.util.List<String> allowedHosts) {
+                              Optional<String> natsUrlSetAt, java.util.List<String> allowedHosts,
+                              Backoff pipelineStartRetry) {
 
     public RuntimeSettings {
         allowedHosts = java.util.List.copyOf(allowedHosts);
@@ -44,7 +47,7 @@ public record RuntimeSettings(Path pluginsDir, Path dataDir, boolean strict, Dur
         NatsSettings moved = nats.toBuilder().url(url).build();
         return new RuntimeSettings(pluginsDir, dataDir, strict, shutdownTimeout, httpHost, httpPort, moved, embedded,
                 natsUrlFromEnvironment, streams, liveFeed, adminTokenFile, requestTimeout, natsUrlSetAt,
-                allowedHosts);
+                allowedHosts, pipelineStartRetry);
     }
 
     static Optional<Path> optionalPath(String value) {

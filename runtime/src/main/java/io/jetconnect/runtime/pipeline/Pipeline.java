@@ -182,7 +182,7 @@ public final class Pipeline implements ManagedPipeline {
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
             startFailures.increment();
-            startRetriable = e instanceof io.jetconnect.spi.RetriableException;
+            startRetriable = io.jetconnect.spi.Outcome.of(e).retriable();
             if (startRetriable) {
                 LOG.warn("pipeline {} cannot start yet: {}", name(), lastError);
             } else {

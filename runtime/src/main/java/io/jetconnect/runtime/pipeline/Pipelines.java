@@ -23,7 +23,6 @@ public final class Pipelines implements ManagedPipelines {
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
     /** Per pipeline, the digests of the files its blocks named when it last started ({@link ReferencedFiles}). */
     private final Map<String, Map<String, String>> startedWithFiles = new java.util.HashMap<>();
-    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jetconnect-pipeline-retry");
         t.setDaemon(true);
@@ -37,13 +36,14 @@ public final class Pipelines implements ManagedPipelines {
 
     /**
      * Starts a pipeline; a failure leaves it {@link PipelineState#FAILED} and does not throw. A pipeline that
-     * could not start for a retriable reason (NATS unreachable) is {@link PipelineState#WAITING} and started again with a delay growing from 1 s to
-     * 30 s, until it runs or a reload, restart or stop replaces it.
+     * could not start for a retriable reason (NATS unreachable) is {@link PipelineState#WAITING} and started again
+     * after the waits of {@code jetconnect.pipeline-start-retry}, until it runs or a reload, restart or stop
+     * replaces it.
      */
     public synchronized Pipeline start(ResolvedPipeline definition) {
         Pipeline pipeline = startOnce(definition);
         if (pipeline.startRetriable()) {
-            scheduleRetry(definition, pipeline, Duration.ofSeconds(1));
+            scheduleRetry(definition, pipeline, 0);
         }
         return pipeline;
     }
@@ -63,10 +63,12 @@ public final class Pipelines implements ManagedPipelines {
         return pipeline;
     }
 
-    private void scheduleRetry(ResolvedPipeline definition, Pipeline failed, Duration delay) {
+    /** @param attempt starts that failed retriably before {@code failed}'s, in a row */
+    private void scheduleRetry(ResolvedPipeline definition, Pipeline failed, int attempt) {
         if (stopping) {
             return;
         }
+        long delayNanos = env.settings().pipelineStartRetry().delayNanos(attempt);
         retries.schedule(() -> {
             Pipeline next;
             synchronized (this) {
@@ -76,10 +78,9 @@ public final class Pipelines implements ManagedPipelines {
                 next = startOnce(definition);
             }
             if (next.startRetriable()) {
-                Duration doubled = delay.multipliedBy(2);
-                scheduleRetry(definition, next, doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled);
+                scheduleRetry(definition, next, Math.max(attempt, attempt + 1)); // saturates
             }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** @return the pipeline of that name, if any */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.StreamSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,6 +90,22 @@ class PipelineConfigLoaderTest {
         RuntimeException e = assertThrows(RuntimeException.class, () -> new PipelineConfigLoader().load(file));
         String message = e instanceof ConfigProblems p ? p.problems().toString() : e.getMessage();
         assertTrue(message.contains("pipeline.conf:4") && message.contains("jetconnect.http.allowed-hosts"), message);
+    }
+
+    @Test
+    void thePipelineStartRetryIsABackoffFromReferenceConf() throws IOException {
+        assertEquals(Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)),
+                new PipelineConfigLoader().load(write(VALID)).settings().pipelineStartRetry());
+        Backoff slower = new PipelineConfigLoader().load(write(VALID.replace("data-dir = data", "data-dir = data\n"
+                + "  pipeline-start-retry { initial = 2s, max = 1m, multiplier = 1.5 }"))).settings()
+                .pipelineStartRetry();
+        assertEquals(Backoff.exponential(Duration.ofSeconds(2), Duration.ofMinutes(1)).withMultiplier(1.5), slower);
+
+        Path file = write(VALID.replace("data-dir = data", "data-dir = data\n  pipeline-start-retry.max = 10ms"));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new PipelineConfigLoader().load(file));
+        String message = e instanceof ConfigProblems p ? p.problems().toString() : e.getMessage();
+        assertTrue(message.contains("pipeline.conf:3") && message.contains("jetconnect.pipeline-start-retry.max"),
+                message);
     }
 
     @Test

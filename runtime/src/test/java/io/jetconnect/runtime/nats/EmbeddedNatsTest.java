@@ -28,7 +28,7 @@ class EmbeddedNatsTest {
     private static RuntimeSettings fromEnvironment(RuntimeSettings s) {
         return new RuntimeSettings(s.pluginsDir(), s.dataDir(), s.strict(), s.shutdownTimeout(), s.httpHost(),
                 s.httpPort(), s.nats(), s.embedded(), true, s.streams(), s.liveFeed(), s.adminTokenFile(),
-                s.requestTimeout(), Optional.of("env variables"), s.allowedHosts());
+                s.requestTimeout(), Optional.of("env variables"), s.allowedHosts(), s.pipelineStartRetry());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.dlq;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConnectorConfig;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,8 +20,7 @@ final class DlqSettings {
     static final String CLOSE_TIMEOUT = "close-timeout";
     static final String OWED_PATIENCE = "owed-patience";
     static final String DRAIN_IN_FLIGHT = "drain.in-flight";
-    static final String DRAIN_BACKOFF_INITIAL = "drain.backoff.initial";
-    static final String DRAIN_BACKOFF_MAX = "drain.backoff.max";
+    static final String DRAIN_BACKOFF = "drain.backoff";
     static final String DRAIN_CHECKPOINT_INTERVAL = "drain.checkpoint-interval";
     static final String DRAIN_PROGRESS_INTERVAL = "drain.progress-interval";
 
@@ -38,15 +38,14 @@ final class DlqSettings {
     final Duration closeTimeout;
     final Duration owedPatience;
     final int drainInFlight;
-    final Duration backoffInitial;
-    final Duration backoffMax;
+    /** The waits between drain attempts after retriable failures. */
+    final Backoff drainBackoff;
     final Duration checkpointInterval;
     final Duration progressInterval;
 
     DlqSettings(Fsync fsync, Duration fsyncInterval, long maxBytes, long segmentBytes, long quarantineMaxBytes,
                 Duration retryAfter,
-                Duration closeTimeout, Duration owedPatience, int drainInFlight, Duration backoffInitial,
-                Duration backoffMax,
+                Duration closeTimeout, Duration owedPatience, int drainInFlight, Backoff drainBackoff,
                 Duration checkpointInterval, Duration progressInterval) {
         this.fsync = fsync;
         this.fsyncInterval = fsyncInterval;
@@ -57,8 +56,7 @@ final class DlqSettings {
         this.closeTimeout = closeTimeout;
         this.owedPatience = owedPatience;
         this.drainInFlight = drainInFlight;
-        this.backoffInitial = backoffInitial;
-        this.backoffMax = backoffMax;
+        this.drainBackoff = drainBackoff;
         this.checkpointInterval = checkpointInterval;
         this.progressInterval = progressInterval;
     }
@@ -87,14 +85,9 @@ final class DlqSettings {
         if (inFlight < 1) {
             throw config.invalid(DRAIN_IN_FLIGHT, "must be at least 1");
         }
-        Duration backoffInitial = positive(config, DRAIN_BACKOFF_INITIAL);
-        Duration backoffMax = positive(config, DRAIN_BACKOFF_MAX);
-        if (backoffMax.compareTo(backoffInitial) < 0) {
-            throw config.invalid(DRAIN_BACKOFF_MAX, "must not be shorter than drain.backoff.initial");
-        }
         return new DlqSettings(fsync, positive(config, FSYNC_INTERVAL), maxBytes, segmentBytes, quarantineMaxBytes,
                 notNegative(config, RETRY_AFTER), notNegative(config, CLOSE_TIMEOUT), positive(config, OWED_PATIENCE),
-                inFlight, backoffInitial, backoffMax, positive(config, DRAIN_CHECKPOINT_INTERVAL),
+                inFlight, config.getBackoff(DRAIN_BACKOFF), positive(config, DRAIN_CHECKPOINT_INTERVAL),
                 positive(config, DRAIN_PROGRESS_INTERVAL));
     }
 

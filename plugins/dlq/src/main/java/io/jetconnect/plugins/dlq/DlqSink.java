@@ -4,6 +4,7 @@ import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.Outcome;
 import io.jetconnect.spi.PluginMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -150,8 +151,8 @@ final class DlqSink implements EventSink {
                 result.complete(null);
                 return;
             }
-            Throwable cause = Outcomes.unwrap(error);
-            if (Outcomes.retriable(cause)) {
+            Throwable cause = Outcome.unwrap(error);
+            if (Outcome.of(cause).retriable()) {
                 spillFailed(event, seq, cause, result);
             } else {
                 // The producer waits for this event: it gets the refusal, as it would without the dlq.
@@ -184,7 +185,7 @@ final class DlqSink implements EventSink {
         synchronized (lock) {
             if (setSpilling()) {
                 LOG.warn("pipeline '{}': dlq: the sink failed event {} retriably ({}); spilling to {}", pipeline,
-                        event.getId(), Outcomes.describe(cause), log.dir);
+                        event.getId(), Outcome.describe(cause), log.dir);
             }
             if (frame != null) {
                 SpillLog.Append append = append(frame, event);
@@ -195,7 +196,7 @@ final class DlqSink implements EventSink {
                         if (e == null) {
                             result.complete(null);
                         } else {
-                            result.completeExceptionally(Outcomes.unwrap(e));
+                            result.completeExceptionally(Outcome.unwrap(e));
                         }
                     });
                     failedInFlight.put(seq, append);
@@ -334,9 +335,9 @@ final class DlqSink implements EventSink {
     /** @return the refusal of an event that cannot be written to the log; names the error, never the data */
     private JetconnectException unserializable(CloudEvent event, RuntimeException e) {
         LOG.warn("pipeline '{}': dlq: event {} cannot be written to the spill log ({}); refused", pipeline,
-                event.getId(), Outcomes.describe(e));
+                event.getId(), Outcome.describe(e));
         return new JetconnectException("event " + event.getId() + " cannot be written to the spill log: "
-                + Outcomes.describe(e));
+                + Outcome.describe(e));
     }
 
     private BackpressureException full() {

@@ -5,7 +5,7 @@ import io.cloudevents.CloudEvent;
 /**
  * What the {@link Drainer} handed on, in log order, and has not acknowledged yet: a record sent to the sink, an
  * undecodable record or a corrupt range, with its delivery in the drainer's window. Fields other than
- * {@link #outcome} and {@link #error} are the drainer thread's; those two are written by whoever settles it.
+ * {@link #status} and {@link #error} are the drainer thread's; those two are written by whoever settles it.
  */
 final class DrainEntry {
 
@@ -14,7 +14,7 @@ final class DrainEntry {
      * (succeeded) and with {@code RETRY} or {@code RESEND} (failed); {@code PERMANENT} and {@code UNDECODABLE} wait,
      * unsettled, to be quarantined at the head of the window or, behind a retriable failure, to be sent again.
      */
-    enum Outcome { PENDING, OK, RETRY, PERMANENT, UNDECODABLE, QUARANTINING, QUARANTINED, RESEND }
+    enum Status { PENDING, OK, RETRY, PERMANENT, UNDECODABLE, QUARANTINING, QUARANTINED, RESEND }
 
     final Segment segment;
     final long offset;
@@ -23,7 +23,7 @@ final class DrainEntry {
     /** The event sent, or null for a corrupt range or an undecodable record. */
     final CloudEvent event;
     long ticket;
-    volatile Outcome outcome = Outcome.PENDING;
+    volatile Status status = Status.PENDING;
     volatile Throwable error;
     /** An undecodable record's first byte and payload, copied: the reader's buffer moves on. */
     byte version;
@@ -39,13 +39,13 @@ final class DrainEntry {
 
     /** @return whether the drainer waits for it: its send or its quarantine line is not done yet */
     boolean waiting() {
-        Outcome o = outcome;
-        return o == Outcome.PENDING || o == Outcome.QUARANTINING;
+        Status o = status;
+        return o == Status.PENDING || o == Status.QUARANTINING;
     }
 
     /** @return whether it failed for good and waits to be quarantined (or, behind a failure, sent again) */
     boolean rejected() {
-        Outcome o = outcome;
-        return o == Outcome.PERMANENT || o == Outcome.UNDECODABLE;
+        Status o = status;
+        return o == Status.PERMANENT || o == Status.UNDECODABLE;
     }
 }

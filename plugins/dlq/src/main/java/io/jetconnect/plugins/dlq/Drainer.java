@@ -1,8 +1,9 @@
 package io.jetconnect.plugins.dlq;
 
 import io.cloudevents.CloudEvent;
-import io.jetconnect.plugins.dlq.DrainEntry.Outcome;
+import io.jetconnect.plugins.dlq.DrainEntry.Status;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.Outcome;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.delivery.OrderedWindow;
 import java.io.IOException;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Probe</b>: while the sink is not known to take events, only the oldest unacknowledged record is sent;
- *       after each retriable failure the drainer waits ({@code drain.backoff.initial}, doubled up to
- *       {@code drain.backoff.max}) and sends it again.</li>
+ *       after each retriable failure the drainer waits ({@code drain.backoff}: {@code initial}, growing by
+ *       {@code multiplier} up to {@code max}) and sends it again.</li>
  *   <li><b>Pipeline</b>: once a probe succeeds, up to {@code drain.in-flight} records are in flight at once, sent in
  *       order from this one thread. Acknowledgements advance through the log in order, a run per segment at once
  *       ({@link Checkpointer}). With the window full, the thread waits for an eighth of it to complete and refills
@@ -69,7 +70,8 @@ final class Drainer {
     private final LogCursor cursor;
     private final Checkpointer checkpointer;
     private boolean healthy;
-    private long backoffNanos;
+    /** Drain attempts failed in a row: how far along {@code drain.backoff} the next wait is. */
+    private int failedAttempts;
     /** Sends started, for {@link DrainerSignal#awaitCompletions}. */
     private long started;
     /** The window's positions: entries tracked so far. */
@@ -89,7 +91,6 @@ final class Drainer {
         this.window = new OrderedWindow(settings.drainInFlight, 0);
         this.cursor = new LogCursor(log, codec);
         this.checkpointer = new Checkpointer(log, cursor, settings);
-        this.backoffNanos = settings.backoffInitial.toNanos();
         this.thread = new Thread(this::run, "jetconnect-dlq-drainer-" + pipeline);
         this.thread.setDaemon(true);
     }
@@ -152,13 +153,13 @@ final class Drainer {
         int moved = window.advance();
         for (int i = 0; i < moved; i++) {
             DrainEntry done = queue.pollFirst();
-            checkpointer.ack(done.segment, done.end, done.record, done.record && done.outcome == Outcome.OK);
+            checkpointer.ack(done.segment, done.end, done.record, done.record && done.status == Status.OK);
         }
         int drainedNow = checkpointer.flush();
         if (drainedNow > 0) {
             drained.increment(drainedNow);
             healthy = true;
-            backoffNanos = settings.backoffInitial.toNanos();
+            failedAttempts = 0;
         }
         DrainEntry head = queue.peekFirst();
         if (head != null && head.rejected()) {
@@ -170,29 +171,29 @@ final class Drainer {
     private void quarantine(DrainEntry entry) {
         CompletableFuture<Void> written;
         try {
-            if (entry.outcome == Outcome.UNDECODABLE) {
+            if (entry.status == Status.UNDECODABLE) {
                 LOG.warn("pipeline '{}': dlq: record in {} at offset {} is intact but not a CloudEvent; quarantined",
                         pipeline, entry.segment, entry.offset);
                 written = quarantine.undecodable(entry.segment.name(), entry.offset, entry.version, entry.payload,
                         0, entry.payload.length, entry.error);
             } else {
                 LOG.warn("pipeline '{}': dlq: the sink rejected event {} while draining ({}); quarantined",
-                        pipeline, entry.event.getId(), Outcomes.describe(entry.error));
+                        pipeline, entry.event.getId(), Outcome.describe(entry.error));
                 written = quarantine.event(entry.event, "drain", entry.error);
             }
         } catch (RuntimeException e) {
             written = CompletableFuture.failedFuture(e);
         }
-        entry.outcome = Outcome.QUARANTINING;
+        entry.status = Status.QUARANTINING;
         long ticket = entry.ticket;
         written.whenComplete((v, e) -> {
             if (e == null) {
-                entry.outcome = Outcome.QUARANTINED;
+                entry.status = Status.QUARANTINED;
                 window.succeed(ticket);
             } else {
                 LOG.error("pipeline '{}': dlq: cannot quarantine the record in {} at offset {}: {}; will retry",
                         pipeline, entry.segment, entry.offset, e.toString());
-                entry.outcome = Outcome.RETRY;
+                entry.status = Status.RETRY;
                 window.fail(ticket);
             }
             wake();
@@ -206,7 +207,7 @@ final class Drainer {
     private void resendPermanentFailures() {
         for (DrainEntry entry : queue) {
             if (entry.rejected()) {
-                entry.outcome = Outcome.RESEND;
+                entry.status = Status.RESEND;
                 window.fail(entry.ticket);
             }
         }
@@ -225,13 +226,14 @@ final class Drainer {
         queue.clear();
         healthy = false;
         checkpointer.checkpoint(true);
+        long wait = settings.drainBackoff.delayNanos(failedAttempts);
         if (head != null) {
             long now = System.nanoTime();
             if (now - lastRefusalLogNanos >= settings.progressInterval.toNanos()) {
                 lastRefusalLogNanos = now;
                 LOG.info("pipeline '{}': dlq: the sink still refuses events ({}); {} waiting, next drain attempt in"
                         + " {} ms", pipeline, head.error == null ? "log or quarantine not accessible"
-                        : Outcomes.describe(head.error), log.depth(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+                        : Outcome.describe(head.error), log.depth(), TimeUnit.NANOSECONDS.toMillis(wait));
             }
             try {
                 cursor.seek(head.segment, head.offset);
@@ -240,8 +242,9 @@ final class Drainer {
                 stuck(head.segment, head.offset);
             }
         }
-        sleep(backoffNanos);
-        backoffNanos = Math.min(backoffNanos * 2, settings.backoffMax.toNanos());
+        // Counted before the wait: a drain action that cuts it short starts the count again, and stays so.
+        failedAttempts = Math.max(failedAttempts, failedAttempts + 1); // saturates
+        sleep(wait);
     }
 
     // ---- sending
@@ -297,12 +300,12 @@ final class Drainer {
         }
         try {
             quarantine.corrupt(segment.name(), cursor.channel(), item.offset, item.end, item.problem);
-            entry.outcome = Outcome.OK;
+            entry.status = Status.OK;
             window.succeed(entry.ticket);
         } catch (IOException | RuntimeException e) {
             LOG.error("pipeline '{}': dlq: cannot quarantine {} corrupt bytes of {} at offset {}: {}", pipeline,
                     item.end - item.offset, segment, item.offset, e.toString());
-            entry.outcome = Outcome.RETRY;
+            entry.status = Status.RETRY;
             window.fail(entry.ticket);
         }
     }
@@ -318,7 +321,7 @@ final class Drainer {
             entry.version = item.version;
             entry.payload = Arrays.copyOfRange(item.buffer, item.payloadOffset,
                     item.payloadOffset + item.payloadLength);
-            entry.outcome = Outcome.UNDECODABLE;
+            entry.status = Status.UNDECODABLE;
             track(entry);
             return;
         }
@@ -339,19 +342,18 @@ final class Drainer {
         }
         stage.whenComplete((v, error) -> {
             if (error == null) {
-                entry.outcome = Outcome.OK;
+                entry.status = Status.OK;
                 window.succeed(ticket);
                 signal.sendCompleted();
                 return;
             }
-            Throwable cause = Outcomes.unwrap(error);
-            entry.error = cause;
-            if (Outcomes.retriable(cause)) {
-                entry.outcome = Outcome.RETRY;
+            entry.error = Outcome.unwrap(error);
+            if (Outcome.of(error).retriable()) {
+                entry.status = Status.RETRY;
                 window.fail(ticket);
             } else {
                 // Settled once quarantined in its turn, or failed to be sent again behind a retriable failure.
-                entry.outcome = Outcome.PERMANENT;
+                entry.status = Status.PERMANENT;
             }
             signal.sendCompleted();
             wake();
@@ -362,7 +364,7 @@ final class Drainer {
     private void stuck(Segment segment, long offset) {
         DrainEntry entry = new DrainEntry(segment, offset, offset, false, null);
         if (track(entry)) {
-            entry.outcome = Outcome.RETRY;
+            entry.status = Status.RETRY;
             window.fail(entry.ticket);
         }
     }
@@ -375,7 +377,7 @@ final class Drainer {
         if (log.outstanding() == 0 && resume.getAsBoolean()) {
             checkpointer.finished();
             healthy = false;
-            backoffNanos = settings.backoffInitial.toNanos();
+            failedAttempts = 0;
             // The layer sealed the segment being written; it is all acknowledged.
             Segment current = cursor.segment();
             if (current != null) {
@@ -413,7 +415,7 @@ final class Drainer {
     private void sleep(long nanos) {
         try {
             if (signal.sleep(nanos, () -> stopping)) {
-                backoffNanos = settings.backoffInitial.toNanos();
+                failedAttempts = 0;
             }
         } catch (InterruptedException e) {
             stopping = true;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConfigurationException;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
@@ -25,8 +26,7 @@ class DlqSettingsTest {
         assertEquals(64L << 20, s.segmentBytes);
         assertEquals(Duration.ofSeconds(1), s.retryAfter);
         assertEquals(1024, s.drainInFlight);
-        assertEquals(Duration.ofMillis(100), s.backoffInitial);
-        assertEquals(Duration.ofSeconds(30), s.backoffMax);
+        assertEquals(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30)), s.drainBackoff);
     }
 
     @Test
@@ -44,7 +44,25 @@ class DlqSettingsTest {
 
     @Test
     void refusesABackoffCeilingBelowItsStart() {
-        assertThrows(ConfigurationException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> settings("drain.backoff.initial = 2s\ndrain.backoff.max = 1s"));
+        assertTrue(e.getMessage().contains("drain.backoff.max'"), e.getMessage());
+    }
+
+    @Test
+    void readsTheDrainBackoffWithItsMultiplier() {
+        DlqSettings s = settings("drain.backoff { initial = 50ms, max = 2s, multiplier = 1.5 }");
+        assertEquals(Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(2)).withMultiplier(1.5),
+                s.drainBackoff);
+        assertEquals(Duration.ofMillis(75), s.drainBackoff.delay(1));
+        assertEquals(Duration.ofMillis(100), settings("drain.backoff.multiplier = 1").drainBackoff.delay(1000),
+                "a multiplier of 1 keeps the wait fixed");
+    }
+
+    @Test
+    void refusesAShrinkingDrainBackoff() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> settings("drain.backoff.multiplier = 0.5"));
+        assertTrue(e.getMessage().contains("drain.backoff.multiplier'"), e.getMessage());
     }
 }

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.BackpressureException;
+import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
+import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -301,6 +303,28 @@ class DlqSinkTest {
         await().until(() -> !layer.spilling());
         List<String> accepted = inner.accepted();
         assertEquals(ids(3, 10), accepted.subList(accepted.size() - 7, accepted.size()));
+    }
+
+    @Test
+    void drainAttemptsAreSpacedAsTheConfiguredBackoffSays() {
+        // Its own sink rather than FakeSink: timing every offer there would slow every other test's sink.
+        List<Long> offeredAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EventSink refusing = event -> {
+            offeredAt.add(System.nanoTime());
+            return CompletableFuture.failedFuture(new RetriableException("broker gone"));
+        };
+        DlqSink layer = layers.open(dir, refusing, "drain.backoff { initial = 40ms, max = 10s, multiplier = 3 }",
+                files);
+        assertAllDone(emit(layer, 0, 1));
+        // The emit itself, then the drainer's probes: the waits between probes are 40, 120, 360 ms.
+        await().atMost(Duration.ofSeconds(20)).until(() -> offeredAt.size() >= 5);
+        long[] waits = {40, 120, 360};
+        for (int i = 0; i < waits.length; i++) {
+            long gap = Duration.ofNanos(offeredAt.get(i + 2) - offeredAt.get(i + 1)).toMillis();
+            assertTrue(gap >= waits[i], "probe " + (i + 2) + " came " + gap + " ms after the one before, not "
+                    + waits[i] + " ms or more");
+        }
+        assertTrue(layer.spilling());
     }
 
     @Test

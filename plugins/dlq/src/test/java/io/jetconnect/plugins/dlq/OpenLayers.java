@@ -22,7 +22,7 @@ final class OpenLayers implements AfterEachCallback {
     }
 
     /** @return a layer on {@code dataDir} in front of {@code inner}, with {@link DlqSinkTest#FAST} plus {@code hocon} */
-    DlqSink open(Path dataDir, FakeSink inner, String hocon, FileOps files) {
+    DlqSink open(Path dataDir, io.jetconnect.spi.EventSink inner, String hocon, FileOps files) {
         contexts = TestContexts.of("dlq").config(DlqSinkTest.FAST + hocon).dataDir(dataDir);
         DlqSink layer = DlqDecorator.open(contexts.sink(), inner, files);
         open.add(layer);

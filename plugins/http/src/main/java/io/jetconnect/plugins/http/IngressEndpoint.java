@@ -7,7 +7,7 @@ import io.jetconnect.spi.IngressHandler;
 import io.jetconnect.spi.IngressRequest;
 import io.jetconnect.spi.IngressResponse;
 import io.jetconnect.spi.JetconnectException;
-import io.jetconnect.spi.RetriableException;
+import io.jetconnect.spi.Outcome;
 import io.jetconnect.spi.SourceContext;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +15,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,21 +191,25 @@ final class IngressEndpoint implements IngressHandler {
             int handled = 0;
             int permanentIndex = -1;
             Throwable permanent = null;
-            RetriableException retriable = null;
+            Throwable retriable = null;
             Duration retryAfter = null;
             for (int i = 0; i < stages.length; i++) {
                 Throwable failure = failureOf(stages[i]);
-                if (failure == null) {
-                    handled++;
-                } else if (failure instanceof RetriableException r) {
-                    retriable = retriable == null ? r : retriable;
-                    if (r instanceof BackpressureException b
-                            && (retryAfter == null || b.retryAfter().compareTo(retryAfter) > 0)) {
-                        retryAfter = b.retryAfter();
+                switch (Outcome.of(failure)) {
+                    case TAKEN -> handled++;
+                    case BACKPRESSURE, RETRIABLE -> {
+                        retriable = retriable == null ? failure : retriable;
+                        if (failure instanceof BackpressureException b
+                                && (retryAfter == null || b.retryAfter().compareTo(retryAfter) > 0)) {
+                            retryAfter = b.retryAfter();
+                        }
                     }
-                } else if (permanent == null) {
-                    permanent = failure;
-                    permanentIndex = i;
+                    case PERMANENT -> {
+                        if (permanent == null) {
+                            permanent = failure;
+                            permanentIndex = i;
+                        }
+                    }
                 }
             }
             metrics.handled(handled);
@@ -241,17 +244,8 @@ final class IngressEndpoint implements IngressHandler {
             stage.join();
             return null;
         } catch (CompletionException | CancellationException e) {
-            return unwrap(e);
+            return Outcome.unwrap(e);
         }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
     }
 
     private static String messageOf(Throwable failure, String fallback) {

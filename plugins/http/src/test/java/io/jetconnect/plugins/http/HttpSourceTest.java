@@ -629,6 +629,22 @@ class HttpSourceTest {
     }
 
     @Test
+    void aFailureWrappedByTheChainIsReadInsideItsWrappers() {
+        RecordingSink sink = RecordingSink.failing(i -> switch (i) {
+            case 0 -> new java.util.concurrent.CompletionException(new java.util.concurrent.ExecutionException(
+                    new BackpressureException("spill log full", Duration.ofMillis(4500))));
+            default -> null;
+        });
+        IngressHandler handler = start(sink);
+
+        IngressResponse response = answer(handler, TestRequest.batch(batchOf(event("a"), event("b"))));
+
+        assertEquals(503, response.status(), "backpressure, not an unexpected failure");
+        assertEquals("5", response.headers().get("Retry-After"));
+        assertTrue(json(response).path("error").asText().contains("spill log full"));
+    }
+
+    @Test
     void retriableFailureGives503WithTheConfiguredRetryAfter() {
         RecordingSink sink = RecordingSink.failing(i -> new RetriableException("broker unreachable"));
         IngressHandler handler = start(sink, "retry-after = 4s");

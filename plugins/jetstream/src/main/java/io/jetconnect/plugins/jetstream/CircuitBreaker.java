@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.jetstream;
 
+import io.jetconnect.spi.Backoff;
 import java.util.function.LongSupplier;
 
 /**
@@ -10,8 +11,8 @@ import java.util.function.LongSupplier;
  *   <li>{@link Reconnecting}{@code {attempt, nextAfter}}: entered by {@link #onFailure()} once the bounded retry of
  *       an emit is exhausted. Events are refused at once ({@link Permit#REJECT}) until {@code nextAfter}; then one
  *       event is let through as a probe ({@link Permit#PROBE}) while the others keep being refused. A failed probe
- *       sets {@code attempt + 1} and waits {@link Backoff} longer; the first success closes the circuit and resets
- *       the backoff to its initial wait.</li>
+ *       sets {@code attempt + 1} and waits {@link Backoff#delayNanos(int) backoff.delayNanos(attempt)}; the first
+ *       success closes the circuit, so the next outage starts again from the initial wait.</li>
  * </ul>
  *
  * <p>Thread-safe: transitions are synchronized, {@link #state()} is a volatile read for gauges.
@@ -48,7 +49,7 @@ final class CircuitBreaker {
     private volatile Runnable onOpen = () -> { };
 
     /**
-     * @param backoff the waits between probes; owned by this breaker from now on
+     * @param backoff the waits between probes (the breaker keeps the attempt count: its state holds it)
      * @param clock nanoseconds, such as {@code System::nanoTime}
      */
     CircuitBreaker(Backoff backoff, LongSupplier clock) {
@@ -105,19 +106,21 @@ final class CircuitBreaker {
         return Permit.PROBE;
     }
 
-    /** Closes the circuit and resets the backoff. */
+    /** Closes the circuit; the attempt count goes with the open state. */
     synchronized void onSuccess() {
-        backoff.reset();
         state = CONNECTED;
     }
 
     /** Opens the circuit, or keeps it open for longer after a failed probe. */
     synchronized void onFailure() {
-        if (!(state instanceof Reconnecting)) {
+        int attempt;
+        if (state instanceof Reconnecting r) {
+            attempt = r.attempt() == Integer.MAX_VALUE ? r.attempt() : r.attempt() + 1;
+        } else {
             onOpen.run();
+            attempt = 0;
         }
-        int attempt = backoff.attempt();
-        long wait = backoff.next();
+        long wait = backoff.delayNanos(attempt);
         state = new Reconnecting(attempt, clock.getAsLong() + wait, wait, false);
     }
 

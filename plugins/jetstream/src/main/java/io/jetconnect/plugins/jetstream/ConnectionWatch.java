@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.jetstream;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.SinkContext;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>When no connection of the sink has been up for {@code grace} (a lost connection the publisher replaces by
  * itself, as its recovery does, is not an outage), the watch counts the link as down: the circuit gauge reads 1,
  * the pipeline is shown {@code waiting} ({@link SinkContext#waiting}), and the watch tries to reach the server on its
- * own, waiting {@code start-retry.initial} doubled up to {@code start-retry.max} between attempts. Once a connection
+ * own, waiting as {@code start-retry} says between attempts. Once a connection
  * is made and JetStream answers on it, it is offered to the publisher ({@link Publisher#reconnected}), which closes
  * an open circuit at once rather than at its next probe (up to {@code backoff.max} away), and the pipeline is
  * available again ({@link SinkContext#available}: a {@code dlq} in front drains).
@@ -47,6 +48,8 @@ final class ConnectionWatch implements AutoCloseable {
     private final String url;
     private final long graceNanos;
     private final Backoff polls;
+    /** Failed attempts since the link went down; watch thread only. */
+    private int pollsFailed;
     private final ScheduledExecutorService thread;
     /** Connections that reached CONNECTED and have not been lost or closed since. */
     private final Set<Connection> up = ConcurrentHashMap.newKeySet();
@@ -65,17 +68,16 @@ final class ConnectionWatch implements AutoCloseable {
      * @param context where the pipeline's state is reported
      * @param url the redacted URL, for messages
      * @param grace how long no connection may be up before the link counts as down
-     * @param pollInitial the first wait between attempts to reach the server while it is down
-     * @param pollMax the longest such wait
+     * @param polls the waits between attempts to reach the server while it is down
      */
     ConnectionWatch(Connect connect, Predicate<ConnectionEpoch> handOver, SinkContext context, String url,
-                    Duration grace, Duration pollInitial, Duration pollMax, ThreadFactory threads) {
+                    Duration grace, Backoff polls, ThreadFactory threads) {
         this.connect = connect;
         this.handOver = handOver;
         this.context = context;
         this.url = url;
         this.graceNanos = grace.toNanos();
-        this.polls = new Backoff(pollInitial, pollMax);
+        this.polls = polls;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
         executor.setRemoveOnCancelPolicy(true);
         this.thread = executor;
@@ -146,7 +148,7 @@ final class ConnectionWatch implements AutoCloseable {
         }
         onLost.run();
         down = true;
-        polls.reset();
+        pollsFailed = 0;
         LOG.warn("Pipeline {}: lost the NATS connection to {}; reconnecting", context.pipelineName(), url);
         context.waiting("lost the connection to NATS at " + url + "; reconnecting");
         attempt();
@@ -172,7 +174,7 @@ final class ConnectionWatch implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Pipeline {}: NATS at {} not reachable yet: {}", context.pipelineName(), url,
                         PublishErrors.describe(e));
-                reschedule(polls.next(), this::attempt);
+                reschedule(nextPoll(), this::attempt);
                 return;
             }
             try {
@@ -182,7 +184,7 @@ final class ConnectionWatch implements AutoCloseable {
                 LOG.debug("Pipeline {}: JetStream at {} not ready yet: {}", context.pipelineName(), url,
                         PublishErrors.describe(e));
                 mine.close();
-                reschedule(polls.next(), this::attempt);
+                reschedule(nextPoll(), this::attempt);
                 return;
             }
             held = mine;
@@ -200,6 +202,13 @@ final class ConnectionWatch implements AutoCloseable {
             return;
         }
         recovered();
+    }
+
+    /** @return the wait before the next attempt to reach the server; counts the attempt that just failed */
+    private long nextPoll() {
+        long wait = polls.delayNanos(pollsFailed);
+        pollsFailed = Math.max(pollsFailed, pollsFailed + 1); // saturates
+        return wait;
     }
 
     private void recovered() {

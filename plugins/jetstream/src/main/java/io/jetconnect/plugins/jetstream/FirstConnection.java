@@ -1,9 +1,9 @@
 package io.jetconnect.plugins.jetstream;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #attempt()} connects and provisions the stream ({@link StreamProvisioner#provision}) once. A failure
  * that may go away (no server, JetStream not ready) is retriable; one that needs a person (credentials refused,
  * the stream exists with subjects that do not capture the sink's, an undeclared stream is absent) is not.
- * {@link #retryInBackground} repeats the attempt on its own thread, waiting {@code start-retry.initial} doubled up
- * to {@code start-retry.max} between attempts, until it succeeds, fails for good or {@link #close()} stops it.
+ * {@link #retryInBackground} repeats the attempt on its own thread, waiting as {@code start-retry} says between
+ * attempts, until it succeeds, fails for good or {@link #close()} stops it.
  */
 final class FirstConnection {
 
@@ -39,9 +39,9 @@ final class FirstConnection {
     private Thread thread; // guarded by lock
     private boolean closed; // guarded by lock
 
-    FirstConnection(Attempt attempt, Duration initial, Duration max, String pipeline) {
+    FirstConnection(Attempt attempt, Backoff backoff, String pipeline) {
         this.attempt = attempt;
-        this.backoff = new Backoff(initial, max);
+        this.backoff = backoff;
         this.pipeline = pipeline;
     }
 
@@ -93,9 +93,9 @@ final class FirstConnection {
     }
 
     private void loop(Consumer<ConnectionEpoch> connected, Consumer<JetconnectException> failed) {
-        while (true) {
+        for (int attempts = 0; ; attempts = Math.max(attempts, attempts + 1)) { // saturates
             try {
-                TimeUnit.NANOSECONDS.sleep(backoff.next());
+                TimeUnit.NANOSECONDS.sleep(backoff.delayNanos(attempts));
             } catch (InterruptedException e) {
                 return; // closed
             }

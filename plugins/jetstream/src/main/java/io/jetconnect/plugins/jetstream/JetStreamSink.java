@@ -65,15 +65,14 @@ public final class JetStreamSink implements EventSink {
             // A configuration error, reported whether or not NATS is up.
             StreamProvisioner.requireCaptured(spec.subjects(), spec.name(), context.config(), settings.subject());
         }
-        CircuitBreaker breaker = new CircuitBreaker(new Backoff(settings.backoffInitial(), settings.backoffMax()),
-                System::nanoTime);
+        CircuitBreaker breaker = new CircuitBreaker(settings.backoff(), System::nanoTime);
         NatsConnector connector = new NatsConnector(context.nats(), context.pipelineName(), settings.ackTimeout(),
                 settings.maxInFlight());
         ConnectionWatch watch = new ConnectionWatch(connector::connect, epoch -> {
             Publisher p = publisher;
             return p != null && p.reconnected(epoch);
-        }, context, connector.redactedUrl(), settings.startRetryMax(), settings.startRetryInitial(),
-                settings.startRetryMax(), context.threadFactory("jetstream-watch"));
+        }, context, connector.redactedUrl(), settings.startRetry().max(), settings.startRetry(),
+                context.threadFactory("jetstream-watch"));
         connector.watch(watch::event);
         this.watch = watch;
         SinkMetrics sinkMetrics = new SinkMetrics(context.metrics(), breaker, watch::down);
@@ -93,7 +92,7 @@ public final class JetStreamSink implements EventSink {
         this.metrics = sinkMetrics;
         context.registerStatus(() -> java.util.Map.of("duplicate", sinkMetrics.duplicates(),
                 "circuit", breaker.isOpen() || watch.down() ? "open" : "closed"));
-        this.retryAfter = settings.startRetryMax();
+        this.retryAfter = settings.startRetry().max();
         FirstConnection first = new FirstConnection(() -> {
             ConnectionEpoch epoch = connector.connect();
             java.util.Optional<String> noJetStream = io.jetconnect.nats.JetStreamAvailability.disabled(
@@ -124,7 +123,7 @@ public final class JetStreamSink implements EventSink {
                 }
             });
             return epoch;
-        }, settings.startRetryInitial(), settings.startRetryMax(), context.pipelineName());
+        }, settings.startRetry(), context.pipelineName());
         this.first = first;
         java.util.function.Consumer<ConnectionEpoch> start = epoch -> {
             publisher = new Publisher(settings, connector::connect, epoch, breaker, sinkMetrics,

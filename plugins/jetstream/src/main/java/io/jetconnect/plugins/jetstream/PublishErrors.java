@@ -1,12 +1,11 @@
 package io.jetconnect.plugins.jetstream;
 
+import io.jetconnect.spi.Outcome;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusException;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -89,13 +88,14 @@ final class PublishErrors {
         return new Failure(Kind.PERMANENT, "unexpected failure: " + describe(t));
     }
 
-    /** Strips the wrappers that futures add ({@code CompletionException}, jnats' plain {@code RuntimeException}). */
+    /**
+     * Strips the wrappers that futures add ({@link Outcome#unwrap}) and the plain {@code RuntimeException} that jnats
+     * wraps a server's refusal in.
+     */
     static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while (t.getCause() != null && t.getCause() != t
-                && (t instanceof CompletionException || t instanceof ExecutionException
-                || t.getClass() == RuntimeException.class)) {
-            t = t.getCause();
+        Throwable t = Outcome.unwrap(error);
+        while (t.getClass() == RuntimeException.class && t.getCause() != null && t.getCause() != t) {
+            t = Outcome.unwrap(t.getCause());
         }
         return t;
     }

@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.jetstream;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConnectorConfig;
 import java.time.Duration;
 import java.util.List;
@@ -17,18 +18,16 @@ import java.util.Locale;
  * @param ackTimeout how long a PubAck may take
  * @param retryAttempts how many times one event is published before the circuit opens
  * @param retryWaits the waits between those attempts; never empty
- * @param backoffInitial the first wait of an open circuit
- * @param backoffMax the longest wait of an open circuit
- * @param startRetryInitial the first wait between two attempts to reach NATS after {@code open()} failed to
- * @param startRetryMax the longest wait between those attempts
+ * @param backoff the waits between the probes of an open circuit
+ * @param startRetry the waits between two attempts to reach NATS after {@code open()} failed to, and while the
+ *     connection is lost
  * @param messageId how {@code Nats-Msg-Id} is made from the event
  * @param owedPatience how long a subject's events the circuit failed hold back its newer ones when their producer
  *     does not offer them again
  */
 record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int maxInFlight, Duration ackTimeout,
-                    int retryAttempts, List<Duration> retryWaits, Duration backoffInitial, Duration backoffMax,
-                    Duration startRetryInitial, Duration startRetryMax, MessageId messageId,
-                    Duration owedPatience) {
+                    int retryAttempts, List<Duration> retryWaits, Backoff backoff, Backoff startRetry,
+                    MessageId messageId, Duration owedPatience) {
 
     static SinkSettings from(ConnectorConfig config) {
         String stream = required(config, "stream", "a key of jetconnect.streams or a stream name");
@@ -66,26 +65,23 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
         if (waits.isEmpty()) {
             waits = List.of(Duration.ZERO);
         }
-        Duration initial = positive(config, "backoff.initial");
-        Duration max = positive(config, "backoff.max");
-        if (max.compareTo(initial) < 0) {
-            throw config.invalid("backoff.max", "must be at least backoff.initial");
-        }
-        Duration startInitial = positive(config, "start-retry.initial");
-        Duration startMax = positive(config, "start-retry.max");
-        if (startMax.compareTo(startInitial) < 0) {
-            throw config.invalid("start-retry.max", "must be at least start-retry.initial");
-        }
+        Backoff backoff = config.getBackoff("backoff");
+        Backoff startRetry = config.getBackoff("start-retry");
         MessageId messageId = MessageId.named(config.getString("message-id"))
                 .orElseThrow(() -> config.invalid("message-id", "must be " + MessageId.NAMES));
         Duration owedPatience = positive(config, "owed-patience");
         return new SinkSettings(stream, subject, mode.equals("binary"), maxInFlight, ackTimeout, attempts, waits,
-                initial, max, startInitial, startMax, messageId, owedPatience);
+                backoff, startRetry, messageId, owedPatience);
     }
 
     /** @return the wait before attempt {@code attempt + 1}, for an event already tried {@code attempt} times */
     Duration waitAfter(int attempt) {
         return retryWaits.get(Math.max(0, Math.min(attempt - 1, retryWaits.size() - 1)));
+    }
+
+    /** @return the first wait of an open circuit, also the hint given with a refusal while it is full */
+    Duration backoffInitial() {
+        return backoff.initial();
     }
 
     private static String required(ConnectorConfig config, String path, String what) {

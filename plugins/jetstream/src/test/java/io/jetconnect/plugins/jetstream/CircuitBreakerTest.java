@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.plugins.jetstream.CircuitBreaker.Permit;
+import io.jetconnect.spi.Backoff;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class CircuitBreakerTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final CircuitBreaker breaker = new CircuitBreaker(
-            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(180)), now::get);
+            Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(180)), now::get);
 
     private void advance(long millis) {
         now.addAndGet(Duration.ofMillis(millis).toNanos());
@@ -96,6 +97,35 @@ class CircuitBreakerTest {
         breaker.onFailure();
         assertEquals(ms(100), breaker.waitNanos(), "the next outage starts from the initial wait again");
         assertEquals(0, breaker.attempt());
+    }
+
+    @Test
+    void waitsGrowByTheConfiguredMultiplier() {
+        CircuitBreaker tripling = new CircuitBreaker(
+                Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(500)).withMultiplier(3), now::get);
+        long[] waits = {10, 30, 90, 270, 500, 500};
+        tripling.onFailure();
+        for (int attempt = 0; attempt < waits.length; attempt++) {
+            assertEquals(attempt, tripling.attempt());
+            assertEquals(ms(waits[attempt]), tripling.waitNanos(), "attempt " + attempt);
+            advance(waits[attempt]);
+            assertEquals(Permit.PROBE, tripling.tryAcquire());
+            tripling.onFailure();
+        }
+    }
+
+    @Test
+    void oneBackoffServesTwoBreakersWithTheirOwnCounts() {
+        Backoff shared = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(180));
+        CircuitBreaker a = new CircuitBreaker(shared, now::get);
+        CircuitBreaker b = new CircuitBreaker(shared, now::get);
+        a.onFailure();
+        advance(100);
+        a.tryAcquire();
+        a.onFailure();
+        b.onFailure();
+        assertEquals(ms(200), a.waitNanos());
+        assertEquals(ms(100), b.waitNanos(), "the value holds no attempt count");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jetconnect.plugins.jetstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.delivery.OrderedWindow;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -74,7 +75,7 @@ class CircuitOrderScheduleTest {
         Schedule(Random random, boolean owing) {
             this.random = random;
             this.owing = owing;
-            this.breaker = new CircuitBreaker(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), () -> now);
+            this.breaker = new CircuitBreaker(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)), () -> now);
             this.producer = new OrderedWindow(1 + random.nextInt(16), 0);
             this.events = 30 + random.nextInt(100);
             this.subjectOf = new int[events + 1];

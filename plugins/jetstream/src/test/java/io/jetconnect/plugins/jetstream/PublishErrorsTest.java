@@ -2,6 +2,7 @@ package io.jetconnect.plugins.jetstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.plugins.jetstream.PublishErrors.Kind;
@@ -12,6 +13,7 @@ import io.nats.client.support.JsonParser;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,15 @@ class PublishErrorsTest {
         PublishErrors.Failure failure = PublishErrors.classify(wrapped);
         assertEquals(Kind.PERMANENT, failure.kind());
         assertTrue(failure.message().contains("10054"), failure.message());
+    }
+
+    @Test
+    void wrappersInsideJnatsWrappingAreUnwrappedToo() {
+        JetStreamApiException refusal = api(400, 10109, "sealed");
+        assertSame(refusal, PublishErrors.unwrap(new ExecutionException(new RuntimeException(
+                new CompletionException(refusal)))));
+        RuntimeException ours = new RuntimeException("no cause");
+        assertSame(ours, PublishErrors.unwrap(new CompletionException(ours)), "a plain one without a cause stays");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.jetconnect.plugins.jetstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.delivery.OrderedWindow;
 import io.jetconnect.testing.TestContexts;
@@ -121,7 +122,7 @@ class PublisherScheduleTest {
                     "stream = s, subject = \"t.{tenantId}\", max-in-flight = " + maxInFlight
                             + ", ack-timeout = 2s, owed-patience = 30s, retry { attempts = " + (1 + random.nextInt(3))
                             + ", waits = [100ms, 400ms] }").connectorConfig());
-            CircuitBreaker breaker = new CircuitBreaker(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)),
+            CircuitBreaker breaker = new CircuitBreaker(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(2)),
                     time::now);
             SinkMetrics metrics = new SinkMetrics(new NoMetrics(), breaker, () -> false);
             ConnectionEpoch first = new ConnectionEpoch(++epochs, broker.open(cancellations), 1 << 20);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConfigurationException;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
@@ -33,7 +34,8 @@ class SinkSettingsTest {
         assertEquals(3, s.retryAttempts());
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(400)), s.retryWaits());
         assertEquals(Duration.ofMillis(100), s.backoffInitial());
-        assertEquals(Duration.ofSeconds(180), s.backoffMax());
+        assertEquals(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(180)), s.backoff());
+        assertEquals(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)), s.startRetry());
         assertEquals(Duration.ofSeconds(30), s.owedPatience(), "its own setting, not backoff.max");
     }
 
@@ -55,6 +57,17 @@ class SinkSettingsTest {
         assertEquals(Duration.ofSeconds(7), settings(BASE + ", owed-patience = 7s").owedPatience());
     }
 
+    @Test
+    void backoffsKeepTheirKeysAndTakeAMultiplier() {
+        SinkSettings s = settings(BASE + ", backoff { initial = 1s, max = 1s }, "
+                + "start-retry { initial = 50ms, max = 2s, multiplier = 1.5 }");
+        assertEquals(Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(1)), s.backoff());
+        assertEquals(Duration.ofSeconds(1), s.backoffInitial());
+        assertEquals(1.5, s.startRetry().multiplier());
+        assertEquals(Duration.ofMillis(75), s.startRetry().delay(1));
+        assertEquals(Duration.ofSeconds(2), s.startRetry().max());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "subject = \"t.{tenantId}.v1\"|stream",
@@ -71,6 +84,9 @@ class SinkSettingsTest {
             "stream = events, subject = a, retry.waits = []|retry.waits",
             "stream = events, subject = a, backoff.initial = 0s|backoff.initial",
             "stream = events, subject = a, backoff { initial = 2s, max = 1s }|backoff.max",
+            "stream = events, subject = a, backoff.multiplier = 0.5|backoff.multiplier",
+            "stream = events, subject = a, start-retry.initial = 0s|start-retry.initial",
+            "stream = events, subject = a, start-retry { initial = 2s, max = 1s }|start-retry.max",
             "stream = events, subject = a, owed-patience = 0s|owed-patience"})
     void badValuesNameTheirPath(String hocon, String path) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> settings(hocon));

@@ -2,11 +2,11 @@ package io.jetconnect.plugins.replay;
 
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.Outcome;
 import io.jetconnect.spi.delivery.OrderedWindow;
 import io.nats.client.Message;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -165,8 +165,7 @@ final class InFlightEvents {
                     window.succeed(token);
                     return;
                 }
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause = Outcome.unwrap(error);
                 if (durable != null) {
                     // Handed back to the server, so the window moves on; the refusal still pauses the source.
                     durable.nakWithDelay(NAK_DELAY);

@@ -28,13 +28,12 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class ParallelSigningSink implements EventSink {
 
-    /** The Retry-After of a full layer: its backlog is signatures, gone in milliseconds. */
-    private static final Duration FULL_RETRY_AFTER = Duration.ofSeconds(1);
-
     private final EventSigner signer;
     private final PluginMetrics.Counter signed;
     private final EventSink next;
     private final ExecutorService workers;
+    /** The Retry-After of a full layer. */
+    private final Duration retryAfter;
 
     // The window's owner calls (submit, advance, hasRoom, size) are serialized by this lock.
     private final Object lock = new Object();
@@ -47,8 +46,9 @@ final class ParallelSigningSink implements EventSink {
     private boolean passing;
 
     ParallelSigningSink(EventSigner signer, PluginMetrics.Counter signed, EventSink next, ExecutorService workers,
-                        int maxQueued) {
+                        int maxQueued, Duration retryAfter) {
         this.signer = signer;
+        this.retryAfter = retryAfter;
         this.signed = signed;
         this.next = next;
         this.workers = workers;
@@ -67,7 +67,7 @@ final class ParallelSigningSink implements EventSink {
         synchronized (lock) {
             if (!window.hasRoom()) {
                 return CompletableFuture.failedFuture(new BackpressureException("sign: " + window.capacity()
-                        + " events are waiting for their signature", FULL_RETRY_AFTER));
+                        + " events are waiting for their signature", retryAfter));
             }
             slot = new Slot(event, window.submit(++emitted));
             arrivals.add(slot);

@@ -49,7 +49,8 @@ public final class SignDecorator implements SinkDecorator {
             return new SigningSink(settings.signer(), signed, next);
         }
         ExecutorService workers = Executors.newFixedThreadPool(settings.threads(), context.threadFactory("sign"));
-        return new ParallelSigningSink(settings.signer(), signed, next, workers, settings.maxQueued());
+        return new ParallelSigningSink(settings.signer(), signed, next, workers, settings.maxQueued(),
+                settings.retryAfter());
     }
 
     /** The layer: stateless apart from the key, so thread-safe. */

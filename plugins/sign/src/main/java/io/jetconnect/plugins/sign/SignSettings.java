@@ -3,6 +3,7 @@ package io.jetconnect.plugins.sign;
 import io.jetconnect.spi.ConnectorConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,8 +18,10 @@ import java.util.Set;
  * @param warnings what to log at startup (key files accessible by group or others)
  * @param threads how many threads compute signatures; 0: the thread that emits signs
  * @param maxQueued with threads, how many events may wait for their signature or an earlier one's
+ * @param retryAfter with threads, the Retry-After of the backpressure past {@code maxQueued}
  */
-record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int threads, int maxQueued) {
+record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int threads, int maxQueued,
+                    Duration retryAfter) {
 
     static final String ALGORITHM = "algorithm";
     static final String KEY_FILE = "key-file";
@@ -28,6 +31,7 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
     static final String SIGNING_KEY_ID = "signing-key-id";
     static final String THREADS = "threads";
     static final String MAX_QUEUED = "max-queued";
+    static final String RETRY_AFTER = "retry-after";
     /** More threads than this only contend for the cores the broker and the rest of the chain need. */
     static final int MAX_THREADS = 64;
     /** The ordered window of the signing threads is allocated whole: keep it to a few MiB at most. */
@@ -119,7 +123,15 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
         }
         return new SignSettings(new EventSigner(signing), new KeyRing(keys), warnings,
                 threads(config, signing.algorithm(), Runtime.getRuntime().availableProcessors()),
-                maxQueued(config));
+                maxQueued(config), retryAfter(config));
+    }
+
+    static Duration retryAfter(ConnectorConfig config) {
+        Duration value = config.getDuration(RETRY_AFTER);
+        if (value.isNegative()) {
+            throw config.invalid(RETRY_AFTER, "must not be negative");
+        }
+        return value;
     }
 
     static int maxQueued(ConnectorConfig config) {

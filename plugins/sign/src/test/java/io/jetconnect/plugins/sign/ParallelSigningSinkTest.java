@@ -16,6 +16,7 @@ import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.TestContexts;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,7 +46,7 @@ class ParallelSigningSinkTest {
     private static ParallelSigningSink layer(EventSigner signer, EventSink next, Executor workers, int maxQueued) {
         PluginMetrics.Counter counter = TestContexts.of("sign").sink().metrics().counter("t", "t");
         ExecutorService pool = workers instanceof ExecutorService service ? service : new ManualPool(workers);
-        return new ParallelSigningSink(signer, counter, next, pool, maxQueued);
+        return new ParallelSigningSink(signer, counter, next, pool, maxQueued, Duration.ofMillis(1500));
     }
 
     @Test
@@ -213,6 +214,27 @@ class ParallelSigningSinkTest {
         CompletionException e = assertThrows(CompletionException.class,
                 () -> layer.emit(TestEvents.json("1")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join());
         assertInstanceOf(JetconnectException.class, e.getCause());
+    }
+
+    @Test
+    void aFullLayerAsksForTheConfiguredWait() {
+        List<Runnable> tasks = new ArrayList<>();
+        ParallelSigningSink layer = layer(new EventSigner(KEY), new SignDecoratorTest.RecordingSink(), tasks::add, 1);
+        layer.emit(TestEvents.json("1"));
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> layer.emit(TestEvents.json("2")).toCompletableFuture().join());
+        BackpressureException full = assertInstanceOf(BackpressureException.class, e.getCause());
+        assertEquals(Duration.ofMillis(1500), full.retryAfter());
+    }
+
+    @Test
+    void retryAfterSetting() {
+        assertEquals(Duration.ofSeconds(1), SignSettings.retryAfter(TestContexts.of("sign").connectorConfig()));
+        assertEquals(Duration.ofMillis(200),
+                SignSettings.retryAfter(TestContexts.of("sign").config("retry-after = 200ms").connectorConfig()));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SignSettings.retryAfter(
+                TestContexts.of("sign").config("retry-after = -1s").connectorConfig()));
+        assertTrue(e.getMessage().contains("retry-after"), e.getMessage());
     }
 
     @Test
