@@ -273,32 +273,17 @@ public final class StructuredJson {
 
         @Override
         public CloudEventContextWriter withContextAttribute(String name, String value) {
-            try {
-                generator.writeStringField(name, value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> generator.writeStringField(name, value));
         }
 
         @Override
         public CloudEventContextWriter withContextAttribute(String name, Integer value) {
-            try {
-                generator.writeNumberField(name, value.intValue());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> generator.writeNumberField(name, value.intValue()));
         }
 
         @Override
         public CloudEventContextWriter withContextAttribute(String name, Boolean value) {
-            try {
-                generator.writeBooleanField(name, value.booleanValue());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> generator.writeBooleanField(name, value.booleanValue()));
         }
 
         @Override
@@ -306,6 +291,22 @@ public final class StructuredJson {
             // The SDK's rule: an Integer as a JSON number, any other number as its string.
             return value instanceof Integer integer ? withContextAttribute(name, integer)
                     : withContextAttribute(name, value.toString());
+        }
+
+        /** The SDK's writer interface declares no {@link IOException}: it goes out unchecked. */
+        private CloudEventContextWriter write(Field field) {
+            try {
+                field.write();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        /** One generator call that writes an attribute. */
+        @FunctionalInterface
+        private interface Field {
+            void write() throws IOException;
         }
     }
 }

@@ -129,26 +129,7 @@ final class StructuredReader {
 
     /** @return the bytes of the top-level {@code data} member's value as they are in the document, or null */
     static byte[] rawData(byte[] document) {
-        try (JsonParser parser = JSON.createParser(document)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            byte[] raw = null;
-            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-                JsonToken value = parser.nextToken();
-                int start = (int) parser.currentTokenLocation().getByteOffset();
-                if (value.isStructStart()) {
-                    parser.skipChildren();
-                } else if (value == JsonToken.VALUE_STRING) {
-                    parser.getText(); // reads to the closing quote, where the value ends
-                }
-                if (name.equals("data")) {
-                    raw = Arrays.copyOfRange(document, start, (int) parser.currentLocation().getByteOffset());
-                }
-            }
-            return raw;
-        } catch (IOException e) {
-            return null;
-        }
+        DataValue data = dataValue(document);
+        return data == null ? null : Arrays.copyOfRange(document, data.start, data.end);
     }
 }

@@ -20,30 +20,20 @@ import java.util.Optional;
  */
 public final class NatsSettings {
 
-    private final String url;
-    private final Optional<Path> caFile;
-    private final Optional<Path> credentialsFile;
-    private final String connectionName;
-    private final Optional<String> user;
-    private final Optional<String> password;
-    private final Optional<String> token;
-    private final Optional<Path> nkeyFile;
-    private final Optional<Path> certFile;
-    private final Optional<Path> keyFile;
-    private final boolean tlsVerifyHostname;
+    /**
+     * The settings; a record, so that equality and hash cover every one of them. Its text is not used: it would
+     * show the secrets.
+     */
+    private record Values(String url, Optional<Path> caFile, Optional<Path> credentialsFile, String connectionName,
+                          Optional<String> user, Optional<String> password, Optional<String> token,
+                          Optional<Path> nkeyFile, Optional<Path> certFile, Optional<Path> keyFile,
+                          boolean tlsVerifyHostname) {
+    }
 
-    private NatsSettings(Builder b) {
-        this.url = Objects.requireNonNull(b.url, "url");
-        this.caFile = b.caFile;
-        this.credentialsFile = b.credentialsFile;
-        this.connectionName = b.connectionName;
-        this.user = b.user;
-        this.password = b.password;
-        this.token = b.token;
-        this.nkeyFile = b.nkeyFile;
-        this.certFile = b.certFile;
-        this.keyFile = b.keyFile;
-        this.tlsVerifyHostname = b.tlsVerifyHostname;
+    private final Values values;
+
+    private NatsSettings(Values values) {
+        this.values = values;
     }
 
     /**
@@ -54,7 +44,7 @@ public final class NatsSettings {
     @Deprecated(since = "0.1")
     public NatsSettings(String url, Optional<Path> caFile, Optional<Path> credentialsFile, String connectionName) {
         this(builder(url).caFile(caFile.orElse(null)).credentialsFile(credentialsFile.orElse(null))
-                .connectionName(connectionName));
+                .connectionName(connectionName).build().values);
     }
 
     /**
@@ -68,99 +58,66 @@ public final class NatsSettings {
 
     /** @return a builder holding these settings */
     public Builder toBuilder() {
-        Builder b = new Builder(url);
-        b.caFile = caFile;
-        b.credentialsFile = credentialsFile;
-        b.connectionName = connectionName;
-        b.user = user;
-        b.password = password;
-        b.token = token;
-        b.nkeyFile = nkeyFile;
-        b.certFile = certFile;
-        b.keyFile = keyFile;
-        b.tlsVerifyHostname = tlsVerifyHostname;
-        return b;
+        return new Builder(values);
     }
 
     /** @return the server URL, or several separated by commas; may hold userinfo: never log it */
-    public String url() {
-        return url;
-    }
+    public String url() { return values.url(); }
 
     /** @return a PEM file of the CA certificates to trust instead of the JVM's, if any */
-    public Optional<Path> caFile() {
-        return caFile;
-    }
+    public Optional<Path> caFile() { return values.caFile(); }
 
     /** @return a NATS {@code .creds} file (user JWT and NKey seed, operator mode), if any */
-    public Optional<Path> credentialsFile() {
-        return credentialsFile;
-    }
+    public Optional<Path> credentialsFile() { return values.credentialsFile(); }
 
     /** @return the name the server's monitoring shows for the connections */
-    public String connectionName() {
-        return connectionName;
-    }
+    public String connectionName() { return values.connectionName(); }
 
     /**
      * @return the user name for user/password authentication, if any
      * @since 0.1
      */
-    public Optional<String> user() {
-        return user;
-    }
+    public Optional<String> user() { return values.user(); }
 
     /**
      * @return the password that goes with {@link #user()}; a secret
      * @since 0.1
      */
-    public Optional<String> password() {
-        return password;
-    }
+    public Optional<String> password() { return values.password(); }
 
     /**
      * @return the token for token authentication, if any; a secret
      * @since 0.1
      */
-    public Optional<String> token() {
-        return token;
-    }
+    public Optional<String> token() { return values.token(); }
 
     /**
      * @return a file holding an NKey user seed ({@code SU...}), if any
      * @since 0.1
      */
-    public Optional<Path> nkeyFile() {
-        return nkeyFile;
-    }
+    public Optional<Path> nkeyFile() { return values.nkeyFile(); }
 
     /**
      * @return the PEM certificate (chain) to present to the server, if any; goes with {@link #keyFile()}
      * @since 0.1
      */
-    public Optional<Path> certFile() {
-        return certFile;
-    }
+    public Optional<Path> certFile() { return values.certFile(); }
 
     /**
      * @return the PEM (PKCS#8) private key of {@link #certFile()}, if any
      * @since 0.1
      */
-    public Optional<Path> keyFile() {
-        return keyFile;
-    }
+    public Optional<Path> keyFile() { return values.keyFile(); }
 
     /**
      * @return whether TLS checks that the server's certificate names the host connected to (default true)
      * @since 0.1
      */
-    public boolean tlsVerifyHostname() {
-        return tlsVerifyHostname;
-    }
+    public boolean tlsVerifyHostname() { return values.tlsVerifyHostname(); }
 
     /** @return the URL with any userinfo replaced by {@code ***} */
     public String redactedUrl() {
-        return redact(url);
+        return redact(url());
     }
 
     /**
@@ -201,35 +158,33 @@ public final class NatsSettings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NatsSettings n && url.equals(n.url) && caFile.equals(n.caFile)
-                && credentialsFile.equals(n.credentialsFile) && Objects.equals(connectionName, n.connectionName)
-                && user.equals(n.user) && password.equals(n.password) && token.equals(n.token)
-                && nkeyFile.equals(n.nkeyFile) && certFile.equals(n.certFile) && keyFile.equals(n.keyFile)
-                && tlsVerifyHostname == n.tlsVerifyHostname;
+        return o instanceof NatsSettings n && values.equals(n.values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(url, caFile, credentialsFile, connectionName, user, password, token, nkeyFile, certFile,
-                keyFile, tlsVerifyHostname);
+        return values.hashCode();
     }
 
     @Override
     public String toString() {
-        return "NatsSettings[url=" + redactedUrl() + ", caFile=" + caFile.map(Path::toString).orElse("none")
-                + ", credentialsFile=" + (credentialsFile.isPresent() ? "set" : "none")
-                + ", user=" + user.orElse("none") + ", password=" + (password.isPresent() ? "set" : "none")
-                + ", token=" + (token.isPresent() ? "set" : "none")
-                + ", nkeyFile=" + (nkeyFile.isPresent() ? "set" : "none")
-                + ", certFile=" + certFile.map(Path::toString).orElse("none")
-                + ", keyFile=" + (keyFile.isPresent() ? "set" : "none")
-                + ", tlsVerifyHostname=" + tlsVerifyHostname + ", connectionName=" + connectionName + "]";
+        return "NatsSettings[url=" + redactedUrl() + ", caFile=" + caFile().map(Path::toString).orElse("none")
+                + ", credentialsFile=" + setOrNone(credentialsFile())
+                + ", user=" + user().orElse("none") + ", password=" + setOrNone(password())
+                + ", token=" + setOrNone(token()) + ", nkeyFile=" + setOrNone(nkeyFile())
+                + ", certFile=" + certFile().map(Path::toString).orElse("none")
+                + ", keyFile=" + setOrNone(keyFile())
+                + ", tlsVerifyHostname=" + tlsVerifyHostname() + ", connectionName=" + connectionName() + "]";
+    }
+
+    private static String setOrNone(Optional<?> secret) {
+        return secret.isPresent() ? "set" : "none";
     }
 
     /** Builds {@link NatsSettings}; a null or blank argument leaves the setting unset. Not thread-safe. */
     public static final class Builder {
 
-        private final String url;
+        private String url;
         private Optional<Path> caFile = Optional.empty();
         private Optional<Path> credentialsFile = Optional.empty();
         private String connectionName = "jetconnect";
@@ -245,74 +200,56 @@ public final class NatsSettings {
             this.url = url;
         }
 
-        /** @return a builder for the same settings at another URL */
+        private Builder(Values from) {
+            url = from.url();
+            caFile = from.caFile();
+            credentialsFile = from.credentialsFile();
+            connectionName = from.connectionName();
+            user = from.user();
+            password = from.password();
+            token = from.token();
+            nkeyFile = from.nkeyFile();
+            certFile = from.certFile();
+            keyFile = from.keyFile();
+            tlsVerifyHostname = from.tlsVerifyHostname();
+        }
+
+        /** @return a builder for the same settings at another URL; this one is left as it is */
         public Builder url(String newUrl) {
-            Builder b = builder(newUrl);
-            b.caFile = caFile;
-            b.credentialsFile = credentialsFile;
-            b.connectionName = connectionName;
-            b.user = user;
-            b.password = password;
-            b.token = token;
-            b.nkeyFile = nkeyFile;
-            b.certFile = certFile;
-            b.keyFile = keyFile;
-            b.tlsVerifyHostname = tlsVerifyHostname;
+            Builder b = new Builder(values());
+            b.url = newUrl;
             return b;
         }
 
-        public Builder caFile(Path file) {
-            this.caFile = Optional.ofNullable(file);
-            return this;
-        }
+        public Builder caFile(Path file) { caFile = Optional.ofNullable(file); return this; }
 
-        public Builder credentialsFile(Path file) {
-            this.credentialsFile = Optional.ofNullable(file);
-            return this;
-        }
+        public Builder credentialsFile(Path file) { credentialsFile = Optional.ofNullable(file); return this; }
 
-        public Builder connectionName(String name) {
-            this.connectionName = name;
-            return this;
-        }
+        public Builder connectionName(String name) { connectionName = name; return this; }
 
-        public Builder user(String name) {
-            this.user = blankToEmpty(name);
-            return this;
-        }
+        public Builder user(String name) { user = blankToEmpty(name); return this; }
 
-        public Builder password(String secret) {
-            this.password = blankToEmpty(secret);
-            return this;
-        }
+        public Builder password(String secret) { password = blankToEmpty(secret); return this; }
 
-        public Builder token(String secret) {
-            this.token = blankToEmpty(secret);
-            return this;
-        }
+        public Builder token(String secret) { token = blankToEmpty(secret); return this; }
 
-        public Builder nkeyFile(Path file) {
-            this.nkeyFile = Optional.ofNullable(file);
-            return this;
-        }
+        public Builder nkeyFile(Path file) { nkeyFile = Optional.ofNullable(file); return this; }
 
-        public Builder certFile(Path file) {
-            this.certFile = Optional.ofNullable(file);
-            return this;
-        }
+        public Builder certFile(Path file) { certFile = Optional.ofNullable(file); return this; }
 
-        public Builder keyFile(Path file) {
-            this.keyFile = Optional.ofNullable(file);
-            return this;
-        }
+        public Builder keyFile(Path file) { keyFile = Optional.ofNullable(file); return this; }
 
-        public Builder tlsVerifyHostname(boolean verify) {
-            this.tlsVerifyHostname = verify;
-            return this;
-        }
+        public Builder tlsVerifyHostname(boolean verify) { tlsVerifyHostname = verify; return this; }
 
+        /** @throws NullPointerException if the URL is null */
         public NatsSettings build() {
-            return new NatsSettings(this);
+            Objects.requireNonNull(url, "url");
+            return new NatsSettings(values());
+        }
+
+        private Values values() {
+            return new Values(url, caFile, credentialsFile, connectionName, user, password, token, nkeyFile,
+                    certFile, keyFile, tlsVerifyHostname);
         }
 
         private static Optional<String> blankToEmpty(String value) {

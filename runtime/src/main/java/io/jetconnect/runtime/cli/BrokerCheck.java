@@ -89,11 +89,7 @@ final class BrokerCheck {
             err.println("connect: JetStream at " + url + " did not answer: " + NatsSettings.redact(e.getMessage()));
             return EXIT_BROKER;
         } finally {
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            NatsConnector.close(connection);
         }
     }
 

@@ -2,43 +2,32 @@ package io.jetconnect.runtime.cli;
 
 import io.jetconnect.runtime.config.ConfigProblems;
 import io.jetconnect.runtime.config.LoadedConfig;
-import io.jetconnect.runtime.config.PipelineConfigLoader;
 import io.jetconnect.runtime.pipeline.PipelineResolver;
 import io.jetconnect.runtime.pipeline.ResolvedPipeline;
 import io.jetconnect.runtime.plugin.PluginRegistry;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code check}: loads {@code pipeline.conf} and the plugins, resolves every pipeline, and prints each one's
  * source and chain, outermost first. Every problem is printed as {@code FILE:LINE: message}; any makes it exit 1.
  * With {@code --connect} it then asks the broker ({@link BrokerCheck}): exit 3 when the broker is not ready.
  */
-final class CheckCommand {
+record CheckCommand(ConfigLocation location, PrintStream out, PrintStream err) implements ConfigCommand {
 
-    private final ConfigLocation location;
-    private final PrintStream out;
-    private final PrintStream err;
-
-    CheckCommand(ConfigLocation location, PrintStream out, PrintStream err) {
-        this.location = location;
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(List<String> args) {
+    @Override
+    public int run(List<String> args) {
         boolean connect = args.equals(List.of("--connect"));
         if (!args.isEmpty() && !connect) {
             err.println("check takes no arguments besides --config FILE and --connect");
             return 2;
         }
-        LoadedConfig config;
-        try {
-            config = new PipelineConfigLoader().load(location.file());
-        } catch (ConfigProblems e) {
-            e.problems().forEach(err::println);
+        Optional<LoadedConfig> loaded = location.load(err);
+        if (loaded.isEmpty()) {
             return 1;
         }
+        LoadedConfig config = loaded.get();
         try (PluginRegistry plugins = PluginRegistry.load(config.settings().pluginsDir())) {
             for (String problem : plugins.problems()) {
                 err.println(config.settings().pluginsDir() + ": warning: " + problem);

@@ -1,9 +1,7 @@
 package io.jetconnect.runtime.cli;
 
 import com.typesafe.config.ConfigFactory;
-import io.jetconnect.runtime.config.ConfigProblems;
 import io.jetconnect.runtime.config.LoadedConfig;
-import io.jetconnect.runtime.config.PipelineConfigLoader;
 import io.jetconnect.runtime.config.reference.ConfigKey;
 import io.jetconnect.runtime.config.reference.ConfigKeys;
 import io.jetconnect.runtime.plugin.PluginRegistry;
@@ -11,6 +9,7 @@ import io.jetconnect.runtime.plugin.PluginType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -19,19 +18,10 @@ import java.util.TreeSet;
  * runtime's own keys. Only the plugins directory is taken from {@code pipeline.conf}, so a file that does not
  * validate can still be explained against.
  */
-final class ExplainCommand {
+record ExplainCommand(ConfigLocation location, PrintStream out, PrintStream err) implements ConfigCommand {
 
-    private final ConfigLocation location;
-    private final PrintStream out;
-    private final PrintStream err;
-
-    ExplainCommand(ConfigLocation location, PrintStream out, PrintStream err) {
-        this.location = location;
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(List<String> args) {
+    @Override
+    public int run(List<String> args) {
         String type = null;
         if (args.size() == 1 && args.get(0).startsWith("--explain=")) {
             type = args.get(0).substring("--explain=".length());
@@ -50,14 +40,11 @@ final class ExplainCommand {
             print(ConfigKeys.of(reference), "jetconnect.");
             return 0;
         }
-        Path pluginsDir;
-        try {
-            LoadedConfig config = new PipelineConfigLoader().load(location.file());
-            pluginsDir = config.settings().pluginsDir();
-        } catch (ConfigProblems e) {
-            e.problems().forEach(err::println);
+        Optional<LoadedConfig> config = location.load(err);
+        if (config.isEmpty()) {
             return 1;
         }
+        Path pluginsDir = config.get().settings().pluginsDir();
         try (PluginRegistry plugins = PluginRegistry.load(pluginsDir)) {
             PluginType found = plugins.type(type);
             if (found == null) {

@@ -1,8 +1,6 @@
 package io.jetconnect.runtime.cli;
 
-import io.jetconnect.runtime.config.ConfigProblems;
 import io.jetconnect.runtime.config.LoadedConfig;
-import io.jetconnect.runtime.config.PipelineConfigLoader;
 import io.jetconnect.runtime.plugin.ExtensionKind;
 import io.jetconnect.runtime.plugin.PluginRegistry;
 import io.jetconnect.runtime.plugin.PluginType;
@@ -14,28 +12,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A verb that a plugin provides as a {@link CliCommand}. */
-final class PluginVerb {
-
-    private final ConfigLocation location;
-    private final PrintStream out;
-    private final PrintStream err;
-
-    PluginVerb(ConfigLocation location, PrintStream out, PrintStream err) {
-        this.location = location;
-        this.out = out;
-        this.err = err;
-    }
+record PluginVerb(ConfigLocation location, PrintStream out, PrintStream err) {
 
     int run(String verb, List<String> args) {
-        LoadedConfig config;
-        try {
-            config = new PipelineConfigLoader().load(location.file());
-        } catch (ConfigProblems e) {
-            e.problems().forEach(err::println);
+        Optional<LoadedConfig> loaded = location.load(err);
+        if (loaded.isEmpty()) {
             return 1;
         }
+        LoadedConfig config = loaded.get();
         try (PluginRegistry plugins = PluginRegistry.load(config.settings().pluginsDir())) {
             PluginType type = plugins.type(verb);
             if (type == null || type.kind() != ExtensionKind.COMMAND) {

@@ -1,35 +1,24 @@
 package io.jetconnect.runtime.cli;
 
-import io.jetconnect.runtime.config.ConfigProblems;
-import io.jetconnect.runtime.config.PipelineConfigLoader;
+import io.jetconnect.runtime.config.LoadedConfig;
 import io.jetconnect.runtime.plugin.PluginInfo;
 import io.jetconnect.runtime.plugin.PluginRegistry;
 import io.jetconnect.runtime.plugin.PluginType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code plugins}: each loaded plugin, its version and the type names it provides; then any skipped ones. */
-final class PluginsCommand {
+record PluginsCommand(ConfigLocation location, PrintStream out, PrintStream err) implements ConfigCommand {
 
-    private final ConfigLocation location;
-    private final PrintStream out;
-    private final PrintStream err;
-
-    PluginsCommand(ConfigLocation location, PrintStream out, PrintStream err) {
-        this.location = location;
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(List<String> args) {
-        Path dir;
-        try {
-            dir = new PipelineConfigLoader().load(location.file()).settings().pluginsDir();
-        } catch (ConfigProblems e) {
-            e.problems().forEach(err::println);
+    @Override
+    public int run(List<String> args) {
+        Optional<LoadedConfig> config = location.load(err);
+        if (config.isEmpty()) {
             return 1;
         }
+        Path dir = config.get().settings().pluginsDir();
         try (PluginRegistry plugins = PluginRegistry.load(dir)) {
             out.println("plugins in " + dir + ":");
             for (PluginInfo plugin : plugins.plugins()) {

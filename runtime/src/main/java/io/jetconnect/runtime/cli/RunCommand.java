@@ -3,10 +3,10 @@ package io.jetconnect.runtime.cli;
 import io.jetconnect.runtime.JetconnectRuntime;
 import io.jetconnect.runtime.config.ConfigProblems;
 import io.jetconnect.runtime.config.LoadedConfig;
-import io.jetconnect.runtime.config.PipelineConfigLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,20 +17,13 @@ import sun.misc.Signal;
  * signals are handled directly (not only through a shutdown hook) so that a graceful stop exits with 0 rather
  * than the JVM's 143.
  */
-final class RunCommand {
+record RunCommand(ConfigLocation location, PrintStream out, PrintStream err) implements ConfigCommand {
 
     static final int KEEP_RUNNING = -1;
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    private final ConfigLocation location;
-    private final PrintStream err;
-
-    RunCommand(ConfigLocation location, PrintStream out, PrintStream err) {
-        this.location = location;
-        this.err = err;
-    }
-
-    int run(List<String> args) {
+    @Override
+    public int run(List<String> args) {
         if (!args.isEmpty()) {
             err.println("run takes no arguments besides --config FILE");
             return 2;
@@ -38,16 +31,13 @@ final class RunCommand {
         // The first line of every run: which build is running, whatever follows it.
         LOG.info("jetconnect {} starting (config {}, java {})", io.jetconnect.runtime.BuildVersion.version(),
                 location.file(), Runtime.version());
-        LoadedConfig config;
-        try {
-            config = new PipelineConfigLoader().load(location.file());
-        } catch (ConfigProblems e) {
-            e.problems().forEach(err::println);
+        Optional<LoadedConfig> config = location.load(err);
+        if (config.isEmpty()) {
             return 1;
         }
         JetconnectRuntime runtime;
         try {
-            runtime = JetconnectRuntime.start(config);
+            runtime = JetconnectRuntime.start(config.get());
         } catch (ConfigProblems e) {
             e.problems().forEach(err::println);
             return 1;

@@ -24,7 +24,7 @@ import java.util.Locale;
  * The URL defaults to the listener of {@code pipeline.conf} ({@code jetconnect.http}), else
  * {@code http://127.0.0.1:8083}.
  */
-final class TopCommand {
+final class TopCommand implements ConfigCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROW = "%-20s %-9s %10s %10s %9s %9s %9s%n";
@@ -40,7 +40,8 @@ final class TopCommand {
         this.err = err;
     }
 
-    int run(List<String> args) {
+    @Override
+    public int run(List<String> args) {
         String url = null;
         boolean once = false;
         for (int i = 0; i < args.size(); i++) {

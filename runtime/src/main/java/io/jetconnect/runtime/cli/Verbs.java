@@ -123,10 +123,11 @@ final class Verbs {
         }
     }
 
-    /** What every verb that reads pipeline.conf takes. */
+    /** What every verb that reads pipeline.conf takes; its work is done by a {@link ConfigCommand}. */
     abstract static class ConfigVerb implements Callable<Integer> {
         final PrintStream out;
         final PrintStream err;
+        private final ConfigCommand.Factory command;
 
         @Option(names = "--config", paramLabel = "FILE", description = "the pipeline.conf to read")
         String config;
@@ -134,13 +135,24 @@ final class Verbs {
         @Unmatched
         List<String> rest = new ArrayList<>();
 
-        ConfigVerb(PrintStream out, PrintStream err) {
+        ConfigVerb(PrintStream out, PrintStream err, ConfigCommand.Factory command) {
             this.out = out;
             this.err = err;
+            this.command = command;
         }
 
         ConfigLocation location() {
             return ConfigLocation.resolve(config);
+        }
+
+        /** Hands the words picocli did not parse to the command. */
+        @Override
+        public Integer call() {
+            return run(command, rest);
+        }
+
+        int run(ConfigCommand.Factory factory, List<String> args) {
+            return factory.create(location(), out, err).run(args);
         }
     }
 
@@ -149,12 +161,7 @@ final class Verbs {
                     + "SIGHUP reloads pipeline.conf."})
     static final class Run extends ConfigVerb {
         Run(PrintStream out, PrintStream err) {
-            super(out, err);
-        }
-
-        @Override
-        public Integer call() {
-            return new RunCommand(location(), out, err).run(rest);
+            super(out, err, RunCommand::new);
         }
     }
 
@@ -171,7 +178,7 @@ final class Verbs {
         boolean connect;
 
         Check(PrintStream out, PrintStream err) {
-            super(out, err);
+            super(out, err, CheckCommand::new);
         }
 
         @Override
@@ -179,13 +186,13 @@ final class Verbs {
             if (explain != null) {
                 List<String> args = new ArrayList<>(List.of("--explain", explain));
                 args.addAll(rest);
-                return new ExplainCommand(location(), out, err).run(args);
+                return run(ExplainCommand::new, args);
             }
             List<String> args = new ArrayList<>(rest);
             if (connect) {
                 args.add(0, "--connect");
             }
-            return new CheckCommand(location(), out, err).run(args);
+            return run(CheckCommand::new, args);
         }
     }
 
@@ -194,12 +201,7 @@ final class Verbs {
                     + "with why.")
     static final class Plugins extends ConfigVerb {
         Plugins(PrintStream out, PrintStream err) {
-            super(out, err);
-        }
-
-        @Override
-        public Integer call() {
-            return new PluginsCommand(location(), out, err).run(rest);
+            super(out, err, PluginsCommand::new);
         }
     }
 
@@ -208,12 +210,7 @@ final class Verbs {
                     + "spill depth, lag. Options: --url URL (default: the listener of pipeline.conf), --once.")
     static final class TopVerb extends ConfigVerb {
         TopVerb(PrintStream out, PrintStream err) {
-            super(out, err);
-        }
-
-        @Override
-        public Integer call() {
-            return new TopCommand(location(), out, err).run(rest);
+            super(out, err, TopCommand::new);
         }
     }
 

@@ -230,14 +230,7 @@ public final class PipelineConfigLoader {
         Config streamReference = defaults
                 .withValue("name", com.typesafe.config.ConfigValueFactory.fromAnyRef("name"))
                 .withValue("subjects", com.typesafe.config.ConfigValueFactory.fromIterable(List.of()));
-        ConfigObject declared;
-        try {
-            declared = root.getObject("jetconnect.streams");
-        } catch (ConfigException e) {
-            problems.add(ConfigErrors.translate(e, "").getMessage());
-            return streams;
-        }
-        for (Map.Entry<String, ConfigValue> entry : declared.entrySet()) {
+        for (Map.Entry<String, ConfigValue> entry : declared(root, "jetconnect.streams", problems).entrySet()) {
             String key = entry.getKey();
             String path = "jetconnect.streams." + key;
             if (entry.getValue().valueType() != ConfigValueType.OBJECT) {
@@ -283,16 +276,19 @@ public final class PipelineConfigLoader {
         return streams;
     }
 
-    private List<PipelineSpec> pipelines(Config root, List<String> problems) {
-        List<PipelineSpec> pipelines = new ArrayList<>();
-        ConfigObject declared;
+    /** @return the entries of the block at {@code path}; none when it is not a block, which goes to problems */
+    private static ConfigObject declared(Config root, String path, List<String> problems) {
         try {
-            declared = root.getObject("jetconnect.pipelines");
+            return root.getObject(path);
         } catch (ConfigException e) {
             problems.add(ConfigErrors.translate(e, "").getMessage());
-            return pipelines;
+            return ConfigFactory.empty().root();
         }
-        for (Map.Entry<String, ConfigValue> entry : declared.entrySet()) {
+    }
+
+    private List<PipelineSpec> pipelines(Config root, List<String> problems) {
+        List<PipelineSpec> pipelines = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : declared(root, "jetconnect.pipelines", problems).entrySet()) {
             String name = entry.getKey();
             String path = "jetconnect.pipelines." + name;
             ConfigValue value = entry.getValue();

@@ -47,4 +47,16 @@ public final class NatsConnector {
             throw new RetriableException("interrupted while connecting to NATS at " + settings.redactedUrl());
         }
     }
+
+    /**
+     * Closes a connection. Closing waits for the connection's threads; an interrupt meanwhile is kept on the
+     * thread for its caller to see.
+     */
+    public static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -31,11 +31,7 @@ public final class RuntimeNats implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            NatsConnector.close(connection);
             connection = null;
         }
     }

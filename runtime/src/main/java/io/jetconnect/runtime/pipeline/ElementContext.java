@@ -20,17 +20,18 @@ import java.util.Map;
  */
 public class ElementContext implements SinkContext {
 
-    private final String pipeline;
-    private final String type;
-    private final int position;
-    private final ConnectorConfig config;
-    private final PluginMetrics metrics;
-    private final Path dataDir;
-    private final NatsSettings nats;
-    private final Map<String, StreamSpec> streams;
-    private final AdminActions actions;
-    private final ElementStatuses statuses;
-    private final SinkStatus status;
+    /** What the context holds; the data directory's path is created only when the element asks for it. */
+    private record Element(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
+                           Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions,
+                           ElementStatuses statuses, SinkStatus status) {
+
+        /** @return the same element as a source sees it: at position -1, without a sink's status */
+        Element asSource() {
+            return new Element(pipeline, type, -1, config, metrics, dataDir, nats, streams, actions, statuses, null);
+        }
+    }
+
+    private final Element element;
 
     /**
      * @param pipeline the pipeline's name
@@ -65,17 +66,21 @@ public class ElementContext implements SinkContext {
     ElementContext(String pipeline, String type, int position, ConnectorConfig config, PluginMetrics metrics,
                    Path dataDir, NatsSettings nats, Map<String, StreamSpec> streams, AdminActions actions,
                    ElementStatuses statuses, SinkStatus status) {
-        this.status = status;
-        this.actions = actions;
-        this.statuses = statuses;
-        this.pipeline = pipeline;
-        this.type = type;
-        this.position = position;
-        this.config = config;
-        this.metrics = metrics;
-        this.dataDir = dataDir;
-        this.nats = nats;
-        this.streams = streams;
+        this(new Element(pipeline, type, position, config, metrics, dataDir, nats, streams, actions, statuses,
+                status));
+    }
+
+    /**
+     * The context a source is given: that of its element, at position -1 and without a sink's status.
+     *
+     * @param source the element context of the source
+     */
+    ElementContext(ElementContext source) {
+        this(source.element.asSource());
+    }
+
+    private ElementContext(Element element) {
+        this.element = element;
     }
 
     /**
@@ -98,32 +103,23 @@ public class ElementContext implements SinkContext {
     }
 
     @Override
-    public String pipelineName() {
-        return pipeline;
-    }
+    public String pipelineName() { return element.pipeline(); }
 
     @Override
-    public String typeName() {
-        return type;
-    }
+    public String typeName() { return element.type(); }
 
     @Override
-    public int position() {
-        return position;
-    }
+    public int position() { return element.position(); }
 
     @Override
-    public ConnectorConfig config() {
-        return config;
-    }
+    public ConnectorConfig config() { return element.config(); }
 
     @Override
-    public PluginMetrics metrics() {
-        return metrics;
-    }
+    public PluginMetrics metrics() { return element.metrics(); }
 
     @Override
     public Path dataDir() {
+        Path dataDir = element.dataDir();
         try {
             return Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -132,21 +128,9 @@ public class ElementContext implements SinkContext {
         }
     }
 
-    /** @return the data directory's path, without creating it */
-    Path dataDirPath() {
-        return dataDir;
-    }
-
-    AdminActions actions() {
-        return actions;
-    }
-
-    ElementStatuses statuses() {
-        return statuses;
-    }
-
     @Override
     public java.util.concurrent.ThreadFactory threadFactory(String role) {
+        String pipeline = element.pipeline();
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         return r -> {
             Thread t = new Thread(() -> {
@@ -163,45 +147,41 @@ public class ElementContext implements SinkContext {
         if (!name.matches("[a-z][a-z0-9-]*")) {
             throw new IllegalArgumentException("action names are lower-case words: " + name);
         }
-        actions.register(pipeline, type, name, action);
+        element.actions().register(element.pipeline(), element.type(), name, action);
     }
 
     @Override
     public void registerStatus(PluginStatus status) {
         java.util.Objects.requireNonNull(status, "status");
-        if (statuses != null) {
-            statuses.register(pipeline, position, type, status);
+        if (element.statuses() != null) {
+            element.statuses().register(element.pipeline(), element.position(), element.type(), status);
         }
     }
 
     @Override
-    public NatsSettings nats() {
-        return nats;
-    }
+    public NatsSettings nats() { return element.nats(); }
 
     @Override
-    public Map<String, StreamSpec> streams() {
-        return streams;
-    }
+    public Map<String, StreamSpec> streams() { return element.streams(); }
 
     @Override
     public void waiting(String reason) {
-        if (status != null) {
-            status.waiting(reason);
+        if (element.status() != null) {
+            element.status().waiting(reason);
         }
     }
 
     @Override
     public void available() {
-        if (status != null) {
-            status.available();
+        if (element.status() != null) {
+            element.status().available();
         }
     }
 
     @Override
     public void failed(io.jetconnect.spi.JetconnectException cause) {
-        if (status != null) {
-            status.failed(cause);
+        if (element.status() != null) {
+            element.status().failed(cause);
         }
     }
 }

@@ -108,11 +108,7 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
     @Override
     public synchronized void close() {
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            NatsConnector.close(connection);
             connection = null;
             kv = null;
         }

@@ -30,9 +30,7 @@ public final class PipelineSourceContext extends ElementContext implements Sourc
      */
     public PipelineSourceContext(ElementContext element, EventSink chain, CursorStore cursors,
                                  BiConsumer<String, IngressHandler> ingress, Consumer<Throwable> failure) {
-        super(element.pipelineName(), element.typeName(), -1, element.config(), element.metrics(),
-                element.dataDirPath(), element.nats(), element.streams(), element.actions(),
-                element.statuses());
+        super(element);
         this.chain = chain;
         this.cursors = cursors;
         this.ingress = ingress;

@@ -6,8 +6,11 @@ import java.time.Duration;
 /**
  * The {@code http} source's settings, read once at start from its block over {@code reference.conf}, where every
  * key is declared with its default and a line of documentation.
+ *
+ * @param auth who may write to the pipeline
  */
-final class HttpSourceSettings {
+record HttpSourceSettings(int maxRequestBytes, int maxEventsPerRequest, Duration retryAfter, int maxNestingDepth,
+                          IngestAuth auth) {
 
     static final String MAX_REQUEST_BYTES = "max-request-bytes";
     static final String MAX_EVENTS_PER_REQUEST = "max-events-per-request";
@@ -20,23 +23,9 @@ final class HttpSourceSettings {
     /** Jackson's own writers stop at 1000 levels; leave room for the envelope a sink writes around the data. */
     private static final int NESTING_CEILING = 500;
 
-    private final int maxRequestBytes;
-    private final int maxEventsPerRequest;
-    private final Duration retryAfter;
-    private final int maxNestingDepth;
-    private final IngestAuth auth;
-
+    /** Settings that let anyone write ({@code auth.mode = none}). */
     HttpSourceSettings(int maxRequestBytes, int maxEventsPerRequest, Duration retryAfter, int maxNestingDepth) {
         this(maxRequestBytes, maxEventsPerRequest, retryAfter, maxNestingDepth, IngestAuth.NONE);
-    }
-
-    HttpSourceSettings(int maxRequestBytes, int maxEventsPerRequest, Duration retryAfter, int maxNestingDepth,
-                       IngestAuth auth) {
-        this.auth = auth;
-        this.maxRequestBytes = maxRequestBytes;
-        this.maxEventsPerRequest = maxEventsPerRequest;
-        this.retryAfter = retryAfter;
-        this.maxNestingDepth = maxNestingDepth;
     }
 
     static HttpSourceSettings from(ConnectorConfig config) {
@@ -57,25 +46,5 @@ final class HttpSourceSettings {
             throw config.invalid(MAX_NESTING_DEPTH, "must be between 2 and " + NESTING_CEILING);
         }
         return new HttpSourceSettings((int) maxBytes, maxEvents, retryAfter, depth, IngestAuth.from(config));
-    }
-
-    int maxRequestBytes() {
-        return maxRequestBytes;
-    }
-
-    int maxEventsPerRequest() {
-        return maxEventsPerRequest;
-    }
-
-    Duration retryAfter() {
-        return retryAfter;
-    }
-
-    IngestAuth auth() {
-        return auth;
-    }
-
-    int maxNestingDepth() {
-        return maxNestingDepth;
     }
 }

@@ -2,6 +2,10 @@ package io.jetconnect.plugins.jsonl;
 
 import io.cloudevents.CloudEvent;
 import io.jetconnect.nats.StructuredJson;
+import io.jetconnect.spi.JetconnectException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Encodes an event as one line of JSON: the host's one writer of the JSON event format ({@link StructuredJson}:
@@ -20,5 +24,24 @@ final class EventLines {
         System.arraycopy(json, 0, line, 0, json.length);
         line[json.length] = '\n';
         return line;
+    }
+
+    /**
+     * Encodes an event and hands its line to a sink's output.
+     *
+     * @param verb what the output does with lines, for the error: {@code write}, {@code print}
+     * @param output takes the line
+     * @return the output's stage; failed with a (permanent) {@link JetconnectException} naming the event if it cannot
+     *     be written as JSON
+     */
+    CompletionStage<Void> encodeTo(CloudEvent event, String verb, Function<byte[], CompletionStage<Void>> output) {
+        byte[] line;
+        try {
+            line = encode(event);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new JetconnectException("cannot " + verb + " event "
+                    + event.getId() + " as JSON: " + e.getMessage(), e));
+        }
+        return output.apply(line);
     }
 }

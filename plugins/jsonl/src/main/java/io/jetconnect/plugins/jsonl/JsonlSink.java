@@ -2,11 +2,9 @@ package io.jetconnect.plugins.jsonl;
 
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.EventSink;
-import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.SinkContext;
 import io.jetconnect.spi.TypeName;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.pf4j.Extension;
 
@@ -40,14 +38,7 @@ public final class JsonlSink implements EventSink {
 
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
-        byte[] line;
-        try {
-            line = lines.encode(event);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new JetconnectException("cannot write event " + event.getId()
-                    + " as JSON: " + e.getMessage(), e));
-        }
-        return writer.append(line);
+        return lines.encodeTo(event, "write", writer::append);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.jetconnect.plugins.jsonl;
 
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.EventSink;
-import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.SinkContext;
 import io.jetconnect.spi.TypeName;
@@ -35,13 +34,10 @@ public final class StdoutSink implements EventSink {
 
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
-        byte[] line;
-        try {
-            line = lines.encode(event);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new JetconnectException("cannot print event " + event.getId()
-                    + " as JSON: " + e.getMessage(), e));
-        }
+        return lines.encodeTo(event, "print", this::print);
+    }
+
+    private CompletionStage<Void> print(byte[] line) {
         synchronized (out) {
             out.write(line, 0, line.length);
             out.flush();

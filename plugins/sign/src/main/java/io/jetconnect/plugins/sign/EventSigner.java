@@ -2,6 +2,7 @@ package io.jetconnect.plugins.sign;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.jetconnect.spi.JetconnectException;
 import java.util.Base64;
 
 /** Signs events with one key: a copy of the event with {@code sigalg}, {@code sigkeyid} and {@code sig}. Thread-safe. */
@@ -25,15 +26,22 @@ final class EventSigner {
     /**
      * @param event the event; any signature attributes it has are replaced
      * @return the signed copy
-     * @throws io.jetconnect.spi.JetconnectException if the event has no canonical form
+     * @throws JetconnectException if the event has no canonical form, or any other failure, naming the event: the
+     *     layers fail that event alone with it
      */
     CloudEvent sign(CloudEvent event) {
-        byte[] signature = key.sign(CanonicalForm.parts(event));
-        return CloudEventBuilder.from(event)
-                .withExtension(CanonicalForm.SIGALG, key.algorithm().id())
-                .withExtension(CanonicalForm.SIGKEYID, key.id())
-                .withExtension(CanonicalForm.SIG, BASE64URL.encodeToString(signature))
-                .build();
+        try {
+            byte[] signature = key.sign(CanonicalForm.parts(event));
+            return CloudEventBuilder.from(event)
+                    .withExtension(CanonicalForm.SIGALG, key.algorithm().id())
+                    .withExtension(CanonicalForm.SIGKEYID, key.id())
+                    .withExtension(CanonicalForm.SIG, BASE64URL.encodeToString(signature))
+                    .build();
+        } catch (JetconnectException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new JetconnectException("cannot sign event " + event.getId() + ": " + e, e);
+        }
     }
 
     @Override

@@ -138,8 +138,6 @@ final class ParallelSigningSink implements EventSink {
                 finish(signer.sign(event), null);
             } catch (JetconnectException e) {
                 finish(null, e);
-            } catch (RuntimeException e) {
-                finish(null, new JetconnectException("cannot sign event " + event.getId() + ": " + e, e));
             }
         }
 

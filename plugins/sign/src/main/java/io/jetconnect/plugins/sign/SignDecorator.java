@@ -79,9 +79,6 @@ public final class SignDecorator implements SinkDecorator {
                 copy = signer.sign(event);
             } catch (JetconnectException e) {
                 return CompletableFuture.failedFuture(e);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(
-                        new JetconnectException("cannot sign event " + event.getId() + ": " + e, e));
             }
             signed.increment();
             return next.emit(copy);
