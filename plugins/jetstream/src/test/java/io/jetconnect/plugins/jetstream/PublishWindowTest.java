@@ -18,7 +18,18 @@ class PublishWindowTest {
 
     /** Sends an event as the publisher does: its state moves to in flight with one more attempt. */
     private static void sent(Pending p) {
-        p.state(((p.attempts() + 1) << 2) | Pending.IN_FLIGHT);
+        p.state(Pending.state(p.attempts() + 1, Pending.IN_FLIGHT));
+    }
+
+    /** @return new events with these ids, each submitted to the window and sent */
+    private static Pending[] sending(PublishWindow w, String... ids) {
+        Pending[] events = new Pending[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            events[i] = event(ids[i]);
+            w.submit(events[i]);
+            sent(events[i]);
+        }
+        return events;
     }
 
     private static void answered(PublishWindow w, Pending p, boolean stored) {
@@ -40,12 +51,9 @@ class PublishWindowTest {
     @Test
     void roomCountsSubmittedAndHeldEventsAndFreesAsTheFloorPasses() {
         PublishWindow w = new PublishWindow(2);
-        Pending a = event("a1");
-        Pending b = event("a2");
-        w.submit(a);
-        sent(a);
-        w.submit(b);
-        sent(b);
+        Pending[] sent = sending(w, "a1", "a2");
+        Pending a = sent[0];
+        Pending b = sent[1];
         assertFalse(w.hasRoom());
         answered(w, b, true);
         assertFalse(w.hasRoom(), "the floor waits for the oldest");
@@ -57,14 +65,11 @@ class PublishWindowTest {
     @Test
     void aRewindSendsAgainOnlyWhatFailedOrWasNeverSentAndKeepsTheHeldEventsBehind() {
         PublishWindow w = new PublishWindow(8);
-        Pending a = event("a1");
-        Pending b = event("a2");
-        Pending c = event("a3");
+        Pending[] sent = sending(w, "a1", "a2", "a3");
+        Pending a = sent[0];
+        Pending b = sent[1];
+        Pending c = sent[2];
         Pending d = event("a4");
-        for (Pending p : List.of(a, b, c)) {
-            w.submit(p);
-            sent(p);
-        }
         answered(w, a, false);
         assertTrue(w.fenced());
         w.hold(d);
@@ -104,12 +109,7 @@ class PublishWindowTest {
     @Test
     void aRewindWithAnEventInFlightIsABug() {
         PublishWindow w = new PublishWindow(4);
-        Pending a = event("a1");
-        Pending b = event("a2");
-        w.submit(a);
-        sent(a);
-        w.submit(b);
-        sent(b);
+        Pending a = sending(w, "a1", "a2")[0];
         answered(w, a, false);
         assertThrows(IllegalStateException.class, w::rewind);
     }
@@ -117,13 +117,10 @@ class PublishWindowTest {
     @Test
     void clearingHandsBackWhatWasNotFinishedWithInOrderAndRemembersWhatWasStored() {
         PublishWindow w = new PublishWindow(4);
-        Pending a = event("a1");
-        Pending b = event("b1");
+        Pending[] sent = sending(w, "a1", "b1");
+        Pending a = sent[0];
+        Pending b = sent[1];
         Pending c = event("a2");
-        for (Pending p : List.of(a, b)) {
-            w.submit(p);
-            sent(p);
-        }
         answered(w, b, true);
         answered(w, a, false);
         w.hold(c);
@@ -139,10 +136,7 @@ class PublishWindowTest {
     void remembersStoredEventsAsTheFloorPassesThemUpToItsBound() {
         PublishWindow w = new PublishWindow(2);
         for (int i = 0; i < 5; i++) {
-            Pending p = event("a" + i);
-            w.submit(p);
-            sent(p);
-            answered(w, p, true);
+            answered(w, sending(w, "a" + i)[0], true);
             assertTrue(w.hasRoom());
         }
         assertTrue(w.storedLately("t.a", "a4"));

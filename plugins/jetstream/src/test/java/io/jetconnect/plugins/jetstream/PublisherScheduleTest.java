@@ -3,9 +3,10 @@ package io.jetconnect.plugins.jetstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jetconnect.spi.Backoff;
-import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.delivery.OrderedWindow;
+import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
 import io.jetconnect.testing.TestContexts;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -124,7 +125,8 @@ class PublisherScheduleTest {
                             + ", waits = [100ms, 400ms] }").connectorConfig());
             CircuitBreaker breaker = new CircuitBreaker(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(2)),
                     time::now);
-            SinkMetrics metrics = new SinkMetrics(new NoMetrics(), breaker, () -> false);
+            SinkMetrics metrics = new SinkMetrics(new MicrometerPluginMetrics(new SimpleMeterRegistry(), "p"), breaker,
+                    () -> false);
             ConnectionEpoch first = new ConnectionEpoch(++epochs, broker.open(cancellations), 1 << 20);
             this.publisher = new Publisher(settings, this::connect, first, breaker, metrics, "p", "s", time,
                     time::now);
@@ -582,32 +584,6 @@ class PublisherScheduleTest {
             shut = true;
             ready.clear();
             timers.clear();
-        }
-    }
-
-    /** Metrics nobody reads. */
-    private static final class NoMetrics implements PluginMetrics {
-
-        @Override
-        public Counter counter(String name, String description, String... tags) {
-            return new Counter() {
-                @Override
-                public void increment() {
-                }
-
-                @Override
-                public void increment(double amount) {
-                }
-            };
-        }
-
-        @Override
-        public void gauge(String name, String description, Supplier<? extends Number> value, String... tags) {
-        }
-
-        @Override
-        public Timer timer(String name, String description, String... tags) {
-            return nanos -> { };
         }
     }
 }
