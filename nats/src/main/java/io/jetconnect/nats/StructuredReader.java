@@ -43,6 +43,12 @@ final class StructuredReader {
         if (document.length == 0) {
             throw new InvalidMessageException(InvalidMessageException.STRUCTURED, "empty body and no ce- headers");
         }
+        CloudEvent event = StructuredFastPath.read(document);
+        return event != null ? event : readWithSdk(document);
+    }
+
+    /** The SDK's reader, for every document {@link StructuredFastPath} leaves to it. */
+    static CloudEvent readWithSdk(byte[] document) throws InvalidMessageException {
         CloudEvent event;
         try {
             event = FORMAT.readValue(document);
@@ -136,14 +142,11 @@ final class StructuredReader {
             byte[] raw = null;
             for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
                 JsonToken value = parser.nextToken();
-                int start = (int) parser.currentTokenLocation().getByteOffset();
-                if (value.isStructStart()) {
-                    parser.skipChildren();
-                } else if (value == JsonToken.VALUE_STRING) {
-                    parser.getText(); // reads to the closing quote, where the value ends
-                }
                 if (name.equals("data")) {
-                    raw = Arrays.copyOfRange(document, start, (int) parser.currentLocation().getByteOffset());
+                    raw = StructuredFastPath.valueBytes(parser, value, document);
+                } else if (value.isStructStart()) {
+                    // A string needs no reading: the next nextFieldName skips it.
+                    parser.skipChildren();
                 }
             }
             return raw;
