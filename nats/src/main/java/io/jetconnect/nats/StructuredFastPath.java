@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.cloudevents.CloudEvent;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,11 @@ final class StructuredFastPath {
     /** The SDK's own test for JSON data ({@code JsonFormat.dataIsJsonContentType}, package-private there). */
     private static final Pattern SDK_JSON = Pattern.compile("^(application|text)\\/([a-zA-Z]+\\+)?json(;.*)*$");
     private static final int MOST_MEMBERS = 32;
+    /** Immutable, so that any thread may read what any other wrote. */
+    private static volatile ParsedSource lastSource;
+
+    private record ParsedSource(String text, URI uri) {
+    }
 
     private StructuredFastPath() {
     }
@@ -65,6 +72,7 @@ final class StructuredFastPath {
                     case "data_base64" -> {
                         return null;
                     }
+                    case "source" -> builder.withContextAttribute(name, source(text));
                     default -> {
                         if (name.equals("datacontenttype")) {
                             contentType = text;
@@ -101,6 +109,18 @@ final class StructuredFastPath {
             parser.getText(); // reads to the closing quote, where the value ends
         }
         return Arrays.copyOfRange(document, start, (int) parser.currentLocation().getByteOffset());
+    }
+
+    /** @return the source as a URI, parsed once for a run of events from the same source (the usual stream) */
+    private static URI source(String text) throws URISyntaxException {
+        ParsedSource last = lastSource;
+        if (last != null && last.text.equals(text)) {
+            return last.uri;
+        }
+        // What the builder does with a source given as a string; a bad one fails this read, and the SDK's says why.
+        URI uri = new URI(text);
+        lastSource = new ParsedSource(text, uri);
+        return uri;
     }
 
     private static boolean repeated(String[] seen, int count, String name) {
