@@ -4,44 +4,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.jetconnect.testing.NatsServer;
-import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(NatsServerExtension.class)
-class LiveTailSourceIT {
-
-    private static String url;
-    private static TestStreams streams;
-
-    @BeforeAll
-    static void connect(NatsServer server) {
-        url = server.url();
-        streams = new TestStreams(url);
-    }
-
-    @AfterAll
-    static void close() {
-        streams.close();
-    }
-
-    private static List<String> ids(long from, long to) {
-        return LongStream.rangeClosed(from, to).mapToObj(Long::toString).collect(Collectors.toList());
-    }
+class LiveTailSourceIT extends StreamServerTest {
 
     @Test
     void startsWithNewEventsThenResumesFromTheStoredCursor() {
         streams.create("TAIL", -1);
         streams.publish("TAIL", 1, 100);
-        TestContexts contexts = TestContexts.of("live-tail").nats(url).config("stream = TAIL");
+        TestContexts contexts = contexts("live-tail", "stream = TAIL");
         CollectingChain first = CollectingChain.immediate();
         LiveTailSource source = new LiveTailSource();
         source.start(contexts.source(first));
@@ -73,23 +46,11 @@ class LiveTailSourceIT {
     @Test
     void aTailOfAnEmptyStreamMissesNothingPublishedWhileItWasDown() {
         streams.create("EMPTYTAIL", -1);
-        TestContexts contexts = TestContexts.of("live-tail").nats(url).config("stream = EMPTYTAIL");
-        LiveTailSource source = new LiveTailSource();
-        source.start(contexts.source(CollectingChain.immediate()));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(0).equals(contexts.cursors().get("EMPTYTAIL")));
-        } finally {
-            source.stop();
-        }
+        TestContexts contexts = contexts("live-tail", "stream = EMPTYTAIL");
+        runUntil(new LiveTailSource(), contexts, CollectingChain.immediate(), cursorAt(contexts, "EMPTYTAIL", 0));
         streams.publish("EMPTYTAIL", 1, 5);
         CollectingChain chain = CollectingChain.immediate();
-        LiveTailSource again = new LiveTailSource();
-        again.start(contexts.source(chain));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(5).equals(contexts.cursors().get("EMPTYTAIL")));
-        } finally {
-            again.stop();
-        }
+        runUntil(new LiveTailSource(), contexts, chain, cursorAt(contexts, "EMPTYTAIL", 5));
         assertEquals(ids(1, 5), chain.ids());
     }
 }
