@@ -23,6 +23,7 @@ final class StructuredFastPath {
     private static final JsonFactory JSON = new JsonFactory();
     /** The SDK's own test for JSON data ({@code JsonFormat.dataIsJsonContentType}, package-private there). */
     private static final Pattern SDK_JSON = Pattern.compile("^(application|text)\\/([a-zA-Z]+\\+)?json(;.*)*$");
+    private static final String JSON_TYPE = "application/json";
     private static final int MOST_MEMBERS = 32;
     /** Immutable, so that any thread may read what any other wrote. */
     private static volatile ParsedSource lastSource;
@@ -85,7 +86,7 @@ final class StructuredFastPath {
                 return null;
             }
             if (data != null) {
-                if (contentType != null && !SDK_JSON.matcher(contentType).matches()) {
+                if (contentType != null && !contentType.equals(JSON_TYPE) && !SDK_JSON.matcher(contentType).matches()) {
                     return null;
                 }
                 builder.withData(data);

@@ -1,11 +1,9 @@
 package io.jetconnect.plugins.replay;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.jetconnect.testing.TestContexts;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LiveTailSourceIT extends StreamServerTest {
@@ -16,29 +14,13 @@ class LiveTailSourceIT extends StreamServerTest {
         streams.publish("TAIL", 1, 100);
         TestContexts contexts = contexts("live-tail", "stream = TAIL");
         CollectingChain first = CollectingChain.immediate();
-        LiveTailSource source = new LiveTailSource();
-        source.start(contexts.source(first));
-        try {
-            // The tail stores its starting point (the stream's last sequence) at once: then it is reading.
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(100).equals(contexts.cursors().get("TAIL")));
-            streams.publish("TAIL", 101, 150);
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(150).equals(contexts.cursors().get("TAIL")));
-        } finally {
-            source.stop();
-        }
+        // The tail stores its starting point (the stream's last sequence) at once: then it is reading.
+        tailWhilePublishing(new LiveTailSource(), contexts, first, "TAIL", 100, 150);
         assertEquals(ids(101, 150), first.ids(), "only what was published after the start");
 
         streams.publish("TAIL", 151, 180);
         CollectingChain second = CollectingChain.immediate();
-        LiveTailSource again = new LiveTailSource();
-        again.start(contexts.source(second));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(180).equals(contexts.cursors().get("TAIL")));
-            streams.publish("TAIL", 181, 190);
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(190).equals(contexts.cursors().get("TAIL")));
-        } finally {
-            again.stop();
-        }
+        tailWhilePublishing(new LiveTailSource(), contexts, second, "TAIL", 180, 190);
         assertEquals(ids(151, 190), second.ids(), "from the cursor + 1, then live");
         assertNull(contexts.failure());
     }

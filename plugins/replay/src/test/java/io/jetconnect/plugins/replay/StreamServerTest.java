@@ -68,4 +68,20 @@ abstract class StreamServerTest {
             source.stop();
         }
     }
+
+    /**
+     * Starts {@code source} into {@code chain}; once its cursor is at {@code reading} (it is reading), publishes
+     * {@code reading + 1 .. to} to {@code stream} and waits until the cursor is at {@code to}; stops it.
+     */
+    static void tailWhilePublishing(EventSource source, TestContexts contexts, EventSink chain, String stream,
+                                    long reading, long to) {
+        source.start(contexts.source(chain));
+        try {
+            await().atMost(PATIENCE).until(cursorAt(contexts, stream, reading));
+            streams.publish(stream, reading + 1, to);
+            await().atMost(PATIENCE).until(cursorAt(contexts, stream, to));
+        } finally {
+            source.stop();
+        }
+    }
 }
