@@ -132,8 +132,8 @@ final class PlainJsonScanner {
             return INVALID;
         }
         return switch (doc[at]) {
-            case '{' -> object(at, depth + 1);
-            case '[' -> array(at, depth + 1);
+            case '{' -> container(at, depth + 1, true);
+            case '[' -> container(at, depth + 1, false);
             case '"' -> string(at);
             case 't' -> literal(at, "true");
             case 'f' -> literal(at, "false");
@@ -142,50 +142,28 @@ final class PlainJsonScanner {
         };
     }
 
-    private int object(int at, int depth) {
+    /** An object (members named by plain strings) or an array, its items separated by commas. */
+    private int container(int at, int depth, boolean object) {
         if (depth > MOST_DEPTH) {
             return INVALID;
         }
+        byte close = (byte) (object ? '}' : ']');
         int i = whitespace(at + 1);
-        if (i < doc.length && doc[i] == '}') {
+        if (i < doc.length && doc[i] == close) {
             return i + 1;
         }
         while (true) {
-            i = plainString(i, MOST_NAME);
-            if (i == INVALID) {
-                return INVALID;
+            if (object) {
+                i = plainString(i, MOST_NAME);
+                if (i == INVALID) {
+                    return INVALID;
+                }
+                i = whitespace(i);
+                if (i >= doc.length || doc[i] != ':') {
+                    return INVALID;
+                }
+                i = whitespace(i + 1);
             }
-            i = whitespace(i);
-            if (i >= doc.length || doc[i] != ':') {
-                return INVALID;
-            }
-            i = value(whitespace(i + 1), depth);
-            if (i == INVALID) {
-                return INVALID;
-            }
-            i = whitespace(i);
-            if (i >= doc.length) {
-                return INVALID;
-            }
-            if (doc[i] == '}') {
-                return i + 1;
-            }
-            if (doc[i] != ',') {
-                return INVALID;
-            }
-            i = whitespace(i + 1);
-        }
-    }
-
-    private int array(int at, int depth) {
-        if (depth > MOST_DEPTH) {
-            return INVALID;
-        }
-        int i = whitespace(at + 1);
-        if (i < doc.length && doc[i] == ']') {
-            return i + 1;
-        }
-        while (true) {
             i = value(i, depth);
             if (i == INVALID) {
                 return INVALID;
@@ -194,7 +172,7 @@ final class PlainJsonScanner {
             if (i >= doc.length) {
                 return INVALID;
             }
-            if (doc[i] == ']') {
+            if (doc[i] == close) {
                 return i + 1;
             }
             if (doc[i] != ',') {

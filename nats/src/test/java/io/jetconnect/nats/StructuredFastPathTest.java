@@ -82,7 +82,7 @@ class StructuredFastPathTest {
                 + (random.nextInt(30) == 0 ? " {}" : "");
     }
 
-    private static void assertSameEvent(CloudEvent expected, CloudEvent actual, String document) {
+    static void assertSameEvent(CloudEvent expected, CloudEvent actual, String document) {
         assertEquals(expected.getSpecVersion(), actual.getSpecVersion(), document);
         Set<String> names = new TreeSet<>(expected.getAttributeNames());
         assertEquals(names, new TreeSet<>(actual.getAttributeNames()), document);
