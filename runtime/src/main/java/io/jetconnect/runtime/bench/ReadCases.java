@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The read side, over one file stream filled once with {@code --count} events as the {@code jetstream} sink
  * writes them (structured mode): jnats' raw pipelined pull {@code iterate} loop (the ceiling), its pull
- * {@code fetch} loop, and a {@code replay} source draining the stream into a sink that discards every event. Both are timed from connecting to the last event.
+ * {@code fetch} loop, and a {@code replay} source draining the stream into a sink that discards every event. All
+ * are timed from connecting to the last event.
  */
 final class ReadCases {
 
