@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The read side, over one file stream filled once with {@code --count} events as the {@code jetstream} sink
- * writes them (structured mode): jnats' raw pull {@code fetch} loop (the ceiling) and a {@code replay} source
- * draining the stream into a sink that discards every event. Both are timed from connecting to the last event.
+ * writes them (structured mode): jnats' raw pipelined pull {@code iterate} loop (the ceiling), its pull
+ * {@code fetch} loop, and a {@code replay} source draining the stream into a sink that discards every event. All
+ * are timed from connecting to the last event.
  */
 final class ReadCases {
 
@@ -65,8 +66,9 @@ final class ReadCases {
     }
 
     /**
-     * jnats read with no jetconnect code in the way: the pull fetch loop ({@value #BATCH} messages per fetch, the
-     * read ceiling) or the pipelined pull ({@code iterate}, what any reader built on this client can reach).
+     * jnats read with no jetconnect code in the way: the pipelined pull ({@code iterate}, the read ceiling: what any
+     * reader built on this client can reach) or the pull fetch loop ({@value #BATCH} messages per fetch, one round
+     * trip at a time).
      */
     static final class Raw extends OneRowCase {
 

@@ -81,6 +81,9 @@ public final class NatsEventReader {
     }
 
     private static String mediaType(String contentType) {
+        if (contentType.equals(NatsHeaders.STRUCTURED_JSON)) {
+            return contentType; // as the writers put it: no parameters, no case to fold
+        }
         int semicolon = contentType.indexOf(';');
         String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
         return type.trim().toLowerCase(Locale.ROOT);

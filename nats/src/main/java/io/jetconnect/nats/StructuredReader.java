@@ -43,6 +43,12 @@ final class StructuredReader {
         if (document.length == 0) {
             throw new InvalidMessageException(InvalidMessageException.STRUCTURED, "empty body and no ce- headers");
         }
+        CloudEvent event = StructuredFastPath.read(document);
+        return event != null ? event : readWithSdk(document);
+    }
+
+    /** The SDK's reader, for every document {@link StructuredFastPath} leaves to it. */
+    static CloudEvent readWithSdk(byte[] document) throws InvalidMessageException {
         CloudEvent event;
         try {
             event = FORMAT.readValue(document);
@@ -129,7 +135,23 @@ final class StructuredReader {
 
     /** @return the bytes of the top-level {@code data} member's value as they are in the document, or null */
     static byte[] rawData(byte[] document) {
-        DataValue data = dataValue(document);
-        return data == null ? null : Arrays.copyOfRange(document, data.start, data.end);
+        try (JsonParser parser = JSON.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            byte[] raw = null;
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken value = parser.nextToken();
+                if (name.equals("data")) {
+                    raw = StructuredFastPath.valueBytes(parser, value, document);
+                } else if (value.isStructStart()) {
+                    // A string needs no reading: the next nextFieldName skips it.
+                    parser.skipChildren();
+                }
+            }
+            return raw;
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

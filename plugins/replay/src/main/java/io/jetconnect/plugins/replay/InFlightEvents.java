@@ -54,7 +54,8 @@ final class InFlightEvents {
 
     /** Waits until one more event may be emitted; false at once after a refusal. See {@link OrderedWindow#awaitRoom}. */
     boolean awaitRoom(long timeoutNanos) {
-        return refusal.get() == null && window.awaitRoom(timeoutNanos);
+        // Room without waiting is the usual case: no advance, no waiter to publish, per event.
+        return refusal.get() == null && (window.hasRoom() || window.awaitRoom(timeoutNanos));
     }
 
     /** @return whether nothing was refused since the last rewind, so that a newer event may follow; any thread */

@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.replay;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.PluginContext;
 import io.jetconnect.spi.StreamSpec;
@@ -26,6 +27,7 @@ final class ReplaySettings {
     static final String PROGRESS_INTERVAL = "progress-interval";
     static final String ACK_WAIT = "ack-wait";
     static final String STOP_TIMEOUT = "stop-timeout";
+    static final String BACKOFF = "backoff";
 
     /** The server refuses consumer names with these; the check names the key instead. */
     private static final Pattern CONSUMER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
@@ -58,10 +60,12 @@ final class ReplaySettings {
     private final boolean logProgress;
     private final Duration ackWait;
     private final Duration stopTimeout;
+    private final Backoff backoff;
 
     private ReplaySettings(String type, StreamSpec stream, String filterSubject, StartPosition start, Then then,
                            OnGap onGap, String durable, int batchSize, int maxInFlight, Duration inactiveThreshold,
-                           Duration progressInterval, boolean logProgress, Duration ackWait, Duration stopTimeout) {
+                           Duration progressInterval, boolean logProgress, Duration ackWait, Duration stopTimeout,
+                           Backoff backoff) {
         this.type = type;
         this.stream = stream;
         this.filterSubject = filterSubject;
@@ -76,6 +80,7 @@ final class ReplaySettings {
         this.logProgress = logProgress;
         this.ackWait = ackWait;
         this.stopTimeout = stopTimeout;
+        this.backoff = backoff;
     }
 
     /** @return the settings of a {@code replay} source */
@@ -148,7 +153,7 @@ final class ReplaySettings {
         }
         return new ReplaySettings(type, stream, filter.isEmpty() ? null : filter, start, then, onGap,
                 durable.isEmpty() ? null : durable, batch, window, inactive, refresh, logProgress, ackWait,
-                stopTimeout);
+                stopTimeout, config.getBackoff(BACKOFF));
     }
 
     private static Duration positive(ConnectorConfig config, String key) {
@@ -221,6 +226,11 @@ final class ReplaySettings {
 
     Duration stopTimeout() {
         return stopTimeout;
+    }
+
+    /** @return the waits before reaching NATS, the stream or the cursor store again, and before a rewind */
+    Backoff backoff() {
+        return backoff;
     }
 
     /** @return the cursor store's key: the durable name when there is one, else the stream name */

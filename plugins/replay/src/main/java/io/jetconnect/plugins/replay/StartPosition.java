@@ -30,6 +30,11 @@ record StartPosition(Kind kind, long sequence, ZonedDateTime time) {
     static final StartPosition EARLIEST = new StartPosition(Kind.EARLIEST, 0, null);
     static final StartPosition LATEST = new StartPosition(Kind.LATEST, 0, null);
 
+    /** @return the position of stream sequence {@code sequence} */
+    static StartPosition at(long sequence) {
+        return new StartPosition(Kind.SEQUENCE, sequence, null);
+    }
+
     /**
      * @param text the value of {@code start}
      * @return the position
@@ -54,7 +59,7 @@ record StartPosition(Kind kind, long sequence, ZonedDateTime time) {
             if (sequence < 1) {
                 throw new IllegalArgumentException("stream sequences start at 1");
             }
-            return new StartPosition(Kind.SEQUENCE, sequence, null);
+            return at(sequence);
         }
         if (lower.startsWith("time:")) {
             try {

@@ -137,7 +137,7 @@ final class StreamConsumers {
         }
         LOG.warn("{}; going on from {} (on-gap = {})", gap.describe(settings.streamName()), gap.firstAvailable(),
                 policy);
-        return new StartPosition(StartPosition.Kind.SEQUENCE, gap.firstAvailable(), null);
+        return StartPosition.at(gap.firstAvailable());
     }
 
     private static String shown(String subject) {

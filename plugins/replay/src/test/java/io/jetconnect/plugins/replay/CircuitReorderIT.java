@@ -4,47 +4,27 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.jetconnect.testing.NatsServer;
-import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A replay that goes on as a live tail, into a chain whose circuit fails the events it holds while the reader waits
  * for new messages; a new message arrives right after. The reader must not emit it before it has acted on the
  * refusal: the chain would store it first (as the circuit's probe) and the older events after it.
  */
-@ExtendWith(NatsServerExtension.class)
-class CircuitReorderIT {
+class CircuitReorderIT extends StreamServerTest {
 
     private static final int HELD = 20;
-    private static String url;
-    private static TestStreams streams;
-
-    @BeforeAll
-    static void connect(NatsServer server) {
-        url = server.url();
-        streams = new TestStreams(url);
-    }
-
-    @AfterAll
-    static void close() {
-        streams.close();
-    }
 
     @Test
     void aNewEventIsNotEmittedBeforeTheRefusedOlderOnesAreEmittedAgain() {
         streams.create("CIRCUIT", -1);
         streams.publish("CIRCUIT", 1, HELD);
-        TestContexts contexts = TestContexts.of("replay").nats(url)
-                .config("stream = CIRCUIT\nthen = live-tail\nmax-in-flight = 64");
+        TestContexts contexts = contexts("replay", "stream = CIRCUIT\nthen = live-tail\nmax-in-flight = 64");
         CircuitChain chain = new CircuitChain(HELD);
         ReplaySource source = new ReplaySource();
         source.start(contexts.source(chain));

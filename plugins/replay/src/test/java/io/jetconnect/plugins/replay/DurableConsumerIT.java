@@ -5,37 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jetconnect.testing.NatsServer;
-import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerInfo;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Two runtimes reading one stream through the same durable consumer share its events. */
-@ExtendWith(NatsServerExtension.class)
-class DurableConsumerIT {
+class DurableConsumerIT extends StreamServerTest {
 
     private static final int N = 20_000;
-    private static String url;
-    private static TestStreams streams;
-
-    @BeforeAll
-    static void connect(NatsServer server) {
-        url = server.url();
-        streams = new TestStreams(url);
-    }
-
-    @AfterAll
-    static void close() {
-        streams.close();
-    }
 
     @Test
     void twoInstancesShareTheWorkAndTogetherDeliverEverything() throws Exception {
@@ -43,8 +24,8 @@ class DurableConsumerIT {
         streams.publish("SHARED", 1, N);
         String config = "stream = SHARED\ndurable = shared-reader\nthen = live-tail\nbatch-size = 64\n"
                 + "max-in-flight = 256";
-        TestContexts a = TestContexts.of("replay").nats(url).config(config).pipeline("a");
-        TestContexts b = TestContexts.of("replay").nats(url).config(config).pipeline("b");
+        TestContexts a = contexts("replay", config).pipeline("a");
+        TestContexts b = contexts("replay", config).pipeline("b");
         CollectingChain chainA = CollectingChain.slow(300);
         CollectingChain chainB = CollectingChain.slow(300);
         ReplaySource sourceA = new ReplaySource();

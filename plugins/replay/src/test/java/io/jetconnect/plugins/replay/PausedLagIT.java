@@ -2,35 +2,15 @@ package io.jetconnect.plugins.replay;
 
 import static org.awaitility.Awaitility.await;
 
-import io.jetconnect.testing.NatsServer;
-import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A live tail whose pipeline is paused (its source stopped, its meters kept) while its stream grows: the lag gauge
  * must show the events it has not read, not the 0 it had when it stopped, and the resumed reader takes over.
  */
-@ExtendWith(NatsServerExtension.class)
-class PausedLagIT {
-
-    private static TestStreams streams;
-    private static String url;
-
-    @BeforeAll
-    static void connect(NatsServer server) {
-        url = server.url();
-        streams = new TestStreams(url);
-    }
-
-    @AfterAll
-    static void close() {
-        streams.close();
-    }
+class PausedLagIT extends StreamServerTest {
 
     private static double lag(TestContexts contexts) {
         for (String line : contexts.registry().scrape().split("\n")) {
@@ -45,8 +25,7 @@ class PausedLagIT {
     void theLagOfAPausedSourceFollowsTheStream() {
         streams.create("PAUSED", -1);
         streams.publish("PAUSED", 1, 100);
-        TestContexts contexts = TestContexts.of("replay").nats(url)
-                .config("stream = PAUSED\nthen = live-tail\nprogress-interval = 1s");
+        TestContexts contexts = contexts("replay", "stream = PAUSED\nthen = live-tail\nprogress-interval = 1s");
         CollectingChain chain = CollectingChain.immediate();
         ReplaySource source = new ReplaySource();
         source.start(contexts.source(chain));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConfigurationException;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
@@ -35,6 +36,19 @@ class ReplaySettingsTest {
         assertEquals(Duration.ofMinutes(5), settings.inactiveThreshold());
         assertEquals(Duration.ofSeconds(5), settings.refreshInterval());
         assertEquals("ORDERS", settings.cursorKey());
+        assertEquals(Backoff.exponential(Duration.ofMillis(250), Duration.ofSeconds(30)), settings.backoff());
+    }
+
+    @Test
+    void theRetryWaitsAreTheOneBackoffVocabulary() {
+        ReplaySettings settings = replay("stream = X\nbackoff { initial = 1s, max = 5s, multiplier = 1.5 }");
+        assertEquals(Duration.ofSeconds(1), settings.backoff().delay(0));
+        assertEquals(Duration.ofMillis(1500), settings.backoff().delay(1));
+        assertEquals(Duration.ofSeconds(5), settings.backoff().delay(10), "capped at max");
+        assertTrue(refusal("stream = X\nbackoff.max = 100ms").contains("backoff.max"), "max below initial");
+        assertTrue(refusal("stream = X\nbackoff.initial = 0s").contains("backoff.initial"));
+        assertEquals(Duration.ofSeconds(2), ReplaySettings.liveTail(TestContexts.of("live-tail")
+                .config("stream = X\nbackoff.initial = 2s").sink()).backoff().initial(), "a live tail's too");
     }
 
     @Test

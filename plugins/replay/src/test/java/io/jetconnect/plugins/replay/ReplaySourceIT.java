@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jetconnect.runtime.pipeline.PipelineSourceContext;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
-import io.jetconnect.testing.NatsServer;
-import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,38 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(NatsServerExtension.class)
-class ReplaySourceIT {
+class ReplaySourceIT extends StreamServerTest {
 
     private static final int N = 20_000;
-    private static String url;
-    private static TestStreams streams;
-
-    @BeforeAll
-    static void connect(NatsServer server) {
-        url = server.url();
-        streams = new TestStreams(url);
-    }
-
-    @AfterAll
-    static void close() {
-        streams.close();
-    }
-
-    private static TestContexts contexts(String config) {
-        return TestContexts.of("replay").nats(url).config(config);
-    }
-
-    private static List<String> ids(long from, long to) {
-        return LongStream.rangeClosed(from, to).mapToObj(Long::toString).collect(Collectors.toList());
-    }
 
     private static String scrape(TestContexts contexts) {
         return contexts.registry().scrape();
@@ -58,7 +29,7 @@ class ReplaySourceIT {
     void replaysEveryEventInOrderThenStops() {
         streams.create("ALL", -1);
         streams.publish("ALL", 1, N);
-        TestContexts contexts = contexts("stream = ALL");
+        TestContexts contexts = contexts("replay", "stream = ALL");
         CollectingChain chain = CollectingChain.immediate();
         ReplaySource source = new ReplaySource();
         source.start(contexts.source(chain));
@@ -86,7 +57,7 @@ class ReplaySourceIT {
         streams.create("HALF", -1);
         streams.publish("HALF", 1, N);
         // stop-timeout = 0s: the first run abandons whatever is in flight, as a crash would.
-        TestContexts contexts = contexts("stream = HALF\nmax-in-flight = 512\nstop-timeout = 0s");
+        TestContexts contexts = contexts("replay", "stream = HALF\nmax-in-flight = 512\nstop-timeout = 0s");
         CollectingChain first = CollectingChain.slow(2000);
         ReplaySource source = new ReplaySource();
         source.start(contexts.source(first));
@@ -124,7 +95,7 @@ class ReplaySourceIT {
         int during = 5_000;
         streams.create("HANDOVER", -1);
         streams.publish("HANDOVER", 1, before);
-        TestContexts contexts = contexts("stream = HANDOVER\nthen = live-tail");
+        TestContexts contexts = contexts("replay", "stream = HANDOVER\nthen = live-tail");
         CollectingChain chain = CollectingChain.immediate();
         ReplaySource source = new ReplaySource();
         PipelineSourceContext context = contexts.source(chain);
@@ -154,15 +125,9 @@ class ReplaySourceIT {
         streams.publish("MIXED", 1, 10);
         streams.publishGarbage("MIXED");
         streams.publish("MIXED", 11, 20);
-        TestContexts contexts = contexts("stream = MIXED");
+        TestContexts contexts = contexts("replay", "stream = MIXED");
         CollectingChain chain = CollectingChain.immediate();
-        ReplaySource source = new ReplaySource();
-        source.start(contexts.source(chain));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(21).equals(contexts.cursors().get("MIXED")));
-        } finally {
-            source.stop();
-        }
+        runUntil(new ReplaySource(), contexts, chain, cursorAt(contexts, "MIXED", 21));
         assertEquals(ids(1, 20), chain.ids());
         assertTrue(scrape(contexts).contains(
                 "jetconnect_source_invalid_total{pipeline=\"test\",reason=\"binary\",source=\"replay\"} 1.0"),
@@ -184,15 +149,9 @@ class ReplaySourceIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        TestContexts contexts = contexts("stream = FILTER\nfilter-subject = FILTER.other\nstart = \"seq:105\"");
+        TestContexts contexts = contexts("replay", "stream = FILTER\nfilter-subject = FILTER.other\nstart = \"seq:105\"");
         CollectingChain chain = CollectingChain.immediate();
-        ReplaySource source = new ReplaySource();
-        source.start(contexts.source(chain));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(120).equals(contexts.cursors().get("FILTER")));
-        } finally {
-            source.stop();
-        }
+        runUntil(new ReplaySource(), contexts, chain, cursorAt(contexts, "FILTER", 120));
         assertEquals(ids(105, 120), chain.ids(), "sequences 101 to 120 are FILTER.other; the read starts at 105");
     }
 
@@ -200,15 +159,9 @@ class ReplaySourceIT {
     void readsAgainFromTheCursorWhenTheChainRefusesAnEventForNow() {
         streams.create("REFUSED", -1);
         streams.publish("REFUSED", 1, 2000);
-        TestContexts contexts = contexts("stream = REFUSED");
+        TestContexts contexts = contexts("replay", "stream = REFUSED");
         RefusingChain chain = new RefusingChain("700", new RetriableException("circuit open"), 2);
-        ReplaySource source = new ReplaySource();
-        source.start(contexts.source(chain));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(2000).equals(contexts.cursors().get("REFUSED")));
-        } finally {
-            source.stop();
-        }
+        runUntil(new ReplaySource(), contexts, chain, cursorAt(contexts, "REFUSED", 2000));
         assertNull(contexts.failure());
         List<String> handled = chain.handled();
         assertEquals(new HashSet<>(ids(1, 2000)), new HashSet<>(handled), "everything handled in the end");
@@ -222,15 +175,9 @@ class ReplaySourceIT {
     void failsWhenTheChainRefusesAnEventForGood() {
         streams.create("REFUSEDFOREVER", -1);
         streams.publish("REFUSEDFOREVER", 1, 500);
-        TestContexts contexts = contexts("stream = REFUSEDFOREVER\nthen = live-tail");
+        TestContexts contexts = contexts("replay", "stream = REFUSEDFOREVER\nthen = live-tail");
         RefusingChain chain = new RefusingChain("100", new JetconnectException("no such subject"), 1);
-        ReplaySource source = new ReplaySource();
-        source.start(contexts.source(chain));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> contexts.failure() != null);
-        } finally {
-            source.stop();
-        }
+        runUntil(new ReplaySource(), contexts, chain, failed(contexts));
         assertTrue(contexts.failure().getMessage().contains("sequence 100 for good: no such subject"),
                 contexts.failure().getMessage());
         assertEquals(99L, contexts.cursors().get("REFUSEDFOREVER"), "the cursor stays before the refused event");
@@ -242,15 +189,9 @@ class ReplaySourceIT {
         streams.publish("TIMED", 1, 10);
         streams.publish("TIMED", 11, 20);
         java.time.ZonedDateTime eleventh = streams.connection().jetStreamManagement().getMessage("TIMED", 11).getTime();
-        TestContexts contexts = contexts("stream = TIMED\nstart = \"time:" + eleventh.toOffsetDateTime() + "\"");
+        TestContexts contexts = contexts("replay", "stream = TIMED\nstart = \"time:" + eleventh.toOffsetDateTime() + "\"");
         CollectingChain chain = CollectingChain.immediate();
-        ReplaySource source = new ReplaySource();
-        source.start(contexts.source(chain));
-        try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(20).equals(contexts.cursors().get("TIMED")));
-        } finally {
-            source.stop();
-        }
+        runUntil(new ReplaySource(), contexts, chain, cursorAt(contexts, "TIMED", 20));
         assertEquals(ids(11, 20), chain.ids(), "from the first message stored at or after the time");
     }
 }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.CommandContext;
 import io.jetconnect.spi.NatsSettings;
 import io.jetconnect.spi.StreamSpec;
 import io.jetconnect.testing.NatsServer;
-import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,30 +21,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(NatsServerExtension.class)
-class TailCommandIT {
-
-    private static String url;
-    private static TestStreams streams;
+class TailCommandIT extends StreamServerTest {
 
     @BeforeAll
-    static void fill(NatsServer server) {
-        url = server.url();
-        streams = new TestStreams(url);
+    static void fill() {
         streams.create("TAILCMD", -1);
         streams.publish("TAILCMD", 1, 10);
         streams.publishGarbage("TAILCMD");
         streams.publish("TAILCMD", 11, 20);
-    }
-
-    @AfterAll
-    static void close() {
-        streams.close();
     }
 
     /** A command context over byte arrays, with the stream declared under the key {@code events}. */
