@@ -45,6 +45,7 @@ final class RunCommand {
             e.problems().forEach(err::println);
             return 1;
         }
+        FatalErrors.graceForShutdown(config.settings().shutdownTimeout());
         JetconnectRuntime runtime;
         try {
             runtime = JetconnectRuntime.start(config);
