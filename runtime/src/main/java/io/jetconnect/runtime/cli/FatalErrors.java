@@ -78,7 +78,8 @@ final class FatalErrors {
             halt.setDaemon(true);
             halt.start();
             Thread exit = new Thread(() -> System.exit(EXIT_CODE), "jetconnect-fatal-exit");
-            exit.setDaemon(true);
+            // Not a daemon: were the main thread the last one, the JVM would otherwise end with 0 before it ran.
+            exit.setDaemon(false);
             exit.start();
         } catch (Throwable cannot) {
             // No memory or no thread left for a graceful stop.
