@@ -32,6 +32,9 @@ final class BenchCases {
             case "layer-redact" -> new PublishCases.Chain(env, key, List.of(BenchConfig.REDACT, BenchConfig.DLQ));
             case HttpIngestCase.ROW -> new HttpIngestCase(env, false);
             case HttpIngestCase.TLS_ROW -> new HttpIngestCase(env, true);
+            case BenchRun.PIPELINES_ALONE -> new HttpIngestCase(env, key, false, BenchRun.PIPELINE_CHAIN, 0);
+            case BenchRun.PIPELINES -> new HttpIngestCase(env, key, false, BenchRun.PIPELINE_CHAIN,
+                    env.options.pipelines() - 1);
             case DlqOutageCase.SPILL -> {
                 if (!BenchServer.onPath()) {
                     throw new BenchRun.Unavailable("needs nats-server on PATH to kill and restart");

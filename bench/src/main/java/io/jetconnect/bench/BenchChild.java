@@ -47,8 +47,11 @@ public final class BenchChild {
             } catch (BenchRun.Unavailable e) {
                 replies.println(CaseProtocol.reply(CaseProtocol.UNAVAILABLE, e.getMessage()));
                 return;
-            } catch (Exception | LinkageError e) {
-                replies.println(CaseProtocol.reply(CaseProtocol.FAILED, BenchRun.describe(e)));
+            } catch (Exception | LinkageError | OutOfMemoryError e) {
+                // Out of memory is a figure of the pipelines case (direct buffers of one connection per pipeline),
+                // not a reason to leave the bench waiting for a reply.
+                replies.println(CaseProtocol.reply(CaseProtocol.FAILED, (e instanceof OutOfMemoryError
+                        ? "OutOfMemoryError: " : "") + BenchRun.describe(e)));
                 return;
             }
             try (benchCase) {

@@ -29,18 +29,31 @@ import java.util.Set;
  * @param jvmPerCase each case in a JVM of its own, started with this one's flags, as JMH forks a benchmark: the
  *     type profiles the JIT compiles from are then the case's alone, as in a runtime that runs one pipeline, and
  *     the CPU and peak RSS are the case's; {@code --jvm shared} runs them all in this JVM (one process to profile)
+ * @param pipelines pipelines in the runtime of the {@code pipelines} case: one busy, the others idle
  */
 record BenchOptions(int size, int count, int runs, int warmups, int concurrency, int window, int httpConnections,
                     int httpBatch,
                     Optional<String> natsUrl, Set<String> only, Optional<Path> json, Optional<Path> pluginsDir,
-                    boolean jvmPerCase) {
+                    boolean jvmPerCase, int pipelines) {
 
     /** The case names {@code --only} takes, in the order they run. */
     static final List<String> CASES = List.of("publish", "chain-hmac", "chain-ed25519", "http", "http-tls", "fetch",
             "replay", "dlq", "latency", "layers");
 
+    /** The case that starts {@code --pipelines} pipelines in one runtime; it runs only when named. */
+    static final String PIPELINES = "pipelines";
+    private static final int DEFAULT_PIPELINES = 100;
+
     BenchOptions {
         only = Set.copyOf(only);
+    }
+
+    /** Options without {@code --pipelines}: its default. */
+    BenchOptions(int size, int count, int runs, int warmups, int concurrency, int window, int httpConnections,
+                 int httpBatch, Optional<String> natsUrl, Set<String> only, Optional<Path> json,
+                 Optional<Path> pluginsDir, boolean jvmPerCase) {
+        this(size, count, runs, warmups, concurrency, window, httpConnections, httpBatch, natsUrl, only, json,
+                pluginsDir, jvmPerCase, DEFAULT_PIPELINES);
     }
 
     static BenchOptions defaults() {
@@ -53,16 +66,17 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
         return List.of("--size", Integer.toString(size), "--count", Integer.toString(count), "--runs",
                 Integer.toString(runs), "--warmup", Integer.toString(warmups), "--concurrency",
                 Integer.toString(concurrency), "--window", Integer.toString(window), "--http-connections",
-                Integer.toString(httpConnections), "--http-batch", Integer.toString(httpBatch), "--jvm", "shared");
+                Integer.toString(httpConnections), "--http-batch", Integer.toString(httpBatch), "--pipelines",
+                Integer.toString(pipelines), "--jvm", "shared");
     }
 
     /** @return whether a case was asked for ({@code --only} absent, or naming it) */
     boolean wants(String name) {
-        return only.isEmpty() ? !name.equals(OPT_IN) : only.contains(name);
+        return only.isEmpty() ? !OPT_IN.contains(name) : only.contains(name);
     }
 
-    /** The case that runs only when {@code --only} names it: the chain one layer at a time. */
-    static final String OPT_IN = "layers";
+    /** The cases that run only when {@code --only} names them: the chain one layer at a time, many pipelines. */
+    static final Set<String> OPT_IN = Set.of("layers", PIPELINES);
 
     /**
      * @param args the arguments after the verb ({@code --config} already removed by the CLI)
@@ -84,6 +98,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
         Optional<Path> json = o.json;
         Optional<Path> pluginsDir = o.pluginsDir;
         boolean jvmPerCase = o.jvmPerCase;
+        int pipelines = o.pipelines;
         List<String> rest = new ArrayList<>();
         for (String arg : args) {
             // --name=value and --name value both work.
@@ -113,6 +128,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
                 case "--window" -> window = positive(name, value, 1);
                 case "--http-connections" -> httpConnections = positive(name, value, 1);
                 case "--http-batch" -> httpBatch = positive(name, value, 1);
+                case "--pipelines" -> pipelines = positive(name, value, 1);
                 case "--nats-url" -> natsUrl = Optional.of(value);
                 case "--json" -> json = Optional.of(Path.of(value));
                 case "--plugins-dir" -> pluginsDir = Optional.of(Path.of(value));
@@ -128,9 +144,9 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
                         if (c.isEmpty()) {
                             continue;
                         }
-                        if (!CASES.contains(c)) {
+                        if (!CASES.contains(c) && !c.equals(PIPELINES)) {
                             throw new IllegalArgumentException("--only: unknown case '" + c + "'; known: "
-                                    + String.join(", ", CASES));
+                                    + String.join(", ", CASES) + ", " + PIPELINES);
                         }
                         only.add(c);
                     }
@@ -139,7 +155,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
             }
         }
         return new BenchOptions(size, count, runs, warmups, concurrency, window, httpConnections, httpBatch, natsUrl,
-                only, json, pluginsDir, jvmPerCase);
+                only, json, pluginsDir, jvmPerCase, pipelines);
     }
 
     private static int positive(String name, String value, int min) {
@@ -177,6 +193,7 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
         return String.join("\n",
                 "usage: jetconnect bench [--size BYTES] [--count N] [--runs N] [--warmup N] [--concurrency N]",
                 "                        [--window N] [--http-connections N] [--http-batch N] [--nats-url URL]",
+                "                        [--pipelines N]",
                 "                        [--only CASE,...] [--json FILE] [--plugins-dir DIR] [--jvm per-case|shared]",
                 "",
                 "Measures the hot paths against the raw NATS client in one run and prints a table.",
@@ -190,8 +207,11 @@ record BenchOptions(int size, int count, int runs, int warmups, int concurrency,
                 "  --http-batch   events per HTTP request (default 100)",
                 "  --nats-url     use this server instead of spawning nats-server (the dlq case still spawns",
                 "                 one it can kill)",
-                "  --only         " + String.join(",", CASES) + " (the ceilings always run;",
-                "                 layers, the chain one layer at a time, runs only when named)",
+                "  --only         " + String.join(",", CASES) + "," + PIPELINES + " (the ceilings always run;",
+                "                 layers, the chain one layer at a time, and pipelines run only when named)",
+                "  --pipelines    pipelines [http, redact, dlq, jetstream] in one runtime for --only pipelines:",
+                "                 time to ready, RSS, threads, NATS connections, /metrics lines, and one busy",
+                "                 among them against one alone (default 100)",
                 "  --json         also write the table to FILE as JSON",
                 "  --plugins-dir  load plugins from DIR (default: the installation's plugins/)",
                 "  --jvm          per-case: each case in a JVM of its own, with this one's flags (default);",

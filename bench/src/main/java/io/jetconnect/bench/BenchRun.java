@@ -23,6 +23,14 @@ final class BenchRun {
     /** Opt-in ({@code --only layers}): the chain one layer at a time, to see what each costs. */
     static final String LAYERS = "layers";
     static final List<String> LAYER_ROWS = List.of("layer-jetstream", "layer-dlq", "layer-sign", "layer-redact");
+    /**
+     * Opt-in ({@code --only pipelines}): one pipeline busy among {@code --pipelines} in one runtime, against one
+     * alone in a runtime of its own; each row's note has its runtime's start-up time, RSS, threads and connections.
+     */
+    static final String PIPELINES = BenchOptions.PIPELINES;
+    static final String PIPELINES_ALONE = "pipelines-alone";
+    /** The chain of every pipeline of {@code --only pipelines}, after the http source (issue 19's measure). */
+    static final List<String> PIPELINE_CHAIN = List.of(BenchConfig.REDACT, BenchConfig.DLQ);
 
     private final BenchEnv env;
     private final BenchReport report;
@@ -57,6 +65,10 @@ final class BenchRun {
             }
             if (options.wants(HttpIngestCase.TLS_ROW)) {
                 add(cases, HttpIngestCase.TLS_ROW);
+            }
+            if (options.wants(PIPELINES)) {
+                add(cases, PIPELINES_ALONE);
+                add(cases, PIPELINES);
             }
             if (options.wants("dlq")) {
                 add(cases, DlqOutageCase.SPILL);
@@ -123,6 +135,13 @@ final class BenchRun {
         report.define(HttpIngestCase.TLS_ROW, String.format(Locale.ROOT,
                 "HTTPS ingest, %d x %d-event batches, hmac chain", options.httpConnections(),
                 options.httpBatch()), BenchReport.Target.ratio(PUBLISH, 0.60));
+        if (options.wants(PIPELINES)) {
+            String pipeline = "[http, redact, dlq, jetstream]";
+            report.define(PIPELINES_ALONE, "one pipeline " + pipeline + " alone",
+                    BenchReport.Target.info(PUBLISH));
+            report.define(PIPELINES, String.format(Locale.ROOT, "one busy among %,d such pipelines",
+                    options.pipelines()), BenchReport.Target.ratio(PIPELINES_ALONE, 0.90));
+        }
         report.define(DlqOutageCase.SPILL, "dlq spill, broker killed (circuit open)",
                 BenchReport.Target.ratio(PUBLISH, 1.0));
         report.define(DlqOutageCase.DRAIN, "dlq drain after the restart", BenchReport.Target.ratio(PUBLISH, 0.80));
@@ -148,13 +167,15 @@ final class BenchRun {
             case DlqOutageCase.SPILL, DlqOutageCase.DRAIN -> options.wants("dlq");
             case PUBLISH_HALF, CHAIN_HMAC_HALF -> options.wants("latency");
             case "layer-jetstream", "layer-dlq", "layer-sign", "layer-redact" -> options.only().contains(LAYERS);
+            case PIPELINES_ALONE -> options.wants(PIPELINES);
             default -> options.wants(row);
         };
     }
 
     private boolean publishSide() {
         return options.wants(PUBLISH) || options.only().contains(LAYERS) || options.wants(CHAIN_HMAC) || options.wants(CHAIN_ED25519)
-                || options.wants(HttpIngestCase.ROW) || options.wants(HttpIngestCase.TLS_ROW) || options.wants("dlq") || options.wants("latency");
+                || options.wants(HttpIngestCase.ROW) || options.wants(HttpIngestCase.TLS_ROW) || options.wants("dlq") || options.wants("latency")
+                || options.wants(PIPELINES);
     }
 
     private boolean readSide() {

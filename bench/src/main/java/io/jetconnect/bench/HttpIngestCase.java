@@ -11,9 +11,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,11 +34,17 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@code http-tls} is the same over TLS: the listener gets a certificate the case makes with the JDK's
  * {@code keytool} (an EC key for 127.0.0.1, written as PEM), and each client connection is an {@code SSLSocket}
  * that trusts it. Handshakes happen once per connection; what the row adds is the record encryption.
+ *
+ * <p>{@code --only pipelines} runs the same load into {@code [redact, dlq, jetstream]}, in a runtime of its own
+ * ({@link BenchRun#PIPELINES_ALONE}) and beside {@code --pipelines} - 1 idle pipelines like it
+ * ({@link BenchRun#PIPELINES}); {@link #notes()} says what each runtime took to start and holds when ready.
  */
 final class HttpIngestCase extends OneRowCase {
 
     static final String ROW = "http";
     static final String TLS_ROW = "http-tls";
+    private static final String IDLE_STREAM = "BENCH_IDLE";
+    private static final String IDLE_PREFIX = "bench.idle";
 
     private final String pipeline;
     private final String stream;
@@ -47,13 +55,25 @@ final class HttpIngestCase extends OneRowCase {
     private final byte[] body;
     private final int[] idOffsets;
     private final byte[] head;
+    private final RuntimeFootprint footprint;
+    private final int pipelineCount;
 
     HttpIngestCase(BenchEnv env, boolean overTls) throws Exception {
-        super(overTls ? TLS_ROW : ROW);
+        this(env, overTls ? TLS_ROW : ROW, overTls, List.of(BenchConfig.REDACT,
+                BenchConfig.sign("hmac-sha256", env.hmacKey), BenchConfig.DLQ), 0);
+    }
+
+    /**
+     * @param decorators the chain before the jetstream sink
+     * @param idle pipelines like the measured one beside it, which take no events
+     */
+    HttpIngestCase(BenchEnv env, String row, boolean overTls, List<String> decorators, int idle) throws Exception {
+        super(row);
         this.env = env;
-        this.pipeline = overTls ? "bench-https" : "bench-http";
-        this.stream = overTls ? "BENCH_HTTPS" : "BENCH_HTTP";
-        String prefix = overTls ? "bench.https" : "bench.http";
+        this.pipelineCount = idle + 1;
+        this.pipeline = "bench-" + row;
+        this.stream = "BENCH_" + row.toUpperCase(Locale.ROOT).replace('-', '_');
+        String prefix = "bench." + row;
         String http = "";
         if (overTls) {
             BenchCertificate certificate = BenchCertificate.make(env.config.dir());
@@ -63,16 +83,30 @@ final class HttpIngestCase extends OneRowCase {
         } else {
             this.tls = null;
         }
-        LoadedConfig config = env.config.load(pipeline, env.server.url(),
-                List.of(BenchConfig.stream("out", stream, prefix)),
-                List.of(BenchConfig.pipeline(pipeline, "{ type = http }", List.of(
-                        BenchConfig.REDACT,
-                        BenchConfig.sign("hmac-sha256", env.hmacKey),
-                        BenchConfig.DLQ,
-                        BenchConfig.jetstream("out", prefix, env.sinkMaxInFlight(), "")))), http);
+        List<String> chain = new ArrayList<>(decorators);
+        chain.add(BenchConfig.jetstream("out", prefix, env.sinkMaxInFlight(), ""));
+        List<String> pipelines = new ArrayList<>(List.of(BenchConfig.pipeline(pipeline, "{ type = http }", chain)));
+        List<String> idleChain = new ArrayList<>(decorators);
+        idleChain.add(BenchConfig.jetstream("idle", IDLE_PREFIX, env.sinkMaxInFlight(), ""));
+        for (int i = 1; i <= idle; i++) {
+            pipelines.add(BenchConfig.pipeline("idle-" + i, "{ type = http }", idleChain));
+        }
+        List<String> streams = new ArrayList<>(List.of(BenchConfig.stream("out", stream, prefix)));
+        if (idle > 0) {
+            streams.add(BenchConfig.stream("idle", IDLE_STREAM, IDLE_PREFIX));
+        }
+        LoadedConfig config = env.config.load(pipeline, env.server.url(), streams, pipelines, http);
         RawClient.deleteStream(env.admin, stream);
+        long starting = System.nanoTime();
         this.runtime = JetconnectRuntime.start(config);
-        awaitRunning();
+        if (overTls) {
+            // The footprint's probe speaks plain HTTP; the TLS row is about the record encryption alone.
+            awaitRunning();
+            this.footprint = null;
+        } else {
+            this.footprint = RuntimeFootprint.awaitReady(runtime, starting, env.server.url(),
+                    Duration.ofSeconds(30).plusMillis(100L * (idle + 1)));
+        }
         // One batch body; every event's id is the same placeholder, rewritten per request.
         int batch = env.options.httpBatch();
         String placeholder = BenchEvents.id("h", 0);
@@ -281,8 +315,16 @@ final class HttpIngestCase extends OneRowCase {
     }
 
     @Override
+    public Map<String, String> notes() {
+        return footprint == null ? Map.of() : Map.of(rows().get(0), footprint.describe(pipelineCount));
+    }
+
+    @Override
     public void close() throws Exception {
         runtime.close();
         RawClient.deleteStream(env.admin, stream);
+        if (pipelineCount > 1) {
+            RawClient.deleteStream(env.admin, IDLE_STREAM);
+        }
     }
 }

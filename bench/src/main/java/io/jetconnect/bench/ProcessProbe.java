@@ -86,6 +86,11 @@ final class ProcessProbe {
         return statusField("VmHWM:");
     }
 
+    /** @return the resident set size now in KiB, or -1 where /proc is not there */
+    static long rssKib() {
+        return statusField("VmRSS:");
+    }
+
     private static long statusField(String field) {
         try {
             for (String line : Files.readAllLines(STATUS)) {

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Files are checked when the factory is made, so a missing key or a malformed seed is a configuration error at
  * startup, not a reconnect loop. The credentials and NKey files are read again on each (re)connect by jnats, so
  * rotating them needs no restart. Thread-safe and immutable.
+ *
+ * <p>Every connection's timers, connects and listener callbacks run on executors shared by the whole JVM
+ * ({@link SharedClientThreads}); a connection keeps threads of its own only for its reader, writer and dispatchers.
  */
 public final class NatsConnections {
 
@@ -63,7 +66,10 @@ public final class NatsConnections {
                 .servers(servers(settings.url()))
                 .connectionName(settings.connectionName())
                 .connectionListener(new ConnectionLog(settings.redactedUrl()))
-                .errorListener(new ErrorLog(settings));
+                .errorListener(new ErrorLog(settings))
+                .scheduledExecutor(SharedClientThreads.TIMERS)
+                .connectExecutor(SharedClientThreads.CONNECTS)
+                .callbackExecutor(SharedClientThreads.CALLBACKS);
         authenticate(settings, builder);
         if (TlsContexts.wanted(settings)) {
             builder.sslContext(TlsContexts.of(settings));

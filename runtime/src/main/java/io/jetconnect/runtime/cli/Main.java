@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code bin/jetconnect VERB [--config FILE] [ARGS]}: the built-in verbs ({@link Verbs}: {@code run}, {@code check},
  * {@code plugins}, {@code top}, each with {@code --help}), the verbs jars in {@code lib/} add ({@link ClasspathVerb}:
  * {@code bench}) and the verbs plugins provide (such as {@code tail}, {@code verify}). Exit codes: 0 success, 1 failure or invalid configuration, 2 usage, 3 {@code check --connect}
- * found the broker not ready (docs/operations.md).
+ * found the broker not ready, 4 an error ended the process ({@link FatalErrors}; docs/operations.md).
  */
 public final class Main {
 
@@ -17,7 +17,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
+        FatalErrors.install(System.err);
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (Error e) {
+            // The verbs turn exceptions into exit codes; an error (out of memory starting the pipelines) would end
+            // only this thread and leave the process running without them.
+            FatalErrors.exit(Thread.currentThread(), e);
+            return;
+        }
         if (code != RunCommand.KEEP_RUNNING) {
             System.exit(code);
         }

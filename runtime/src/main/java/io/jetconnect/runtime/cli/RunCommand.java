@@ -35,6 +35,7 @@ record RunCommand(ConfigLocation location, PrintStream out, PrintStream err) imp
         if (config.isEmpty()) {
             return 1;
         }
+        FatalErrors.graceForShutdown(config.settings().shutdownTimeout());
         JetconnectRuntime runtime;
         try {
             runtime = JetconnectRuntime.start(config.get());

@@ -106,7 +106,7 @@ final class Verbs {
                     "Every key can be overridden: -Djetconnect.http.port=9000 (in JETCONNECT_OPTS) or",
                     "CONFIG_FORCE_jetconnect_http_port=9000 ('_' is '.', '__' is '-'; docs/configuration.md).",
                     "Exit codes: 0 success, 1 failure or invalid configuration, 2 usage,",
-                    "3 check --connect found the broker not ready."})
+                    "3 check --connect found the broker not ready, 4 an error (out of memory) ended the process."})
     static final class Top implements Callable<Integer> {
         private final PrintStream out;
         @Spec
