@@ -35,7 +35,7 @@ record RunCommand(ConfigLocation location, PrintStream out, PrintStream err) imp
         if (config.isEmpty()) {
             return 1;
         }
-        FatalErrors.graceForShutdown(config.settings().shutdownTimeout());
+        FatalErrors.graceForShutdown(config.get().settings().shutdownTimeout());
         JetconnectRuntime runtime;
         try {
             runtime = JetconnectRuntime.start(config.get());
