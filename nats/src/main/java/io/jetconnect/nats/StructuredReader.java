@@ -43,6 +43,13 @@ final class StructuredReader {
         if (document.length == 0) {
             throw new InvalidMessageException(InvalidMessageException.STRUCTURED, "empty body and no ce- headers");
         }
+        for (int i = 0; i < Math.min(4, document.length); i++) {
+            // UTF-16 or UTF-32, which Jackson would detect and read with offsets the raw-data scan cannot use.
+            if (document[i] == 0) {
+                throw new InvalidMessageException(InvalidMessageException.STRUCTURED,
+                        "not a CloudEvent in the JSON format: the document is not UTF-8");
+            }
+        }
         CloudEvent event = StructuredFastPath.read(document);
         return event != null ? event : readWithSdk(document);
     }

@@ -24,7 +24,10 @@ interface Control {
     /** Drops queued tasks and interrupts a running one. */
     void shutdown();
 
-    /** @return a control thread made by {@code threads} */
+    /**
+     * @return a control thread made by {@code threads}. A task that throws is logged and the thread goes on: an
+     *     executor would swallow it, and a periodic task (the watchdog) would never run again.
+     */
     static Control thread(ThreadFactory threads) {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
         executor.setRemoveOnCancelPolicy(true);
@@ -32,7 +35,7 @@ interface Control {
             @Override
             public void execute(Runnable task) {
                 try {
-                    executor.execute(task);
+                    executor.execute(logged(task));
                 } catch (RejectedExecutionException closed) {
                     // the sink is closed: whatever is left was failed by close()
                 }
@@ -41,7 +44,7 @@ interface Control {
             @Override
             public boolean schedule(Runnable task, long delayNanos) {
                 try {
-                    executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+                    executor.schedule(logged(task), delayNanos, TimeUnit.NANOSECONDS);
                     return true;
                 } catch (RejectedExecutionException closed) {
                     return false;
@@ -50,12 +53,23 @@ interface Control {
 
             @Override
             public void every(Runnable task, long periodNanos) {
-                executor.scheduleWithFixedDelay(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+                executor.scheduleWithFixedDelay(logged(task), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
             }
 
             @Override
             public void shutdown() {
                 executor.shutdownNow();
+            }
+        };
+    }
+
+    private static Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(JetStreamSink.class).error("jetstream sink: a control task failed "
+                        + "(a bug; the sink goes on)", e);
             }
         };
     }

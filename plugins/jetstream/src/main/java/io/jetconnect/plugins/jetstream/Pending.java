@@ -53,6 +53,11 @@ final class Pending implements BiConsumer<Message, Throwable> {
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
 
+    /**
+     * The stream acknowledged it (a PubAck, or a duplicate's). Written by the thread that settles the send before it
+     * settles the window; read by the lock holder once the window passed the event or nothing is in flight.
+     */
+    boolean stored;
     // Written under the publisher's lock before the event is sent; read by the thread that settles the send.
     /** Its ticket in the {@link PublishWindow}'s ordered window. */
     long ticket;
@@ -71,7 +76,7 @@ final class Pending implements BiConsumer<Message, Throwable> {
 
     /**
      * @return its {@code Nats-Msg-Id}, the identity the stream deduplicates on (made of source and id by default);
-     *     read from the headers when needed, so that the common path pays nothing for it
+     *     read from the headers when needed (one map lookup: the window remembers it as the floor passes)
      */
     String messageId() {
         return headers.getFirst(EventEncoder.MSG_ID);

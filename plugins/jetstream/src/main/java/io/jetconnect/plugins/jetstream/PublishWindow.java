@@ -29,8 +29,7 @@ final class PublishWindow {
     /** Accepted while fenced, in emit order, not submitted yet. */
     private final ArrayDeque<Pending> held = new ArrayDeque<>();
     /**
-     * The subjects and {@code Nats-Msg-Id}s of the events the floor passed last, a ring: what the stream stored (or
-     * refused for good) most recently. Only the two strings, so that the events themselves are not kept.
+     * The subjects and {@code Nats-Msg-Id}s of the events the stream stored that the floor passed last, a ring. Only the two strings, so that the events themselves are not kept.
      */
     private final String[] passedSubjects;
     private final String[] passedIds;
@@ -41,14 +40,13 @@ final class PublishWindow {
     PublishWindow(int capacity) {
         this.capacity = capacity;
         this.order = new OrderedWindow(capacity, 0);
-        int recent = Math.min(capacity, RECENT);
-        this.passedSubjects = new String[recent];
-        this.passedIds = new String[recent];
+        this.passedSubjects = new String[RECENT];
+        this.passedIds = new String[RECENT];
     }
 
     /**
-     * How many passed events are remembered, at most: a producer's usual read-ahead, at a few tens of KiB per busy
-     * sink. A producer that sends again from further back waits out {@code owed-patience} instead.
+     * How many passed events are remembered, a power of two: a producer's usual read-ahead, at a few tens of KiB
+     * per busy sink. A producer that sends again from further back waits out {@code owed-patience} instead.
      */
     private static final int RECENT = 256;
 
@@ -72,23 +70,27 @@ final class PublishWindow {
      *     subject's owed events would refuse, so never on the common path.
      */
     boolean storedLately(String subject, String messageId) {
-        long n = Math.min(passedCount, passedIds.length);
+        long n = Math.min(passedCount, RECENT);
         for (long i = passedCount - n; i < passedCount; i++) {
-            int at = (int) (i % passedIds.length);
+            int at = (int) i & (RECENT - 1);
             if (messageId.equals(passedIds[at]) && subject.equals(passedSubjects[at])) {
                 return true;
             }
         }
         for (Pending p : submitted) {
-            if (p.kind() == Pending.DONE && p.subject.equals(subject) && p.messageId().equals(messageId)) {
+            if (p.kind() == Pending.DONE && p.stored && p.subject.equals(subject) && p.messageId().equals(messageId)) {
                 return true;
             }
         }
         return false;
     }
 
+    /** Remembers an event the floor passes, if the stream stored it (not one refused for good). */
     private void remember(Pending p) {
-        int at = (int) (passedCount++ % passedIds.length);
+        if (!p.stored) {
+            return;
+        }
+        int at = (int) passedCount++ & (RECENT - 1);
         passedSubjects[at] = p.subject;
         passedIds[at] = p.messageId();
     }
@@ -187,7 +189,7 @@ final class PublishWindow {
         List<Pending> left = unsettled();
         for (Pending p : submitted) {
             if (p.kind() == Pending.DONE) {
-                remember(p);
+                remember(p); // answered before the window was told: nothing is in flight when it is cleared
             }
         }
         submitted.clear();

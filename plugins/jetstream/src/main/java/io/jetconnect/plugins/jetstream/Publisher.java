@@ -142,8 +142,7 @@ final class Publisher {
             if (closing) {
                 return refuse();
             }
-            if (!owed.isEmpty() && !owed.mayAccept(p.subject, p.messageId(), clock.getAsLong())
-                    && !window.storedLately(p.subject, p.messageId())) {
+            if (!owed.isEmpty() && refusedByOwed(p)) {
                 return refuseOwed(p);
             }
             switch (mode) {
@@ -185,6 +184,12 @@ final class Publisher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** @return whether events the circuit failed and still owes keep this one out. Lock held. */
+    private boolean refusedByOwed(Pending p) {
+        String id = p.messageId();
+        return !owed.mayAccept(p.subject, id, clock.getAsLong()) && !window.storedLately(p.subject, id);
     }
 
     private CompletableFuture<Void> backpressure() {
@@ -273,6 +278,7 @@ final class Publisher {
                 return;
             }
             p.body = null;
+            p.stored = true; // before the window's volatile settle, which publishes it to the lock holder
             window.succeeded(p);
             inFlight.decrementAndGet(); // after the window: a round that sees none in flight may rewind
             metrics.publish.recordNanos(clock.getAsLong() - p.startNanos);
@@ -366,6 +372,11 @@ final class Publisher {
         switch (mode) {
             case RECOVERING -> planRound();
             case PROBING -> {
+                // An answer's thread marks the probe done before it settles the window, without the lock: only once
+                // nothing is in flight is a done probe done with (its own settle asks for a reconcile then).
+                if (inFlight.get() != 0) {
+                    return;
+                }
                 Pending probe = window.oldestUnsettled();
                 if (probe == null || probe.kind() == Pending.FAILED) {
                     finishProbe();
@@ -383,8 +394,9 @@ final class Publisher {
         }
         Pending stored = lead;
         lead = null;
-        if (stored != null && stored.kind() == Pending.DONE && !window.fenced()) {
-            // The lead got through: the rest of the events to send again follow at once, pipelined, in order.
+        if (stored != null && stored.stored && !window.fenced()) {
+            // The lead was stored: the rest of the events to send again follow at once, pipelined, in order. (One
+            // the client refused for good proved nothing of the connection: the next goes alone after the wait.)
             sendOwed();
             if (inFlight.get() != 0) {
                 return;

@@ -35,6 +35,7 @@ class PublishWindowTest {
     private static void answered(PublishWindow w, Pending p, boolean stored) {
         int s = p.state();
         assertTrue(p.transition(s, Pending.withKind(s, stored ? Pending.DONE : Pending.FAILED)));
+        p.stored = stored;
         if (stored) {
             w.succeeded(p);
         } else {
@@ -135,12 +136,23 @@ class PublishWindowTest {
     @Test
     void remembersStoredEventsAsTheFloorPassesThemUpToItsBound() {
         PublishWindow w = new PublishWindow(2);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 300; i++) {
             answered(w, sending(w, "a" + i)[0], true);
             assertTrue(w.hasRoom());
         }
-        assertTrue(w.storedLately("t.a", "a4"));
-        assertTrue(w.storedLately("t.a", "a3"));
-        assertFalse(w.storedLately("t.a", "a2"), "the ring holds as many as the window");
+        assertTrue(w.storedLately("t.a", "a299"));
+        assertTrue(w.storedLately("t.a", "a44"));
+        assertFalse(w.storedLately("t.a", "a43"), "the ring holds the last 256");
+    }
+
+    @Test
+    void anEventRefusedForGoodIsNotRememberedAsStored() {
+        PublishWindow w = new PublishWindow(2);
+        Pending refused = sending(w, "a1")[0];
+        int s = refused.state();
+        assertTrue(refused.transition(s, Pending.withKind(s, Pending.DONE))); // as a permanent refusal leaves it
+        w.succeeded(refused);
+        assertTrue(w.hasRoom());
+        assertFalse(w.storedLately("t.a", "a1"), "accepting it again could let it overtake an owed event");
     }
 }
