@@ -55,8 +55,9 @@ public final class DataMember {
         }
         byte[] bytes = data.toBytes();
         String contentType = event.getDataContentType();
-        boolean json = contentType == null ? isOneJsonValue(bytes, false)
-                : declaresJson(contentType) && isOneJsonValue(bytes, true);
+        // Nothing around the value either way: a reader gets the value's bytes back, so whitespace around it would
+        // be lost, and a signature over the bytes as sent would no longer verify. Such data is data_base64.
+        boolean json = (contentType == null || declaresJson(contentType)) && isOneJsonValue(bytes, false);
         return new DataMember(json ? Kind.JSON : Kind.BASE64, bytes);
     }
 
