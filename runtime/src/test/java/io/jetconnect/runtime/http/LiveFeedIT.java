@@ -102,6 +102,13 @@ class LiveFeedIT {
     }
 
     /** Reads SSE frames until {@code count} events (not comments) arrived; returns their lines. */
+    /** The first {@code count} frames of a feed opened for them alone. */
+    private List<List<String>> frames(String path, String lastEventId, int count) throws Exception {
+        try (BufferedReader reader = open(path, lastEventId)) {
+            return frames(reader, count);
+        }
+    }
+
     private static List<List<String>> frames(BufferedReader reader, int count) throws Exception {
         List<List<String>> frames = new ArrayList<>();
         List<String> current = new ArrayList<>();
@@ -134,11 +141,9 @@ class LiveFeedIT {
             assertEquals("id: 11", frames(reader, 1).get(0).get(0));
         }
         // A reconnecting client resumes after Last-Event-ID.
-        try (BufferedReader reader = open("/v1/streams/" + name + "/events", "9")) {
-            List<List<String>> frames = frames(reader, 2);
-            assertEquals("id: 10", frames.get(0).get(0));
-            assertEquals("id: 11", frames.get(1).get(0));
-        }
+        List<List<String>> resumed = frames("/v1/streams/" + name + "/events", "9", 2);
+        assertEquals("id: 10", resumed.get(0).get(0));
+        assertEquals("id: 11", resumed.get(1).get(0));
     }
 
     @Test
@@ -156,11 +161,9 @@ class LiveFeedIT {
     void sinceBelowTheRetainedFloorGetsTheGapEvent() throws Exception {
         String name = stream("LF_GAP", "lf.gap", 20);
         publish("lf.gap.a", 0, 50);
-        try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=3", null)) {
-            List<List<String>> frames = frames(reader, 2);
-            assertEquals(List.of("event: gap", "data: {\"requested\":4,\"firstSequence\":31}"), frames.get(0));
-            assertEquals("id: 31", frames.get(1).get(0));
-        }
+        List<List<String>> frames = frames("/v1/streams/" + name + "/events?since=3", null, 2);
+        assertEquals(List.of("event: gap", "data: {\"requested\":4,\"firstSequence\":31}"), frames.get(0));
+        assertEquals("id: 31", frames.get(1).get(0));
     }
 
     @Test
