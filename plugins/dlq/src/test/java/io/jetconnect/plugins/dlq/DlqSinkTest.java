@@ -55,6 +55,16 @@ class DlqSinkTest {
         return layers.open(dir, inner, hocon, files);
     }
 
+    /**
+     * A log of one record a segment with room for {@code records} records the size of {@code sample} and half of
+     * one more, so that the next record finds it full.
+     */
+    private DlqSink roomFor(FakeSink inner, CloudEvent sample, int records, String more) {
+        int frame = new RecordCodec().encode(sample).length;
+        return layer(inner, "max-bytes = " + (records * frame + frame / 2) + "\nsegment-bytes = " + frame + "\n"
+                + more);
+    }
+
     private DlqSink layer(FakeSink inner) {
         return layer(inner, "");
     }
@@ -242,7 +252,7 @@ class DlqSinkTest {
     void theStatusForTheAdminApiTellsDepthCountersAndModeAsTheMetersDo() throws IOException {
         int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (4 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        DlqSink layer = roomFor(inner, event(0), 4, "");
         Map<String, Object> empty = layers.contexts().status();
         assertEquals(Map.of("depth", 0L, "bytes", 0L, "spilled", 0L, "drained", 0L, "quarantined", 0L,
                 "mode", "passing", "refused", Map.of("closed", 0L, "full", 0L, "io", 0L, "order", 0L)),
@@ -404,10 +414,8 @@ class DlqSinkTest {
 
     @Test
     void refusesWithBackpressureWhenFullAndLosesNothingAcknowledged() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (3 * frame + frame / 2) + "\nsegment-bytes = " + frame
-                + "\nretry-after = 7s");
+        DlqSink layer = roomFor(inner, event(0), 3, "retry-after = 7s");
 
         List<CompletionStage<Void>> stages = emit(layer, 0, 6);
 
@@ -432,10 +440,8 @@ class DlqSinkTest {
 
     @Test
     void onceFullNoNewerEventOfTheSubjectIsTakenUntilTheRefusedOneIsSentAgain() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (20 * frame + frame / 2) + "\nsegment-bytes = " + frame
-                + "\nretry-after = 10ms");
+        DlqSink layer = roomFor(inner, event(0), 20, "retry-after = 10ms");
         assertAllDone(emit(layer, 0, 20));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(20))));
         inner.acceptThenHold(2);
@@ -460,9 +466,8 @@ class DlqSinkTest {
 
     @Test
     void aRefusalHoldsBackOnlyTheSubjectOfTheRefusedEvent() {
-        int frame = new RecordCodec().encode(event(0, "a")).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (2 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        DlqSink layer = roomFor(inner, event(0, "a"), 2, "");
         assertAllDone(List.of(layer.emit(event(0, "a")), layer.emit(event(1, "b"))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2, "a"))), "full");
         inner.mode(FakeSink.Mode.ACCEPT);
@@ -478,9 +483,8 @@ class DlqSinkTest {
 
     @Test
     void oneProducerSendingItsRefusedEventAgainDoesNotOpenTheSubjectToAnotherProducersNewerEvents() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (frame + frame / 2) + "\nsegment-bytes = " + frame);
+        DlqSink layer = roomFor(inner, event(0), 1, "");
         assertAllDone(emit(layer, 0, 1));
         // Q's e-2 finds no room; P's e-3 is refused behind it.
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))));
@@ -497,10 +501,8 @@ class DlqSinkTest {
 
     @Test
     void aSubjectWhoseRefusedEventsAreNotSentAgainForThePatienceFlowsAgain() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (frame + frame / 2) + "\nsegment-bytes = " + frame
-                + "\nowed-patience = 300ms");
+        DlqSink layer = roomFor(inner, event(0), 1, "owed-patience = 300ms");
         assertAllDone(emit(layer, 0, 1));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(1))), "full");
         inner.mode(FakeSink.Mode.ACCEPT);
@@ -513,9 +515,8 @@ class DlqSinkTest {
 
     @Test
     void whenAnInFlightEventCannotBeSpilledNothingEmittedAfterItIsKept() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.HOLD);
-        DlqSink layer = layer(inner, "max-bytes = " + (2 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        DlqSink layer = roomFor(inner, event(0), 2, "");
         List<CompletionStage<Void>> stages = new ArrayList<>(emit(layer, 0, 2));
         await().until(() -> inner.held().size() == 2);
         inner.held(id(1)).failRetriable();

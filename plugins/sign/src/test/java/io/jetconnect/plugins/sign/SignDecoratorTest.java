@@ -66,6 +66,12 @@ class SignDecoratorTest {
         return "\"" + file.toString().replace("\\", "\\\\") + "\"";
     }
 
+    /** @return the layer signing with Ed25519 with the private key of {@code ed} and {@code more} settings */
+    private static EventSink ed25519(TestKeys.EdFiles ed, String more, EventSink next) {
+        return decorate(TestContexts.of("sign").config("algorithm = ed25519\nkey-file = " + quoted(ed.privateKey())
+                + "\n" + more), next);
+    }
+
     private static EventSink decorate(TestContexts contexts, EventSink next) {
         return new SignDecorator().decorate(contexts.sink(), next);
     }
@@ -130,8 +136,7 @@ class SignDecoratorTest {
     void ed25519WithExplicitKeyId() throws Exception {
         TestKeys.EdFiles ed = TestKeys.ed25519(dir, "ed");
         RecordingSink next = new RecordingSink();
-        EventSink layer = decorate(TestContexts.of("sign").config(
-                "algorithm = ed25519\nkey-id = prod-2025\nkey-file = " + quoted(ed.privateKey())), next);
+        EventSink layer = ed25519(ed, "key-id = prod-2025", next);
         layer.emit(TestEvents.json("1")).toCompletableFuture().join();
         CloudEvent signed = next.events.remove();
         assertEquals("ed25519", signed.getExtension("sigalg"));
@@ -256,8 +261,7 @@ class SignDecoratorTest {
     void concurrentEmittersAllGetValidSignatures() throws Exception {
         TestKeys.EdFiles ed = TestKeys.ed25519(dir, "ed");
         RecordingSink next = new RecordingSink();
-        EventSink layer = decorate(TestContexts.of("sign").config(
-                "algorithm = ed25519\nkey-file = " + quoted(ed.privateKey())), next);
+        EventSink layer = ed25519(ed, "", next);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> tasks = new ArrayList<>();
