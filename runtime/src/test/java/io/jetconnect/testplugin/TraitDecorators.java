@@ -14,7 +14,7 @@ public final class TraitDecorators {
     }
 
     /** What the composition checks look at is the traits alone; the events go through as they are. */
-    abstract static class PassThrough implements SinkDecorator {
+    public abstract static class PassThrough implements SinkDecorator {
         @Override
         public EventSink decorate(SinkContext context, EventSink next) {
             return next::emit;

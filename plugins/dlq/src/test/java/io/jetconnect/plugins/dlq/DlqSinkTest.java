@@ -65,6 +65,26 @@ class DlqSinkTest {
                 + more);
     }
 
+    /** @return a layer with {@link #roomFor room for} {@code records} events, which took that many and is full */
+    private DlqSink filled(FakeSink inner, int records, String more) {
+        DlqSink layer = roomFor(inner, event(0), records, more);
+        assertAllDone(emit(layer, 0, records));
+        return layer;
+    }
+
+    /** @return a layer (refusals retry after 200 ms) that spilled e-0, which {@code inner} did not take */
+    private DlqSink withOneSpilled(FakeSink inner) {
+        DlqSink layer = layer(inner, "retry-after = 200ms");
+        assertAllDone(emit(layer, 0, 1));
+        return layer;
+    }
+
+    private static void assertAllRefused(List<CompletionStage<Void>> stages, String why) {
+        for (CompletionStage<Void> stage : stages) {
+            assertInstanceOf(BackpressureException.class, outcome(stage), why);
+        }
+    }
+
     private DlqSink layer(FakeSink inner) {
         return layer(inner, "");
     }
@@ -441,8 +461,7 @@ class DlqSinkTest {
     @Test
     void onceFullNoNewerEventOfTheSubjectIsTakenUntilTheRefusedOneIsSentAgain() {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = roomFor(inner, event(0), 20, "retry-after = 10ms");
-        assertAllDone(emit(layer, 0, 20));
+        DlqSink layer = filled(inner, 20, "retry-after = 10ms");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(20))));
         inner.acceptThenHold(2);
         // Every other record is held in flight: none can be sent afresh once the sink accepts again.
@@ -484,8 +503,7 @@ class DlqSinkTest {
     @Test
     void oneProducerSendingItsRefusedEventAgainDoesNotOpenTheSubjectToAnotherProducersNewerEvents() {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = roomFor(inner, event(0), 1, "");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = filled(inner, 1, "");
         // Q's e-2 finds no room; P's e-3 is refused behind it.
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(3))));
@@ -502,8 +520,7 @@ class DlqSinkTest {
     @Test
     void aSubjectWhoseRefusedEventsAreNotSentAgainForThePatienceFlowsAgain() {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = roomFor(inner, event(0), 1, "owed-patience = 300ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = filled(inner, 1, "owed-patience = 300ms");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(1))), "full");
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
@@ -557,8 +574,7 @@ class DlqSinkTest {
     @Test
     void eventsQueuedBehindAFailedWriteAreRefusedNotWrittenOnceSpaceFreesUp() throws Exception {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "retry-after = 200ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = withOneSpilled(inner);
         files.holdAndFailNextWrite();
         List<CompletionStage<Void>> stages = emit(layer, 1, 2);
         files.awaitWrite();
@@ -567,9 +583,7 @@ class DlqSinkTest {
 
         files.releaseWrite(); // the write of e-1 fails; the next one would succeed, as after the drain freed space
 
-        for (CompletionStage<Void> stage : stages) {
-            assertInstanceOf(BackpressureException.class, outcome(stage), "nothing after e-1 is acknowledged");
-        }
+        assertAllRefused(stages, "nothing after e-1 is acknowledged");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(5))), "e-1 to e-4 go first");
         assertAllDone(emit(layer, 1, 6));
         inner.mode(FakeSink.Mode.ACCEPT);
@@ -581,8 +595,7 @@ class DlqSinkTest {
     @Test
     void eventsQueuedBehindAFailedFsyncAreRefusedToo() throws Exception {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "retry-after = 200ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = withOneSpilled(inner);
         files.holdNextForce();
         files.failNextForce();
         List<CompletionStage<Void>> stages = emit(layer, 1, 2);
@@ -591,9 +604,7 @@ class DlqSinkTest {
 
         files.releaseForce();
 
-        for (CompletionStage<Void> stage : stages) {
-            assertInstanceOf(BackpressureException.class, outcome(stage), "nothing after e-1 is acknowledged");
-        }
+        assertAllRefused(stages, "nothing after e-1 is acknowledged");
         inner.mode(FakeSink.Mode.ACCEPT);
         await().until(() -> !layer.spilling());
         assertEquals(List.of(id(0)), inner.accepted(), "nothing emitted after e-1 was stored");
@@ -602,8 +613,7 @@ class DlqSinkTest {
     @Test
     void anEventReservedBeforeAFailedWriteAndQueuedAfterItIsRefused() throws Exception {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "retry-after = 200ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = withOneSpilled(inner);
         files.holdAndFailNextWrite();
         CompletionStage<Void> refused = layer.emit(event(1));
         files.awaitWrite();

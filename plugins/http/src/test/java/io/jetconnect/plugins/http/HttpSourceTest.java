@@ -65,6 +65,11 @@ class HttpSourceTest {
         return handler;
     }
 
+    /** @return the answer to {@code request} of a source that takes requests of 1 KiB at most */
+    private IngressResponse answerWithin1KiB(RecordingSink sink, IngressRequest request) {
+        return answer(start(sink, "max-request-bytes = 1KiB"), request);
+    }
+
     private static IngressResponse answer(IngressHandler handler, IngressRequest request) {
         try {
             return handler.handle(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -455,13 +460,9 @@ class HttpSourceTest {
 
     @Test
     void declaredLengthOverTheLimitIsRefusedUnread() {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink, "max-request-bytes = 1KiB");
         AtomicLong read = new AtomicLong();
-
-        IngressResponse response = answer(handler, new TestRequest()
-                .header("Content-Type", "application/cloudevents+json")
-                .declaredLength(1025, endless(read)));
+        IngressResponse response = answerWithin1KiB(RecordingSink.completing(), new TestRequest()
+                .header("Content-Type", "application/cloudevents+json").declaredLength(1025, endless(read)));
 
         assertEquals(413, response.status());
         assertTrue(json(response).path("error").isTextual());
@@ -471,12 +472,9 @@ class HttpSourceTest {
     @Test
     void chunkedBodyOverTheLimitIsRefusedWhileReading() {
         RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink, "max-request-bytes = 1KiB");
         AtomicLong read = new AtomicLong();
-
-        IngressResponse response = answer(handler, new TestRequest()
-                .header("Content-Type", "application/cloudevents-batch+json")
-                .chunked(endless(read)));
+        IngressResponse response = answerWithin1KiB(sink, new TestRequest()
+                .header("Content-Type", "application/cloudevents-batch+json").chunked(endless(read)));
 
         assertEquals(413, response.status());
         assertTrue(read.get() <= 1025, () -> "read " + read.get() + " bytes");

@@ -26,6 +26,8 @@ import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.SampleEvents;
+import io.jetconnect.testing.Concurrently;
+import io.jetconnect.testing.EventAssertions;
 import io.jetconnect.testing.TestContexts;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +41,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -149,15 +148,7 @@ class RedactDecoratorTest {
                 .withExtension("sequence", 42)
                 .build();
         CloudEvent out = pass(layer(""), in);
-        assertEquals(in.getId(), out.getId());
-        assertEquals(in.getSource(), out.getSource());
-        assertEquals(in.getType(), out.getType());
-        assertEquals(in.getSpecVersion(), out.getSpecVersion());
-        assertEquals(in.getSubject(), out.getSubject());
-        assertEquals(in.getTime(), out.getTime());
-        assertEquals(in.getDataSchema(), out.getDataSchema());
-        assertEquals(in.getDataContentType(), out.getDataContentType());
-        assertEquals(in.getExtension("traceparent"), out.getExtension("traceparent"));
+        EventAssertions.assertSameAttributes(in, out);
         assertEquals(42, out.getExtension("sequence"));
         assertEquals("[REDACTED]", data(out).get("secret").textValue());
     }
@@ -324,25 +315,8 @@ class RedactDecoratorTest {
     void concurrentEmitsAreIndependent() throws Exception {
         EventSink layer = layer("hash-key-file = \"" + keyFile("key", KEY_TEXT) + "\"");
         Mask expected = Mask.hmac(KEY_TEXT.getBytes(StandardCharsets.UTF_8));
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                results.add(pool.submit(() -> {
-                    for (int i = 0; i < 250; i++) {
-                        String secret = "s-" + thread + "-" + i;
-                        layer.emit(json("{'n':" + i + ",'secret':'" + secret + "'}")).toCompletableFuture().join();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : results) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.run(4, 250, (thread, i) -> layer.emit(json("{'n':" + i + ",'secret':'s-" + thread + "-" + i
+                + "'}")).toCompletableFuture().join());
         assertEquals(1000, next.events.size());
         Set<String> hashes = new java.util.HashSet<>();
         for (CloudEvent e : next.events) {

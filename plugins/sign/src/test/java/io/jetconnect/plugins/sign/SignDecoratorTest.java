@@ -23,6 +23,7 @@ import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.runtime.config.BlockChecker;
 import io.jetconnect.spi.RetriableException;
+import io.jetconnect.testing.Concurrently;
 import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,9 +38,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -262,23 +260,8 @@ class SignDecoratorTest {
         TestKeys.EdFiles ed = TestKeys.ed25519(dir, "ed");
         RecordingSink next = new RecordingSink();
         EventSink layer = ed25519(ed, "", next);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                tasks.add(pool.submit(() -> {
-                    for (int i = 0; i < 250; i++) {
-                        layer.emit(TestEvents.json(thread + "-" + i)).toCompletableFuture().join();
-                    }
-                }));
-            }
-            for (Future<?> task : tasks) {
-                task.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.run(4, 250,
+                (thread, i) -> layer.emit(TestEvents.json(thread + "-" + i)).toCompletableFuture().join());
         KeyRing ring = new KeyRing(List.of(KeyFiles.read(ed.publicKey(), "ed", null)));
         assertEquals(1000, next.events.size());
         assertTrue(next.events.stream().allMatch(e -> ring.verify(e) == Verification.VALID));
