@@ -79,6 +79,12 @@ class DlqSinkTest {
         return layer;
     }
 
+    /** Lets {@code inner} take events again and waits until the layer has drained everything it spilled. */
+    private static void drainAll(FakeSink inner, DlqSink layer) {
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+    }
+
     private static void assertAllRefused(List<CompletionStage<Void>> stages, String why) {
         for (CompletionStage<Void> stage : stages) {
             assertInstanceOf(BackpressureException.class, outcome(stage), why);
@@ -189,8 +195,7 @@ class DlqSinkTest {
         assertAllDone(stages);
         assertTrue(inner.offered().stream().noneMatch(ids(5, 10)::contains),
                 () -> "nothing emitted after the spill reached the sink: " + inner.offered());
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         assertEquals(ids(0, 10), inner.accepted(), "taken in emit order");
         List<String> offered = inner.offered();
@@ -226,8 +231,7 @@ class DlqSinkTest {
             t.join();
         }
         assertAllDone(stages);
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         List<String> accepted = inner.accepted();
         for (int t = 0; t < threads; t++) {
@@ -252,8 +256,7 @@ class DlqSinkTest {
                 .filter(l -> l.startsWith("jetconnect_dlq_oldest_age_seconds{")).findFirst().orElseThrow();
         assertTrue(Double.parseDouble(age.substring(age.lastIndexOf(' ') + 1)) >= 0, age);
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         assertEquals(ids(0, 10), inner.accepted());
         await().until(() -> segments().isEmpty());
@@ -291,8 +294,7 @@ class DlqSinkTest {
         assertEquals(Map.of("closed", 0L, "full", 1L, "io", 0L, "order", 1L), spilling.get("refused"));
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         Map<String, Object> drained = layers.contexts().status();
         assertEquals(0L, drained.get("depth"));
         assertEquals(3L, drained.get("drained"));
@@ -329,8 +331,7 @@ class DlqSinkTest {
         await().until(() -> inner.offered().size() > before);
         assertEquals(id(3), inner.offered().get(before), "resumes from the first unacknowledged record");
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         List<String> accepted = inner.accepted();
         assertEquals(ids(3, 10), accepted.subList(accepted.size() - 7, accepted.size()));
     }
@@ -409,8 +410,7 @@ class DlqSinkTest {
         assertTrue(refused.getMessage().contains("bad"), refused.getMessage());
         assertFalse(refused.getMessage().contains("data gone"), "names the error, not what it says");
         assertEquals(List.of(), quarantineLines());
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(List.of(id(1)), inner.accepted());
     }
 
@@ -421,8 +421,7 @@ class DlqSinkTest {
         assertAllDone(emit(layer, 0, 3));
         inner.reject(id(1));
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         assertEquals(List.of(id(0), id(2)), inner.accepted());
         JsonNode line = quarantineLines().get(0);
@@ -453,8 +452,7 @@ class DlqSinkTest {
         // e-3 found no room; e-4 and e-5 may not overtake it.
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 2.0");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(acknowledged, inner.accepted());
     }
 
@@ -489,8 +487,7 @@ class DlqSinkTest {
         DlqSink layer = roomFor(inner, event(0, "a"), 2, "");
         assertAllDone(List.of(layer.emit(event(0, "a")), layer.emit(event(1, "b"))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2, "a"))), "full");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         // Room again: subject b flows, subject a waits for e-2.
         assertNull(outcome(layer.emit(event(3, "b"))));
@@ -507,8 +504,7 @@ class DlqSinkTest {
         // Q's e-2 finds no room; P's e-3 is refused behind it.
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(3))));
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         // Q sends e-2 again and it is taken; P's next event, e-4, must not overtake P's refused e-3.
         assertNull(outcome(layer.emit(event(2))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(4))));
@@ -522,8 +518,7 @@ class DlqSinkTest {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
         DlqSink layer = filled(inner, 1, "owed-patience = 300ms");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(1))), "full");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))), "e-1 goes first");
         // The producer gave e-1 up: after the patience, newer events flow.
         await().atMost(Duration.ofSeconds(10)).until(() -> outcome(layer.emit(event(3))) == null);
@@ -562,8 +557,7 @@ class DlqSinkTest {
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(4))));
         assertAllDone(emit(layer, 2, 5));
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(ids(0, 5), inner.accepted());
         // e-2 failed to be written; e-3 too, or, when that failure came first, it was refused behind it.
         String scrape = layers.contexts().registry().scrape();
@@ -586,8 +580,7 @@ class DlqSinkTest {
         assertAllRefused(stages, "nothing after e-1 is acknowledged");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(5))), "e-1 to e-4 go first");
         assertAllDone(emit(layer, 1, 6));
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(ids(0, 6), inner.accepted(), "nothing emitted after e-1 was stored before it");
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"io\"} 4.0");
     }
@@ -605,8 +598,7 @@ class DlqSinkTest {
         files.releaseForce();
 
         assertAllRefused(stages, "nothing after e-1 is acknowledged");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(List.of(id(0)), inner.accepted(), "nothing emitted after e-1 was stored");
     }
 
@@ -626,8 +618,7 @@ class DlqSinkTest {
         layer.log().append(late);
 
         assertInstanceOf(BackpressureException.class, outcome(late.done), "emitted after e-1: refused");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(List.of(id(0)), inner.accepted());
     }
 
