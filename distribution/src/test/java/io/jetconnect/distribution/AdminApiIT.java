@@ -527,7 +527,7 @@ class AdminApiIT {
             String broken = config(nats.url(), port, "127.0.0.1", "", streams, keep + after
                     + fresh.replace("subject =", "subjct ="), top);
             Files.writeString(config, broken);
-            int line = lineOf(broken, "subjct");
+            int line = PipelineConf.lineOf(broken, "subjct");
             HttpResponse<String> rejected = runtime.request("POST", "/v1/reload", null);
             assertError(400, rejected);
             List<String> problems = texts(json(rejected).path("problems"));
@@ -604,16 +604,6 @@ class AdminApiIT {
         } finally {
             clients.shutdownNow();
         }
-    }
-
-    private static int lineOf(String text, String part) {
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains(part)) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError("'" + part + "' is not in:\n" + text);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,16 @@ class EmbeddedNatsIT {
     @TempDir
     Path work;
 
+    /** The runtime's listener; moved off 8083. */
+    private final int httpPort = NatsServer.freePort();
+    /** The broker's port in the shipped file; moved off 4222. */
+    private final int natsPort = NatsServer.freePort();
+
+    @BeforeEach
+    void needsNatsServerOnPath() {
+        assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
+    }
+
     private static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
@@ -40,7 +51,7 @@ class EmbeddedNatsIT {
     }
 
     /** @return the shipped pipeline.conf with the ports set, the data under the work folder, and {@code extra} */
-    private Path shipped(int httpPort, int natsPort, String extra) throws Exception {
+    private Path shipped(String extra) throws Exception {
         return Files.writeString(work.resolve("pipeline.conf"), "include file(\""
                 + RuntimeProcess.home().resolve("config/pipeline.conf") + "\")\n"
                 + "jetconnect.http.port = " + httpPort + "\n"
@@ -52,10 +63,7 @@ class EmbeddedNatsIT {
 
     @FaultTest
     void theShippedConfigStartsAndStopsAnEmbeddedServer() throws Exception {
-        assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
-        int httpPort = NatsServer.freePort();
-        int natsPort = NatsServer.freePort();
-        Path config = shipped(httpPort, natsPort, "jetconnect.nats.embedded = on\n");
+        Path config = shipped("jetconnect.nats.embedded = on\n");
         try (RuntimeProcess runtime = RuntimeProcess.run(work, config, httpPort, Map.of())) {
             assertTrue(listening(natsPort), runtime.output());
             assertEquals(1, runtime.output().lines().filter(l -> l.contains(" WARN ")
@@ -78,11 +86,8 @@ class EmbeddedNatsIT {
 
     @FaultTest
     void aConfiguredBrokerThatIsDownAtStartIsNeverReplacedByAPrivateServer() throws Exception {
-        assertTrue(NatsServer.onPath(), "this test needs nats-server on PATH (apt-get install nats-server)");
-        int httpPort = NatsServer.freePort();
-        int natsPort = NatsServer.freePort();
         // The shipped file (embedded = auto) with the site broker's URL set, as an operator would.
-        Path config = shipped(httpPort, natsPort, "");
+        Path config = shipped("");
         try (RuntimeProcess runtime = RuntimeProcess.runListening(work, config, httpPort, Map.of())) {
             runtime.awaitOutput("not starting an embedded nats-server: jetconnect.nats.url is configured",
                     Duration.ofSeconds(30));

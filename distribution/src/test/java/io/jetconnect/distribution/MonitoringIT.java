@@ -334,8 +334,7 @@ class MonitoringIT {
 
     @Test
     void theAlertRulesPassASchemaCheck() throws Exception {
-        Path file = RuntimeProcess.home().resolve("monitoring/jetconnect-alerts.yml");
-        assertTrue(Files.isRegularFile(file), "the distribution ships monitoring/jetconnect-alerts.yml");
+        Path file = shipped("monitoring/jetconnect-alerts.yml");
         JsonNode root = YAML.readTree(file.toFile());
         List<String> problems = new ArrayList<>();
         assertTrue(root != null && root.isObject(), "the rule file is a YAML mapping");
@@ -443,6 +442,13 @@ class MonitoringIT {
         return problems;
     }
 
+    /** @return a file of the distribution's, which it must ship */
+    private static Path shipped(String relative) {
+        Path file = RuntimeProcess.home().resolve(relative);
+        assertTrue(Files.isRegularFile(file), "the distribution ships " + relative);
+        return file;
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
@@ -451,8 +457,7 @@ class MonitoringIT {
 
     @Test
     void theDashboardParsesAndEveryPanelQueriesExportedMetrics() throws Exception {
-        Path file = RuntimeProcess.home().resolve("monitoring/jetconnect-dashboard.json");
-        assertTrue(Files.isRegularFile(file), "the distribution ships monitoring/jetconnect-dashboard.json");
+        Path file = shipped("monitoring/jetconnect-dashboard.json");
         JsonNode dashboard = JSON.readTree(file.toFile());
         assertFalse(dashboard.path("title").asText("").isBlank(), "the dashboard has a title");
         assertTrue(dashboard.path("panels").isArray() && !dashboard.path("panels").isEmpty(), "panels");

@@ -29,4 +29,15 @@ public final class PipelineConf {
                 %s}
                 """.formatted(dataDir, httpPort, natsUrl, body.indent(2));
     }
+
+    /** @return the 1-based number of the first line of {@code text} that contains {@code part}: where errors point */
+    public static int lineOf(String text, String part) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(part)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("'" + part + "' is not in:\n" + text);
+    }
 }

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -339,116 +340,93 @@ class SecretsScanIT {
 
     @Test
     void noInputMakesAnEventLandOnAnotherTenantsSubject() throws Exception {
-        try (NatsServer nats = NatsServer.spawn()) {
-            Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), "ISOLATION", "corpus",
-                    ""));
-            Served served = new Served();
-            try (JetconnectProcess runtime = JetconnectProcess.start(work, Map.of(), "run", "--config",
-                    config.toString())) {
-                int port = runtime.awaitListening(Duration.ofSeconds(60));
-                awaitReady(served, port);
-                Map<String, String> refused = new LinkedHashMap<>();
-                refused.put("dot", "acme.v1");
-                refused.put("star", "acme.*");
-                refused.put("gt", ">");
-                refused.put("bare-star", "*");
-                refused.put("space", "acme v1");
-                refused.put("nul", "acme\\u0000");
-                refused.put("rtl-override", "acme\\u202e");
-                refused.put("newline", "acme\\nPUB corpus.globex.v1 1");
-                refused.put("empty", "");
-                refused.put("dots-only", "..");
-                for (Map.Entry<String, String> tenant : refused.entrySet()) {
-                    HttpResponse<String> answer = served.post(port, "ingest", CE,
-                            event("refused-" + tenant.getKey(), tenant.getValue()));
-                    assertEquals(422, answer.statusCode(), tenant.getKey() + ": " + answer.body());
-                    assertTrue(answer.body().contains("tenantId"), answer.body());
-                }
-                HttpResponse<String> binary = served.send(binary(port, "refused-binary", Map.of(),
-                        "{\"tenantId\":\"globex.>\"}"));
-                assertEquals(422, binary.statusCode(), binary.body());
-
-                // Valid events whose other parts try to steer routing: all of them belong to acme.
-                List<String> accepted = new ArrayList<>();
-                String[][] steering = {
-                        // id, source, type, extra members
-                        {"corpus.globex.v1", "/iso", "t", ""},
-                        {"subject-attribute", "/iso", "t", ",\"subject\":\"corpus.globex.v1\""},
-                        {"tenantid-extension", "/iso", "t", ",\"tenantid\":\"globex\""},
-                        {"source-and-type", "/globex", "globex", ""},
-                };
-                for (String[] s : steering) {
-                    String body = "{\"specversion\":\"1.0\",\"id\":\"" + s[0] + "\",\"source\":\"" + s[1]
-                            + "\",\"type\":\"" + s[2] + "\"" + s[3] + ",\"datacontenttype\":\"application/json\","
-                            + "\"data\":{\"tenantId\":\"acme\"}}";
-                    HttpResponse<String> answer = served.post(port, "ingest", CE, body);
-                    assertEquals(202, answer.statusCode(), s[0] + ": " + answer.body());
-                    accepted.add(s[0]);
-                }
-                String nested = "{\"specversion\":\"1.0\",\"id\":\"nested-tenant\",\"source\":\"/iso\",\"type\":\"t\","
-                        + "\"data\":{\"inner\":{\"tenantId\":\"globex\"},\"tenantId\":\"acme\"}}";
-                assertEquals(202, served.post(port, "ingest", CE, nested).statusCode());
-                accepted.add("nested-tenant");
-                HttpResponse<String> headers = served.send(binary(port, "binary-headers",
-                        Map.of("ce-tenantid", "globex", "ce-subject", "corpus.globex.v1"), "{\"tenantId\":\"acme\"}"));
-                assertEquals(202, headers.statusCode(), headers.body());
-                accepted.add("binary-headers");
-                HttpResponse<String> mixed = served.post(port, "ingest", "application/cloudevents-batch+json",
-                        "[" + event("batch-acme-0", "acme") + "," + event("batch-bad", "globex.*") + ","
-                                + event("batch-acme-2", "acme") + "]");
-                assertEquals(422, mixed.statusCode(), mixed.body());
-                assertTrue(mixed.body().contains("\"index\":1"), mixed.body());
-                accepted.add("batch-acme-0");
-                accepted.add("batch-acme-2");
-
-                try (Connection nc = Nats.connect(nats.url())) {
-                    JetStreamManagement jsm = nc.jetStreamManagement();
-                    Map<String, Long> subjects = jsm.getStreamInfo("ISOLATION",
-                            StreamInfoOptions.allSubjects()).getStreamState().getSubjectMap();
-                    assertEquals(Map.of("corpus.acme.v1", (long) accepted.size()), subjects,
-                            "every accepted event on acme's subject, nothing anywhere else");
-                    long last = jsm.getStreamInfo("ISOLATION").getStreamState().getLastSequence();
-                    Set<String> ids = new TreeSet<>();
-                    for (long seq = 1; seq <= last; seq++) {
-                        MessageInfo m = jsm.getMessage("ISOLATION", seq);
-                        JsonNode stored = STRICT_JSON.readTree(m.getData());
-                        assertEquals("acme", stored.path("data").path("tenantId").asText(), stored.toString());
-                        ids.add(StreamReader.eventId(m));
-                    }
-                    assertEquals(new TreeSet<>(accepted), ids);
-                }
-                assertEquals(0, runtime.terminate(), runtime.output());
+        whileReady("ISOLATION", "corpus", UnaryOperator.identity(), (nats, runtime, served, port) -> {
+            // case name -> tenant id (JSON escapes in it are for the event's text)
+            Map<String, String> refused = Map.of("dot", "acme.v1", "star", "acme.*", "gt", ">", "bare-star", "*",
+                    "space", "acme v1", "nul", "acme\\u0000", "rtl-override", "acme\\u202e",
+                    "newline", "acme\\nPUB corpus.globex.v1 1", "empty", "", "dots-only", "..");
+            for (Map.Entry<String, String> tenant : refused.entrySet()) {
+                HttpResponse<String> answer = served.post(port, "ingest", CE,
+                        event("refused-" + tenant.getKey(), tenant.getValue()));
+                assertEquals(422, answer.statusCode(), tenant.getKey() + ": " + answer.body());
+                assertTrue(answer.body().contains("tenantId"), answer.body());
             }
-        }
+            HttpResponse<String> binary = served.send(binary(port, "refused-binary", Map.of(),
+                    "{\"tenantId\":\"globex.>\"}"));
+            assertEquals(422, binary.statusCode(), binary.body());
+
+            // Valid events whose other parts try to steer routing: all of them belong to acme.
+            List<String> accepted = new ArrayList<>();
+            String[][] steering = {
+                    // id, source, type, extra members
+                    {"corpus.globex.v1", "/iso", "t", ""},
+                    {"subject-attribute", "/iso", "t", ",\"subject\":\"corpus.globex.v1\""},
+                    {"tenantid-extension", "/iso", "t", ",\"tenantid\":\"globex\""},
+                    {"source-and-type", "/globex", "globex", ""},
+            };
+            for (String[] s : steering) {
+                String body = "{\"specversion\":\"1.0\",\"id\":\"" + s[0] + "\",\"source\":\"" + s[1]
+                        + "\",\"type\":\"" + s[2] + "\"" + s[3] + ",\"datacontenttype\":\"application/json\","
+                        + "\"data\":{\"tenantId\":\"acme\"}}";
+                HttpResponse<String> answer = served.post(port, "ingest", CE, body);
+                assertEquals(202, answer.statusCode(), s[0] + ": " + answer.body());
+                accepted.add(s[0]);
+            }
+            String nested = "{\"specversion\":\"1.0\",\"id\":\"nested-tenant\",\"source\":\"/iso\",\"type\":\"t\","
+                    + "\"data\":{\"inner\":{\"tenantId\":\"globex\"},\"tenantId\":\"acme\"}}";
+            assertEquals(202, served.post(port, "ingest", CE, nested).statusCode());
+            accepted.add("nested-tenant");
+            HttpResponse<String> headers = served.send(binary(port, "binary-headers",
+                    Map.of("ce-tenantid", "globex", "ce-subject", "corpus.globex.v1"), "{\"tenantId\":\"acme\"}"));
+            assertEquals(202, headers.statusCode(), headers.body());
+            accepted.add("binary-headers");
+            HttpResponse<String> mixed = served.post(port, "ingest", "application/cloudevents-batch+json",
+                    "[" + event("batch-acme-0", "acme") + "," + event("batch-bad", "globex.*") + ","
+                            + event("batch-acme-2", "acme") + "]");
+            assertEquals(422, mixed.statusCode(), mixed.body());
+            assertTrue(mixed.body().contains("\"index\":1"), mixed.body());
+            accepted.add("batch-acme-0");
+            accepted.add("batch-acme-2");
+
+            try (Connection nc = Nats.connect(nats.url())) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                Map<String, Long> subjects = jsm.getStreamInfo("ISOLATION",
+                        StreamInfoOptions.allSubjects()).getStreamState().getSubjectMap();
+                assertEquals(Map.of("corpus.acme.v1", (long) accepted.size()), subjects,
+                        "every accepted event on acme's subject, nothing anywhere else");
+                long last = jsm.getStreamInfo("ISOLATION").getStreamState().getLastSequence();
+                Set<String> ids = new TreeSet<>();
+                for (long seq = 1; seq <= last; seq++) {
+                    MessageInfo m = jsm.getMessage("ISOLATION", seq);
+                    JsonNode stored = STRICT_JSON.readTree(m.getData());
+                    assertEquals("acme", stored.path("data").path("tenantId").asText(), stored.toString());
+                    ids.add(StreamReader.eventId(m));
+                }
+                assertEquals(new TreeSet<>(accepted), ids);
+            }
+            assertEquals(0, runtime.terminate(), runtime.output());
+        });
     }
 
     @Test
     void binaryModeDataCannotForgeAnotherTenantInTheStoredEvent() throws Exception {
-        try (NatsServer nats = NatsServer.spawn()) {
-            Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), "FORGE", "corpus",
-                    ""));
-            Served served = new Served();
-            try (JetconnectProcess runtime = JetconnectProcess.start(work, Map.of(), "run", "--config",
-                    config.toString())) {
-                int port = runtime.awaitListening(Duration.ofSeconds(60));
-                awaitReady(served, port);
-                // Routed on the first tenantId (acme); were the body stored raw, a second "data" member after it
-                // would make last-wins readers see globex's event on acme's subject.
-                HttpResponse<String> answer = served.send(binary(port, "forged", Map.of(),
-                        "{\"tenantId\":\"acme\"},\"data\":{\"tenantId\":\"globex\"}"));
-                try (Connection nc = Nats.connect(nats.url())) {
-                    JetStreamManagement jsm = nc.jetStreamManagement();
-                    long stored = jsm.getStreamInfo("FORGE").getStreamState().getMsgCount();
-                    String body = stored == 0 ? "" : new String(jsm.getLastMessage("FORGE", "corpus.acme.v1")
-                            .getData(), StandardCharsets.UTF_8);
-                    assertEquals(400, answer.statusCode(), "binary-mode JSON data that is not one JSON value is "
-                            + "refused; answered " + answer.statusCode() + ", stored: " + body);
-                    assertEquals(0, stored, body);
-                } finally {
-                    runtime.terminate();
-                }
+        whileReady("FORGE", "corpus", UnaryOperator.identity(), (nats, runtime, served, port) -> {
+            // Routed on the first tenantId (acme); were the body stored raw, a second "data" member after it
+            // would make last-wins readers see globex's event on acme's subject.
+            HttpResponse<String> answer = served.send(binary(port, "forged", Map.of(),
+                    "{\"tenantId\":\"acme\"},\"data\":{\"tenantId\":\"globex\"}"));
+            try (Connection nc = Nats.connect(nats.url())) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                long stored = jsm.getStreamInfo("FORGE").getStreamState().getMsgCount();
+                String body = stored == 0 ? "" : new String(jsm.getLastMessage("FORGE", "corpus.acme.v1")
+                        .getData(), StandardCharsets.UTF_8);
+                assertEquals(400, answer.statusCode(), "binary-mode JSON data that is not one JSON value is "
+                        + "refused; answered " + answer.statusCode() + ", stored: " + body);
+                assertEquals(0, stored, body);
+            } finally {
+                runtime.terminate();
             }
-        }
+        });
     }
 
     // --------------------------------------------------------------------------------------------- admin API
@@ -474,45 +452,65 @@ class SecretsScanIT {
     void offLoopbackMutatingAdminCallsNeedTheToken() throws Exception {
         String adminToken = token(32);
         Path tokenFile = secretFile("admin.token", adminToken + "\n");
+        Served shown = whileReady("ADMIN", "admin", c -> c.replace("host = 127.0.0.1, port = 0",
+                "host = 0.0.0.0, port = 0, admin-token-file = \"" + tokenFile + "\""),
+                (nats, runtime, served, port) -> {
+            assertEquals(401, served.send(adminCall(port, "POST", "/v1/pipelines/ingest/pause", null, ""))
+                    .statusCode());
+            assertEquals(403, served.send(adminCall(port, "POST", "/v1/pipelines/ingest/pause", "wrong", ""))
+                    .statusCode());
+            assertEquals("running", state(served, port), "refused calls change nothing");
+            for (String[] call : new String[][] {{"POST", "/v1/pipelines/ingest/restart"},
+                    {"POST", "/v1/pipelines/ingest/resume"}, {"POST", "/v1/reload"},
+                    {"PUT", "/v1/pipelines/ingest/cursor"}, {"POST", "/v1/pipelines/ingest/dlq/drain"}}) {
+                assertEquals(401, served.send(adminCall(port, call[0], call[1], null, "{\"position\":1}"))
+                        .statusCode(), call[1]);
+                assertEquals(403, served.send(adminCall(port, call[0], call[1], adminToken.substring(1),
+                        "{\"position\":1}")).statusCode(), call[1]);
+            }
+            HttpResponse<String> paused = served.send(adminCall(port, "POST", "/v1/pipelines/ingest/pause",
+                    adminToken, ""));
+            assertEquals(200, paused.statusCode(), paused.body());
+            assertEquals("paused", state(served, port));
+            assertEquals(503, served.post(port, "ingest", CE, event("paused-1", "acme")).statusCode());
+            assertEquals(200, served.send(adminCall(port, "POST", "/v1/pipelines/ingest/resume", adminToken, ""))
+                    .statusCode());
+            awaitReady(served, port);
+            assertEquals(202, served.post(port, "ingest", CE, event("resumed-1", "acme")).statusCode());
+            assertEquals(0, runtime.terminate(), runtime.output());
+            assertFalse(runtime.output().contains(adminToken), "the token is never logged");
+        });
+        assertFalse(shown.text.toString().contains(adminToken), "the token is never served");
+    }
+
+    // ----------------------------------------------------------------------------------------------- helpers
+
+    /** What a scenario gets: the broker, the runtime, the client that keeps all that was served, the port. */
+    private interface Scenario {
+        void run(NatsServer nats, JetconnectProcess runtime, Served served, int port) throws Exception;
+    }
+
+    /**
+     * Runs {@code scenario} on a fresh broker against a runtime with {@link #config} (changed by {@code edit}) once it
+     * is ready, and stops both after it.
+     *
+     * @return the client, with all that was served to it
+     */
+    private Served whileReady(String stream, String prefix, UnaryOperator<String> edit, Scenario scenario)
+            throws Exception {
+        Served served = new Served();
         try (NatsServer nats = NatsServer.spawn()) {
-            Path config = Files.writeString(work.resolve("pipeline.conf"), config(nats.url(), "ADMIN", "admin", "")
-                    .replace("host = 127.0.0.1, port = 0", "host = 0.0.0.0, port = 0, admin-token-file = \""
-                            + tokenFile + "\""));
-            Served served = new Served();
+            Path config = Files.writeString(work.resolve("pipeline.conf"),
+                    edit.apply(config(nats.url(), stream, prefix, "")));
             try (JetconnectProcess runtime = JetconnectProcess.start(work, Map.of(), "run", "--config",
                     config.toString())) {
                 int port = runtime.awaitListening(Duration.ofSeconds(60));
                 awaitReady(served, port);
-                assertEquals(401, served.send(adminCall(port, "POST", "/v1/pipelines/ingest/pause", null, ""))
-                        .statusCode());
-                assertEquals(403, served.send(adminCall(port, "POST", "/v1/pipelines/ingest/pause", "wrong", ""))
-                        .statusCode());
-                assertEquals("running", state(served, port), "refused calls change nothing");
-                for (String[] call : new String[][] {{"POST", "/v1/pipelines/ingest/restart"},
-                        {"POST", "/v1/pipelines/ingest/resume"}, {"POST", "/v1/reload"},
-                        {"PUT", "/v1/pipelines/ingest/cursor"}, {"POST", "/v1/pipelines/ingest/dlq/drain"}}) {
-                    assertEquals(401, served.send(adminCall(port, call[0], call[1], null, "{\"position\":1}"))
-                            .statusCode(), call[1]);
-                    assertEquals(403, served.send(adminCall(port, call[0], call[1], adminToken.substring(1),
-                            "{\"position\":1}")).statusCode(), call[1]);
-                }
-                HttpResponse<String> paused = served.send(adminCall(port, "POST", "/v1/pipelines/ingest/pause",
-                        adminToken, ""));
-                assertEquals(200, paused.statusCode(), paused.body());
-                assertEquals("paused", state(served, port));
-                assertEquals(503, served.post(port, "ingest", CE, event("paused-1", "acme")).statusCode());
-                assertEquals(200, served.send(adminCall(port, "POST", "/v1/pipelines/ingest/resume", adminToken, ""))
-                        .statusCode());
-                awaitReady(served, port);
-                assertEquals(202, served.post(port, "ingest", CE, event("resumed-1", "acme")).statusCode());
-                assertEquals(0, runtime.terminate(), runtime.output());
-                assertFalse(runtime.output().contains(adminToken), "the token is never logged");
+                scenario.run(nats, runtime, served, port);
             }
-            assertFalse(served.text.toString().contains(adminToken), "the token is never served");
         }
+        return served;
     }
-
-    // ----------------------------------------------------------------------------------------------- helpers
 
     /** A pipeline.conf with one pipeline {@code ingest}: http -> jetstream into {@code stream}. */
     private static String config(String natsUrl, String stream, String prefix, String natsExtra) {

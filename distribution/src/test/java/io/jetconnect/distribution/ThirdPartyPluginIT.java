@@ -78,17 +78,6 @@ class ThirdPartyPluginIT {
                 + "\"datacontenttype\":\"application/json\",\"data\":" + data + "}";
     }
 
-    /** @return the 1-based line of the first line of {@code text} that contains {@code part} */
-    private static int lineOf(String text, String part) {
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains(part)) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError("'" + part + "' is not in:\n" + text);
-    }
-
     @Test
     void pluginsListsTheExampleWithItsVersionAndTypesAndCheckAcceptsThePipeline() throws Exception {
         Path config = Files.writeString(work.resolve("pipeline.conf"),
@@ -182,11 +171,11 @@ class ThirdPartyPluginIT {
                               timeout = soon }\
                     """.formatted(target.url()));
             Path config = Files.writeString(work.resolve("pipeline.conf"), text);
-            String typo = config + ":" + lineOf(text, "urll") + ": Unknown key "
+            String typo = config + ":" + PipelineConf.lineOf(text, "urll") + ": Unknown key "
                     + "'jetconnect.pipelines.hooks.sinks[1].urll' (did you mean 'url'?)";
-            String duration = config + ":" + lineOf(text, "timeout = soon") + ": Invalid value at "
+            String duration = config + ":" + PipelineConf.lineOf(text, "timeout = soon") + ": Invalid value at "
                     + "'jetconnect.pipelines.hooks.sinks[1].timeout': expected a duration";
-            String bool = config + ":" + lineOf(text, "overwrite = sometimes") + ": Invalid value at "
+            String bool = config + ":" + PipelineConf.lineOf(text, "overwrite = sometimes") + ": Invalid value at "
                     + "'jetconnect.pipelines.hooks.sinks[0].overwrite': expected true or false";
 
             RuntimeProcess.Result checked = RuntimeProcess.exec(work, Map.of(), "check", "--config",

@@ -43,6 +43,13 @@ class NatsAuthIT {
         }
     }
 
+    /** Checks that {@code message} says each of {@code parts}. */
+    private static void assertSays(String message, String... parts) {
+        for (String part : parts) {
+            assertTrue(message.contains(part), () -> "no '" + part + "' in: " + message);
+        }
+    }
+
     /** @return the failure's message, checked to hold none of the secrets */
     private static String refused(NatsSettings settings, String... secrets) {
         NatsConnections connections = NatsConnections.of(settings);
@@ -65,8 +72,7 @@ class NatsAuthIT {
             connects(settings(server).user("alice").password(PASSWORD).build());
             String message = refused(settings(server).user("alice").password("wrong-password").build(),
                     "wrong-password", PASSWORD);
-            assertTrue(message.contains("refused the credentials"), message);
-            assertTrue(message.contains("jetconnect.nats.user and password"), message);
+            assertSays(message, "refused the credentials", "jetconnect.nats.user and password");
             // Nothing at all: the server says authorization is needed.
             assertTrue(refused(settings(server).build()).contains("refused the credentials"));
         }
@@ -80,9 +86,7 @@ class NatsAuthIT {
             connects(NatsSettings.builder(url).build());
             String wrong = server.url().replace("nats://", "nats://alice:wrong-url-pass@");
             String message = refused(NatsSettings.builder(wrong).build(), "wrong-url-pass", "alice:");
-            assertTrue(message.contains("nats://***@127.0.0.1"), message);
-            assertTrue(message.contains("refused the credentials"), message);
-            assertTrue(message.contains("in jetconnect.nats.url"), message);
+            assertSays(message, "nats://***@127.0.0.1", "refused the credentials", "in jetconnect.nats.url");
         }
     }
 
@@ -91,8 +95,7 @@ class NatsAuthIT {
         try (NatsServer server = NatsServer.withConfig("authorization { token: \"" + TOKEN + "\" }")) {
             connects(settings(server).token(TOKEN).build());
             String message = refused(settings(server).token("not-the-token").build(), "not-the-token", TOKEN);
-            assertTrue(message.contains("refused the credentials"), message);
-            assertTrue(message.contains("jetconnect.nats.token"), message);
+            assertSays(message, "refused the credentials", "jetconnect.nats.token");
         }
     }
 
@@ -107,8 +110,7 @@ class NatsAuthIT {
             connects(settings(server).nkeyFile(seed).build());
             String message = refused(settings(server).nkeyFile(wrongSeed).build(),
                     new String(stranger.getSeed()));
-            assertTrue(message.contains("refused the credentials"), message);
-            assertTrue(message.contains("jetconnect.nats.nkey-file"), message);
+            assertSays(message, "refused the credentials", "jetconnect.nats.nkey-file");
         }
     }
 
@@ -123,8 +125,7 @@ class NatsAuthIT {
             connects(settings(server).credentialsFile(creds).build());
             String message = refused(settings(server).credentialsFile(strangerCreds).build(),
                     Files.readString(strangerCreds).lines().filter(l -> l.startsWith("SU")).findFirst().orElseThrow());
-            assertTrue(message.contains("refused the credentials"), message);
-            assertTrue(message.contains("jetconnect.nats.credentials-file"), message);
+            assertSays(message, "refused the credentials", "jetconnect.nats.credentials-file");
         }
     }
 
@@ -135,8 +136,7 @@ class NatsAuthIT {
         try (NatsServer server = NatsServer.withConfig(tls(other, pki.caFile(), false))) {
             UnaryOperator<NatsSettings.Builder> trusting = b -> b.caFile(pki.caFile());
             String message = refused(trusting.apply(settings(server)).build());
-            assertTrue(message.contains("does not name the host"), message);
-            assertTrue(message.contains("tls-verify-hostname = false"), message);
+            assertSays(message, "does not name the host", "tls-verify-hostname = false");
             // The same CA, with host name verification turned off: the certificate is accepted.
             connects(trusting.apply(settings(server)).tlsVerifyHostname(false).build());
         }
@@ -150,8 +150,7 @@ class NatsAuthIT {
         TestCertificates otherCa = new TestCertificates(otherDir);
         try (NatsServer server = NatsServer.withConfig(tls(server127, pki.caFile(), false))) {
             String message = refused(settings(server).caFile(otherCa.caFile()).tlsVerifyHostname(false).build());
-            assertTrue(message.contains("the server's TLS certificate is not trusted"), message);
-            assertTrue(message.contains("jetconnect.nats.ca-file"), message);
+            assertSays(message, "the server's TLS certificate is not trusted", "jetconnect.nats.ca-file");
         }
     }
 

@@ -2,18 +2,19 @@ package io.jetconnect.nats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PercentCodingTest {
 
-    @Test
-    void decodesValidEscapesAsUtf8AndLeavesStrayPercentSigns() {
-        assertEquals("a b", PercentCoding.decode("a%20b"));
-        assertEquals("é", PercentCoding.decode("%C3%A9"));
-        assertEquals("é", PercentCoding.decode("%c3%a9"));
-        assertEquals("100%", PercentCoding.decode("100%"));
-        assertEquals("%zz", PercentCoding.decode("%zz"));
-        assertEquals("%2", PercentCoding.decode("%2"));
-        assertEquals("😀 %", PercentCoding.decode("😀%20%"), "a character beyond the BMP kept whole");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "a%20b|a b", "%C3%A9|é", "%c3%a9|é",
+        // Stray percent signs stay as they are.
+        "100%|100%", "%zz|%zz", "%2|%2",
+        // A character beyond the BMP is kept whole.
+        "😀%20%|😀 %"})
+    void decodesValidEscapesAsUtf8AndLeavesStrayPercentSigns(String encoded, String decoded) {
+        assertEquals(decoded, PercentCoding.decode(encoded));
     }
 }

@@ -37,7 +37,7 @@ public final class TestContexts {
     private final String type;
     private String hocon = "";
     private String pipeline = "test";
-    private String natsUrl = "nats://127.0.0.1:4222";
+    private NatsSettings nats = settings("nats://127.0.0.1:4222");
     private Path dataDir;
     private final Map<String, StreamSpec> streams = new LinkedHashMap<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -68,8 +68,17 @@ public final class TestContexts {
     }
 
     public TestContexts nats(String url) {
-        this.natsUrl = url;
+        return nats(settings(url));
+    }
+
+    /** @param settings NATS settings beyond a URL (TLS, credentials) */
+    public TestContexts nats(NatsSettings settings) {
+        this.nats = settings;
         return this;
+    }
+
+    private static NatsSettings settings(String url) {
+        return NatsSettings.builder(url).connectionName("jetconnect-test").build();
     }
 
     public TestContexts dataDir(Path dir) {
@@ -108,7 +117,7 @@ public final class TestContexts {
         }
         return new ElementContext(pipeline, type, 0, connectorConfig(),
                 new MicrometerPluginMetrics(registry, pipeline), dir,
-                NatsSettings.builder(natsUrl).connectionName("jetconnect-test").build(),
+                nats,
                 Map.copyOf(streams), actions, statuses);
     }
 

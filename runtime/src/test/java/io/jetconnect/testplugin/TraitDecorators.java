@@ -13,33 +13,29 @@ public final class TraitDecorators {
     private TraitDecorators() {
     }
 
-    @Extension
-    @TypeName("signer")
-    @DecoratorTraits(changesEvents = false, signs = true)
-    public static final class Signer implements SinkDecorator {
+    /** What the composition checks look at is the traits alone; the events go through as they are. */
+    public abstract static class PassThrough implements SinkDecorator {
         @Override
         public EventSink decorate(SinkContext context, EventSink next) {
             return next::emit;
         }
+    }
+
+    @Extension
+    @TypeName("signer")
+    @DecoratorTraits(changesEvents = false, signs = true)
+    public static final class Signer extends PassThrough {
     }
 
     @Extension
     @TypeName("redactor")
     @DecoratorTraits(redacts = true)
-    public static final class Redactor implements SinkDecorator {
-        @Override
-        public EventSink decorate(SinkContext context, EventSink next) {
-            return next::emit;
-        }
+    public static final class Redactor extends PassThrough {
     }
 
     @Extension
     @TypeName("spill")
     @DecoratorTraits(changesEvents = false, persists = true)
-    public static final class Spill implements SinkDecorator {
-        @Override
-        public EventSink decorate(SinkContext context, EventSink next) {
-            return next::emit;
-        }
+    public static final class Spill extends PassThrough {
     }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PipelineConfigLoaderTest {
 
@@ -131,11 +133,15 @@ class PipelineConfigLoaderTest {
                 && p.contains("did you mean 'max-age'")), problems.toString());
     }
 
-    @Test
-    void aStreamWithoutSubjectsIsReported() throws IOException {
-        List<String> problems = problems(VALID.replace("subjects = [\"cellos.events.>\"]", ""));
-        assertTrue(problems.get(0).contains("jetconnect.streams.events.subjects': a stream needs at least one"),
-                problems.toString());
+    /** One mistake in the valid file: the first problem reported names it (and, where given, its line). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "subjects = [\"cellos.events.>\"]|''|jetconnect.streams.events.subjects': a stream needs at least one",
+        "source { type = http }|source { kind = http }|:15: Invalid value at 'jetconnect.pipelines.ingest.source.type'",
+        "embedded = off|embedded = maybe|:4: Invalid value at 'jetconnect.nats.embedded': must be auto, on or off"})
+    void aMissingOrInvalidSettingIsReported(String valid, String wrong, String reported) throws IOException {
+        List<String> problems = problems(VALID.replace(valid, wrong));
+        assertTrue(problems.get(0).contains(reported), problems.toString());
     }
 
     @Test
@@ -146,13 +152,6 @@ class PipelineConfigLoaderTest {
         assertTrue(problems.stream().anyMatch(p -> p.contains("Unknown key 'jetconnect.pipelines.ingest.sink'")
                 && p.contains("did you mean 'sinks'")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("jetconnect.pipelines.ingest.sinks'")),
-                problems.toString());
-    }
-
-    @Test
-    void anElementWithoutTypeIsReported() throws IOException {
-        List<String> problems = problems(VALID.replace("source { type = http }", "source { kind = http }"));
-        assertTrue(problems.get(0).contains(":15: Invalid value at 'jetconnect.pipelines.ingest.source.type'"),
                 problems.toString());
     }
 
@@ -168,13 +167,6 @@ class PipelineConfigLoaderTest {
         Path missing = dir.resolve("nope.conf");
         ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineConfigLoader().load(missing));
         assertEquals(List.of(missing + ": no such file"), e.problems());
-    }
-
-    @Test
-    void embeddedMustBeAutoOnOrOff() throws IOException {
-        List<String> problems = problems(VALID.replace("embedded = off", "embedded = maybe"));
-        assertTrue(problems.get(0).contains(":4: Invalid value at 'jetconnect.nats.embedded': must be auto, on or off"),
-                problems.toString());
     }
 
     @Test

@@ -75,20 +75,19 @@ class AdminGuardTest {
                 "origin", origin, "content-type", "application/json"));
     }
 
-    @Test
-    void theRequestsOwnOriginIsServed() {
-        assertEquals(0, status(DEFAULTS, "POST", "/v1/pipelines/ingest/pause", "host", "127.0.0.1:8083",
-                "origin", "http://127.0.0.1:8083", "content-type", "application/json"));
-        assertEquals(0, status(DEFAULTS, "PUT", "/v1/pipelines/ingest/cursor", "host", "localhost",
-                "origin", "http://localhost", "content-type", "application/json"));
+    @ParameterizedTest
+    @CsvSource({"POST, /v1/pipelines/ingest/pause, 127.0.0.1:8083, http://127.0.0.1:8083",
+        "PUT, /v1/pipelines/ingest/cursor, localhost, http://localhost"})
+    void theRequestsOwnOriginIsServed(String method, String path, String host, String origin) {
+        assertEquals(0, status(DEFAULTS, method, path, "host", host, "origin", origin,
+                "content-type", "application/json"));
     }
 
-    @Test
-    void secFetchSiteCrossSiteIs403() {
-        assertEquals(403, status(DEFAULTS, "POST", "/v1/reload", "host", "127.0.0.1:8083",
-                "sec-fetch-site", "cross-site", "content-type", "application/json"));
-        assertEquals(0, status(DEFAULTS, "POST", "/v1/reload", "host", "127.0.0.1:8083",
-                "sec-fetch-site", "same-origin", "content-type", "application/json"));
+    @ParameterizedTest
+    @CsvSource({"cross-site, 403", "same-origin, 0"})
+    void secFetchSiteCrossSiteIs403(String site, int expected) {
+        assertEquals(expected, status(DEFAULTS, "POST", "/v1/reload", "host", "127.0.0.1:8083",
+                "sec-fetch-site", site, "content-type", "application/json"));
     }
 
     @ParameterizedTest

@@ -83,6 +83,17 @@ class LiveFeedIT {
         return name;
     }
 
+    /** @return the name of a new stream holding events e0.. of subject {@code prefix}.a, {@code events} of them */
+    private String streamWith(String name, String prefix, long maxMsgs, int events) throws Exception {
+        String stream = stream(name, prefix, maxMsgs);
+        publish(prefix + ".a", 0, events);
+        return stream;
+    }
+
+    private void awaitConsumers(String stream, int count, int seconds) {
+        await().atMost(Duration.ofSeconds(seconds)).until(() -> consumers(stream) == count);
+    }
+
     private void publish(String subject, int from, int to) throws Exception {
         for (int i = from; i < to; i++) {
             nc.jetStream().publish(subject, ("{\"specversion\":\"1.0\",\"id\":\"e" + i + "\",\"source\":\"/t\","
@@ -99,6 +110,13 @@ class LiveFeedIT {
         HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    }
+
+    /** The first {@code count} frames of a feed opened for them alone. */
+    private List<List<String>> frames(String path, String lastEventId, int count) throws Exception {
+        try (BufferedReader reader = open(path, lastEventId)) {
+            return frames(reader, count);
+        }
     }
 
     /** Reads SSE frames until {@code count} events (not comments) arrived; returns their lines. */
@@ -121,8 +139,7 @@ class LiveFeedIT {
 
     @Test
     void sinceSendsEveryLaterEventOnceWithItsSequenceAsId() throws Exception {
-        String name = stream("LF_SINCE", "lf.since", -1);
-        publish("lf.since.a", 0, 10);
+        String name = streamWith("LF_SINCE", "lf.since", -1, 10);
         try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=4", null)) {
             List<List<String>> frames = frames(reader, 6);
             for (int i = 0; i < 6; i++) {
@@ -134,19 +151,16 @@ class LiveFeedIT {
             assertEquals("id: 11", frames(reader, 1).get(0).get(0));
         }
         // A reconnecting client resumes after Last-Event-ID.
-        try (BufferedReader reader = open("/v1/streams/" + name + "/events", "9")) {
-            List<List<String>> frames = frames(reader, 2);
-            assertEquals("id: 10", frames.get(0).get(0));
-            assertEquals("id: 11", frames.get(1).get(0));
-        }
+        List<List<String>> resumed = frames("/v1/streams/" + name + "/events", "9", 2);
+        assertEquals("id: 10", resumed.get(0).get(0));
+        assertEquals("id: 11", resumed.get(1).get(0));
     }
 
     @Test
     void withoutSinceOnlyNewEventsAreSent() throws Exception {
-        String name = stream("LF_NEW", "lf.new", -1);
-        publish("lf.new.a", 0, 5);
+        String name = streamWith("LF_NEW", "lf.new", -1, 5);
         try (BufferedReader reader = open("/v1/streams/" + name + "/events", null)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> consumers(name) == 1);
+            awaitConsumers(name, 1, 10);
             publish("lf.new.a", 5, 6);
             assertEquals("id: 6", frames(reader, 1).get(0).get(0));
         }
@@ -154,36 +168,32 @@ class LiveFeedIT {
 
     @Test
     void sinceBelowTheRetainedFloorGetsTheGapEvent() throws Exception {
-        String name = stream("LF_GAP", "lf.gap", 20);
-        publish("lf.gap.a", 0, 50);
-        try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=3", null)) {
-            List<List<String>> frames = frames(reader, 2);
-            assertEquals(List.of("event: gap", "data: {\"requested\":4,\"firstSequence\":31}"), frames.get(0));
-            assertEquals("id: 31", frames.get(1).get(0));
-        }
+        String name = streamWith("LF_GAP", "lf.gap", 20, 50);
+        List<List<String>> frames = frames("/v1/streams/" + name + "/events?since=3", null, 2);
+        assertEquals(List.of("event: gap", "data: {\"requested\":4,\"firstSequence\":31}"), frames.get(0));
+        assertEquals("id: 31", frames.get(1).get(0));
     }
 
     @Test
     void aClientTooFarBehindIsToldWhyAndDisconnected() throws Exception {
-        String name = stream("LF_SLOW", "lf.slow", -1);
-        publish("lf.slow.a", 0, 400);
+        String name = streamWith("LF_SLOW", "lf.slow", -1, 400);
         try (BufferedReader reader = open("/v1/streams/" + name + "/events?since=0", null)) {
             List<List<String>> frames = frames(reader, 1000);
             List<String> last = frames.get(frames.size() - 1);
             assertEquals("event: error", last.get(0), frames.toString());
             assertTrue(last.get(1).contains("client too slow"), last.toString());
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> consumers(name) == 0);
+        awaitConsumers(name, 0, 10);
     }
 
     @Test
     void closingTheConnectionReleasesTheConsumer() throws Exception {
         String name = stream("LF_CLOSE", "lf.close", -1);
         BufferedReader reader = open("/v1/streams/" + name + "/events", null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> consumers(name) == 1);
+        awaitConsumers(name, 1, 10);
         reader.close();
         publish("lf.close.a", 0, 3);
-        await().atMost(Duration.ofSeconds(15)).until(() -> consumers(name) == 0);
+        awaitConsumers(name, 0, 15);
     }
 
     @Test

@@ -10,38 +10,38 @@ class PipelineRatesTest {
 
     private static final long SECOND = 1_000_000_000L;
 
+    private final AtomicLong now = new AtomicLong(0);
+    private final PipelineRates rates = new PipelineRates(now::get);
+
     @Test
     void ratesAreTheCountersDifferenceOverTheTimeBetweenReadings() {
-        AtomicLong now = new AtomicLong(0);
-        PipelineRates rates = new PipelineRates(now::get);
-        assertEquals(new PipelineRates.Rates(0, 0, 0), rates.sample("p", 100, 90));
-        now.set(2 * SECOND);
-        assertEquals(new PipelineRates.Rates(50, 40, 2), rates.sample("p", 200, 170));
+        assertEquals(rates(0, 0, 0), sampleAt(0, "p", 100, 90));
+        assertEquals(rates(50, 40, 2), sampleAt(2 * SECOND, "p", 200, 170));
         // Asked again within the second: the last rates, not a rate over a few milliseconds.
-        now.set(2 * SECOND + 10_000_000L);
-        assertEquals(new PipelineRates.Rates(50, 40, 2), rates.sample("p", 201, 171));
-        now.set(3 * SECOND);
-        assertEquals(new PipelineRates.Rates(0, 0, 1), rates.sample("p", 200, 170));
+        assertEquals(rates(50, 40, 2), sampleAt(2 * SECOND + 10_000_000L, "p", 201, 171));
+        assertEquals(rates(0, 0, 1), sampleAt(3 * SECOND, "p", 200, 170));
     }
 
     @Test
     void aRestartedPipelineWhoseCountersWentDownStartsAgain() {
-        AtomicLong now = new AtomicLong(0);
-        PipelineRates rates = new PipelineRates(now::get);
-        rates.sample("p", 1000, 1000);
-        now.set(SECOND);
-        assertEquals(new PipelineRates.Rates(0, 0, 0), rates.sample("p", 5, 5));
-        now.set(2 * SECOND);
-        assertEquals(new PipelineRates.Rates(10, 10, 1), rates.sample("p", 15, 15));
+        sampleAt(0, "p", 1000, 1000);
+        assertEquals(rates(0, 0, 0), sampleAt(SECOND, "p", 5, 5));
+        assertEquals(rates(10, 10, 1), sampleAt(2 * SECOND, "p", 15, 15));
     }
 
     @Test
     void forgetsRemovedPipelines() {
-        AtomicLong now = new AtomicLong(0);
-        PipelineRates rates = new PipelineRates(now::get);
-        rates.sample("gone", 10, 10);
+        sampleAt(0, "gone", 10, 10);
         rates.retain(Set.of("other"));
-        now.set(SECOND);
-        assertEquals(new PipelineRates.Rates(0, 0, 0), rates.sample("gone", 20, 20));
+        assertEquals(rates(0, 0, 0), sampleAt(SECOND, "gone", 20, 20));
+    }
+
+    private PipelineRates.Rates sampleAt(long nanos, String pipeline, long in, long out) {
+        now.set(nanos);
+        return rates.sample(pipeline, in, out);
+    }
+
+    private static PipelineRates.Rates rates(double inPerSecond, double outPerSecond, double seconds) {
+        return new PipelineRates.Rates(inPerSecond, outPerSecond, seconds);
     }
 }

@@ -31,13 +31,17 @@ class EmbeddedNatsTest {
                 s.requestTimeout(), Optional.of("env variables"), s.allowedHosts(), s.pipelineStartRetry());
     }
 
+    private static void assertWanted(EmbeddedNats.Decision d, String host, int port) {
+        assertTrue(d.wanted(), d.toString());
+        assertEquals(host, d.host(), d.toString());
+        assertEquals(port, d.port(), d.toString());
+    }
+
     @Test
     void autoWithTheReferenceDefaultUrlWantsAServerOnIt() throws Exception {
         assumeTrue(System.getenv("NATS_URL") == null, "NATS_URL is set in this environment");
         EmbeddedNats.Decision d = EmbeddedNats.decide(settings("embedded = auto"));
-        assertTrue(d.wanted(), d.toString());
-        assertEquals("127.0.0.1", d.host());
-        assertEquals(4222, d.port());
+        assertWanted(d, "127.0.0.1", 4222);
     }
 
     @Test
@@ -73,9 +77,7 @@ class EmbeddedNatsTest {
     @Test
     void onStartsOnAConfiguredLoopbackUrl() throws Exception {
         EmbeddedNats.Decision d = EmbeddedNats.decide(settings("url = \"nats://localhost:4999\", embedded = on"));
-        assertTrue(d.wanted(), d.toString());
-        assertEquals("localhost", d.host());
-        assertEquals(4999, d.port());
+        assertWanted(d, "localhost", 4999);
     }
 
     @Test

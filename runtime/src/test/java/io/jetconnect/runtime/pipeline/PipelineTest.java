@@ -41,6 +41,14 @@ class PipelineTest {
         return config(pipelines, "");
     }
 
+    /** @return what resolving {@code pipelines} against the test plugin reports, which must refuse them */
+    private List<String> resolveProblems(String pipelines) throws Exception {
+        LoadedConfig config = config(pipelines);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            return assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config)).problems();
+        }
+    }
+
     private LoadedConfig config(String pipelines, String extra) throws IOException {
         Path plugins = dir.resolve("plugins");
         Path file = Files.writeString(dir.resolve("pipeline.conf"), "jetconnect { " + extra + "\n  plugins-dir = \"" + plugins
@@ -98,44 +106,34 @@ class PipelineTest {
 
     @Test
     void aDecoratorAfterTheTerminalSinkIsAnErrorWithFileAndLine() throws Exception {
-        LoadedConfig config = config("""
+        List<String> problems = resolveProblems("""
                 p { source { type = tick }
                     sinks = [ { type = collect }, { type = tag } ] }
                 """);
-        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
-            ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config));
-            assertTrue(e.problems().get(0).matches(".*pipeline.conf:7: .*sinks\\[0\\]': 'collect' is a terminal "
-                    + "sink and must be the last element.*"), e.problems().toString());
-        }
+        assertTrue(problems.get(0).matches(".*pipeline.conf:7: .*sinks\\[0\\]': 'collect' is a terminal "
+                + "sink and must be the last element.*"), problems.toString());
     }
 
     @Test
     void unknownTypesAndUnknownKeysOfAPluginAreReported() throws Exception {
-        LoadedConfig config = config("""
+        List<String> problems = resolveProblems("""
                 p { source { type = tik }
                     sinks = [ { type = tag, tga = x }, { type = collect, label = 5 } ] }
                 """);
-        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
-            ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config));
-            List<String> problems = e.problems();
-            assertTrue(problems.stream().anyMatch(p -> p.contains(":6: Invalid value at 'jetconnect.pipelines.p"
-                    + ".source.type': no plugin provides a source named 'tik'; available: tick")), problems.toString());
-            assertTrue(problems.stream().anyMatch(p -> p.contains(":7: Unknown key 'jetconnect.pipelines.p.sinks[0]"
-                    + ".tga' (did you mean 'tag'?)")), problems.toString());
-        }
+        assertTrue(problems.stream().anyMatch(p -> p.contains(":6: Invalid value at 'jetconnect.pipelines.p"
+                + ".source.type': no plugin provides a source named 'tik'; available: tick")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains(":7: Unknown key 'jetconnect.pipelines.p.sinks[0]"
+                + ".tga' (did you mean 'tag'?)")), problems.toString());
     }
 
     @Test
     void aSourceAsASinkIsAnError() throws Exception {
-        LoadedConfig config = config("""
+        List<String> problems = resolveProblems("""
                 p { source { type = tick }
                     sinks = [ { type = tick } ] }
                 """);
-        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
-            ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineResolver(registry).resolve(config));
-            assertTrue(e.problems().get(0).contains("'tick' is a source; the last element of sinks must be a "
-                    + "terminal sink"), e.problems().toString());
-        }
+        assertTrue(problems.get(0).contains("'tick' is a source; the last element of sinks must be a "
+                + "terminal sink"), problems.toString());
     }
 
     @Test

@@ -18,24 +18,19 @@ class OrderedWindowFloorTest {
     @Test
     void advancesOnlyOverContiguousAcknowledgements() {
         OrderedWindow cursor = new OrderedWindow(8, 100);
-        long a = cursor.submit(101);
-        long b = cursor.submit(102);
-        long c = cursor.submit(105); // a subject filter leaves holes in the sequences
-        long d = cursor.submit(106);
+        // a subject filter leaves holes in the sequences
+        long[] tickets = OrderedWindowTest.submit(cursor, 101, 102, 105, 106);
 
-        cursor.succeed(c);
-        cursor.succeed(b);
-        assertEquals(0, cursor.advance());
-        assertEquals(100, cursor.floor(), "101 is not acknowledged yet");
+        cursor.succeed(tickets[2]);
+        cursor.succeed(tickets[1]);
+        OrderedWindowTest.assertAdvances(cursor, 0, 100, "101 is not acknowledged yet");
 
-        cursor.succeed(a);
-        assertEquals(3, cursor.advance());
-        assertEquals(105, cursor.floor(), "101, 102 and 105 are done; 106 is not");
+        cursor.succeed(tickets[0]);
+        OrderedWindowTest.assertAdvances(cursor, 3, 105, "101, 102 and 105 are done; 106 is not");
         assertEquals(1, cursor.size());
 
-        cursor.succeed(d);
-        cursor.advance();
-        assertEquals(106, cursor.floor());
+        cursor.succeed(tickets[3]);
+        OrderedWindowTest.assertAdvances(cursor, 1, 106, "106 is done");
         assertEquals(0, cursor.size());
     }
 

@@ -23,28 +23,37 @@ class OrderedWindowTest {
     @Test
     void theFloorStopsAtTheFirstDeliveryNotSucceeded() {
         OrderedWindow window = new OrderedWindow(4, 10);
-        long a = window.submit(11);
-        long b = window.submit(12);
-        long c = window.submit(13);
-        window.succeed(b);
-        assertEquals(0, window.advance());
-        assertEquals(10, window.floor());
-        window.succeed(a);
-        assertEquals(2, window.advance());
-        assertEquals(12, window.floor());
-        window.succeed(c);
-        assertEquals(1, window.advance());
-        assertEquals(13, window.floor());
+        long[] tickets = submit(window, 11, 12, 13);
+        window.succeed(tickets[1]);
+        assertAdvances(window, 0, 10, "11 is not succeeded yet");
+        window.succeed(tickets[0]);
+        assertAdvances(window, 2, 12, "11 and 12 are done");
+        window.succeed(tickets[2]);
+        assertAdvances(window, 1, 13, "13 is done");
+    }
+
+    /** @return the tickets of {@code positions}, submitted in that order */
+    static long[] submit(OrderedWindow window, long... positions) {
+        long[] tickets = new long[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            tickets[i] = window.submit(positions[i]);
+        }
+        return tickets;
+    }
+
+    /** Advances the window and checks how far it moved and where its floor now is. */
+    static void assertAdvances(OrderedWindow window, int advanced, long floor, String why) {
+        assertEquals(advanced, window.advance(), why);
+        assertEquals(floor, window.floor(), why);
     }
 
     @Test
     void aFailureFencesTheWindowUntilARewindAfterQuiescence() {
         OrderedWindow window = new OrderedWindow(4, 0);
-        long a = window.submit(1);
-        long b = window.submit(2);
-        long c = window.submit(3);
-        window.succeed(a);
-        window.fail(b);
+        long[] tickets = submit(window, 1, 2, 3);
+        long c = tickets[2];
+        window.succeed(tickets[0]);
+        window.fail(tickets[1]);
         assertTrue(window.fenced());
         assertFalse(window.hasRoom());
         assertThrows(IllegalStateException.class, () -> window.submit(4));

@@ -55,6 +55,42 @@ class DlqSinkTest {
         return layers.open(dir, inner, hocon, files);
     }
 
+    /**
+     * A log of one record a segment with room for {@code records} records the size of {@code sample} and half of
+     * one more, so that the next record finds it full.
+     */
+    private DlqSink roomFor(FakeSink inner, CloudEvent sample, int records, String more) {
+        int frame = new RecordCodec().encode(sample).length;
+        return layer(inner, "max-bytes = " + (records * frame + frame / 2) + "\nsegment-bytes = " + frame + "\n"
+                + more);
+    }
+
+    /** @return a layer with {@link #roomFor room for} {@code records} events, which took that many and is full */
+    private DlqSink filled(FakeSink inner, int records, String more) {
+        DlqSink layer = roomFor(inner, event(0), records, more);
+        assertAllDone(emit(layer, 0, records));
+        return layer;
+    }
+
+    /** @return a layer (refusals retry after 200 ms) that spilled e-0, which {@code inner} did not take */
+    private DlqSink withOneSpilled(FakeSink inner) {
+        DlqSink layer = layer(inner, "retry-after = 200ms");
+        assertAllDone(emit(layer, 0, 1));
+        return layer;
+    }
+
+    /** Lets {@code inner} take events again and waits until the layer has drained everything it spilled. */
+    private static void drainAll(FakeSink inner, DlqSink layer) {
+        inner.mode(FakeSink.Mode.ACCEPT);
+        await().until(() -> !layer.spilling());
+    }
+
+    private static void assertAllRefused(List<CompletionStage<Void>> stages, String why) {
+        for (CompletionStage<Void> stage : stages) {
+            assertInstanceOf(BackpressureException.class, outcome(stage), why);
+        }
+    }
+
     private DlqSink layer(FakeSink inner) {
         return layer(inner, "");
     }
@@ -159,8 +195,7 @@ class DlqSinkTest {
         assertAllDone(stages);
         assertTrue(inner.offered().stream().noneMatch(ids(5, 10)::contains),
                 () -> "nothing emitted after the spill reached the sink: " + inner.offered());
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         assertEquals(ids(0, 10), inner.accepted(), "taken in emit order");
         List<String> offered = inner.offered();
@@ -196,8 +231,7 @@ class DlqSinkTest {
             t.join();
         }
         assertAllDone(stages);
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         List<String> accepted = inner.accepted();
         for (int t = 0; t < threads; t++) {
@@ -222,8 +256,7 @@ class DlqSinkTest {
                 .filter(l -> l.startsWith("jetconnect_dlq_oldest_age_seconds{")).findFirst().orElseThrow();
         assertTrue(Double.parseDouble(age.substring(age.lastIndexOf(' ') + 1)) >= 0, age);
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         assertEquals(ids(0, 10), inner.accepted());
         await().until(() -> segments().isEmpty());
@@ -242,7 +275,7 @@ class DlqSinkTest {
     void theStatusForTheAdminApiTellsDepthCountersAndModeAsTheMetersDo() throws IOException {
         int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (4 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        DlqSink layer = roomFor(inner, event(0), 4, "");
         Map<String, Object> empty = layers.contexts().status();
         assertEquals(Map.of("depth", 0L, "bytes", 0L, "spilled", 0L, "drained", 0L, "quarantined", 0L,
                 "mode", "passing", "refused", Map.of("closed", 0L, "full", 0L, "io", 0L, "order", 0L)),
@@ -261,8 +294,7 @@ class DlqSinkTest {
         assertEquals(Map.of("closed", 0L, "full", 1L, "io", 0L, "order", 1L), spilling.get("refused"));
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         Map<String, Object> drained = layers.contexts().status();
         assertEquals(0L, drained.get("depth"));
         assertEquals(3L, drained.get("drained"));
@@ -299,8 +331,7 @@ class DlqSinkTest {
         await().until(() -> inner.offered().size() > before);
         assertEquals(id(3), inner.offered().get(before), "resumes from the first unacknowledged record");
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         List<String> accepted = inner.accepted();
         assertEquals(ids(3, 10), accepted.subList(accepted.size() - 7, accepted.size()));
     }
@@ -379,8 +410,7 @@ class DlqSinkTest {
         assertTrue(refused.getMessage().contains("bad"), refused.getMessage());
         assertFalse(refused.getMessage().contains("data gone"), "names the error, not what it says");
         assertEquals(List.of(), quarantineLines());
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(List.of(id(1)), inner.accepted());
     }
 
@@ -391,8 +421,7 @@ class DlqSinkTest {
         assertAllDone(emit(layer, 0, 3));
         inner.reject(id(1));
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         assertEquals(List.of(id(0), id(2)), inner.accepted());
         JsonNode line = quarantineLines().get(0);
@@ -404,10 +433,8 @@ class DlqSinkTest {
 
     @Test
     void refusesWithBackpressureWhenFullAndLosesNothingAcknowledged() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (3 * frame + frame / 2) + "\nsegment-bytes = " + frame
-                + "\nretry-after = 7s");
+        DlqSink layer = roomFor(inner, event(0), 3, "retry-after = 7s");
 
         List<CompletionStage<Void>> stages = emit(layer, 0, 6);
 
@@ -425,18 +452,14 @@ class DlqSinkTest {
         // e-3 found no room; e-4 and e-5 may not overtake it.
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"full\"} 1.0");
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"order\"} 2.0");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(acknowledged, inner.accepted());
     }
 
     @Test
     void onceFullNoNewerEventOfTheSubjectIsTakenUntilTheRefusedOneIsSentAgain() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (20 * frame + frame / 2) + "\nsegment-bytes = " + frame
-                + "\nretry-after = 10ms");
-        assertAllDone(emit(layer, 0, 20));
+        DlqSink layer = filled(inner, 20, "retry-after = 10ms");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(20))));
         inner.acceptThenHold(2);
         // Every other record is held in flight: none can be sent afresh once the sink accepts again.
@@ -460,13 +483,11 @@ class DlqSinkTest {
 
     @Test
     void aRefusalHoldsBackOnlyTheSubjectOfTheRefusedEvent() {
-        int frame = new RecordCodec().encode(event(0, "a")).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (2 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        DlqSink layer = roomFor(inner, event(0, "a"), 2, "");
         assertAllDone(List.of(layer.emit(event(0, "a")), layer.emit(event(1, "b"))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2, "a"))), "full");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
 
         // Room again: subject b flows, subject a waits for e-2.
         assertNull(outcome(layer.emit(event(3, "b"))));
@@ -478,15 +499,12 @@ class DlqSinkTest {
 
     @Test
     void oneProducerSendingItsRefusedEventAgainDoesNotOpenTheSubjectToAnotherProducersNewerEvents() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (frame + frame / 2) + "\nsegment-bytes = " + frame);
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = filled(inner, 1, "");
         // Q's e-2 finds no room; P's e-3 is refused behind it.
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(3))));
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         // Q sends e-2 again and it is taken; P's next event, e-4, must not overtake P's refused e-3.
         assertNull(outcome(layer.emit(event(2))));
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(4))));
@@ -497,14 +515,10 @@ class DlqSinkTest {
 
     @Test
     void aSubjectWhoseRefusedEventsAreNotSentAgainForThePatienceFlowsAgain() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "max-bytes = " + (frame + frame / 2) + "\nsegment-bytes = " + frame
-                + "\nowed-patience = 300ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = filled(inner, 1, "owed-patience = 300ms");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(1))), "full");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(2))), "e-1 goes first");
         // The producer gave e-1 up: after the patience, newer events flow.
         await().atMost(Duration.ofSeconds(10)).until(() -> outcome(layer.emit(event(3))) == null);
@@ -513,9 +527,8 @@ class DlqSinkTest {
 
     @Test
     void whenAnInFlightEventCannotBeSpilledNothingEmittedAfterItIsKept() {
-        int frame = new RecordCodec().encode(event(0)).length;
         FakeSink inner = new FakeSink(FakeSink.Mode.HOLD);
-        DlqSink layer = layer(inner, "max-bytes = " + (2 * frame + frame / 2) + "\nsegment-bytes = " + frame);
+        DlqSink layer = roomFor(inner, event(0), 2, "");
         List<CompletionStage<Void>> stages = new ArrayList<>(emit(layer, 0, 2));
         await().until(() -> inner.held().size() == 2);
         inner.held(id(1)).failRetriable();
@@ -544,8 +557,7 @@ class DlqSinkTest {
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(4))));
         assertAllDone(emit(layer, 2, 5));
 
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(ids(0, 5), inner.accepted());
         // e-2 failed to be written; e-3 too, or, when that failure came first, it was refused behind it.
         String scrape = layers.contexts().registry().scrape();
@@ -556,8 +568,7 @@ class DlqSinkTest {
     @Test
     void eventsQueuedBehindAFailedWriteAreRefusedNotWrittenOnceSpaceFreesUp() throws Exception {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "retry-after = 200ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = withOneSpilled(inner);
         files.holdAndFailNextWrite();
         List<CompletionStage<Void>> stages = emit(layer, 1, 2);
         files.awaitWrite();
@@ -566,13 +577,10 @@ class DlqSinkTest {
 
         files.releaseWrite(); // the write of e-1 fails; the next one would succeed, as after the drain freed space
 
-        for (CompletionStage<Void> stage : stages) {
-            assertInstanceOf(BackpressureException.class, outcome(stage), "nothing after e-1 is acknowledged");
-        }
+        assertAllRefused(stages, "nothing after e-1 is acknowledged");
         assertInstanceOf(BackpressureException.class, outcome(layer.emit(event(5))), "e-1 to e-4 go first");
         assertAllDone(emit(layer, 1, 6));
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(ids(0, 6), inner.accepted(), "nothing emitted after e-1 was stored before it");
         layers.assertMetric("jetconnect_dlq_refused_total{pipeline=\"test\",reason=\"io\"} 4.0");
     }
@@ -580,8 +588,7 @@ class DlqSinkTest {
     @Test
     void eventsQueuedBehindAFailedFsyncAreRefusedToo() throws Exception {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "retry-after = 200ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = withOneSpilled(inner);
         files.holdNextForce();
         files.failNextForce();
         List<CompletionStage<Void>> stages = emit(layer, 1, 2);
@@ -590,19 +597,15 @@ class DlqSinkTest {
 
         files.releaseForce();
 
-        for (CompletionStage<Void> stage : stages) {
-            assertInstanceOf(BackpressureException.class, outcome(stage), "nothing after e-1 is acknowledged");
-        }
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        assertAllRefused(stages, "nothing after e-1 is acknowledged");
+        drainAll(inner, layer);
         assertEquals(List.of(id(0)), inner.accepted(), "nothing emitted after e-1 was stored");
     }
 
     @Test
     void anEventReservedBeforeAFailedWriteAndQueuedAfterItIsRefused() throws Exception {
         FakeSink inner = new FakeSink(FakeSink.Mode.RETRY);
-        DlqSink layer = layer(inner, "retry-after = 200ms");
-        assertAllDone(emit(layer, 0, 1));
+        DlqSink layer = withOneSpilled(inner);
         files.holdAndFailNextWrite();
         CompletionStage<Void> refused = layer.emit(event(1));
         files.awaitWrite();
@@ -615,8 +618,7 @@ class DlqSinkTest {
         layer.log().append(late);
 
         assertInstanceOf(BackpressureException.class, outcome(late.done), "emitted after e-1: refused");
-        inner.mode(FakeSink.Mode.ACCEPT);
-        await().until(() -> !layer.spilling());
+        drainAll(inner, layer);
         assertEquals(List.of(id(0)), inner.accepted());
     }
 

@@ -19,6 +19,24 @@ class DrainerSignalTest {
 
     private final DrainerSignal signal = new DrainerSignal();
 
+    /**
+     * Waits for a batch of {@code batch} with {@code started} events in flight while another thread runs
+     * {@code first}, then {@code ending}: the wait must end only once {@code ending} began.
+     */
+    private void assertWaitEndsOnlyAfter(Runnable first, Runnable ending, long started, int batch, String why)
+            throws InterruptedException {
+        AtomicBoolean reached = new AtomicBoolean();
+        elsewhere(() -> {
+            first.run();
+            reached.set(true);
+            ending.run();
+        });
+
+        signal.awaitCompletions(0, started, batch, MINUTE);
+
+        assertTrue(reached.get(), why);
+    }
+
     /** Runs {@code steps} on another thread, as the sink's thread would. */
     private static CompletableFuture<Void> elsewhere(Runnable steps) {
         return CompletableFuture.runAsync(steps);
@@ -58,16 +76,8 @@ class DrainerSignalTest {
 
     @Test
     void fewerInFlightThanTheBatchEndsTheWaitWhenAllHaveCompleted() throws Exception {
-        AtomicBoolean last = new AtomicBoolean();
-        elsewhere(() -> {
-            signal.sendCompleted();
-            last.set(true);
-            signal.sendCompleted();
-        });
-
-        signal.awaitCompletions(0, 2, 128, MINUTE);
-
-        assertTrue(last.get(), "ended before the second completion");
+        assertWaitEndsOnlyAfter(signal::sendCompleted, signal::sendCompleted, 2, 128,
+                "ended before the second completion");
     }
 
     @Test
@@ -84,29 +94,12 @@ class DrainerSignalTest {
 
     @Test
     void aWakeEndsABatchWait() throws Exception {
-        AtomicBoolean woken = new AtomicBoolean();
-        elsewhere(() -> {
-            signal.sendCompleted();
-            woken.set(true);
-            signal.wake();
-        });
-
-        signal.awaitCompletions(0, 100, 50, MINUTE);
-
-        assertTrue(woken.get());
+        assertWaitEndsOnlyAfter(signal::sendCompleted, signal::wake, 100, 50, "ended before the wake");
     }
 
     @Test
     void withNothingInFlightOnlyAWakeEndsTheWait() throws Exception {
-        AtomicBoolean woken = new AtomicBoolean();
-        elsewhere(() -> {
-            woken.set(true);
-            signal.wake();
-        });
-
-        signal.awaitCompletions(0, 0, 8, MINUTE);
-
-        assertTrue(woken.get(), "a wait with nothing in flight ended by itself");
+        assertWaitEndsOnlyAfter(() -> { }, signal::wake, 0, 8, "a wait with nothing in flight ended by itself");
     }
 
     @Test

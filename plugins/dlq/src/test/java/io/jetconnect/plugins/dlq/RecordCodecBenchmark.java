@@ -2,20 +2,12 @@ package io.jetconnect.plugins.dlq;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.jetconnect.testing.MicroBenchmark;
 import io.jetconnect.testing.SampleEvents;
 import java.time.OffsetDateTime;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The {@code dlq}'s per-event work on its two threads that matter: framing an event as a record on the emitting
@@ -23,13 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * KiB of JSON data like the ones {@code jetconnect bench} sends ({@code bench}), and the same with a time, a subject
  * and three extensions ({@code rich}). Run with the others as docs/performance.md says ({@code -Pjmh}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RecordCodecBenchmark {
+public class RecordCodecBenchmark extends MicroBenchmark {
 
     @Param({"bench", "rich"})
     public String shape;

@@ -16,12 +16,8 @@ final class TestFiles implements FileOps {
 
     final AtomicInteger forces = new AtomicInteger();
     volatile boolean diskFull;
-    private volatile CountDownLatch forceEntered;
-    private volatile CountDownLatch forceRelease;
-    private volatile CountDownLatch pendingRelease;
-    private volatile CountDownLatch writeEntered;
-    private volatile CountDownLatch writeRelease;
-    private volatile CountDownLatch pendingWriteRelease;
+    private final Hold heldWrite = new Hold("write");
+    private final Hold heldForce = new Hold("fsync");
     private volatile boolean failNextForce;
 
     /**
@@ -29,19 +25,15 @@ final class TestFiles implements FileOps {
      * succeed, as they do once the drain frees some space. {@link #awaitWrite()} waits until it started.
      */
     void holdAndFailNextWrite() {
-        writeEntered = new CountDownLatch(1);
-        writeRelease = new CountDownLatch(1);
-        pendingWriteRelease = writeRelease;
+        heldWrite.arm();
     }
 
     void awaitWrite() throws InterruptedException {
-        if (!writeEntered.await(10, TimeUnit.SECONDS)) {
-            throw new AssertionError("no write started");
-        }
+        heldWrite.awaitEntered();
     }
 
     void releaseWrite() {
-        pendingWriteRelease.countDown();
+        heldWrite.release();
     }
 
     /** Makes the next fsync fail as a full disk does (after {@link #releaseForce()} if it is held); not the later. */
@@ -51,19 +43,15 @@ final class TestFiles implements FileOps {
 
     /** Makes the next fsync wait for {@link #releaseForce()}; {@link #awaitForce()} waits until it does. */
     void holdNextForce() {
-        forceEntered = new CountDownLatch(1);
-        forceRelease = new CountDownLatch(1);
-        pendingRelease = forceRelease;
+        heldForce.arm();
     }
 
     void awaitForce() throws InterruptedException {
-        if (!forceEntered.await(10, TimeUnit.SECONDS)) {
-            throw new AssertionError("no fsync started");
-        }
+        heldForce.awaitEntered();
     }
 
     void releaseForce() {
-        pendingRelease.countDown();
+        heldForce.release();
     }
 
     @Override
@@ -76,15 +64,7 @@ final class TestFiles implements FileOps {
 
     @Override
     public void write(FileChannel channel, ByteBuffer bytes) throws IOException {
-        CountDownLatch release = writeRelease;
-        if (release != null) {
-            writeRelease = null;
-            writeEntered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (heldWrite.pass()) {
             throw new IOException("No space left on device");
         }
         if (diskFull) {
@@ -95,21 +75,56 @@ final class TestFiles implements FileOps {
 
     @Override
     public void force(FileChannel channel) throws IOException {
-        CountDownLatch release = forceRelease;
-        if (release != null) {
-            forceRelease = null;
-            forceEntered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        heldForce.pass();
         if (diskFull || failNextForce) {
             failNextForce = false;
             throw new IOException("No space left on device");
         }
         forces.incrementAndGet();
         FileOps.super.force(channel);
+    }
+
+    /** One call held once: the next call after {@link #arm()} waits until the test releases it; later ones pass. */
+    private static final class Hold {
+        private final String call;
+        private volatile CountDownLatch entered;
+        private volatile CountDownLatch release;
+        private volatile CountDownLatch armed; // the release the next call waits for; null once a call took it
+
+        Hold(String call) {
+            this.call = call;
+        }
+
+        void arm() {
+            entered = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            armed = release;
+        }
+
+        void awaitEntered() throws InterruptedException {
+            if (!entered.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("no " + call + " started");
+            }
+        }
+
+        void release() {
+            release.countDown();
+        }
+
+        /** @return whether this call was the held one (it returns once released) */
+        boolean pass() {
+            CountDownLatch waitFor = armed;
+            if (waitFor == null) {
+                return false;
+            }
+            armed = null;
+            entered.countDown();
+            try {
+                waitFor.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        }
     }
 }

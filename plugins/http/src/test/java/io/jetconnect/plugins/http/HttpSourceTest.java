@@ -18,7 +18,6 @@ import io.jetconnect.spi.IngressResponse;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.TestContexts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,6 +65,11 @@ class HttpSourceTest {
         return handler;
     }
 
+    /** @return the answer to {@code request} of a source that takes requests of 1 KiB at most */
+    private IngressResponse answerWithin1KiB(RecordingSink sink, IngressRequest request) {
+        return answer(start(sink, "max-request-bytes = 1KiB"), request);
+    }
+
     private static IngressResponse answer(IngressHandler handler, IngressRequest request) {
         try {
             return handler.handle(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -92,12 +96,11 @@ class HttpSourceTest {
         return "[" + String.join(",", events) + "]";
     }
 
-    private static byte[] concat(String before, byte[] middle, String after) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(middle);
-        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+    /** A source that emits nothing else answers {@code request} with {@code status} naming event {@code index}. */
+    private void assertRefused(IngressRequest request, int status, int index) {
+        RecordingSink sink = RecordingSink.completing();
+        assertRejected(answer(start(sink), request), status, index);
+        assertTrue(sink.events().isEmpty());
     }
 
     private static void assertRejected(IngressResponse response, int status, int index) {
@@ -198,26 +201,16 @@ class HttpSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"a\":1}", "[1,2]"})
     void anExtensionThatIsAnObjectOrArrayIsRefused(String value) {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
-
-        IngressResponse response = answer(handler, TestRequest.batch("[{\"specversion\":\"1.0\",\"id\":\"1\","
+        assertRefused(TestRequest.batch("[{\"specversion\":\"1.0\",\"id\":\"1\","
                 + "\"source\":\"/s\",\"type\":\"t\"},{\"specversion\":\"1.0\",\"id\":\"2\",\"source\":\"/s\","
-                + "\"type\":\"t\",\"ext\":" + value + "}]"));
-
-        assertRejected(response, 400, 1);
-        assertTrue(sink.events().isEmpty());
+                + "\"type\":\"t\",\"ext\":" + value + "}]"), 400, 1);
     }
 
     @Test
     void binaryModeRefusesJsonDataInInvalidUtf8() {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
         TestRequest request = TestRequest.binary("application/json", "");
         request.body(new byte[] {'"', (byte) 0xC0, (byte) 0xA0, '"'});
-
-        assertRejected(answer(handler, request), 400, 0);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(request, 400, 0);
     }
 
     @ParameterizedTest
@@ -225,29 +218,19 @@ class HttpSourceTest {
     void binaryModeRefusesJsonDataThatJacksonWouldReadAsAnotherEncoding(String encoding) {
         // Jackson skips the mark, or reads UTF-16, and would find one JSON value; stored as they are, these bytes
         // would make the stored event unreadable.
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
         String json = "{\"tenantId\":\"acme\"}";
         byte[] body = switch (encoding) {
-            case "bom" -> concat("\ufeff", new byte[0], json);
+            case "bom" -> ReaderBodies.concat("\ufeff", new byte[0], json);
             case "utf-16le" -> json.getBytes(StandardCharsets.UTF_16LE);
             default -> json.getBytes(StandardCharsets.UTF_16BE);
         };
-
-        assertRejected(answer(handler, TestRequest.binary("application/json", "").body(body)), 400, 0);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(TestRequest.binary("application/json", "").body(body), 400, 0);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"%C0%A0", "%E2%82", "%zz", "abc%4", "\"unterminated", "caf\u00e9"})
     void binaryModeRefusesUndecodableHeaderValues(String subject) {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
-
-        IngressResponse response = answer(handler, TestRequest.binary("text/plain", "x").header("ce-subject", subject));
-
-        assertRejected(response, 400, 0);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(TestRequest.binary("text/plain", "x").header("ce-subject", subject), 400, 0);
     }
 
     @ParameterizedTest
@@ -269,16 +252,10 @@ class HttpSourceTest {
     @ValueSource(strings = {"ce-specversion:0.9", "ce-specversion:2.0", "ce-time:yesterday", "ce-source:http://exa mple.com",
             "ce-datacontenttype:text/plain", "ce-Bad_Name:x"})
     void binaryModeRefusesInvalidAttributes(String header) {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
         String name = header.substring(0, header.indexOf(':'));
         String value = header.substring(header.indexOf(':') + 1);
-
-        IngressResponse response = answer(handler, TestRequest.binary("text/plain", "x").withoutHeader(name)
-                .header(name, value));
-
-        assertRejected(response, 400, 0);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(TestRequest.binary("text/plain", "x").withoutHeader(name)
+                .header(name, value), 400, 0);
     }
 
     // ---- invalid requests: 400 with the index of the event at fault, nothing emitted
@@ -313,25 +290,15 @@ class HttpSourceTest {
         "{\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"specversion\":\"1.0\"} {}"
     })
     void structuredModeRefusesInvalidEvents(String body) {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
-
-        IngressResponse response = answer(handler, TestRequest.structured(body));
-
-        assertRejected(response, 400, 0);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(TestRequest.structured(body), 400, 0);
     }
 
     @Test
     void structuredModeRefusesInvalidUtf8() {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
-        byte[] body = concat("{\"specversion\":\"1.0\",\"id\":\"a", new byte[] {(byte) 0xC3, 0x28},
+        byte[] body = ReaderBodies.concat("{\"specversion\":\"1.0\",\"id\":\"a", new byte[] {(byte) 0xC3, 0x28},
                 "\",\"source\":\"/s\",\"type\":\"t\"}");
-
-        assertRejected(answer(handler, new TestRequest().header("Content-Type", "application/cloudevents+json")
-                .body(body)), 400, 0);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(new TestRequest().header("Content-Type", "application/cloudevents+json")
+                .body(body), 400, 0);
     }
 
     @Test
@@ -387,14 +354,10 @@ class HttpSourceTest {
 
     @Test
     void batchWithInvalidUtf8NamesTheEventAtFault() {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
-        byte[] body = concat("[" + event("a") + "," + event("b") + ",{\"specversion\":\"1.0\",\"id\":\"",
+        byte[] body = ReaderBodies.concat("[" + event("a") + "," + event("b") + ",{\"specversion\":\"1.0\",\"id\":\"",
                 new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\",\"source\":\"/s\",\"type\":\"t\"}]");
-
-        assertRejected(answer(handler, new TestRequest().header("Content-Type", "application/cloudevents-batch+json")
-                .body(body)), 400, 2);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(new TestRequest().header("Content-Type", "application/cloudevents-batch+json")
+                .body(body), 400, 2);
     }
 
     @ParameterizedTest
@@ -475,11 +438,7 @@ class HttpSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"{}", "\"events\"", "", "[1,2]"})
     void batchMustBeAnArrayOfObjects(String body) {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
-
-        assertRejected(answer(handler, TestRequest.batch(body)), 400, 0);
-        assertTrue(sink.events().isEmpty());
+        assertRefused(TestRequest.batch(body), 400, 0);
     }
 
     @Test
@@ -501,13 +460,9 @@ class HttpSourceTest {
 
     @Test
     void declaredLengthOverTheLimitIsRefusedUnread() {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink, "max-request-bytes = 1KiB");
         AtomicLong read = new AtomicLong();
-
-        IngressResponse response = answer(handler, new TestRequest()
-                .header("Content-Type", "application/cloudevents+json")
-                .declaredLength(1025, endless(read)));
+        IngressResponse response = answerWithin1KiB(RecordingSink.completing(), new TestRequest()
+                .header("Content-Type", "application/cloudevents+json").declaredLength(1025, endless(read)));
 
         assertEquals(413, response.status());
         assertTrue(json(response).path("error").isTextual());
@@ -517,12 +472,9 @@ class HttpSourceTest {
     @Test
     void chunkedBodyOverTheLimitIsRefusedWhileReading() {
         RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink, "max-request-bytes = 1KiB");
         AtomicLong read = new AtomicLong();
-
-        IngressResponse response = answer(handler, new TestRequest()
-                .header("Content-Type", "application/cloudevents-batch+json")
-                .chunked(endless(read)));
+        IngressResponse response = answerWithin1KiB(sink, new TestRequest()
+                .header("Content-Type", "application/cloudevents-batch+json").chunked(endless(read)));
 
         assertEquals(413, response.status());
         assertTrue(read.get() <= 1025, () -> "read " + read.get() + " bytes");
@@ -558,16 +510,10 @@ class HttpSourceTest {
 
     @Test
     void bodyShorterThanDeclaredIsRefused() {
-        RecordingSink sink = RecordingSink.completing();
-        IngressHandler handler = start(sink);
         byte[] body = event("a").getBytes(StandardCharsets.UTF_8);
-
-        IngressResponse response = answer(handler, new TestRequest()
+        assertRefused(new TestRequest()
                 .header("Content-Type", "application/cloudevents+json")
-                .declaredLength(body.length + 10, new java.io.ByteArrayInputStream(body)));
-
-        assertRejected(response, 400, 0);
-        assertTrue(sink.events().isEmpty());
+                .declaredLength(body.length + 10, new java.io.ByteArrayInputStream(body)), 400, 0);
     }
 
     @ParameterizedTest

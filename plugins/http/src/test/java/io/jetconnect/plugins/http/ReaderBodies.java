@@ -239,7 +239,8 @@ final class ReaderBodies {
         }
     }
 
-    private static byte[] concat(String before, byte[] middle, String after) {
+    /** @return {@code middle} (bytes that are not UTF-8, say) between two strings in UTF-8 */
+    static byte[] concat(String before, byte[] middle, String after) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
         out.writeBytes(middle);

@@ -32,23 +32,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NatsServerExtension.class)
 class CircuitProbeOrderIT {
 
+    /** Two quick tries, then the circuit opens; probes at most every 5 s. */
+    private static final String QUICK_CIRCUIT =
+            ", retry { attempts = 2, waits = [50ms] }, backoff { initial = 200ms, max = 5s }";
+
     @Test
     void theProbeIsNeverNewerThanAnEventTheCircuitFailed(NatsServer server) throws Exception {
-        TestContexts contexts = BrokerOutageIT.contexts(server, "PROBE", "probe",
-                ", retry { attempts = 2, waits = [50ms] }, backoff { initial = 200ms, max = 5s }");
+        TestContexts contexts = BrokerOutageIT.contexts(server, "PROBE", "probe", QUICK_CIRCUIT);
         JetStreamSink sink = Streams.open(contexts);
         try {
             for (int n = 1; n <= 5; n++) {
                 sink.emit(event("e-" + n, "t0", n)).toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
             server.kill();
-            List<CompletableFuture<Void>> held = new ArrayList<>();
-            for (int n = 6; n <= 10; n++) {
-                held.add(sink.emit(event("e-" + n, "t0", n)).toCompletableFuture());
-            }
-            for (CompletableFuture<Void> stage : held) {
-                assertTrue(failed(stage), "the broker is down: the circuit fails the held events");
-            }
+            assertFailedWhileDown(sink, "e-", 6, 10);
             assertEquals(1.0, sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream"));
             server.restart();
             await().atMost(Duration.ofSeconds(10)).until(() -> !sink.refusesNow());
@@ -57,11 +54,7 @@ class CircuitProbeOrderIT {
             failed(sink.emit(event("e-11", "t0", 11)).toCompletableFuture());
 
             // The producer sends again from the oldest event not stored, each until it is stored.
-            for (int n = 6; n <= 11; n++) {
-                int number = n;
-                await().atMost(Duration.ofSeconds(30)).until(
-                        () -> !failed(sink.emit(event("e-" + number, "t0", number)).toCompletableFuture()));
-            }
+            sendAgainUntilStored(sink, "e-", 6, 11);
         } finally {
             sink.close();
         }
@@ -71,19 +64,12 @@ class CircuitProbeOrderIT {
 
     @Test
     void aSubjectThatOwesNothingFlowsWhileAnotherOwesEvents(NatsServer server) throws Exception {
-        TestContexts contexts = BrokerOutageIT.contexts(server, "FENCE", "fence",
-                ", retry { attempts = 2, waits = [50ms] }, backoff { initial = 200ms, max = 5s }");
+        TestContexts contexts = BrokerOutageIT.contexts(server, "FENCE", "fence", QUICK_CIRCUIT);
         JetStreamSink sink = Streams.open(contexts);
         try {
             sink.emit(event("a-1", "t0", 1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
             server.kill();
-            List<CompletableFuture<Void>> held = new ArrayList<>();
-            for (int n = 2; n <= 4; n++) {
-                held.add(sink.emit(event("a-" + n, "t0", n)).toCompletableFuture());
-            }
-            for (CompletableFuture<Void> stage : held) {
-                assertTrue(failed(stage), "the broker is down: the circuit fails the held events");
-            }
+            assertFailedWhileDown(sink, "a-", 2, 4);
             server.restart();
             await().atMost(Duration.ofSeconds(10)).until(() -> !sink.refusesNow());
 
@@ -100,11 +86,7 @@ class CircuitProbeOrderIT {
             assertTrue(failed(sink.emit(namesake).toCompletableFuture()),
                     "the same id from another source is another event (its Nats-Msg-Id differs), not the owed a-2");
 
-            for (int n = 2; n <= 5; n++) {
-                int number = n;
-                await().atMost(Duration.ofSeconds(30)).until(
-                        () -> !failed(sink.emit(event("a-" + number, "t0", number)).toCompletableFuture()));
-            }
+            sendAgainUntilStored(sink, "a-", 2, 5);
         } finally {
             sink.close();
         }
@@ -125,6 +107,26 @@ class CircuitProbeOrderIT {
             }
         }
         return order;
+    }
+
+    /** Emits events {@code prefix}{@code from}..{@code to} of subject t0 at once; the circuit fails every one. */
+    private static void assertFailedWhileDown(JetStreamSink sink, String prefix, int from, int to) throws Exception {
+        List<CompletableFuture<Void>> held = new ArrayList<>();
+        for (int n = from; n <= to; n++) {
+            held.add(sink.emit(event(prefix + n, "t0", n)).toCompletableFuture());
+        }
+        for (CompletableFuture<Void> stage : held) {
+            assertTrue(failed(stage), "the broker is down: the circuit fails the held events");
+        }
+    }
+
+    /** Sends events {@code prefix}{@code from}..{@code to} of subject t0 again, oldest first, each until stored. */
+    private static void sendAgainUntilStored(JetStreamSink sink, String prefix, int from, int to) {
+        for (int n = from; n <= to; n++) {
+            int number = n;
+            await().atMost(Duration.ofSeconds(30)).until(
+                    () -> !failed(sink.emit(event(prefix + number, "t0", number)).toCompletableFuture()));
+        }
     }
 
     private static boolean failed(CompletableFuture<Void> stage) throws Exception {

@@ -2,20 +2,12 @@ package io.jetconnect.plugins.jetstream;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
+import io.jetconnect.testing.MicroBenchmark;
 import io.jetconnect.testing.SampleEvents;
 import io.nats.client.impl.Headers;
 import io.jetconnect.nats.StructuredJson;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The {@code jetstream} sink's per-event work before {@code publishAsync}: CloudEvent serialization (the SDK's
@@ -24,13 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * data, and a constant subject), on an event of about 1 KiB like the ones {@code jetconnect bench} sends. Run with
  * the others as docs/performance.md says ({@code -Pjmh}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class EncodingBenchmark {
+public class EncodingBenchmark extends MicroBenchmark {
 
     private CloudEvent event;
     private final JsonFormat sdk = new JsonFormat();

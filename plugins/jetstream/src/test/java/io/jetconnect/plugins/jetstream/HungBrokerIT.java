@@ -1,6 +1,5 @@
 package io.jetconnect.plugins.jetstream;
 
-import static io.jetconnect.plugins.jetstream.Streams.event;
 import static io.jetconnect.plugins.jetstream.Streams.sample;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,7 +11,6 @@ import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,8 +29,7 @@ class HungBrokerIT {
         TestContexts contexts = BrokerOutageIT.contexts(server, "HUNG", "hung",
                 ", ack-timeout = 1s, backoff { initial = 100ms, max = 500ms }, owed-patience = 500ms");
         JetStreamSink sink = Streams.open(contexts);
-        BrokerOutageIT.Producer producer = new BrokerOutageIT.Producer(sink, 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> producer.succeeded.size() >= 500);
+        BrokerOutageIT.Producer producer = BrokerOutageIT.Producer.running(sink, 1, 500);
 
         server.stop();
         try {
@@ -43,12 +40,10 @@ class HungBrokerIT {
             await().atMost(Duration.ofSeconds(15)).until(sink::refusesNow);
             int refusedFast = 0;
             for (int i = 0; i < 20; i++) {
-                long start = System.nanoTime();
-                CompletableFuture<Void> stage = sink.emit(event("ff-" + i, "ff", i)).toCompletableFuture();
-                Throwable failure = Streams.failureWithin(stage, 5);
-                long took = System.nanoTime() - start;
-                assertInstanceOf(RetriableException.class, failure, "the broker does not answer");
-                if (failure instanceof BackpressureException && took < TimeUnit.MILLISECONDS.toNanos(50)) {
+                BrokerOutageIT.TimedFailure emitted = BrokerOutageIT.TimedFailure.of(sink, i, 5);
+                assertInstanceOf(RetriableException.class, emitted.failure(), "the broker does not answer");
+                if (emitted.failure() instanceof BackpressureException
+                        && emitted.nanos() < TimeUnit.MILLISECONDS.toNanos(50)) {
                     refusedFast++;
                 }
             }

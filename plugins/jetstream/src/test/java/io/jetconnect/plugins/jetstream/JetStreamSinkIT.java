@@ -74,8 +74,7 @@ class JetStreamSinkIT {
         assertEquals(600.0, sample(contexts, "jetconnect_sink_events_total", "outcome", "published",
                 "sink", "jetstream", "pipeline", "test"));
         assertEquals(600.0, sample(contexts, "jetconnect_sink_publish_seconds_count", "sink", "jetstream"));
-        assertEquals(0.0, sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream"));
-        assertEquals(0.0, sample(contexts, "jetconnect_sink_reconnect_attempt", "sink", "jetstream"));
+        Streams.assertConnected(contexts);
         assertEquals(0.0, sample(contexts, "jetconnect_sink_backoff_seconds", "sink", "jetstream"));
     }
 

@@ -1,5 +1,7 @@
 package io.jetconnect.plugins.jetstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.testing.SampleEvents;
@@ -122,6 +124,13 @@ final class Streams {
         try (Connection nc = connect(url)) {
             return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
         }
+    }
+
+    /** The sink's circuit is closed and it is not reconnecting: what its meters say once NATS is back. */
+    static void assertConnected(TestContexts contexts) {
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_circuit_state", "sink", "jetstream"), "circuit state");
+        assertEquals(0.0, sample(contexts, "jetconnect_sink_reconnect_attempt", "sink", "jetstream"),
+                "reconnect attempt");
     }
 
     /**

@@ -8,18 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jetconnect.nats.NatsConnections;
-import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
-import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.spi.SinkContext;
-import io.jetconnect.spi.StreamSpec;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.TestContexts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,51 +60,9 @@ class TlsIT {
         }
     }
 
-    /** The runtime's context for the sink, with NATS settings that {@link TestContexts} does not offer. */
     private static SinkContext context(String hocon, NatsSettings nats) {
-        SinkContext base = TestContexts.of("jetstream").config(hocon).nats(nats.url())
+        return TestContexts.of("jetstream").config(hocon).nats(nats)
                 .stream(TestContexts.fileStream("secure", "SECURE", "secure.>")).sink();
-        return new SinkContext() {
-            @Override
-            public int position() {
-                return base.position();
-            }
-
-            @Override
-            public String pipelineName() {
-                return base.pipelineName();
-            }
-
-            @Override
-            public String typeName() {
-                return base.typeName();
-            }
-
-            @Override
-            public ConnectorConfig config() {
-                return base.config();
-            }
-
-            @Override
-            public PluginMetrics metrics() {
-                return base.metrics();
-            }
-
-            @Override
-            public Path dataDir() {
-                return base.dataDir();
-            }
-
-            @Override
-            public NatsSettings nats() {
-                return nats;
-            }
-
-            @Override
-            public Map<String, StreamSpec> streams() {
-                return base.streams();
-            }
-        };
     }
 
     private static SinkContext context(String url, Optional<Path> caFile) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
 import io.jetconnect.spi.ConfigurationException;
+import io.jetconnect.testing.EventAssertions;
 import io.jetconnect.testing.SampleEvents;
 import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
@@ -40,16 +41,7 @@ class JsonlSinkTest {
 
     /** Same attributes, extensions and data (compared as JSON: the format carries JSON data as a JSON value). */
     static void assertSameEvent(CloudEvent expected, CloudEvent actual) throws IOException {
-        assertEquals(expected.getSpecVersion(), actual.getSpecVersion());
-        assertEquals(expected.getId(), actual.getId());
-        assertEquals(expected.getSource(), actual.getSource());
-        assertEquals(expected.getType(), actual.getType());
-        assertEquals(expected.getTime(), actual.getTime());
-        assertEquals(expected.getDataContentType(), actual.getDataContentType());
-        assertEquals(expected.getExtensionNames(), actual.getExtensionNames());
-        for (String name : expected.getExtensionNames()) {
-            assertEquals(expected.getExtension(name), actual.getExtension(name));
-        }
+        EventAssertions.assertSameAttributes(expected, actual);
         ObjectMapper json = new ObjectMapper();
         assertEquals(json.readTree(expected.getData().toBytes()), json.readTree(actual.getData().toBytes()));
     }

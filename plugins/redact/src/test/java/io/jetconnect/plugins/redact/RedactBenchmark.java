@@ -5,20 +5,12 @@ import com.typesafe.config.ConfigFactory;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.runtime.config.HoconConnectorConfig;
 import io.jetconnect.runtime.metrics.MicrometerPluginMetrics;
+import io.jetconnect.testing.MicroBenchmark;
 import io.jetconnect.testing.SampleEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The {@code redact} layer's work per event with the shipped defaults (its {@code reference.conf}): an event of
@@ -26,13 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * one with a password field and a bearer token (the layer then builds a changed copy). Run with the others as
  * docs/performance.md says ({@code -Pjmh}); never part of the normal build's tests.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RedactBenchmark {
+public class RedactBenchmark extends MicroBenchmark {
 
     private RedactingSink sink;
     private CloudEvent clean;

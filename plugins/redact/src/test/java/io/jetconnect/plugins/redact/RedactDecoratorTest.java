@@ -26,6 +26,8 @@ import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.RetriableException;
 import io.jetconnect.testing.SampleEvents;
+import io.jetconnect.testing.Concurrently;
+import io.jetconnect.testing.EventAssertions;
 import io.jetconnect.testing.TestContexts;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +41,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +94,11 @@ class RedactDecoratorTest {
         return MAPPER.readTree(event.getData().toBytes());
     }
 
+    /** Passes JSON data (single quotes for double) through the layer and checks the data that comes out. */
+    private void assertRedacted(EventSink layer, String in, String expected) throws Exception {
+        assertEquals(MAPPER.readTree(bytes(expected)), data(pass(layer, json(in))));
+    }
+
     private CloudEvent pass(EventSink layer, CloudEvent event) throws Exception {
         layer.emit(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
         return next.events.get(next.events.size() - 1);
@@ -126,10 +130,10 @@ class RedactDecoratorTest {
     @Test
     void redactsNestedFieldsAndCountsValues() throws Exception {
         EventSink layer = layer("");
-        CloudEvent out = pass(layer, json("{'order':{'id':7,'Payment':[{'card':'4111','API_KEY':'k'}]},"
-                + "'auth':{'Authorization':'Basic dTpw','cookie':['a','b']},'note':'ok'}"));
-        assertEquals(MAPPER.readTree(bytes("{'order':{'id':7,'Payment':[{'card':'4111','API_KEY':'[REDACTED]'}]},"
-                + "'auth':{'Authorization':'[REDACTED]','cookie':'[REDACTED]'},'note':'ok'}")), data(out));
+        assertRedacted(layer, "{'order':{'id':7,'Payment':[{'card':'4111','API_KEY':'k'}]},"
+                + "'auth':{'Authorization':'Basic dTpw','cookie':['a','b']},'note':'ok'}",
+                "{'order':{'id':7,'Payment':[{'card':'4111','API_KEY':'[REDACTED]'}]},"
+                + "'auth':{'Authorization':'[REDACTED]','cookie':'[REDACTED]'},'note':'ok'}");
         assertEquals(3.0, metric("jetconnect_redact_values_total{pipeline=\"test\"}"));
         pass(layer, json("{'password':'x','token':'y'}"));
         assertEquals(5.0, metric("jetconnect_redact_values_total{pipeline=\"test\"}"));
@@ -144,46 +148,36 @@ class RedactDecoratorTest {
                 .withExtension("sequence", 42)
                 .build();
         CloudEvent out = pass(layer(""), in);
-        assertEquals(in.getId(), out.getId());
-        assertEquals(in.getSource(), out.getSource());
-        assertEquals(in.getType(), out.getType());
-        assertEquals(in.getSpecVersion(), out.getSpecVersion());
-        assertEquals(in.getSubject(), out.getSubject());
-        assertEquals(in.getTime(), out.getTime());
-        assertEquals(in.getDataSchema(), out.getDataSchema());
-        assertEquals(in.getDataContentType(), out.getDataContentType());
-        assertEquals(in.getExtension("traceparent"), out.getExtension("traceparent"));
+        EventAssertions.assertSameAttributes(in, out);
         assertEquals(42, out.getExtension("sequence"));
         assertEquals("[REDACTED]", data(out).get("secret").textValue());
     }
 
     @Test
     void configuredFieldsReplaceTheDefaults() throws Exception {
-        EventSink layer = layer("fields = [ssn, \"Card-Number\"], patterns = []");
-        CloudEvent out = pass(layer, json("{'SSN':'1','card_number':'2','cardNumber':'3','password':'kept'}"));
-        assertEquals(MAPPER.readTree(bytes("{'SSN':'[REDACTED]','card_number':'[REDACTED]',"
-                + "'cardNumber':'[REDACTED]','password':'kept'}")), data(out));
+        assertRedacted(layer("fields = [ssn, \"Card-Number\"], patterns = []"),
+                "{'SSN':'1','card_number':'2','cardNumber':'3','password':'kept'}",
+                "{'SSN':'[REDACTED]','card_number':'[REDACTED]','cardNumber':'[REDACTED]','password':'kept'}");
     }
 
     @Test
     void jsonPointerPaths() throws Exception {
-        EventSink layer = layer("paths = [\"/user/ssn\", \"/a~1b\", \"/m~0n\", \"/items/1\", \"/items/0/pin\"]");
-        CloudEvent out = pass(layer, json("{'user':{'ssn':'123','name':'ann'},'a/b':1,'m~n':2,"
-                + "'items':[{'pin':1234,'sku':'x'},{'whole':'item'},'keep']}"));
-        assertEquals(MAPPER.readTree(bytes("{'user':{'ssn':'[REDACTED]','name':'ann'},'a/b':'[REDACTED]',"
-                + "'m~n':'[REDACTED]','items':[{'pin':'[REDACTED]','sku':'x'},'[REDACTED]','keep']}")), data(out));
+        assertRedacted(layer("paths = [\"/user/ssn\", \"/a~1b\", \"/m~0n\", \"/items/1\", \"/items/0/pin\"]"),
+                "{'user':{'ssn':'123','name':'ann'},'a/b':1,'m~n':2,'items':[{'pin':1234,'sku':'x'},{'whole':'item'},"
+                + "'keep']}", "{'user':{'ssn':'[REDACTED]','name':'ann'},'a/b':'[REDACTED]','m~n':'[REDACTED]',"
+                + "'items':[{'pin':'[REDACTED]','sku':'x'},'[REDACTED]','keep']}");
         assertEquals(5.0, metric("jetconnect_redact_values_total{pipeline=\"test\"}"));
     }
 
     @Test
     void everyDefaultPatternInData() throws Exception {
         String pem = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEow\\nAAAA==\\n-----END RSA PRIVATE KEY-----";
-        CloudEvent out = pass(layer(""), json("{'headers':'Authorization: Bearer abc.def','id_token':"
+        assertRedacted(layer(""), "{'headers':'Authorization: Bearer abc.def','id_token':"
                 + "'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln','aws':'id AKIAIOSFODNN7EXAMPLE',"
-                + "'tls':'before\\n" + pem + "\\nafter','dsn':'mysql://root:pw@db:3306/app'}"));
-        assertEquals(MAPPER.readTree(bytes("{'headers':'Authorization: Bearer [REDACTED]','id_token':"
+                + "'tls':'before\\n" + pem + "\\nafter','dsn':'mysql://root:pw@db:3306/app'}",
+                "{'headers':'Authorization: Bearer [REDACTED]','id_token':"
                 + "'[REDACTED]','aws':'id [REDACTED]','tls':'before\\n[REDACTED]\\nafter',"
-                + "'dsn':'mysql://[REDACTED]@db:3306/app'}")), data(out));
+                + "'dsn':'mysql://[REDACTED]@db:3306/app'}");
         assertEquals(5.0, metric("jetconnect_redact_values_total{pipeline=\"test\"}"));
     }
 
@@ -321,25 +315,8 @@ class RedactDecoratorTest {
     void concurrentEmitsAreIndependent() throws Exception {
         EventSink layer = layer("hash-key-file = \"" + keyFile("key", KEY_TEXT) + "\"");
         Mask expected = Mask.hmac(KEY_TEXT.getBytes(StandardCharsets.UTF_8));
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                results.add(pool.submit(() -> {
-                    for (int i = 0; i < 250; i++) {
-                        String secret = "s-" + thread + "-" + i;
-                        layer.emit(json("{'n':" + i + ",'secret':'" + secret + "'}")).toCompletableFuture().join();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : results) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.run(4, 250, (thread, i) -> layer.emit(json("{'n':" + i + ",'secret':'s-" + thread + "-" + i
+                + "'}")).toCompletableFuture().join());
         assertEquals(1000, next.events.size());
         Set<String> hashes = new java.util.HashSet<>();
         for (CloudEvent e : next.events) {

@@ -86,15 +86,9 @@ class CanonicalFormTest {
                 .withExtension("big", 12345678901L)
                 .build();
         Map<String, String> attributes = decode(CanonicalForm.encode(event)).attributes();
-        assertEquals("42", attributes.get("count"));
-        assertEquals("-7", attributes.get("delta"));
-        assertEquals("true", attributes.get("urgent"));
-        assertEquals("false", attributes.get("off"));
-        assertEquals("https://example.com/a?b=c#d", attributes.get("link"));
-        assertEquals("2025-03-01T14:00:00.5+02:00", attributes.get("seen"));
-        assertEquals("AAEC/v8=", attributes.get("blob"));
-        assertEquals("12345678901", attributes.get("big"));
-        assertEquals("1.0", attributes.get("specversion"));
+        Map.of("count", "42", "delta", "-7", "urgent", "true", "off", "false", "link", "https://example.com/a?b=c#d",
+                "seen", "2025-03-01T14:00:00.5+02:00", "blob", "AAEC/v8=", "big", "12345678901", "specversion", "1.0")
+                .forEach((name, canonical) -> assertEquals(canonical, attributes.get(name), name));
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.runtime.config.BlockChecker;
 import io.jetconnect.spi.RetriableException;
+import io.jetconnect.testing.Concurrently;
 import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,9 +38,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +62,12 @@ class SignDecoratorTest {
 
     private static String quoted(Path file) {
         return "\"" + file.toString().replace("\\", "\\\\") + "\"";
+    }
+
+    /** @return the layer signing with Ed25519 with the private key of {@code ed} and {@code more} settings */
+    private static EventSink ed25519(TestKeys.EdFiles ed, String more, EventSink next) {
+        return decorate(TestContexts.of("sign").config("algorithm = ed25519\nkey-file = " + quoted(ed.privateKey())
+                + "\n" + more), next);
     }
 
     private static EventSink decorate(TestContexts contexts, EventSink next) {
@@ -130,8 +134,7 @@ class SignDecoratorTest {
     void ed25519WithExplicitKeyId() throws Exception {
         TestKeys.EdFiles ed = TestKeys.ed25519(dir, "ed");
         RecordingSink next = new RecordingSink();
-        EventSink layer = decorate(TestContexts.of("sign").config(
-                "algorithm = ed25519\nkey-id = prod-2025\nkey-file = " + quoted(ed.privateKey())), next);
+        EventSink layer = ed25519(ed, "key-id = prod-2025", next);
         layer.emit(TestEvents.json("1")).toCompletableFuture().join();
         CloudEvent signed = next.events.remove();
         assertEquals("ed25519", signed.getExtension("sigalg"));
@@ -256,25 +259,9 @@ class SignDecoratorTest {
     void concurrentEmittersAllGetValidSignatures() throws Exception {
         TestKeys.EdFiles ed = TestKeys.ed25519(dir, "ed");
         RecordingSink next = new RecordingSink();
-        EventSink layer = decorate(TestContexts.of("sign").config(
-                "algorithm = ed25519\nkey-file = " + quoted(ed.privateKey())), next);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                tasks.add(pool.submit(() -> {
-                    for (int i = 0; i < 250; i++) {
-                        layer.emit(TestEvents.json(thread + "-" + i)).toCompletableFuture().join();
-                    }
-                }));
-            }
-            for (Future<?> task : tasks) {
-                task.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        EventSink layer = ed25519(ed, "", next);
+        Concurrently.run(4, 250,
+                (thread, i) -> layer.emit(TestEvents.json(thread + "-" + i)).toCompletableFuture().join());
         KeyRing ring = new KeyRing(List.of(KeyFiles.read(ed.publicKey(), "ed", null)));
         assertEquals(1000, next.events.size());
         assertTrue(next.events.stream().allMatch(e -> ring.verify(e) == Verification.VALID));

@@ -1,19 +1,11 @@
 package io.jetconnect.plugins.sign;
 
 import io.cloudevents.CloudEvent;
+import io.jetconnect.testing.MicroBenchmark;
 import io.jetconnect.testing.SampleEvents;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The {@code sign} layer's work per event: the canonical form alone, then the whole signing path (canonical
@@ -21,13 +13,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code jetconnect bench} sends. Run with the others as docs/performance.md says ({@code -Pjmh}).
  * {@link SignBenchmark} compares the ways of signing that were considered.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SigningBenchmark {
+public class SigningBenchmark extends MicroBenchmark {
 
     private CloudEvent event;
     private EventSigner hmac;

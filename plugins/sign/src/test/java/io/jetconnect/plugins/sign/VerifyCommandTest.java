@@ -21,21 +21,24 @@ class VerifyCommandTest {
         return Vectors.file(name).toString();
     }
 
+    /** Runs the verb and checks its summary line and exit code. */
+    private static TestCommandContext.Run assertRun(String summary, int exit, String... args) {
+        TestCommandContext.Run run = TestCommandContext.run(args);
+        assertEquals(summary, run.out(), run.err());
+        assertEquals(exit, run.exit(), run.err());
+        return run;
+    }
+
     private Path jsonl(String name, List<String> lines) throws Exception {
         return Files.write(dir.resolve(name), lines, StandardCharsets.UTF_8);
     }
 
     @Test
     void theSignedVectorsAreAllValid() {
-        TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"),
+        assertRun("valid=9 invalid=0 unsigned=0", 0, "--key-file", vector("ed-2025.pub.pem"),
                 vector("ed25519.jsonl"));
-        assertEquals("valid=9 invalid=0 unsigned=0", run.out());
-        assertEquals(0, run.exit());
-
-        run = TestCommandContext.run("--key-file", vector("hmac-2025.key"), "--key-file", vector("ed-2025.pem"),
-                vector("hmac-sha256.jsonl"));
-        assertEquals("valid=9 invalid=0 unsigned=0", run.out());
-        assertEquals(0, run.exit());
+        assertRun("valid=9 invalid=0 unsigned=0", 0, "--key-file", vector("hmac-2025.key"),
+                "--key-file", vector("ed-2025.pem"), vector("hmac-sha256.jsonl"));
     }
 
     @Test
@@ -49,9 +52,8 @@ class VerifyCommandTest {
         lines.add("{\"not\": \"an event\"}");
         Path file = jsonl("mixed.jsonl", lines);
 
-        TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"), file.toString());
-        assertEquals("valid=7 invalid=4 unsigned=1", run.out());
-        assertEquals(1, run.exit());
+        TestCommandContext.Run run = assertRun("valid=7 invalid=4 unsigned=1", 1,
+                "--key-file", vector("ed-2025.pub.pem"), file.toString());
         List<String> err = run.errLines();
         assertTrue(err.contains("invalid line 1 source=/orders/eu-west-1 id=evt-0001: signature mismatch"), run.err());
         assertTrue(err.contains("invalid line 3 source=urn:example:sensors:42 id=evt-0003: signature mismatch"),
@@ -62,11 +64,9 @@ class VerifyCommandTest {
 
     @Test
     void unsignedEventsFailOnlyWhenRequired() {
-        TestCommandContext.Run run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"),
+        assertRun("valid=0 invalid=0 unsigned=9", 0, "--key-file", vector("ed-2025.pub.pem"),
                 vector("events.jsonl"));
-        assertEquals("valid=0 invalid=0 unsigned=9", run.out());
-        assertEquals(0, run.exit());
-        run = TestCommandContext.run("--require-signed", "--key-file", vector("ed-2025.pub.pem"),
+        TestCommandContext.Run run = TestCommandContext.run("--require-signed", "--key-file", vector("ed-2025.pub.pem"),
                 vector("events.jsonl"));
         assertEquals(1, run.exit());
     }
