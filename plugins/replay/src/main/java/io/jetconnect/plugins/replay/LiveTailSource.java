@@ -15,7 +15,7 @@ import org.pf4j.Extension;
 @TypeName("live-tail")
 public final class LiveTailSource implements EventSource {
 
-    private volatile ReplayLoop loop;
+    private final StreamReader reader = new StreamReader();
 
     /** What {@code open} would refuse in the block ({@code stream} missing, bad values), so that check refuses it. */
     @Override
@@ -25,18 +25,11 @@ public final class LiveTailSource implements EventSource {
 
     @Override
     public void start(SourceContext context) {
-        ReplaySettings settings = ReplaySettings.liveTail(context);
-        ReplayLoop created = new ReplayLoop(context, settings);
-        loop = created;
-        ReaderStatus.register(context, settings, created);
-        created.start();
+        reader.start(context, ReplaySettings.liveTail(context));
     }
 
     @Override
     public void stop() {
-        ReplayLoop current = loop;
-        if (current != null) {
-            current.stop();
-        }
+        reader.stop();
     }
 }

@@ -22,7 +22,7 @@ import org.pf4j.Extension;
 @TypeName("replay")
 public final class ReplaySource implements EventSource {
 
-    private volatile ReplayLoop loop;
+    private final StreamReader reader = new StreamReader();
 
     /** What {@code open} would refuse in the block ({@code stream} missing, bad values), so that check refuses it. */
     @Override
@@ -32,18 +32,11 @@ public final class ReplaySource implements EventSource {
 
     @Override
     public void start(SourceContext context) {
-        ReplaySettings settings = ReplaySettings.replay(context);
-        ReplayLoop created = new ReplayLoop(context, settings);
-        loop = created;
-        ReaderStatus.register(context, settings, created);
-        created.start();
+        reader.start(context, ReplaySettings.replay(context));
     }
 
     @Override
     public void stop() {
-        ReplayLoop current = loop;
-        if (current != null) {
-            current.stop();
-        }
+        reader.stop();
     }
 }
