@@ -175,6 +175,7 @@ public final class NatsConnections {
         try {
             return Nats.connect(attempt);
         } catch (IOException | RuntimeException e) {
+            SharedClientThreads.awaitCallbacks(java.time.Duration.ofSeconds(1)); // the listener may not have run yet
             throw new IOException("cannot connect to NATS at " + redactedUrl() + ": " + explain(e, failure.get()));
         }
     }

@@ -57,4 +57,24 @@ final class SharedClientThreads {
             return t;
         };
     }
+
+    /**
+     * Waits until the callbacks queued so far have run, at most {@code timeout}: jnats reports what went wrong
+     * during a connect (a TLS certificate for another host, say) to the error listener on the callback thread, and
+     * the connect can throw before that callback ran. One thread runs them in order, so an empty task queued now
+     * runs after them. Never waits on the callback thread itself.
+     */
+    static void awaitCallbacks(java.time.Duration timeout) {
+        if (Thread.currentThread().getName().startsWith("jetconnect-nats-callback-")) {
+            return;
+        }
+        try {
+            CALLBACKS.submit(() -> { }).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            // the message is then built from what arrived in time
+        }
+    }
 }
