@@ -58,10 +58,13 @@ class ReplaySourceIT extends StreamServerTest {
         streams.publish("HALF", 1, N);
         // stop-timeout = 0s: the first run abandons whatever is in flight, as a crash would.
         TestContexts contexts = contexts("replay", "stream = HALF\nmax-in-flight = 512\nstop-timeout = 0s");
-        CollectingChain first = CollectingChain.slow(2000);
+        // Slow enough (about 10,000 events/s with 512 in flight) that it is stopped half-way, however fast the
+        // reader is: the replay reads faster than the first version of this test assumed.
+        CollectingChain first = CollectingChain.slow(100_000);
         ReplaySource source = new ReplaySource();
         source.start(contexts.source(first));
-        await().atMost(Duration.ofSeconds(30)).until(() -> first.completed() >= N / 2);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> first.completed() >= N / 2);
         source.stop();
         long cursorAfterStop = contexts.cursors().get("HALF");
         int emittedByFirst = first.size();
