@@ -37,8 +37,8 @@ class BenchIT {
                 "chain [redact, sign(hmac-sha256), dlq, jetstream]", "chain [redact, sign(ed25519), dlq, jetstream]",
                 "HTTP ingest, 8 x 100-event batches, hmac chain", "HTTPS ingest, 8 x 100-event batches, hmac chain",
                 "dlq spill, broker killed (circuit open)",
-                "dlq drain after the restart", "raw jnats fetch, batches of 256 (read ceiling)",
-                "raw jnats iterate, pipelined pulls of 256",
+                "dlq drain after the restart", "raw jnats fetch, batches of 256",
+                "raw jnats iterate, pipelined pulls of 256 (read ceiling)",
                 "replay source drain into a discarding sink", "raw publishAsync at half the ceiling's rate",
                 "chain hmac at half the ceiling's rate")) {
             assertTrue(out.contains("\n" + label + " "), label + " missing:\n" + out);
