@@ -61,6 +61,8 @@ final class DlqSink implements EventSink {
     private final PluginMetrics.Counter refusedOrder;
     private final AtomicLong gate = new AtomicLong();
     private final Object lock = new Object();
+    /** Held from a pass-through event's ticket to its hand-over to the wrapped sink; see {@link #passThrough}. */
+    private final Object sendOrder = new Object();
     /** Retriable failures of pass-through events, waiting for the barrier; guarded by {@link #lock}. */
     private final TreeMap<Long, SpillLog.Append> failedInFlight = new TreeMap<>();
     /** New events spilled while pass-through events are still in flight; guarded by {@link #lock}. */
@@ -122,27 +124,38 @@ final class DlqSink implements EventSink {
                     return spilled;
                 }
             } else if (gate.compareAndSet(g, g + 1)) {
-                // Checked once counted in: the refusals are owed before the spill they came from can end, so an
-                // event that finds the layer passing through again also finds them.
-                RefusedEvents refusals = log.refusals;
-                long ticket = refusals.isEmpty() ? refusals.ticket()
-                        : refusals.admit(inner.orderKey(event), RefusedEvents.identity(event), System.nanoTime());
-                if (ticket < 0) {
-                    countOut();
-                    refusedOrder.increment();
-                    return CompletableFuture.failedFuture(behindRefused());
-                }
-                return passThrough(event, ticket);
+                return passThrough(event);
             }
         }
     }
 
-    private CompletionStage<Void> passThrough(CloudEvent event, long seq) {
+    /**
+     * Takes a ticket and hands the event to the wrapped sink in one step, under {@link #sendOrder}: the tickets
+     * then order the events of a key as the sink saw them. Without that, two producers of one subject could take
+     * tickets 5 and 6 and reach the sink as 6, 5; when the sink fails both it owes 6 first (the {@code jetstream}
+     * sink refuses the subject's other events until 6 is offered again), while this layer refused 6 for want of
+     * room and drains 5 from its log first: each waits for the other. The wrapped sink serializes its emits anyway
+     * (the {@code jetstream} sink under its lock), so this costs a monitor, not concurrency.
+     */
+    private CompletionStage<Void> passThrough(CloudEvent event) {
         CompletionStage<Void> stage;
-        try {
-            stage = inner.emit(event);
-        } catch (Throwable t) {
-            stage = CompletableFuture.failedFuture(t);
+        long seq;
+        synchronized (sendOrder) {
+            // Checked once counted in: the refusals are owed before the spill they came from can end, so an
+            // event that finds the layer passing through again also finds them.
+            RefusedEvents refusals = log.refusals;
+            seq = refusals.isEmpty() ? refusals.ticket()
+                    : refusals.admit(inner.orderKey(event), RefusedEvents.identity(event), System.nanoTime());
+            if (seq < 0) {
+                countOut();
+                refusedOrder.increment();
+                return CompletableFuture.failedFuture(behindRefused());
+            }
+            try {
+                stage = inner.emit(event);
+            } catch (Throwable t) {
+                stage = CompletableFuture.failedFuture(t);
+            }
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
         stage.whenComplete((v, error) -> {
