@@ -8,7 +8,8 @@ import org.pf4j.PluginManager;
 
 /**
  * A plugin's class loader that takes the host's packages from the host, whatever the plugin bundles: the SPI,
- * PF4J, SLF4J, the CloudEvents SDK, Jackson, the NATS binding ({@code jetconnect-nats}) and jnats, which plugins
+ * PF4J, SLF4J, the CloudEvents SDK, Jackson, the NATS binding ({@code jetconnect-nats}), jnats and picocli (for the
+ * arguments of a plugin's verb, so that its {@code --help} reads like the built-in verbs'), which plugins
  * compile against with scope {@code provided}, as Kafka Connect's {@code PluginUtils} keeps the Kafka client the
  * host's. Two copies of those would make the same class name two types, and
  * an extension compiled against the SPI would no longer be an {@code EventSink} to the runtime. Everything else
@@ -25,7 +26,8 @@ final class HostFirstClassLoader extends PluginClassLoader {
             "io.cloudevents.",
             "com.fasterxml.jackson.",
             "io.jetconnect.nats.",
-            "io.nats.");
+            "io.nats.",
+            "picocli.");
 
     HostFirstClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {
         super(manager, descriptor, parent, ClassLoadingStrategy.PDA);

@@ -1,9 +1,12 @@
 package io.jetconnect.plugins.replay;
 
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The arguments of {@code jetconnect tail}.
+ * The arguments of {@code jetconnect tail}, parsed by picocli as the built-in verbs' are.
  *
  * @param stream a key of {@code jetconnect.streams} or a stream name
  * @param subject the subject filter, or null for every message
@@ -13,17 +16,7 @@ import java.util.List;
  */
 record TailArguments(String stream, String subject, Long since, long max, boolean help) {
 
-    static final String USAGE = String.join(System.lineSeparator(),
-            "usage: jetconnect tail --stream NAME [--subject SUBJECT] [--since SEQ] [--max N]",
-            "  --stream NAME      a key of jetconnect.streams or a stream name",
-            "  --subject SUBJECT  only messages of this subject (wildcards allowed)",
-            "  --since SEQ        begin at stream sequence SEQ (0 or 1: from the first message); without it,",
-            "                     only messages published from now on",
-            "  --max N            exit after N messages (a scripting aid); without it, run until interrupted",
-            "Prints each event as one JSON line {\"stream_sequence\":N,\"subject\":\"...\",\"event\":{...}}, the event in",
-            "the CloudEvents JSON format (jq -c .event gives it back); a message that is no CloudEvent prints as",
-            "{\"stream_sequence\":N,\"subject\":\"...\",\"error\":\"...\"}.",
-            "Exit status: 0 after --max messages, 1 if NATS or the stream cannot be read, 2 on a usage error.");
+    static final String USAGE = new CommandLine(new Options()).getUsageMessage(CommandLine.Help.Ansi.OFF).stripTrailing();
 
     /** A command line that cannot be used; the message says why. */
     static final class UsageException extends Exception {
@@ -35,59 +28,59 @@ record TailArguments(String stream, String subject, Long since, long max, boolea
         }
     }
 
-    static TailArguments parse(List<String> args) throws UsageException {
-        String stream = null;
-        String subject = null;
-        Long since = null;
-        long max = 0;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            }
-            switch (arg) {
-                case "-h", "--help" -> {
-                    return new TailArguments(null, null, null, 0, true);
-                }
-                case "--stream" -> {
-                    if (stream != null) {
-                        throw new UsageException("--stream is given twice");
-                    }
-                    stream = nonEmpty(arg, value != null ? value : next(args, ++i, arg));
-                }
-                case "--subject" -> {
-                    if (subject != null) {
-                        throw new UsageException("--subject is given twice");
-                    }
-                    subject = nonEmpty(arg, value != null ? value : next(args, ++i, arg));
-                    if (subject.chars().anyMatch(Character::isWhitespace)) {
-                        throw new UsageException("--subject: a subject cannot contain white space");
-                    }
-                }
-                case "--since" -> {
-                    since = number(arg, value != null ? value : next(args, ++i, arg), 0);
-                }
-                case "--max" -> {
-                    max = number(arg, value != null ? value : next(args, ++i, arg), 1);
-                }
-                default -> throw new UsageException(arg.startsWith("-") ? "unknown option " + args.get(i)
-                        : "unexpected argument " + arg);
-            }
-        }
-        if (stream == null) {
-            throw new UsageException("--stream NAME is required");
-        }
-        return new TailArguments(stream, subject, since, max, false);
+    @Command(name = "jetconnect tail", synopsisHeading = "usage: ", sortOptions = false,
+            description = "Prints the events of a stream as they arrive, one JSON line each.",
+            footer = {"Each line is {\"stream_sequence\":N,\"subject\":\"...\",\"event\":{...}}, the event in the "
+                    + "CloudEvents JSON format (jq -c .event gives it back); a message that is no CloudEvent prints "
+                    + "as {\"stream_sequence\":N,\"subject\":\"...\",\"error\":\"...\"}.",
+                    "Exit status: 0 after --max messages, 1 if NATS or the stream cannot be read, 2 on a usage error."})
+    static final class Options {
+        @Option(names = "--stream", paramLabel = "NAME", required = true,
+                description = "a key of jetconnect.streams or a stream name")
+        String stream;
+
+        @Option(names = "--subject", paramLabel = "SUBJECT",
+                description = "only messages of this subject (wildcards allowed)")
+        String subject;
+
+        @Option(names = "--since", paramLabel = "SEQ", description = "begin at stream sequence SEQ (0 or 1: from the "
+                + "first message); without it, only messages published from now on")
+        Long since;
+
+        @Option(names = "--max", paramLabel = "N",
+                description = "exit after N messages (a scripting aid); without it, run until interrupted")
+        Long max;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
     }
 
-    private static String next(List<String> args, int index, String option) throws UsageException {
-        if (index >= args.size()) {
-            throw new UsageException(option + " needs a value");
+    static TailArguments parse(List<String> args) throws UsageException {
+        Options options = new Options();
+        CommandLine line = new CommandLine(options);
+        try {
+            line.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            if (line.isUsageHelpRequested()) {
+                return new TailArguments(null, null, null, 0, true);
+            }
+            throw new UsageException(e.getMessage());
         }
-        return args.get(index);
+        if (line.isUsageHelpRequested()) {
+            return new TailArguments(null, null, null, 0, true);
+        }
+        String stream = nonEmpty("--stream", options.stream);
+        String subject = options.subject == null ? null : nonEmpty("--subject", options.subject);
+        if (subject != null && subject.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException("--subject: a subject cannot contain white space");
+        }
+        if (options.since != null && options.since < 0) {
+            throw new UsageException("--since must be at least 0");
+        }
+        if (options.max != null && options.max < 1) {
+            throw new UsageException("--max must be at least 1");
+        }
+        return new TailArguments(stream, subject, options.since, options.max == null ? 0 : options.max, false);
     }
 
     private static String nonEmpty(String option, String value) throws UsageException {
@@ -95,17 +88,5 @@ record TailArguments(String stream, String subject, Long since, long max, boolea
             throw new UsageException(option + " needs a value");
         }
         return value.trim();
-    }
-
-    private static long number(String option, String text, long least) throws UsageException {
-        try {
-            long value = Long.parseLong(text.trim());
-            if (value < least) {
-                throw new UsageException(option + " must be at least " + least);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " takes a whole number, not '" + text + "'");
-        }
     }
 }

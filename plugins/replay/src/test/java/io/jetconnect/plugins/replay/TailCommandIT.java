@@ -148,7 +148,7 @@ class TailCommandIT extends StreamServerTest {
     void usageErrorsExitTwo() {
         Console console = new Console();
         assertEquals(2, run(console, "--since", "3"));
-        assertTrue(console.errors().contains("--stream NAME is required"), console.errors());
+        assertTrue(console.errors().contains("Missing required option: '--stream=NAME'"), console.errors());
         assertEquals(2, run(new Console(), "--stream", "events", "--since", "three"));
         assertEquals(2, run(new Console(), "--stream", "events", "--max", "0"));
         assertEquals(2, run(new Console(), "--stream", "events", "--follow"));

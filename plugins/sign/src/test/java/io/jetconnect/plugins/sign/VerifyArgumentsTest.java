@@ -26,8 +26,8 @@ class VerifyArgumentsTest {
                 "--key-file=/keys/h.key", "--key=x.y=/k", "events.jsonl");
         assertEquals(List.of(
                 new VerifyArguments.KeyArgument("ed-2025", Path.of("/keys/ed-2025.pub.pem")),
-                new VerifyArguments.KeyArgument("legacy", Path.of("/keys/old.key")),
                 new VerifyArguments.KeyArgument("h", Path.of("/keys/h.key")),
+                new VerifyArguments.KeyArgument("legacy", Path.of("/keys/old.key")),
                 new VerifyArguments.KeyArgument("x.y", Path.of("/k"))), args.keys());
         assertEquals("events.jsonl", args.file());
         assertNull(args.stream());
@@ -43,17 +43,25 @@ class VerifyArgumentsTest {
     }
 
     @Test
+    void theUsageIsPicoclis() {
+        assertTrue(VerifyArguments.USAGE.startsWith("usage: jetconnect verify (--key-file FILE"), VerifyArguments.USAGE);
+        assertTrue(VerifyArguments.USAGE.contains("--require-signed"), VerifyArguments.USAGE);
+        assertTrue(VerifyArguments.USAGE.contains("Exit status: 0 no invalid event"), VerifyArguments.USAGE);
+    }
+
+    @Test
     void usageErrors() {
         usageError("no key", "events.jsonl");
         usageError("either --stream NAME or one FILE", "--key-file", "k.key");
         usageError("either --stream NAME or one FILE", "--key-file", "k.key", "--stream", "s", "f.jsonl");
-        usageError("one input file only", "--key-file", "k.key", "a.jsonl", "b.jsonl");
-        usageError("needs a value", "events.jsonl", "--key-file");
-        usageError("unknown option --keyfile", "--keyfile", "k.key", "events.jsonl");
+        usageError("Unmatched argument at index 3: 'b.jsonl'", "--key-file", "k.key", "a.jsonl", "b.jsonl");
+        usageError("Missing required parameter for option '--key-file'", "events.jsonl", "--key-file");
+        usageError("'--keyfile'", "--keyfile", "k.key", "events.jsonl");
         usageError("--key takes ID=FILE", "--key", "k.key", "events.jsonl");
         usageError("is given twice", "--key-file", "a/k.key", "--key-file", "b/k.pem", "events.jsonl");
         usageError("cannot take a key id", "--key-file", ".key", "events.jsonl");
         usageError("is not 1 to 64", "--key", "-x=k.key", "events.jsonl");
-        usageError("takes no value", "--require-signed=yes", "--key-file", "k.key", "events.jsonl");
+        usageError("--require-signed", "--require-signed=yes", "--key-file", "k.key", "events.jsonl");
+        usageError("should be specified only once", "--key-file", "k.key", "--stream", "a", "--stream", "b");
     }
 }
