@@ -29,6 +29,7 @@ public final class ConfigKeys {
                     + "m|minutes?|h|hours?|d|days?)");
     private static final Pattern SIZE = Pattern.compile("\\d+(\\.\\d+)?\\s*([kKmMgGtT]i?[bB]?|[bB]|bytes?)");
     private static final Pattern COMMENTED_KEY = Pattern.compile("^\\s*([a-z][a-z0-9-]*)\\s*=\\s*(\\S.*?)\\s*(#.*)?$");
+    private static final Pattern WRITTEN_DECIMAL = Pattern.compile("[=:]\\s*(-?\\d+\\.\\d+)\\s*(#.*)?$");
     private static final ConfigRenderOptions CONCISE = ConfigRenderOptions.concise().setJson(false);
 
     private ConfigKeys() {
@@ -72,7 +73,29 @@ public final class ConfigKeys {
             String text = (String) value.unwrapped();
             return text.isEmpty() ? "\"\"" : text;
         }
-        return value.render(CONCISE);
+        String decimal = writtenDecimal(value);
+        return decimal != null ? decimal : value.render(CONCISE);
+    }
+
+    /**
+     * @return a whole number as its line wrote it with a decimal point ({@code multiplier = 2.0}), else null.
+     *     Typesafe Config parses {@code 2.0} into an integer, but the key takes a fraction, and its doc should say so.
+     */
+    private static String writtenDecimal(ConfigValue value) {
+        if (value.valueType() != ConfigValueType.NUMBER || value.origin().url() == null
+                || value.origin().lineNumber() < 1) {
+            return null;
+        }
+        try (java.io.InputStream in = value.origin().url().openStream()) {
+            String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+            if (value.origin().lineNumber() > lines.length) {
+                return null;
+            }
+            Matcher m = WRITTEN_DECIMAL.matcher(lines[value.origin().lineNumber() - 1]);
+            return m.find() ? m.group(1) : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static String join(List<String> lines) {
@@ -82,8 +105,8 @@ public final class ConfigKeys {
     static String type(ConfigValue value) {
         return switch (value.valueType()) {
             case BOOLEAN -> "boolean";
-            case NUMBER -> value.unwrapped() instanceof Integer || value.unwrapped() instanceof Long
-                    ? "integer" : "number";
+            case NUMBER -> (value.unwrapped() instanceof Integer || value.unwrapped() instanceof Long)
+                    && writtenDecimal(value) == null ? "integer" : "number";
             case LIST -> "list";
             case OBJECT -> "object";
             case NULL -> "string";

@@ -51,4 +51,15 @@ class ConfigKeysTest {
         assertEquals(List.of(new ConfigKey("plugins-dir", "string", "(unset)", "Where plugins are loaded from."),
                 new ConfigKey("data-dir", "string", "data", "Where state is kept.")), keys);
     }
+
+    @Test
+    void aWholeNumberWrittenWithADecimalPointIsANumber(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // Typesafe Config reads 2.0 as the integer 2; the doc must still say the key takes a fraction.
+        java.nio.file.Path file = dir.resolve("reference.conf");
+        java.nio.file.Files.writeString(file, "backoff {\n  multiplier = 2.0\n  attempts = 3\n}\n");
+        assertEquals(List.of(new ConfigKey("backoff.multiplier", "number", "2.0", ""),
+                new ConfigKey("backoff.attempts", "integer", "3", "")),
+                ConfigKeys.of(ConfigFactory.parseFile(file.toFile()).resolve()));
+    }
 }
