@@ -136,6 +136,20 @@ public interface ConnectorConfig {
     }
 
     /**
+     * Reads a setting the plugin declared once with its type and checks.
+     *
+     * @param setting the declared key
+     * @param <T> the value's type
+     * @return the value, checked
+     * @throws ConfigurationException naming the file and line of the value if it is missing, of the wrong type,
+     *     or refused by one of the setting's checks
+     * @since 0.2
+     */
+    default <T> T get(Setting<T> setting) {
+        return setting.read(this);
+    }
+
+    /**
      * Builds the exception to throw for a value that has the right type but cannot work, with the value's
      * origin: {@code pipeline.conf:14: Invalid value at 'jetconnect.pipelines.ingest.sinks[0].subject': ...}.
      *

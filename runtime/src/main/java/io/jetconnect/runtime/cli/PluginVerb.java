@@ -31,33 +31,14 @@ record PluginVerb(ConfigLocation location, PrintStream out, PrintStream err) {
                 return 2;
             }
             CliCommand command = plugins.create(type, CliCommand.class);
-            CommandContext context = new CommandContext() {
-                @Override
-                public PrintStream out() {
-                    return out;
-                }
-
-                @Override
-                public PrintStream err() {
-                    return err;
-                }
-
-                @Override
-                public NatsSettings nats() {
-                    return config.settings().nats();
-                }
-
-                @Override
-                public Map<String, StreamSpec> streams() {
-                    return config.settings().streams();
-                }
-
-                @Override
-                public Path dataDir() {
-                    return config.settings().dataDir();
-                }
-            };
+            CommandContext context = new VerbContext(out, err, config.settings().nats(),
+                    config.settings().streams(), config.settings().dataDir());
             return PluginRegistry.withLoaderOf(type, () -> command.run(List.copyOf(args), context));
         }
+    }
+
+    /** What a plugin's verb is given: the console and the runtime's settings. */
+    private record VerbContext(PrintStream out, PrintStream err, NatsSettings nats, Map<String, StreamSpec> streams,
+                               Path dataDir) implements CommandContext {
     }
 }

@@ -2,6 +2,7 @@ package io.jetconnect.runtime.pipeline;
 
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.ForwardingSink;
 import io.jetconnect.spi.Outcome;
 import io.jetconnect.spi.PluginMetrics;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * counting: whoever waits on it, up to the client answered 202, sees the event already counted. Counting never
  * reorders: each stage completes on the thread that completed the layer's.
  */
-final class CountingSink implements EventSink {
+final class CountingSink extends ForwardingSink {
 
     /**
      * What a layer did so far.
@@ -30,7 +31,6 @@ final class CountingSink implements EventSink {
         static final Counts NONE = new Counts(0, 0, 0);
     }
 
-    private final EventSink layer;
     private final PluginMetrics.Counter received;
     private final PluginMetrics.Counter sent;
     private final PluginMetrics.Counter failed;
@@ -38,8 +38,9 @@ final class CountingSink implements EventSink {
     private final LongAdder retriable = new LongAdder();
     private final LongAdder permanent = new LongAdder();
 
+    /** Counts, nothing more: it keeps the wrapped layer's ordering key (a dlq behind it refuses per subject by it). */
     CountingSink(EventSink layer, PluginMetrics metrics, String type, int position) {
-        this.layer = layer;
+        super(layer);
         String name = "jetconnect.layer.events";
         String help = "Events a layer of the chain received, passed on durably (sent) and failed";
         String pos = Integer.toString(position);
@@ -48,18 +49,12 @@ final class CountingSink implements EventSink {
         failed = metrics.counter(name, help, "layer", type, "position", pos, "outcome", "failed");
     }
 
-    /** Counts, nothing more: the wrapped layer's ordering key (a dlq behind it refuses per subject by it). */
-    @Override
-    public String orderKey(CloudEvent event) {
-        return layer.orderKey(event);
-    }
-
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
         received.increment();
         CompletionStage<Void> stage;
         try {
-            stage = layer.emit(event);
+            stage = next().emit(event);
         } catch (RuntimeException e) {
             count(e);
             throw e;
@@ -92,8 +87,9 @@ final class CountingSink implements EventSink {
         return new Counts(taken.sum(), retriable.sum(), permanent.sum());
     }
 
+    /** Unlike a plugin's layer, closes the layer it counts: it stands for that layer in the chain. */
     @Override
     public void close() {
-        layer.close();
+        next().close();
     }
 }

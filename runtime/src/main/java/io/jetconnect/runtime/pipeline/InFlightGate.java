@@ -3,6 +3,7 @@ package io.jetconnect.runtime.pipeline;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.ForwardingSink;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,25 +16,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * and one decrement per event, and a striped count of those the chain handled (the admin API's
  * {@code sourceEvents}, counted before the source learns the outcome); nothing else on the hot path.
  */
-final class InFlightGate implements EventSink {
+final class InFlightGate extends ForwardingSink {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-    private final EventSink next;
     private final AtomicLong inFlight = new AtomicLong();
     private final java.util.concurrent.atomic.LongAdder handled = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
     private volatile boolean waiting;
     private final Object drained = new Object();
 
+    /** Counts, nothing more: it keeps the wrapped layer's ordering key (a dlq behind it refuses per subject by it). */
     InFlightGate(EventSink next) {
-        this.next = next;
-    }
-
-    /** Counts, nothing more: the wrapped layer's ordering key (a dlq behind it refuses per subject by it). */
-    @Override
-    public String orderKey(CloudEvent event) {
-        return next.orderKey(event);
+        super(next);
     }
 
     @Override
@@ -44,7 +39,7 @@ final class InFlightGate implements EventSink {
         inFlight.incrementAndGet();
         CompletionStage<Void> stage;
         try {
-            stage = next.emit(event);
+            stage = next().emit(event);
         } catch (RuntimeException e) {
             release();
             return CompletableFuture.failedFuture(e);

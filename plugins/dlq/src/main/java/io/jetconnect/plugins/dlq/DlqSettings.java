@@ -2,6 +2,7 @@ package io.jetconnect.plugins.dlq;
 
 import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConnectorConfig;
+import io.jetconnect.spi.Setting;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -11,23 +12,25 @@ import java.util.Locale;
  */
 final class DlqSettings {
 
-    static final String FSYNC = "fsync";
-    static final String FSYNC_INTERVAL = "fsync-interval";
-    static final String MAX_BYTES = "max-bytes";
-    static final String SEGMENT_BYTES = "segment-bytes";
-    static final String QUARANTINE_MAX_BYTES = "quarantine-max-bytes";
-    static final String RETRY_AFTER = "retry-after";
-    static final String CLOSE_TIMEOUT = "close-timeout";
-    static final String OWED_PATIENCE = "owed-patience";
-    static final String DRAIN_IN_FLIGHT = "drain.in-flight";
-    static final String DRAIN_BACKOFF = "drain.backoff";
-    static final String DRAIN_CHECKPOINT_INTERVAL = "drain.checkpoint-interval";
-    static final String DRAIN_PROGRESS_INTERVAL = "drain.progress-interval";
-
     /** When an appended record counts as durable. */
     enum Fsync {
         ALWAYS, BATCH, INTERVAL
     }
+
+    private static final Setting<Fsync> FSYNC = Setting.choice("fsync", Fsync.class);
+    private static final Setting<Duration> FSYNC_INTERVAL = Setting.positiveDuration("fsync-interval");
+    private static final Setting<Long> MAX_BYTES = Setting.bytes("max-bytes", 1, Long.MAX_VALUE);
+    private static final Setting<Long> SEGMENT_BYTES = Setting.bytes("segment-bytes", 1, Long.MAX_VALUE);
+    private static final Setting<Long> QUARANTINE_MAX_BYTES = Setting.bytes("quarantine-max-bytes", 1, Long.MAX_VALUE);
+    private static final Setting<Duration> RETRY_AFTER = Setting.duration("retry-after");
+    private static final Setting<Duration> CLOSE_TIMEOUT = Setting.duration("close-timeout");
+    private static final Setting<Duration> OWED_PATIENCE = Setting.positiveDuration("owed-patience");
+    private static final Setting<Integer> DRAIN_IN_FLIGHT = Setting.integer("drain.in-flight", 1, Integer.MAX_VALUE);
+    private static final Setting<Backoff> DRAIN_BACKOFF = Setting.backoff("drain.backoff");
+    private static final Setting<Duration> DRAIN_CHECKPOINT_INTERVAL =
+            Setting.positiveDuration("drain.checkpoint-interval");
+    private static final Setting<Duration> DRAIN_PROGRESS_INTERVAL =
+            Setting.positiveDuration("drain.progress-interval");
 
     final Fsync fsync;
     final Duration fsyncInterval;
@@ -43,68 +46,28 @@ final class DlqSettings {
     final Duration checkpointInterval;
     final Duration progressInterval;
 
-    DlqSettings(Fsync fsync, Duration fsyncInterval, long maxBytes, long segmentBytes, long quarantineMaxBytes,
-                Duration retryAfter,
-                Duration closeTimeout, Duration owedPatience, int drainInFlight, Backoff drainBackoff,
-                Duration checkpointInterval, Duration progressInterval) {
-        this.fsync = fsync;
-        this.fsyncInterval = fsyncInterval;
-        this.maxBytes = maxBytes;
-        this.segmentBytes = segmentBytes;
-        this.quarantineMaxBytes = quarantineMaxBytes;
-        this.retryAfter = retryAfter;
-        this.closeTimeout = closeTimeout;
-        this.owedPatience = owedPatience;
-        this.drainInFlight = drainInFlight;
-        this.drainBackoff = drainBackoff;
-        this.checkpointInterval = checkpointInterval;
-        this.progressInterval = progressInterval;
+    private DlqSettings(ConnectorConfig config) {
+        fsync = config.get(FSYNC);
+        maxBytes = config.get(MAX_BYTES);
+        segmentBytes = config.get(SEGMENT_BYTES);
+        if (segmentBytes > maxBytes) {
+            throw config.invalid(SEGMENT_BYTES.path(),
+                    "must be between 1 byte and max-bytes (" + maxBytes + " bytes)");
+        }
+        quarantineMaxBytes = config.get(QUARANTINE_MAX_BYTES);
+        drainInFlight = config.get(DRAIN_IN_FLIGHT);
+        fsyncInterval = config.get(FSYNC_INTERVAL);
+        retryAfter = config.get(RETRY_AFTER);
+        closeTimeout = config.get(CLOSE_TIMEOUT);
+        owedPatience = config.get(OWED_PATIENCE);
+        drainBackoff = config.get(DRAIN_BACKOFF);
+        checkpointInterval = config.get(DRAIN_CHECKPOINT_INTERVAL);
+        progressInterval = config.get(DRAIN_PROGRESS_INTERVAL);
     }
 
+    /** @throws io.jetconnect.spi.ConfigurationException naming the offending key's file and line */
     static DlqSettings from(ConnectorConfig config) {
-        String mode = config.getString(FSYNC).toLowerCase(Locale.ROOT);
-        Fsync fsync = switch (mode) {
-            case "always" -> Fsync.ALWAYS;
-            case "batch" -> Fsync.BATCH;
-            case "interval" -> Fsync.INTERVAL;
-            default -> throw config.invalid(FSYNC, "must be always, batch or interval");
-        };
-        long maxBytes = config.getBytes(MAX_BYTES);
-        if (maxBytes < 1) {
-            throw config.invalid(MAX_BYTES, "must be at least 1 byte");
-        }
-        long segmentBytes = config.getBytes(SEGMENT_BYTES);
-        if (segmentBytes < 1 || segmentBytes > maxBytes) {
-            throw config.invalid(SEGMENT_BYTES, "must be between 1 byte and max-bytes (" + maxBytes + " bytes)");
-        }
-        long quarantineMaxBytes = config.getBytes(QUARANTINE_MAX_BYTES);
-        if (quarantineMaxBytes < 1) {
-            throw config.invalid(QUARANTINE_MAX_BYTES, "must be at least 1 byte");
-        }
-        int inFlight = config.getInt(DRAIN_IN_FLIGHT);
-        if (inFlight < 1) {
-            throw config.invalid(DRAIN_IN_FLIGHT, "must be at least 1");
-        }
-        return new DlqSettings(fsync, positive(config, FSYNC_INTERVAL), maxBytes, segmentBytes, quarantineMaxBytes,
-                notNegative(config, RETRY_AFTER), notNegative(config, CLOSE_TIMEOUT), positive(config, OWED_PATIENCE),
-                inFlight, config.getBackoff(DRAIN_BACKOFF), positive(config, DRAIN_CHECKPOINT_INTERVAL),
-                positive(config, DRAIN_PROGRESS_INTERVAL));
-    }
-
-    private static Duration positive(ConnectorConfig config, String path) {
-        Duration value = config.getDuration(path);
-        if (value.isNegative() || value.isZero()) {
-            throw config.invalid(path, "must be positive");
-        }
-        return value;
-    }
-
-    private static Duration notNegative(ConnectorConfig config, String path) {
-        Duration value = config.getDuration(path);
-        if (value.isNegative()) {
-            throw config.invalid(path, "must not be negative");
-        }
-        return value;
+        return new DlqSettings(config);
     }
 
     @Override

@@ -294,17 +294,17 @@ final class Drainer {
 
     private void corrupt(SegmentReader.Item item) {
         Segment segment = cursor.segment();
-        DrainEntry entry = new DrainEntry(segment, item.offset, item.end, false, null);
+        DrainEntry entry = new DrainEntry(segment, item.offset(), item.end(), false, null);
         if (!track(entry)) {
             return;
         }
         try {
-            quarantine.corrupt(segment.name(), cursor.channel(), item.offset, item.end, item.problem);
+            quarantine.corrupt(segment.name(), cursor.channel(), item.offset(), item.end(), item.problem());
             entry.status = Status.OK;
             window.succeed(entry.ticket);
         } catch (IOException | RuntimeException e) {
             LOG.error("pipeline '{}': dlq: cannot quarantine {} corrupt bytes of {} at offset {}: {}", pipeline,
-                    item.end - item.offset, segment, item.offset, e.toString());
+                    item.end() - item.offset(), segment, item.offset(), e.toString());
             entry.status = Status.RETRY;
             window.fail(entry.ticket);
         }
@@ -314,18 +314,18 @@ final class Drainer {
         Segment segment = cursor.segment();
         CloudEvent event;
         try {
-            event = codec.decode(item.version, item.buffer, item.payloadOffset, item.payloadLength);
+            event = codec.decode(item.version(), item.buffer(), item.payloadOffset(), item.payloadLength());
         } catch (RuntimeException e) {
-            DrainEntry entry = new DrainEntry(segment, item.offset, item.end, true, null);
+            DrainEntry entry = new DrainEntry(segment, item.offset(), item.end(), true, null);
             entry.error = e;
-            entry.version = item.version;
-            entry.payload = Arrays.copyOfRange(item.buffer, item.payloadOffset,
-                    item.payloadOffset + item.payloadLength);
+            entry.version = item.version();
+            entry.payload = Arrays.copyOfRange(item.buffer(), item.payloadOffset(),
+                    item.payloadOffset() + item.payloadLength());
             entry.status = Status.UNDECODABLE;
             track(entry);
             return;
         }
-        DrainEntry entry = new DrainEntry(segment, item.offset, item.end, true, event);
+        DrainEntry entry = new DrainEntry(segment, item.offset(), item.end(), true, event);
         if (!track(entry)) {
             return;
         }

@@ -34,27 +34,14 @@ final class SegmentReader implements AutoCloseable {
 
     private static final int BUFFER_BYTES = 256 * 1024;
 
-    /** One record, or one corrupt range when {@link #problem} is not null. */
-    static final class Item {
-        final long offset;
-        final long end;
-        /** The record's first byte, which says how to decode its payload. */
-        final byte version;
-        final byte[] buffer;
-        final int payloadOffset;
-        final int payloadLength;
-        final String problem;
-
-        private Item(long offset, long end, byte version, byte[] buffer, int payloadOffset, int payloadLength,
-                     String problem) {
-            this.offset = offset;
-            this.end = end;
-            this.version = version;
-            this.buffer = buffer;
-            this.payloadOffset = payloadOffset;
-            this.payloadLength = payloadLength;
-            this.problem = problem;
-        }
+    /**
+     * One record, or one corrupt range when {@code problem} is not null.
+     *
+     * @param version the record's first byte, which says how to decode its payload
+     * @param buffer the reader's buffer holding the payload, valid until the reader's next call
+     */
+    record Item(long offset, long end, byte version, byte[] buffer, int payloadOffset, int payloadLength,
+                String problem) {
 
         boolean corrupt() {
             return problem != null;

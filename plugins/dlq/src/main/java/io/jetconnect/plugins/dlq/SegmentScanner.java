@@ -98,13 +98,13 @@ final class SegmentScanner {
                     records++;
                     continue;
                 }
-                corruptBytes += item.end - item.offset;
+                corruptBytes += item.end() - item.offset();
                 try {
-                    quarantine.corrupt(segment.name(), reader.channel(), item.offset, item.end, item.problem);
+                    quarantine.corrupt(segment.name(), reader.channel(), item.offset(), item.end(), item.problem());
                 } catch (IOException | RuntimeException e) {
                     // The drainer tries again when it gets there; the segment is kept until it succeeds.
                     LOG.error("pipeline '{}': dlq: cannot quarantine {} corrupt bytes of {} at offset {}: {}",
-                            pipeline, item.end - item.offset, segment, item.offset, e.toString());
+                            pipeline, item.end() - item.offset(), segment, item.offset(), e.toString());
                     keep = true;
                 }
             }

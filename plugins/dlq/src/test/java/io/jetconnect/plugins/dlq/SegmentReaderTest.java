@@ -21,7 +21,7 @@ class SegmentReaderTest {
     Path dir;
 
     private String idOf(SegmentReader.Item item) {
-        return codec.decode(item.version, item.buffer, item.payloadOffset, item.payloadLength).getId();
+        return codec.decode(item.version(), item.buffer(), item.payloadOffset(), item.payloadLength()).getId();
     }
 
     private SegmentReader reader(Path file) throws IOException {
@@ -57,16 +57,16 @@ class SegmentReaderTest {
 
             SegmentReader.Item junk = reader.next(size);
             assertTrue(junk.corrupt());
-            assertEquals(r0.length, junk.offset);
-            assertEquals(r0.length + garbage.length, junk.end);
+            assertEquals(r0.length, junk.offset());
+            assertEquals(r0.length + garbage.length, junk.end());
 
             SegmentReader.Item second = reader.next(size);
             assertEquals("e-1", idOf(second));
 
             SegmentReader.Item torn = reader.next(size);
             assertTrue(torn.corrupt());
-            assertEquals(size, torn.end);
-            assertTrue(torn.problem.contains("cut short"), torn.problem);
+            assertEquals(size, torn.end());
+            assertTrue(torn.problem().contains("cut short"), torn.problem());
 
             assertNull(reader.next(size));
         }
@@ -93,7 +93,7 @@ class SegmentReaderTest {
         try (SegmentReader reader = reader(file)) {
             SegmentReader.Item item = reader.next(big.length);
             assertFalse(item.corrupt());
-            assertEquals(big.length, item.end);
+            assertEquals(big.length, item.end());
         }
     }
 
@@ -107,11 +107,11 @@ class SegmentReaderTest {
         try (SegmentReader reader = legacyReader(file)) {
             for (var event : VersionOneRecords.events()) {
                 SegmentReader.Item item = reader.next(size);
-                assertEquals(RecordCodec.VERSION_1, item.version);
+                assertEquals(RecordCodec.VERSION_1, item.version());
                 assertEquals(event.getId(), idOf(item));
             }
             SegmentReader.Item last = reader.next(size);
-            assertEquals(RecordCodec.VERSION_2, last.version);
+            assertEquals(RecordCodec.VERSION_2, last.version());
             assertEquals("e-7", idOf(last));
             assertNull(reader.next(size));
         }
@@ -146,7 +146,7 @@ class SegmentReaderTest {
         try (SegmentReader reader = reader(file)) {
             SegmentReader.Item junk = reader.next(size);
             assertTrue(junk.corrupt());
-            assertEquals(legacy.length, junk.end);
+            assertEquals(legacy.length, junk.end());
             assertEquals("e-2", idOf(reader.next(size)));
             assertNull(reader.next(size));
         }
@@ -165,8 +165,8 @@ class SegmentReaderTest {
         try (SegmentReader reader = reader(file)) {
             SegmentReader.Item damaged = reader.next(size);
             assertTrue(damaged.corrupt());
-            assertEquals(RecordCodec.HEADER_BYTES + length, damaged.end, "the whole declared length, nothing inside");
-            assertEquals("payload tag mismatch", damaged.problem);
+            assertEquals(RecordCodec.HEADER_BYTES + length, damaged.end(), "the whole declared length, nothing inside");
+            assertEquals("payload tag mismatch", damaged.problem());
             assertEquals("e-2", idOf(reader.next(size)));
             assertNull(reader.next(size));
         }

@@ -15,41 +15,15 @@ import javax.security.auth.x500.X500Principal;
  * The names a client certificate (the leaf of the chain the listener verified) goes by, as configured by
  * {@code auth.mtls.principal}: its subject's common name, its DNS or e-mail subject alternative names, or its whole
  * subject in RFC 2253 form ({@code CN=client-a,O=Example}). The listener has verified the chain; this class only
- * reads names from it. Immutable and thread-safe.
+ * reads names from it. Written as {@link io.jetconnect.spi.Setting#choice} names them ({@code san-dns}).
+ * Immutable and thread-safe.
  */
 enum CertificatePrincipal {
-    CN("cn"),
-    SAN_DNS("san-dns"),
-    SAN_EMAIL("san-email"),
-    SUBJECT("subject");
+    CN, SAN_DNS, SAN_EMAIL, SUBJECT;
 
     /** The general name types of RFC 5280: rfc822Name (e-mail) and dNSName. */
     private static final int SAN_EMAIL_TYPE = 1;
     private static final int SAN_DNS_TYPE = 2;
-
-    private final String key;
-
-    CertificatePrincipal(String key) {
-        this.key = key;
-    }
-
-    /** @return the mode named {@code key}, or null */
-    static CertificatePrincipal named(String key) {
-        for (CertificatePrincipal mode : values()) {
-            if (mode.key.equals(key)) {
-                return mode;
-            }
-        }
-        return null;
-    }
-
-    static String keys() {
-        List<String> keys = new ArrayList<>();
-        for (CertificatePrincipal mode : values()) {
-            keys.add(mode.key);
-        }
-        return String.join(", ", keys);
-    }
 
     /**
      * @param leaf the client's certificate

@@ -3,6 +3,7 @@ package io.jetconnect.plugins.http;
 import io.jetconnect.nats.EventTenant;
 import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.IngressRequest;
+import io.jetconnect.spi.Setting;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
@@ -20,28 +21,28 @@ import java.util.Optional;
  */
 final class IngestAuth {
 
-    static final String MODE = "auth.mode";
-    static final String TOKENS_FILE = "auth.tokens-file";
-    static final String MTLS_PRINCIPAL = "auth.mtls.principal";
-    static final String MTLS_TENANTS = "auth.mtls.tenants";
-    static final String FILL_TENANT = "auth.fill-tenant";
-
+    /** Written in {@code auth.mode} as {@link Setting#choice} names them: {@code token-or-mtls}. */
     enum Mode {
-        NONE("none", false, false),
-        TOKEN("token", true, false),
-        MTLS("mtls", false, true),
-        TOKEN_OR_MTLS("token-or-mtls", true, true);
+        NONE(false, false),
+        TOKEN(true, false),
+        MTLS(false, true),
+        TOKEN_OR_MTLS(true, true);
 
-        final String key;
         final boolean token;
         final boolean mtls;
 
-        Mode(String key, boolean token, boolean mtls) {
-            this.key = key;
+        Mode(boolean token, boolean mtls) {
             this.token = token;
             this.mtls = mtls;
         }
     }
+
+    private static final Setting<Mode> MODE = Setting.choice("auth.mode", Mode.class);
+    private static final String TOKENS_FILE = "auth.tokens-file";
+    private static final Setting<CertificatePrincipal> MTLS_PRINCIPAL =
+            Setting.choice("auth.mtls.principal", CertificatePrincipal.class);
+    private static final String MTLS_TENANTS = "auth.mtls.tenants";
+    private static final Setting<Boolean> FILL_TENANT = Setting.flag("auth.fill-tenant");
 
     /** Why a request was not authenticated, as counted in {@code jetconnect.http.auth{outcome}}. */
     enum Failure {
@@ -84,24 +85,15 @@ final class IngestAuth {
      *     problems name that file and line, never a token
      */
     static IngestAuth from(ConnectorConfig config) {
-        String modeKey = config.getString(MODE);
-        Mode mode = null;
-        for (Mode candidate : Mode.values()) {
-            if (candidate.key.equals(modeKey)) {
-                mode = candidate;
-            }
-        }
-        if (mode == null) {
-            throw config.invalid(MODE, "must be one of none, token, mtls, token-or-mtls");
-        }
-        boolean fill = config.getBoolean(FILL_TENANT);
+        Mode mode = config.get(MODE);
+        boolean fill = config.get(FILL_TENANT);
         if (mode == Mode.NONE) {
             return NONE;
         }
         TokenTable tokens = null;
         if (mode.token) {
             if (!config.hasPath(TOKENS_FILE) || config.getString(TOKENS_FILE).isBlank()) {
-                throw config.invalid(TOKENS_FILE, "required when auth.mode is " + mode.key);
+                throw config.invalid(TOKENS_FILE, "required when auth.mode is " + Setting.choiceName(mode));
             }
             try {
                 tokens = TokenTable.read(Path.of(config.getString(TOKENS_FILE)));
@@ -112,10 +104,7 @@ final class IngestAuth {
         CertificatePrincipal principal = null;
         Map<String, Grant> grants = new HashMap<>();
         if (mode.mtls) {
-            principal = CertificatePrincipal.named(config.getString(MTLS_PRINCIPAL));
-            if (principal == null) {
-                throw config.invalid(MTLS_PRINCIPAL, "must be one of " + CertificatePrincipal.keys());
-            }
+            principal = config.get(MTLS_PRINCIPAL);
             ConnectorConfig tenants = config.getConfig(MTLS_TENANTS);
             for (String name : tenants.keys()) {
                 String path = "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
@@ -128,7 +117,7 @@ final class IngestAuth {
                 grants.put(key, Grant.of(key, granted));
             }
             if (grants.isEmpty()) {
-                throw config.invalid(MTLS_TENANTS, "maps no principal to tenants; auth.mode " + mode.key
+                throw config.invalid(MTLS_TENANTS, "maps no principal to tenants; auth.mode " + Setting.choiceName(mode)
                         + " would refuse every certificate");
             }
         }

@@ -1,7 +1,6 @@
 package io.jetconnect.plugins.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -41,8 +40,8 @@ class CertificatePrincipalTest {
     }
 
     @Test
-    void modesByKey() {
-        assertEquals(CertificatePrincipal.SAN_DNS, CertificatePrincipal.named("san-dns"));
-        assertNull(CertificatePrincipal.named("CN"));
+    void modesAreWrittenAsTheSettingNamesThem() {
+        assertEquals("san-dns", io.jetconnect.spi.Setting.choiceName(CertificatePrincipal.SAN_DNS));
+        assertEquals("san-email", io.jetconnect.spi.Setting.choiceName(CertificatePrincipal.SAN_EMAIL));
     }
 }

@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * How {@code Nats-Msg-Id}, the key the stream deduplicates on, is made from an event ({@code message-id}).
@@ -21,25 +19,22 @@ import java.util.Optional;
  *   <li>{@link #ID}: the event's {@code id} alone, percent-encoded as a header value ({@link EventEncoder}), as
  *       builds before 0.2 did: the same id from two sources is stored once.</li>
  * </ul>
- * Thread-safe.
+ * Written in {@code message-id} as {@link io.jetconnect.spi.Setting#choice} names them. Thread-safe.
  */
 enum MessageId {
 
-    SOURCE_AND_ID("source-and-id") {
+    SOURCE_AND_ID {
         @Override
         String of(CloudEvent event) {
             return digest(event.getSource().toString(), event.getId());
         }
     },
-    ID("id") {
+    ID {
         @Override
         String of(CloudEvent event) {
             return EventEncoder.percentEncode(event.getId());
         }
     };
-
-    /** The accepted names, for errors. */
-    static final String NAMES = "source-and-id or id";
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     // MessageDigest is not thread-safe and getInstance costs a provider lookup: one per thread, reset per use.
@@ -51,30 +46,8 @@ enum MessageId {
         }
     });
 
-    private final String configName;
-
-    MessageId(String configName) {
-        this.configName = configName;
-    }
-
     /** @return the {@code Nats-Msg-Id} of the event */
     abstract String of(CloudEvent event);
-
-    /** @return the value of {@code message-id} that chooses this */
-    String configName() {
-        return configName;
-    }
-
-    /** @return the choice a {@code message-id} value names, if any */
-    static Optional<MessageId> named(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        for (MessageId m : values()) {
-            if (m.configName.equals(n)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
-    }
 
     /** @return {@code base64url(SHA-256(u32(len(S)) || S || u32(len(I)) || I))}, unpadded: 43 characters */
     static String digest(String source, String id) {

@@ -2,9 +2,9 @@ package io.jetconnect.plugins.jetstream;
 
 import io.jetconnect.spi.Backoff;
 import io.jetconnect.spi.ConnectorConfig;
+import io.jetconnect.spi.Setting;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@code jetstream} block, read and checked once at {@code open()}. Defaults come from the plugin's
@@ -29,6 +29,20 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
                     int retryAttempts, List<Duration> retryWaits, Backoff backoff, Backoff startRetry,
                     MessageId messageId, Duration owedPatience) {
 
+    /** How events are written to NATS: one JSON document, or the data with its attributes as headers. */
+    private enum Mode {
+        STRUCTURED, BINARY
+    }
+
+    private static final Setting<Mode> MODE = Setting.choice("mode", Mode.class);
+    private static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("max-in-flight", 1, 1_000_000);
+    private static final Setting<Duration> ACK_TIMEOUT = Setting.positiveDuration("ack-timeout");
+    private static final Setting<Integer> RETRY_ATTEMPTS = Setting.integer("retry.attempts", 1, 100);
+    private static final Setting<Backoff> BACKOFF = Setting.backoff("backoff");
+    private static final Setting<Backoff> START_RETRY = Setting.backoff("start-retry");
+    private static final Setting<MessageId> MESSAGE_ID = Setting.choice("message-id", MessageId.class);
+    private static final Setting<Duration> OWED_PATIENCE = Setting.positiveDuration("owed-patience");
+
     static SinkSettings from(ConnectorConfig config) {
         String stream = required(config, "stream", "a key of jetconnect.streams or a stream name");
         String subjectText = required(config, "subject", "a subject such as \"events.{tenantId}.v1\"");
@@ -38,19 +52,10 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
         } catch (IllegalArgumentException e) {
             throw config.invalid("subject", "the subject " + e.getMessage());
         }
-        String mode = config.getString("mode").toLowerCase(Locale.ROOT);
-        if (!mode.equals("structured") && !mode.equals("binary")) {
-            throw config.invalid("mode", "must be structured or binary");
-        }
-        int maxInFlight = config.getInt("max-in-flight");
-        if (maxInFlight < 1 || maxInFlight > 1_000_000) {
-            throw config.invalid("max-in-flight", "must be between 1 and 1000000");
-        }
-        Duration ackTimeout = positive(config, "ack-timeout");
-        int attempts = config.getInt("retry.attempts");
-        if (attempts < 1 || attempts > 100) {
-            throw config.invalid("retry.attempts", "must be between 1 and 100");
-        }
+        boolean binary = config.get(MODE) == Mode.BINARY;
+        int maxInFlight = config.get(MAX_IN_FLIGHT);
+        Duration ackTimeout = config.get(ACK_TIMEOUT);
+        int attempts = config.get(RETRY_ATTEMPTS);
         List<String> waitTexts = config.getStringList("retry.waits");
         if (waitTexts.isEmpty() && attempts > 1) {
             throw config.invalid("retry.waits", "must hold at least one wait when retry.attempts > 1");
@@ -65,13 +70,8 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
         if (waits.isEmpty()) {
             waits = List.of(Duration.ZERO);
         }
-        Backoff backoff = config.getBackoff("backoff");
-        Backoff startRetry = config.getBackoff("start-retry");
-        MessageId messageId = MessageId.named(config.getString("message-id"))
-                .orElseThrow(() -> config.invalid("message-id", "must be " + MessageId.NAMES));
-        Duration owedPatience = positive(config, "owed-patience");
-        return new SinkSettings(stream, subject, mode.equals("binary"), maxInFlight, ackTimeout, attempts, waits,
-                backoff, startRetry, messageId, owedPatience);
+        return new SinkSettings(stream, subject, binary, maxInFlight, ackTimeout, attempts, waits,
+                config.get(BACKOFF), config.get(START_RETRY), config.get(MESSAGE_ID), config.get(OWED_PATIENCE));
     }
 
     /** @return the wait before attempt {@code attempt + 1}, for an event already tried {@code attempt} times */
@@ -89,14 +89,6 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
             throw config.invalid(path, "is required: " + what);
         }
         return config.getString(path).trim();
-    }
-
-    private static Duration positive(ConnectorConfig config, String path) {
-        Duration d = config.getDuration(path);
-        if (d.isNegative() || d.isZero()) {
-            throw config.invalid(path, "must be a positive duration");
-        }
-        return d;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jetconnect.plugins.jsonl;
 
 import io.jetconnect.spi.ConnectorConfig;
 import io.jetconnect.spi.PluginContext;
+import io.jetconnect.spi.Setting;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -16,12 +17,10 @@ import java.nio.file.Path;
  */
 record JsonlSettings(Path path, long maxFileBytes, int maxFiles, boolean fsync) {
 
-    static final String PATH = "path";
-    static final String MAX_FILE_BYTES = "max-file-bytes";
-    static final String MAX_FILES = "max-files";
-    static final String FSYNC = "fsync";
-
-    private static final int MAX_FILES_CEILING = 10_000;
+    private static final String PATH = "path";
+    private static final Setting<Long> MAX_FILE_BYTES = Setting.bytes("max-file-bytes", 1, Long.MAX_VALUE);
+    private static final Setting<Integer> MAX_FILES = Setting.integer("max-files", 1, 10_000);
+    private static final Setting<Boolean> FSYNC = Setting.flag("fsync");
 
     static JsonlSettings from(PluginContext context) {
         ConnectorConfig config = context.config();
@@ -38,14 +37,7 @@ record JsonlSettings(Path path, long maxFileBytes, int maxFiles, boolean fsync) 
         if (path.getFileName() == null) {
             throw config.invalid(PATH, "names no file");
         }
-        long maxBytes = config.getBytes(MAX_FILE_BYTES);
-        if (maxBytes < 1) {
-            throw config.invalid(MAX_FILE_BYTES, "must be at least 1 byte");
-        }
-        int maxFiles = config.getInt(MAX_FILES);
-        if (maxFiles < 1 || maxFiles > MAX_FILES_CEILING) {
-            throw config.invalid(MAX_FILES, "must be between 1 and " + MAX_FILES_CEILING);
-        }
-        return new JsonlSettings(path.toAbsolutePath().normalize(), maxBytes, maxFiles, config.getBoolean(FSYNC));
+        return new JsonlSettings(path.toAbsolutePath().normalize(), config.get(MAX_FILE_BYTES), config.get(MAX_FILES),
+                config.get(FSYNC));
     }
 }

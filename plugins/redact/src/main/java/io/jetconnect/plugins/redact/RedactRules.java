@@ -2,6 +2,7 @@ package io.jetconnect.plugins.redact;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import io.jetconnect.spi.ConnectorConfig;
+import io.jetconnect.spi.Setting;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,11 @@ import java.util.List;
  */
 final class RedactRules {
 
-    static final String FIELDS = "fields";
-    static final String PATHS = "paths";
-    static final String PATTERNS = "patterns";
-    static final String REPLACEMENT = "replacement";
-    static final String HASH_KEY_FILE = "hash-key-file";
+    private static final Setting<FieldNames> FIELDS = Setting.textList("fields").map(FieldNames::of);
+    private static final String PATHS = "paths";
+    private static final Setting<ValuePatterns> PATTERNS = Setting.textList("patterns").map(ValuePatterns::compile);
+    private static final Setting<Mask> REPLACEMENT = Setting.text("replacement").map(Mask::fixed);
+    private static final String HASH_KEY_FILE = "hash-key-file";
 
     final FieldNames names;
     final List<JsonPointer> paths;
@@ -33,12 +34,7 @@ final class RedactRules {
 
     /** @throws io.jetconnect.spi.ConfigurationException naming the offending key */
     static RedactRules from(ConnectorConfig config) {
-        FieldNames names;
-        try {
-            names = FieldNames.of(config.getStringList(FIELDS));
-        } catch (IllegalArgumentException e) {
-            throw config.invalid(FIELDS, e.getMessage());
-        }
+        FieldNames names = config.get(FIELDS);
         List<JsonPointer> paths = new ArrayList<>();
         List<String> pointers = config.getStringList(PATHS);
         for (int i = 0; i < pointers.size(); i++) {
@@ -49,12 +45,7 @@ final class RedactRules {
                         + "(RFC 6901): " + e.getMessage());
             }
         }
-        ValuePatterns patterns;
-        try {
-            patterns = ValuePatterns.compile(config.getStringList(PATTERNS));
-        } catch (IllegalArgumentException e) {
-            throw config.invalid(PATTERNS, e.getMessage());
-        }
+        ValuePatterns patterns = config.get(PATTERNS);
         Mask mask;
         if (config.hasPath(HASH_KEY_FILE)) {
             String file = config.getString(HASH_KEY_FILE);
@@ -67,7 +58,7 @@ final class RedactRules {
                 throw config.invalid(HASH_KEY_FILE, e.getMessage());
             }
         } else {
-            mask = Mask.fixed(config.getString(REPLACEMENT));
+            mask = config.get(REPLACEMENT);
         }
         return new RedactRules(names, List.copyOf(paths), patterns, mask);
     }

@@ -1,7 +1,5 @@
 package io.jetconnect.plugins.replay;
 
-import io.jetconnect.spi.EventSource;
-import io.jetconnect.spi.SourceContext;
 import io.jetconnect.spi.TypeName;
 import org.pf4j.Extension;
 
@@ -20,23 +18,9 @@ import org.pf4j.Extension;
  */
 @Extension
 @TypeName("replay")
-public final class ReplaySource implements EventSource {
+public final class ReplaySource extends StreamSource {
 
-    private final StreamReader reader = new StreamReader();
-
-    /** What {@code open} would refuse in the block ({@code stream} missing, bad values), so that check refuses it. */
-    @Override
-    public void validate(io.jetconnect.spi.ConnectorConfig config) {
-        ReplaySettings.replay(config, io.jetconnect.spi.StreamSpec::undeclared);
-    }
-
-    @Override
-    public void start(SourceContext context) {
-        reader.start(context, ReplaySettings.replay(context));
-    }
-
-    @Override
-    public void stop() {
-        reader.stop();
+    public ReplaySource() {
+        super(ReplaySettings::replay);
     }
 }

@@ -34,8 +34,7 @@ class BrokerRestartIT {
 
     @Test
     void resumesAfterTheBrokerIsKilledAndRestarted() {
-        streams.create("CRASH", -1);
-        streams.publish("CRASH", 1, N);
+        streams.filled("CRASH", N);
         TestContexts contexts = TestContexts.of("replay").nats(server.url())
                 .config("stream = CRASH\nmax-in-flight = 256\nprogress-interval = 1s");
         CollectingChain chain = CollectingChain.slow(1000);

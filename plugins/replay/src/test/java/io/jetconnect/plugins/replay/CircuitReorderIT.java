@@ -22,8 +22,7 @@ class CircuitReorderIT extends StreamServerTest {
 
     @Test
     void aNewEventIsNotEmittedBeforeTheRefusedOlderOnesAreEmittedAgain() {
-        streams.create("CIRCUIT", -1);
-        streams.publish("CIRCUIT", 1, HELD);
+        streams.filled("CIRCUIT", HELD);
         TestContexts contexts = contexts("replay", "stream = CIRCUIT\nthen = live-tail\nmax-in-flight = 64");
         CircuitChain chain = new CircuitChain(HELD);
         ReplaySource source = new ReplaySource();

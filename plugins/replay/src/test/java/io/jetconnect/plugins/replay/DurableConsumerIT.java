@@ -20,8 +20,7 @@ class DurableConsumerIT extends StreamServerTest {
 
     @Test
     void twoInstancesShareTheWorkAndTogetherDeliverEverything() throws Exception {
-        streams.create("SHARED", -1);
-        streams.publish("SHARED", 1, N);
+        streams.filled("SHARED", N);
         String config = "stream = SHARED\ndurable = shared-reader\nthen = live-tail\nbatch-size = 64\n"
                 + "max-in-flight = 256";
         TestContexts a = contexts("replay", config).pipeline("a");

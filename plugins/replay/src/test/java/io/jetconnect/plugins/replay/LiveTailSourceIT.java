@@ -10,8 +10,7 @@ class LiveTailSourceIT extends StreamServerTest {
 
     @Test
     void startsWithNewEventsThenResumesFromTheStoredCursor() {
-        streams.create("TAIL", -1);
-        streams.publish("TAIL", 1, 100);
+        streams.filled("TAIL", 100);
         TestContexts contexts = contexts("live-tail", "stream = TAIL");
         CollectingChain first = CollectingChain.immediate();
         // The tail stores its starting point (the stream's last sequence) at once: then it is reading.

@@ -23,8 +23,7 @@ class PausedLagIT extends StreamServerTest {
 
     @Test
     void theLagOfAPausedSourceFollowsTheStream() {
-        streams.create("PAUSED", -1);
-        streams.publish("PAUSED", 1, 100);
+        streams.filled("PAUSED", 100);
         TestContexts contexts = contexts("replay", "stream = PAUSED\nthen = live-tail\nprogress-interval = 1s");
         CollectingChain chain = CollectingChain.immediate();
         ReplaySource source = new ReplaySource();

@@ -27,8 +27,7 @@ class ReplaySourceIT extends StreamServerTest {
 
     @Test
     void replaysEveryEventInOrderThenStops() {
-        streams.create("ALL", -1);
-        streams.publish("ALL", 1, N);
+        streams.filled("ALL", N);
         TestContexts contexts = contexts("replay", "stream = ALL");
         CollectingChain chain = CollectingChain.immediate();
         ReplaySource source = new ReplaySource();
@@ -54,8 +53,7 @@ class ReplaySourceIT extends StreamServerTest {
 
     @Test
     void stopsHalfWayAndResumesFromTheStoredCursor() {
-        streams.create("HALF", -1);
-        streams.publish("HALF", 1, N);
+        streams.filled("HALF", N);
         // stop-timeout = 0s: the first run abandons whatever is in flight, as a crash would.
         TestContexts contexts = contexts("replay", "stream = HALF\nmax-in-flight = 512\nstop-timeout = 0s");
         // Slow enough (about 10,000 events/s with 512 in flight) that it is stopped half-way, however fast the
@@ -96,8 +94,7 @@ class ReplaySourceIT extends StreamServerTest {
     void handsOverFromTheDrainToTheLiveTailWithoutGapOrRepeat() throws InterruptedException {
         int before = 10_000;
         int during = 5_000;
-        streams.create("HANDOVER", -1);
-        streams.publish("HANDOVER", 1, before);
+        streams.filled("HANDOVER", before);
         TestContexts contexts = contexts("replay", "stream = HANDOVER\nthen = live-tail");
         CollectingChain chain = CollectingChain.immediate();
         ReplaySource source = new ReplaySource();
@@ -124,8 +121,7 @@ class ReplaySourceIT extends StreamServerTest {
 
     @Test
     void skipsAndCountsMessagesThatAreNoCloudEvents() {
-        streams.create("MIXED", -1);
-        streams.publish("MIXED", 1, 10);
+        streams.filled("MIXED", 10);
         streams.publishGarbage("MIXED");
         streams.publish("MIXED", 11, 20);
         TestContexts contexts = contexts("replay", "stream = MIXED");
@@ -139,8 +135,7 @@ class ReplaySourceIT extends StreamServerTest {
 
     @Test
     void startsAtASequenceAndFiltersBySubject() {
-        streams.create("FILTER", -1);
-        streams.publish("FILTER", 1, 100);
+        streams.filled("FILTER", 100);
         // The same events again on another subject: a filter on it sees only those.
         try {
             io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers()
@@ -160,8 +155,7 @@ class ReplaySourceIT extends StreamServerTest {
 
     @Test
     void readsAgainFromTheCursorWhenTheChainRefusesAnEventForNow() {
-        streams.create("REFUSED", -1);
-        streams.publish("REFUSED", 1, 2000);
+        streams.filled("REFUSED", 2000);
         TestContexts contexts = contexts("replay", "stream = REFUSED");
         RefusingChain chain = new RefusingChain("700", new RetriableException("circuit open"), 2);
         runUntil(new ReplaySource(), contexts, chain, cursorAt(contexts, "REFUSED", 2000));
@@ -176,8 +170,7 @@ class ReplaySourceIT extends StreamServerTest {
 
     @Test
     void failsWhenTheChainRefusesAnEventForGood() {
-        streams.create("REFUSEDFOREVER", -1);
-        streams.publish("REFUSEDFOREVER", 1, 500);
+        streams.filled("REFUSEDFOREVER", 500);
         TestContexts contexts = contexts("replay", "stream = REFUSEDFOREVER\nthen = live-tail");
         RefusingChain chain = new RefusingChain("100", new JetconnectException("no such subject"), 1);
         runUntil(new ReplaySource(), contexts, chain, failed(contexts));
@@ -188,8 +181,7 @@ class ReplaySourceIT extends StreamServerTest {
 
     @Test
     void startsAtATime() throws Exception {
-        streams.create("TIMED", -1);
-        streams.publish("TIMED", 1, 10);
+        streams.filled("TIMED", 10);
         streams.publish("TIMED", 11, 20);
         java.time.ZonedDateTime eleventh = streams.connection().jetStreamManagement().getMessage("TIMED", 11).getTime();
         TestContexts contexts = contexts("replay", "stream = TIMED\nstart = \"time:" + eleventh.toOffsetDateTime() + "\"");

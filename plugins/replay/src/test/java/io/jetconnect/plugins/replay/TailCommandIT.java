@@ -5,18 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jetconnect.spi.CommandContext;
-import io.jetconnect.spi.NatsSettings;
-import io.jetconnect.spi.StreamSpec;
 import io.jetconnect.testing.NatsServer;
+import io.jetconnect.testing.TestConsole;
 import io.jetconnect.testing.TestContexts;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,56 +21,17 @@ class TailCommandIT extends StreamServerTest {
 
     @BeforeAll
     static void fill() {
-        streams.create("TAILCMD", -1);
-        streams.publish("TAILCMD", 1, 10);
+        streams.filled("TAILCMD", 10);
         streams.publishGarbage("TAILCMD");
         streams.publish("TAILCMD", 11, 20);
     }
 
-    /** A command context over byte arrays, with the stream declared under the key {@code events}. */
-    private static final class Console implements CommandContext {
-
-        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-        final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-
-        @Override
-        public PrintStream out() {
-            return out;
-        }
-
-        @Override
-        public PrintStream err() {
-            return err;
-        }
-
-        @Override
-        public NatsSettings nats() {
-            return NatsSettings.builder(url).connectionName("jetconnect-test").build();
-        }
-
-        @Override
-        public Map<String, StreamSpec> streams() {
-            return Map.of("events", TestContexts.fileStream("events", "TAILCMD", "TAILCMD.>"));
-        }
-
-        @Override
-        public Path dataDir() {
-            return Path.of("data");
-        }
-
-        List<String> lines() {
-            String text = outBytes.toString(StandardCharsets.UTF_8);
-            return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
-        }
-
-        String errors() {
-            return errBytes.toString(StandardCharsets.UTF_8);
-        }
+    /** A console with the stream declared under the key {@code events}. */
+    private static TestConsole console() {
+        return new TestConsole(url).stream(TestContexts.fileStream("events", "TAILCMD", "TAILCMD.>"));
     }
 
-    private static int run(Console console, String... args) {
+    private static int run(TestConsole console, String... args) {
         return new TailCommand().run(List.of(args), console);
     }
 
@@ -88,7 +42,7 @@ class TailCommandIT extends StreamServerTest {
 
     @Test
     void printsFromTheSequenceSinceNamesAndStopsAtMax() throws Exception {
-        Console console = new Console();
+        TestConsole console = console();
         assertEquals(0, run(console, "--stream", "events", "--since", "5", "--max", "3"), console.errors());
         assertEquals(List.of("5", "6", "7"), console.lines().stream().map(TailCommandIT::id)
                 .collect(Collectors.toList()));
@@ -100,7 +54,7 @@ class TailCommandIT extends StreamServerTest {
     @Test
     void sinceZeroAndSinceOneBothBeginAtTheFirstMessage() {
         for (String since : List.of("0", "1")) {
-            Console console = new Console();
+            TestConsole console = console();
             assertEquals(0, run(console, "--stream", "events", "--since", since, "--max", "1"), console.errors());
             assertEquals(List.of("1"), console.lines().stream().map(TailCommandIT::id).collect(Collectors.toList()),
                     "--since " + since);
@@ -109,7 +63,7 @@ class TailCommandIT extends StreamServerTest {
 
     @Test
     void printsAMessageThatIsNoCloudEventAsAnErrorObject() throws Exception {
-        Console console = new Console();
+        TestConsole console = console();
         assertEquals(0, run(console, "--stream=TAILCMD", "--since=11", "--max=2"), console.errors());
         List<String> lines = console.lines();
         JsonNode invalid = new ObjectMapper().readTree(lines.get(0));
@@ -122,7 +76,7 @@ class TailCommandIT extends StreamServerTest {
 
     @Test
     void withoutSinceOnlyNewEvents() {
-        Console console = new Console();
+        TestConsole console = console();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(console, "--stream", "events",
                 "--subject", "TAILCMD.new", "--max", "2"));
         // Publish until the tail has seen two: it begins whenever its consumer exists.
@@ -146,21 +100,21 @@ class TailCommandIT extends StreamServerTest {
 
     @Test
     void usageErrorsExitTwo() {
-        Console console = new Console();
+        TestConsole console = console();
         assertEquals(2, run(console, "--since", "3"));
         assertTrue(console.errors().contains("Missing required option: '--stream=NAME'"), console.errors());
-        assertEquals(2, run(new Console(), "--stream", "events", "--since", "three"));
-        assertEquals(2, run(new Console(), "--stream", "events", "--max", "0"));
-        assertEquals(2, run(new Console(), "--stream", "events", "--follow"));
-        assertEquals(2, run(new Console(), "--stream"));
-        Console help = new Console();
+        assertEquals(2, run(console(), "--stream", "events", "--since", "three"));
+        assertEquals(2, run(console(), "--stream", "events", "--max", "0"));
+        assertEquals(2, run(console(), "--stream", "events", "--follow"));
+        assertEquals(2, run(console(), "--stream"));
+        TestConsole help = console();
         assertEquals(0, run(help, "--help"));
         assertTrue(help.lines().get(0).startsWith("usage: jetconnect tail"));
     }
 
     @Test
     void aMissingStreamExitsOne() {
-        Console console = new Console();
+        TestConsole console = console();
         assertEquals(1, run(console, "--stream", "NOSUCH", "--max", "1"));
         assertTrue(console.errors().contains("stream NOSUCH does not exist"), console.errors());
     }

@@ -56,6 +56,12 @@ final class TestStreams implements AutoCloseable {
         return connection;
     }
 
+    /** Creates an unbounded stream {@code name} (as {@link #create}) holding events 1 to {@code count}. */
+    void filled(String name, long count) {
+        create(name, -1);
+        publish(name, 1, count);
+    }
+
     /** Creates a file stream capturing {@code <name>.>}, deleting any earlier one of that name. */
     void create(String name, long maxMessages) {
         try {

@@ -3,6 +3,7 @@ package io.jetconnect.plugins.sign;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.BackpressureException;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.ForwardingSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.delivery.OrderedWindow;
@@ -24,13 +25,13 @@ import java.util.concurrent.RejectedExecutionException;
  * worker, and the floor moving over settled events says which to pass on. An event that cannot be signed is
  * settled too (it fails on its own, as with {@link SignDecorator.SigningSink}, in its turn) and does not hold up
  * the events behind it, so the window is never fenced. At most {@code maxQueued} events wait for their signature
- * or for an earlier one's; an emit past that fails with a {@link BackpressureException}. Thread-safe.
+ * or for an earlier one's; an emit past that fails with a {@link BackpressureException}. Signing adds attributes
+ * only: the next sink's key of the unsigned event is that of the signed one. Thread-safe.
  */
-final class ParallelSigningSink implements EventSink {
+final class ParallelSigningSink extends ForwardingSink {
 
     private final EventSigner signer;
     private final PluginMetrics.Counter signed;
-    private final EventSink next;
     private final ExecutorService workers;
     /** The Retry-After of a full layer. */
     private final Duration retryAfter;
@@ -47,18 +48,12 @@ final class ParallelSigningSink implements EventSink {
 
     ParallelSigningSink(EventSigner signer, PluginMetrics.Counter signed, EventSink next, ExecutorService workers,
                         int maxQueued, Duration retryAfter) {
+        super(next);
         this.signer = signer;
         this.retryAfter = retryAfter;
         this.signed = signed;
-        this.next = next;
         this.workers = workers;
         this.window = new OrderedWindow(maxQueued, 0);
-    }
-
-    /** Signing adds attributes only: the next sink's key of the unsigned event is that of the signed one. */
-    @Override
-    public String orderKey(CloudEvent event) {
-        return next.orderKey(event);
     }
 
     @Override
@@ -114,7 +109,7 @@ final class ParallelSigningSink implements EventSink {
 
     @Override
     public String toString() {
-        return "ParallelSigningSink[" + signer + "] -> " + next;
+        return "ParallelSigningSink[" + signer + "] -> " + next();
     }
 
     /** One event on its way through the layer. */
@@ -157,7 +152,7 @@ final class ParallelSigningSink implements EventSink {
             signed.increment();
             CompletionStage<Void> stage;
             try {
-                stage = next.emit(copy);
+                stage = next().emit(copy);
             } catch (RuntimeException e) {
                 outcome.completeExceptionally(e); // a sink that breaks its contract still fails only this event
                 return;

@@ -3,6 +3,7 @@ package io.jetconnect.plugins.sign;
 import io.cloudevents.CloudEvent;
 import io.jetconnect.spi.DecoratorTraits;
 import io.jetconnect.spi.EventSink;
+import io.jetconnect.spi.ForwardingSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.SinkContext;
@@ -54,22 +55,16 @@ public final class SignDecorator implements SinkDecorator {
     }
 
     /** The layer: stateless apart from the key, so thread-safe. */
-    static final class SigningSink implements EventSink {
+    static final class SigningSink extends ForwardingSink {
 
         private final EventSigner signer;
         private final PluginMetrics.Counter signed;
-        private final EventSink next;
-
-        SigningSink(EventSigner signer, PluginMetrics.Counter signed, EventSink next) {
-            this.signer = signer;
-            this.signed = signed;
-            this.next = next;
-        }
 
         /** Signing adds attributes only: the next sink's key of the unsigned event is that of the signed one. */
-        @Override
-        public String orderKey(CloudEvent event) {
-            return next.orderKey(event);
+        SigningSink(EventSigner signer, PluginMetrics.Counter signed, EventSink next) {
+            super(next);
+            this.signer = signer;
+            this.signed = signed;
         }
 
         @Override
@@ -81,7 +76,7 @@ public final class SignDecorator implements SinkDecorator {
                 return CompletableFuture.failedFuture(e);
             }
             signed.increment();
-            return next.emit(copy);
+            return next().emit(copy);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.sign;
 
 import io.jetconnect.spi.ConnectorConfig;
+import io.jetconnect.spi.Setting;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,20 +24,19 @@ import java.util.Set;
 record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int threads, int maxQueued,
                     Duration retryAfter) {
 
-    static final String ALGORITHM = "algorithm";
+    private static final Setting<SignatureAlgorithm> ALGORITHM = Setting.choice("algorithm", SignatureAlgorithm.class);
     static final String KEY_FILE = "key-file";
-    static final String GENERATE_IF_MISSING = "generate-if-missing";
+    private static final String GENERATE_IF_MISSING = "generate-if-missing";
     static final String KEY_ID = "key-id";
-    static final String KEYS = "keys";
-    static final String SIGNING_KEY_ID = "signing-key-id";
-    static final String THREADS = "threads";
-    static final String MAX_QUEUED = "max-queued";
-    static final String RETRY_AFTER = "retry-after";
+    private static final String KEYS = "keys";
+    private static final String SIGNING_KEY_ID = "signing-key-id";
+    private static final String THREADS = "threads";
+    /** The ordered window of the signing threads is allocated whole: keep it to a few MiB at most. */
+    static final Setting<Integer> MAX_QUEUED = Setting.integer("max-queued", 1, 1 << 20);
+    static final Setting<Duration> RETRY_AFTER = Setting.duration("retry-after");
     /** More threads than this only contend for the cores the broker and the rest of the chain need. */
     static final int MAX_THREADS = 64;
-    /** The ordered window of the signing threads is allocated whole: keep it to a few MiB at most. */
-    static final int MAX_MAX_QUEUED = 1 << 20;
-    private static final Set<String> ENTRY_KEYS = Set.of(KEY_ID, ALGORITHM, KEY_FILE);
+    private static final Set<String> ENTRY_KEYS = Set.of(KEY_ID, ALGORITHM.path(), KEY_FILE);
 
     SignSettings {
         warnings = List.copyOf(warnings);
@@ -48,7 +48,7 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
      * @throws io.jetconnect.spi.ConfigurationException naming the offending path, never a key's content
      */
     static SignSettings load(ConnectorConfig config) {
-        SignatureAlgorithm defaultAlgorithm = algorithm(config);
+        SignatureAlgorithm defaultAlgorithm = config.get(ALGORITHM);
         List<? extends ConnectorConfig> entries = config.getConfigList(KEYS);
         String keyFile = config.getString(KEY_FILE).isEmpty() ? "" : config.getPath(KEY_FILE).toString();
         String keyId = config.getString(KEY_ID);
@@ -101,7 +101,8 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
                 if (!entry.hasPath(KEY_FILE) || entry.getString(KEY_FILE).isEmpty()) {
                     throw entry.invalid(KEY_FILE, "every entry of keys needs key-file");
                 }
-                SignatureAlgorithm algorithm = entry.hasPath(ALGORITHM) ? algorithm(entry) : defaultAlgorithm;
+                SignatureAlgorithm algorithm =
+                        entry.hasPath(ALGORITHM.path()) ? entry.get(ALGORITHM) : defaultAlgorithm;
                 SignatureKey key = load(entry, algorithm, warnings, null);
                 for (SignatureKey other : keys) {
                     if (other.id().equals(key.id())) {
@@ -123,23 +124,7 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
         }
         return new SignSettings(new EventSigner(signing), new KeyRing(keys), warnings,
                 threads(config, signing.algorithm(), Runtime.getRuntime().availableProcessors()),
-                maxQueued(config), retryAfter(config));
-    }
-
-    static Duration retryAfter(ConnectorConfig config) {
-        Duration value = config.getDuration(RETRY_AFTER);
-        if (value.isNegative()) {
-            throw config.invalid(RETRY_AFTER, "must not be negative");
-        }
-        return value;
-    }
-
-    static int maxQueued(ConnectorConfig config) {
-        int value = config.getInt(MAX_QUEUED);
-        if (value < 1 || value > MAX_MAX_QUEUED) {
-            throw config.invalid(MAX_QUEUED, "must be from 1 to " + MAX_MAX_QUEUED);
-        }
-        return value;
+                config.get(MAX_QUEUED), config.get(RETRY_AFTER));
     }
 
     /**
@@ -160,12 +145,6 @@ record SignSettings(EventSigner signer, KeyRing ring, List<String> warnings, int
             // reported below
         }
         throw config.invalid(THREADS, "must be auto or a number of threads from 0 to " + MAX_THREADS);
-    }
-
-    private static SignatureAlgorithm algorithm(ConnectorConfig config) {
-        String name = config.getString(ALGORITHM);
-        return SignatureAlgorithm.byId(name)
-                .orElseThrow(() -> config.invalid(ALGORITHM, "must be hmac-sha256 or ed25519"));
     }
 
     /** Loads the key of a block holding key-file and, optionally, key-id. */

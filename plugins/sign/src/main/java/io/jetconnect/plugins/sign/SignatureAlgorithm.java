@@ -1,8 +1,9 @@
 package io.jetconnect.plugins.sign;
 
-import java.util.Optional;
-
-/** The signature algorithms, by the name that {@code algorithm} and the {@code sigalg} attribute use. */
+/**
+ * The signature algorithms, by the name that {@code algorithm} and the {@code sigalg} attribute use; the
+ * configuration reads them as {@link io.jetconnect.spi.Setting#choice} names them, which is that name.
+ */
 enum SignatureAlgorithm {
     HMAC_SHA256("hmac-sha256", 32),
     ED25519("ed25519", 64);
@@ -23,15 +24,6 @@ enum SignatureAlgorithm {
     /** @return the length of a signature in bytes */
     int signatureLength() {
         return signatureLength;
-    }
-
-    static Optional<SignatureAlgorithm> byId(String id) {
-        for (SignatureAlgorithm algorithm : values()) {
-            if (algorithm.id.equals(id)) {
-                return Optional.of(algorithm);
-            }
-        }
-        return Optional.empty();
     }
 
     @Override

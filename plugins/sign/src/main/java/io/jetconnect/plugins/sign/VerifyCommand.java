@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
 import org.pf4j.Extension;
 
 /**
@@ -143,9 +145,8 @@ public final class VerifyCommand implements CliCommand {
 
         private final KeyRing ring;
         private final PrintStream err;
-        private long valid;
-        private long invalid;
-        private long unsigned;
+        /** By {@link Verification.Status}, in the order the summary prints them. */
+        private final long[] counts = new long[Verification.Status.values().length];
 
         Tally(KeyRing ring, PrintStream err) {
             this.ring = ring;
@@ -155,34 +156,35 @@ public final class VerifyCommand implements CliCommand {
         @Override
         public void event(String where, CloudEvent event) {
             Verification verification = ring.verify(event);
-            switch (verification.status()) {
-                case VALID -> valid++;
-                case UNSIGNED -> unsigned++;
-                case INVALID -> {
-                    invalid++;
-                    // Source and id together name the event (CloudEvents; the stream's Nats-Msg-Id is made of both).
-                    err.println("invalid " + where + " source=" + printable(String.valueOf(event.getSource()))
-                            + " id=" + printable(event.getId()) + ": " + verification.reason());
-                }
+            counts[verification.status().ordinal()]++;
+            if (verification.status() == Verification.Status.INVALID) {
+                // Source and id together name the event (CloudEvents; the stream's Nats-Msg-Id is made of both).
+                err.println("invalid " + where + " source=" + printable(String.valueOf(event.getSource()))
+                        + " id=" + printable(event.getId()) + ": " + verification.reason());
             }
         }
 
         @Override
         public void unreadable(String where, String reason) {
-            invalid++;
+            counts[Verification.Status.INVALID.ordinal()]++;
             err.println("invalid " + where + ": " + reason);
         }
 
         long invalid() {
-            return invalid;
+            return counts[Verification.Status.INVALID.ordinal()];
         }
 
         long unsigned() {
-            return unsigned;
+            return counts[Verification.Status.UNSIGNED.ordinal()];
         }
 
+        /** @return {@code valid=N invalid=N unsigned=N} */
         String summary() {
-            return "valid=" + valid + " invalid=" + invalid + " unsigned=" + unsigned;
+            StringJoiner out = new StringJoiner(" ");
+            for (Verification.Status status : Verification.Status.values()) {
+                out.add(status.name().toLowerCase(Locale.ROOT) + "=" + counts[status.ordinal()]);
+            }
+            return out.toString();
         }
 
         private static String printable(String text) {

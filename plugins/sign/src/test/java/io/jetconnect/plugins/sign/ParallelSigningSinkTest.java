@@ -15,6 +15,7 @@ import io.jetconnect.spi.EventSink;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.PluginMetrics;
 import io.jetconnect.spi.RetriableException;
+import io.jetconnect.spi.Setting;
 import io.jetconnect.testing.TestContexts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -229,23 +230,26 @@ class ParallelSigningSinkTest {
 
     @Test
     void retryAfterSetting() {
-        assertEquals(Duration.ofSeconds(1), SignSettings.retryAfter(TestContexts.of("sign").connectorConfig()));
-        assertEquals(Duration.ofMillis(200),
-                SignSettings.retryAfter(TestContexts.of("sign").config("retry-after = 200ms").connectorConfig()));
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SignSettings.retryAfter(
-                TestContexts.of("sign").config("retry-after = -1s").connectorConfig()));
+        assertEquals(Duration.ofSeconds(1), setting("", SignSettings.RETRY_AFTER));
+        assertEquals(Duration.ofMillis(200), setting("retry-after = 200ms", SignSettings.RETRY_AFTER));
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> setting("retry-after = -1s", SignSettings.RETRY_AFTER));
         assertTrue(e.getMessage().contains("retry-after"), e.getMessage());
     }
 
     @Test
     void maxQueuedSetting() {
-        assertEquals(65536, SignSettings.maxQueued(TestContexts.of("sign").connectorConfig()));
-        assertEquals(1, SignSettings.maxQueued(TestContexts.of("sign").config("max-queued = 1").connectorConfig()));
+        assertEquals(65536, setting("", SignSettings.MAX_QUEUED));
+        assertEquals(1, setting("max-queued = 1", SignSettings.MAX_QUEUED));
         for (String bad : List.of("0", "-1", "1048577")) {
-            ConfigurationException e = assertThrows(ConfigurationException.class, () -> SignSettings.maxQueued(
-                    TestContexts.of("sign").config("max-queued = " + bad).connectorConfig()));
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> setting("max-queued = " + bad, SignSettings.MAX_QUEUED));
             assertTrue(e.getMessage().contains("max-queued"), e.getMessage());
         }
+    }
+
+    private static <T> T setting(String hocon, Setting<T> setting) {
+        return TestContexts.of("sign").config(hocon).connectorConfig().get(setting);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.cloudevents.jackson.JsonFormat;
 import io.jetconnect.spi.EventSink;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.NatsServerExtension;
+import io.jetconnect.testing.TestConsole;
 import io.jetconnect.testing.TestContexts;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -156,9 +157,9 @@ class VerifyCommandIT {
         jetStream.publish(structured("signed.s", TestEvents.json("plain")));
         jetStream.publish(NatsMessage.builder().subject("signed.x").data("hello", StandardCharsets.UTF_8).build());
 
-        TestCommandContext context = new TestCommandContext(url)
+        TestConsole context = new TestConsole(url)
                 .stream(TestContexts.fileStream("signed", "SIGNED", "signed.>"));
-        TestCommandContext.Run run = TestCommandContext.run(context, "--key-file", ed.publicKey().toString(),
+        TestConsole.Run run = context.run(new VerifyCommand(), "--key-file", ed.publicKey().toString(),
                 "--key-file", hmac.toString(), "--stream", "signed");
         assertEquals("valid=8 invalid=4 unsigned=1", run.out(), run.err());
         assertEquals(1, run.exit());
@@ -169,7 +170,7 @@ class VerifyCommandIT {
         assertTrue(err.stream().anyMatch(l -> l.startsWith("invalid seq 13: not a CloudEvent")), run.err());
 
         // Without the HMAC key, the HMAC-signed event has an unknown key id; the stream is named directly.
-        run = TestCommandContext.run(new TestCommandContext(url), "--key-file", ed.publicKey().toString(),
+        run = new TestConsole(url).run(new VerifyCommand(), "--key-file", ed.publicKey().toString(),
                 "--stream", "SIGNED");
         assertEquals("valid=7 invalid=5 unsigned=1", run.out(), run.err());
         assertTrue(run.errLines().contains("invalid seq 8 source=/orders/eu-west-1 id=n: unknown key id \"hmac-it\""),
@@ -184,7 +185,7 @@ class VerifyCommandIT {
         for (int i = 0; i < 50; i++) {
             sink.emit(TestEvents.json("g" + i)).toCompletableFuture().join();
         }
-        TestCommandContext.Run run = TestCommandContext.run(new TestCommandContext(url), "--key-file",
+        TestConsole.Run run = new TestConsole(url).run(new VerifyCommand(), "--key-file",
                 hmac.toString(), "--stream", "GOOD");
         assertEquals("valid=50 invalid=0 unsigned=0", run.out(), run.err());
         assertEquals(0, run.exit());
@@ -195,12 +196,12 @@ class VerifyCommandIT {
     void emptyAndMissingStreams() throws Exception {
         createStream("EMPTY", "empty.>");
         Path hmac = TestKeys.hmac(dir, "empty.key");
-        TestCommandContext.Run run = TestCommandContext.run(new TestCommandContext(url), "--key-file",
+        TestConsole.Run run = new TestConsole(url).run(new VerifyCommand(), "--key-file",
                 hmac.toString(), "--stream", "EMPTY");
         assertEquals("valid=0 invalid=0 unsigned=0", run.out());
         assertEquals(0, run.exit());
 
-        run = TestCommandContext.run(new TestCommandContext(url), "--key-file", hmac.toString(), "--stream", "NOPE");
+        run = new TestConsole(url).run(new VerifyCommand(), "--key-file", hmac.toString(), "--stream", "NOPE");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("stream NOPE does not exist"), run.err());
     }
@@ -216,7 +217,7 @@ class VerifyCommandIT {
         connection.jetStreamManagement().deleteMessage("HOLES", 2);
         connection.jetStreamManagement().deleteMessage("HOLES", 4);
         long start = System.nanoTime();
-        TestCommandContext.Run run = TestCommandContext.run(new TestCommandContext(url), "--key-file",
+        TestConsole.Run run = new TestConsole(url).run(new VerifyCommand(), "--key-file",
                 hmac.toString(), "--stream", "HOLES");
         assertEquals("valid=2 invalid=0 unsigned=0", run.out(), run.err());
         assertEquals("", run.err());
@@ -227,7 +228,7 @@ class VerifyCommandIT {
     void unreachableNatsIsAnErrorWithTheUrlRedacted() {
         Path hmac = TestKeys.hmac(dir, "down.key");
         String down = "nats://alice:s3cret@127.0.0.1:" + NatsServer.freePort();
-        TestCommandContext.Run run = TestCommandContext.run(new TestCommandContext(down), "--key-file",
+        TestConsole.Run run = new TestConsole(down).run(new VerifyCommand(), "--key-file",
                 hmac.toString(), "--stream", "ANY");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("cannot connect to NATS at nats://***@127.0.0.1"), run.err());
@@ -252,7 +253,8 @@ class VerifyCommandIT {
             toFile.emit(NatsEventReader.readStructured(line.getBytes(StandardCharsets.UTF_8)))
                     .toCompletableFuture().join();
         }
-        TestCommandContext.Run run = TestCommandContext.run("--key-file", ed.publicKey().toString(), file.toString());
+        TestConsole.Run run = new TestConsole().run(new VerifyCommand(), "--key-file", ed.publicKey().toString(),
+                file.toString());
         assertEquals("valid=9 invalid=0 unsigned=0", run.out(), run.err());
         assertEquals(0, run.exit());
     }

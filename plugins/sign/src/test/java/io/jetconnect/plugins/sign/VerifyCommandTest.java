@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jetconnect.testing.TestConsole;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,13 @@ class VerifyCommandTest {
         return Vectors.file(name).toString();
     }
 
+    private static TestConsole.Run run(String... args) {
+        return new TestConsole().run(new VerifyCommand(), args);
+    }
+
     /** Runs the verb and checks its summary line and exit code. */
-    private static TestCommandContext.Run assertRun(String summary, int exit, String... args) {
-        TestCommandContext.Run run = TestCommandContext.run(args);
+    private static TestConsole.Run assertRun(String summary, int exit, String... args) {
+        TestConsole.Run run = run(args);
         assertEquals(summary, run.out(), run.err());
         assertEquals(exit, run.exit(), run.err());
         return run;
@@ -52,7 +57,7 @@ class VerifyCommandTest {
         lines.add("{\"not\": \"an event\"}");
         Path file = jsonl("mixed.jsonl", lines);
 
-        TestCommandContext.Run run = assertRun("valid=7 invalid=4 unsigned=1", 1,
+        TestConsole.Run run = assertRun("valid=7 invalid=4 unsigned=1", 1,
                 "--key-file", vector("ed-2025.pub.pem"), file.toString());
         List<String> err = run.errLines();
         assertTrue(err.contains("invalid line 1 source=/orders/eu-west-1 id=evt-0001: signature mismatch"), run.err());
@@ -66,32 +71,32 @@ class VerifyCommandTest {
     void unsignedEventsFailOnlyWhenRequired() {
         assertRun("valid=0 invalid=0 unsigned=9", 0, "--key-file", vector("ed-2025.pub.pem"),
                 vector("events.jsonl"));
-        TestCommandContext.Run run = TestCommandContext.run("--require-signed", "--key-file", vector("ed-2025.pub.pem"),
+        TestConsole.Run run = run("--require-signed", "--key-file", vector("ed-2025.pub.pem"),
                 vector("events.jsonl"));
         assertEquals(1, run.exit());
     }
 
     @Test
     void explicitKeyIdsMapToKeys() {
-        TestCommandContext.Run run = TestCommandContext.run("--key", "other=" + vector("ed-2025.pub.pem"),
+        TestConsole.Run run = run("--key", "other=" + vector("ed-2025.pub.pem"),
                 vector("ed25519.jsonl"));
         assertEquals("valid=0 invalid=9 unsigned=0", run.out());
-        run = TestCommandContext.run("--key", "ed-2025=" + vector("ed-2025.pem"), vector("ed25519.jsonl"));
+        run = run("--key", "ed-2025=" + vector("ed-2025.pem"), vector("ed25519.jsonl"));
         assertEquals("valid=9 invalid=0 unsigned=0", run.out(), "a private key verifies too");
     }
 
     @Test
     void usageAndInputErrorsExitWithTwo() throws Exception {
-        TestCommandContext.Run run = TestCommandContext.run(vector("ed25519.jsonl"));
+        TestConsole.Run run = run(vector("ed25519.jsonl"));
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("no key") && run.err().contains("usage: jetconnect verify"), run.err());
 
-        run = TestCommandContext.run("--key-file", vector("ed-2025.pub.pem"), dir.resolve("nope.jsonl").toString());
+        run = run("--key-file", vector("ed-2025.pub.pem"), dir.resolve("nope.jsonl").toString());
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("no such file"), run.err());
 
         Path shortKey = Files.writeString(dir.resolve("short.key"), "c2hvcnQ=");
-        run = TestCommandContext.run("--key-file", shortKey.toString(), vector("ed25519.jsonl"));
+        run = run("--key-file", shortKey.toString(), vector("ed25519.jsonl"));
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("short.key holds an HMAC key of 5 bytes"), run.err());
         assertFalse(run.err().contains("c2hvcnQ"), run.err());
@@ -100,7 +105,7 @@ class VerifyCommandTest {
 
     @Test
     void helpPrintsUsage() {
-        TestCommandContext.Run run = TestCommandContext.run("--help");
+        TestConsole.Run run = run("--help");
         assertEquals(0, run.exit());
         assertTrue(run.out().startsWith("usage: jetconnect verify"), run.out());
         assertFalse(new VerifyCommand().summary().isBlank());
@@ -110,7 +115,7 @@ class VerifyCommandTest {
     void looseKeyFilePermissionsAreWarnedAbout() throws Exception {
         Path key = TestKeys.hmac(dir, "h.key");
         TestKeys.chmod(key, "rw-r--r--");
-        TestCommandContext.Run run = TestCommandContext.run("--key-file", key.toString(), vector("events.jsonl"));
+        TestConsole.Run run = run("--key-file", key.toString(), vector("events.jsonl"));
         assertEquals(0, run.exit());
         boolean posix = Files.getFileAttributeView(key, java.nio.file.attribute.PosixFileAttributeView.class) != null;
         assertEquals(posix, run.err().contains("warning: key file " + key + " is accessible by group or others"),
@@ -129,7 +134,7 @@ class VerifyCommandTest {
                     .readStructured(line.getBytes(StandardCharsets.UTF_8)))), StandardCharsets.UTF_8));
         }
         assertTrue(lines.get(0).contains("\"sigkeyid\":\"" + DevKey.keyId(key) + "\""), lines.get(0));
-        TestCommandContext.Run run = TestCommandContext.run("--key-file", key.toString(),
+        TestConsole.Run run = run("--key-file", key.toString(),
                 jsonl("dev.jsonl", lines).toString());
         assertEquals("valid=9 invalid=0 unsigned=0", run.out());
     }
