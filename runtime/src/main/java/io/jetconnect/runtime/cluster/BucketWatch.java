@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the fleet bucket (one jnats watch over every key): the definitions, and the workers' statuses for the fleet
- * view. Once the bucket's values at start have arrived, and after every change of a definition, it asks for an
- * apply on a thread of its own; changes that arrive while an apply runs are taken by one more apply of the latest
- * definitions, so a push of many keys costs a few applies, not one per key, and no apply ever blocks the watch.
+ * view. The definitions are taken whole once the bucket's values at start have arrived, and again at every commit
+ * {@code config push} writes after its other writes (the watch delivers in write order, so they have all arrived by
+ * then); each time it asks for an apply on a thread of its own. Commits that arrive while an apply runs are taken
+ * by one more apply of the latest, and no apply ever blocks the watch.
  */
 final class BucketWatch implements KeyValueWatcher {
 
@@ -26,6 +27,7 @@ final class BucketWatch implements KeyValueWatcher {
 
     private final Runnable apply;
     private final Map<String, String> definitions = new TreeMap<>();
+    private Map<String, String> committed = Map.of();
     private final Map<String, FleetView.Seen> workers = new TreeMap<>();
     private final AtomicBoolean pending = new AtomicBoolean();
     private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
@@ -62,6 +64,12 @@ final class BucketWatch implements KeyValueWatcher {
             }
             return;
         }
+        if (key.equals(FleetDefinitions.COMMIT)) {
+            if (caughtUp && !gone) {
+                commit();
+            }
+            return;
+        }
         if (!FleetDefinitions.isDefinition(key)) {
             return;
         }
@@ -72,17 +80,21 @@ final class BucketWatch implements KeyValueWatcher {
                 definitions.put(key, new String(entry.getValue(), StandardCharsets.UTF_8));
             }
         }
-        if (caughtUp) {
-            requestApply();
-        }
     }
 
     @Override
     public void endOfData() {
         if (!caughtUp) {
             caughtUp = true;
-            requestApply();
+            commit();
         }
+    }
+
+    private void commit() {
+        synchronized (this) {
+            committed = java.util.Collections.unmodifiableMap(new TreeMap<>(definitions));
+        }
+        requestApply();
     }
 
     private void requestApply() {
@@ -98,9 +110,9 @@ final class BucketWatch implements KeyValueWatcher {
         }
     }
 
-    /** @return the bucket's definitions now, by key */
+    /** @return the bucket's definitions as of the last commit, by key */
     synchronized Map<String, String> definitions() {
-        return new TreeMap<>(definitions);
+        return committed;
     }
 
     /** @return the workers' statuses now, by id */

@@ -19,6 +19,9 @@ import java.util.TreeMap;
  */
 public final class FleetBucket {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private FleetBucket() {
     }
 
@@ -68,8 +71,11 @@ public final class FleetBucket {
         return found;
     }
 
-    /** Writes the plan, in its order. */
+    /** Writes the plan, in its order, then the commit that has workers apply it; nothing when it is empty. */
     public static void apply(KeyValue kv, PushPlan plan) {
+        if (plan.isEmpty()) {
+            return;
+        }
         try {
             for (Map.Entry<String, String> put : plan.puts().entrySet()) {
                 kv.put(put.getKey(), put.getValue().getBytes(StandardCharsets.UTF_8));
@@ -77,6 +83,12 @@ public final class FleetBucket {
             for (String key : plan.deletes()) {
                 kv.delete(key);
             }
+            com.fasterxml.jackson.databind.node.ObjectNode commit = JSON.createObjectNode();
+            commit.put("at", java.time.Instant.now().toString());
+            java.util.List<String> keys = new java.util.ArrayList<>(plan.puts().keySet());
+            keys.addAll(plan.unchanged());
+            commit.set("keys", JSON.valueToTree(new java.util.TreeSet<>(keys)));
+            kv.put(FleetDefinitions.COMMIT, commit.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | JetStreamApiException e) {
             throw new RetriableException("cannot write the fleet bucket: " + e.getMessage(), e);
         }

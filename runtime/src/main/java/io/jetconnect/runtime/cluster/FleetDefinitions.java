@@ -26,6 +26,11 @@ public final class FleetDefinitions {
 
     static final String PIPELINES = "pipelines.";
     static final String STREAMS = "streams.";
+    /**
+     * Written by {@code config push} after its other writes, like Kafka Connect's commit record: workers apply the
+     * definitions when it changes, so a push is applied whole, never one key at a time.
+     */
+    static final String COMMIT = "commit";
     private static final ConfigRenderOptions HOCON = ConfigRenderOptions.defaults().setOriginComments(false)
             .setComments(false).setJson(false).setFormatted(true);
 

@@ -10,7 +10,9 @@ import java.util.TreeMap;
  * What {@code config push} writes to the bucket: the definitions that are new or changed, and the keys of those no
  * longer in the file; unchanged entries are not written, so that no worker sees them change. Ordered so that each
  * state a watching worker may apply between two writes is whole: streams are written before the pipelines that
- * name them, and pipelines deleted before the streams they named. Workers' status keys are never touched.
+ * name them, and pipelines deleted before the streams they named. Workers apply a push at its commit
+ * ({@link FleetBucket#apply}); the order is for a worker that starts in the middle of one. Workers' status keys
+ * are never touched.
  *
  * @param puts the entries to write, in order
  * @param deletes the keys to delete, in order

@@ -55,6 +55,8 @@ class FleetIT {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> applied.get(applied.size() - 1)
                     .equals(Map.of("b", "replay")));
+            assertEquals(List.of(Map.of("a", "http"), Map.of("b", "replay")), applied,
+                    "a push (b written, a deleted) is applied whole, at its commit: never {a, b} nor {}");
             await().atMost(Duration.ofSeconds(10)).until(() -> fleet.view().get("alive").asInt() == 1);
             JsonNode worker = fleet.view().get("workers").get(0);
             assertEquals("w1", worker.get("id").asText());
