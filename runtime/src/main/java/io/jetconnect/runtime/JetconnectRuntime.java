@@ -2,6 +2,10 @@ package io.jetconnect.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jetconnect.runtime.cluster.ClusterSettings;
+import io.jetconnect.runtime.cluster.Fleet;
+import io.jetconnect.runtime.cluster.WorkerId;
+import io.jetconnect.runtime.cluster.WorkerStatus;
 import io.jetconnect.runtime.config.ConfigProblems;
 import io.jetconnect.runtime.config.LoadedConfig;
 import io.jetconnect.runtime.config.PipelineConfigLoader;
@@ -60,13 +64,16 @@ public final class JetconnectRuntime implements AutoCloseable {
     private final AdminActions actions;
     private final io.jetconnect.runtime.pipeline.ElementStatuses statuses;
     private final io.jetconnect.runtime.metrics.RuntimeMeters runtimeMeters;
+    private final Optional<Fleet> fleet;
 
     private JetconnectRuntime(LoadedConfig initial, DataDirLock lock, PluginRegistry plugins,
                               Optional<EmbeddedNats> embedded,
                               PrometheusMeterRegistry meters, HttpListener http, Pipelines pipelines,
                               RuntimeNats nats, ScheduledExecutorService timers, IngressRoutes routes,
-                              AdminActions actions, io.jetconnect.runtime.pipeline.ElementStatuses statuses) {
+                              AdminActions actions, io.jetconnect.runtime.pipeline.ElementStatuses statuses,
+                              Optional<Fleet> fleet) {
         this.initial = initial;
+        this.fleet = fleet;
         this.lock = lock;
         this.plugins = plugins;
         this.embedded = embedded;
@@ -93,19 +100,29 @@ public final class JetconnectRuntime implements AutoCloseable {
         RuntimeSettings settings = config.settings();
         HttpSettings httpSettings = HttpSettings.read(config.root().getConfig("jetconnect"));
         Optional<String> token = adminToken(settings, httpSettings);
+        Optional<ClusterSettings> cluster = ClusterSettings.read(config.root().getConfig("jetconnect"));
         // Before anything reads or writes data-dir: spill segments and cursors have one owner.
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         PluginRegistry plugins;
         List<ResolvedPipeline> resolved;
+        Optional<String> workerId;
         try {
+            workerId = cluster.map(c -> WorkerId.of(c, settings.dataDir()));
             plugins = PluginRegistry.load(settings.pluginsDir());
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
         try {
-            PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
+            // A fleet worker's pipelines come from the bucket, once it is reached: none start from the file.
+            PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(
+                    cluster.isPresent() ? new LoadedConfig(config.file(), config.root(), settings, List.of()) : config);
             resolved = resolution.pipelines();
+            if (cluster.isPresent() && !config.pipelines().isEmpty()) {
+                LOG.info("fleet {}: the {} pipelines of {} are not run here: pipelines come from bucket {} "
+                        + "(jetconnect config push publishes them)", cluster.get().name(), config.pipelines().size(),
+                        config.file(), cluster.get().bucket());
+            }
             resolution.warnings().forEach(w -> LOG.warn("{}", w));
             resolution.acknowledged().forEach(w -> LOG.info("{}", w));
         } catch (RuntimeException e) {
@@ -124,6 +141,8 @@ public final class JetconnectRuntime implements AutoCloseable {
         Pipelines pipelines = new Pipelines(new PipelineEnvironment(plugins, settings, meters, routes, actions,
                 statuses));
         RuntimeNats nats = new RuntimeNats(settings.nats());
+        Optional<Fleet> fleet = cluster.map(c -> new Fleet(c, workerId.orElseThrow(), nats,
+                settings.pipelineStartRetry()));
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jetconnect-timers");
             t.setDaemon(true);
@@ -133,8 +152,9 @@ public final class JetconnectRuntime implements AutoCloseable {
         HttpListener http;
         try {
             http = new HttpListener(settings.httpHost(), settings.httpPort(), httpSettings, routes, meters,
-                    () -> readiness(pipelines, embedded), feed);
+                    () -> readiness(pipelines, embedded, fleet), feed);
         } catch (IOException e) {
+            fleet.ifPresent(Fleet::close);
             timers.shutdownNow();
             embedded.ifPresent(EmbeddedNats::close);
             plugins.close();
@@ -150,18 +170,24 @@ public final class JetconnectRuntime implements AutoCloseable {
                     + e.getMessage(), e);
         }
         JetconnectRuntime runtime = new JetconnectRuntime(config, lock, plugins, embedded, meters, http, pipelines,
-                nats, timers, routes, actions, statuses);
+                nats, timers, routes, actions, statuses, fleet);
         http.requestTimeout(timers, settings.requestTimeout());
         http.pipelineStates(name -> pipelines.get(name)
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
         http.guard(new AdminGuard(settings.allowedHosts(), settings.httpHost()));
         http.bodyLimits(bodyLimits(resolved));
-        http.admin(new AdminApi(pipelines, () -> plugins, statuses, actions, runtime::reloadReply, token));
+        AdminApi admin = new AdminApi(pipelines, () -> plugins, statuses, actions, runtime::reloadReply, token,
+                () -> fleet.map(Fleet::view));
+        http.admin(admin);
         for (ResolvedPipeline pipeline : resolved) {
             pipelines.start(pipeline);
         }
         http.start();
         String scheme = httpSettings.tls().isPresent() ? "https" : "http";
+        fleet.ifPresent(f -> f.start(runtime::applyFleet, () -> statuses(pipelines, admin),
+                Fleet.adminUrl(httpSettings.tls().isPresent(),
+                        httpSettings.admin().map(HttpSettings.Address::host).orElse(settings.httpHost()),
+                        http.adminPort().orElse(http.address().getPort()))));
         if (httpSettings.admin().isPresent()) {
             LOG.info("listening on {}://{}:{} (ingest: POST /v1/pipelines/{name}/events, /healthz, /readyz) and "
                     + "{}://{}:{} (admin: /v1/..., /metrics, /healthz, /readyz, live feed); NATS at {}{}", scheme,
@@ -221,7 +247,17 @@ public final class JetconnectRuntime implements AutoCloseable {
                 .orElse(StreamSpec.undeclared(ref));
     }
 
-    private static HttpListener.Readiness readiness(Pipelines pipelines, Optional<EmbeddedNats> embedded) {
+    /** This worker's pipelines as its fleet status shows them: state and spill. */
+    private static List<WorkerStatus.PipelineStatus> statuses(Pipelines pipelines, AdminApi admin) {
+        return pipelines.all().stream().map(p -> {
+            com.fasterxml.jackson.databind.JsonNode spill = admin.spill(p.name());
+            return new WorkerStatus.PipelineStatus(p.name(), p.state().name().toLowerCase(java.util.Locale.ROOT),
+                    p.lastError(), spill.path("depth").asLong(), spill.path("bytes").asLong());
+        }).toList();
+    }
+
+    private static HttpListener.Readiness readiness(Pipelines pipelines, Optional<EmbeddedNats> embedded,
+                                                    Optional<Fleet> fleet) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode states = body.putObject("pipelines");
         ObjectNode waiting = JSON.createObjectNode();
@@ -236,7 +272,10 @@ public final class JetconnectRuntime implements AutoCloseable {
         if (!waiting.isEmpty()) {
             body.set("waiting", waiting);
         }
-        return new HttpListener.Readiness(pipelines.allTakeEvents(), body.toString());
+        // A worker that has not yet applied the fleet's pipelines would be ready with none of them.
+        boolean synced = fleet.map(Fleet::synced).orElse(true);
+        fleet.ifPresent(f -> body.putObject("fleet").put("worker", f.id()).put("synced", synced));
+        return new HttpListener.Readiness(synced && pipelines.allTakeEvents(), body.toString());
     }
 
     /**
@@ -248,8 +287,13 @@ public final class JetconnectRuntime implements AutoCloseable {
      * @throws ConfigProblems if the new file is invalid
      */
     public synchronized Pipelines.ReloadResult reload() {
-        LoadedConfig config = new PipelineConfigLoader().load(initial.file());
+        LoadedConfig config = new PipelineConfigLoader().load(initial.file(),
+                fleet.flatMap(Fleet::definitions));
         RuntimeSettings now = config.settings();
+        if (!ClusterSettings.read(config.root().getConfig("jetconnect"))
+                .equals(ClusterSettings.read(initial.root().getConfig("jetconnect")))) {
+            LOG.warn("reload: changes to jetconnect.cluster take effect on restart only");
+        }
         RuntimeSettings before = initial.settings();
         if (!now.dataDir().equals(before.dataDir())) {
             // The spill logs and cursors of the running pipelines are in the old one (locked by this process): a
@@ -312,6 +356,28 @@ public final class JetconnectRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies the fleet bucket's definitions as a reload does ({@link #reload()}, with the local file's runtime
+     * settings); an invalid set is refused and the running pipelines stay as they are.
+     *
+     * @return the problems that made it refuse them; empty when applied
+     */
+    private List<String> applyFleet() {
+        try {
+            reload();
+            runtimeMeters.reloaded();
+            return List.of();
+        } catch (ConfigProblems e) {
+            runtimeMeters.reloadFailed();
+            e.problems().forEach(p -> LOG.error("fleet: the bucket's pipelines were refused: {}", p));
+            return e.problems();
+        } catch (RuntimeException e) {
+            runtimeMeters.reloadFailed();
+            LOG.error("fleet: applying the bucket's pipelines failed: {}", e.getMessage(), e);
+            return List.of(String.valueOf(e.getMessage()));
+        }
+    }
+
     /** Re-reads the listener's certificates; a failure is logged and the ones in use stay. */
     private void reloadTls() {
         try {
@@ -338,6 +404,8 @@ public final class JetconnectRuntime implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: sources stop taking events, in-flight events complete, sinks close");
+        // First: no bucket change may restart a pipeline while they stop.
+        fleet.ifPresent(Fleet::close);
         pipelines.stopAll();
         http.close();
         nats.close();

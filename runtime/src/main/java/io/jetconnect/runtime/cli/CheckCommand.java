@@ -29,19 +29,11 @@ record CheckCommand(ConfigLocation location, PrintStream out, PrintStream err) i
         }
         LoadedConfig config = loaded.get();
         try (PluginRegistry plugins = PluginRegistry.load(config.settings().pluginsDir())) {
-            for (String problem : plugins.problems()) {
-                err.println(config.settings().pluginsDir() + ": warning: " + problem);
-            }
-            List<ResolvedPipeline> pipelines;
-            try {
-                PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
-                pipelines = resolution.pipelines();
-                resolution.warnings().forEach(err::println);
-                resolution.acknowledged().forEach(out::println);
-            } catch (ConfigProblems e) {
-                e.problems().forEach(err::println);
+            Optional<List<ResolvedPipeline>> resolved = resolve(config, plugins, out, err);
+            if (resolved.isEmpty()) {
                 return 1;
             }
+            List<ResolvedPipeline> pipelines = resolved.get();
             out.println(location.file() + ": OK, " + pipelines.size() + " pipeline"
                     + (pipelines.size() == 1 ? "" : "s"));
             for (ResolvedPipeline pipeline : pipelines) {
@@ -50,6 +42,28 @@ record CheckCommand(ConfigLocation location, PrintStream out, PrintStream err) i
                 out.println("  chain:  " + pipeline.chainDescription() + "   (outermost first)");
             }
             return connect ? new BrokerCheck(out, err).run(config, pipelines) : 0;
+        }
+    }
+
+    /**
+     * Resolves every pipeline against the plugins, printing warnings and problems as {@code check} does: what
+     * {@code config push} validates with too.
+     *
+     * @return the pipelines, or empty when there are problems (already printed)
+     */
+    static Optional<List<ResolvedPipeline>> resolve(LoadedConfig config, PluginRegistry plugins, PrintStream out,
+                                                    PrintStream err) {
+        for (String problem : plugins.problems()) {
+            err.println(config.settings().pluginsDir() + ": warning: " + problem);
+        }
+        try {
+            PipelineResolver.Resolution resolution = new PipelineResolver(plugins).resolveWithWarnings(config);
+            resolution.warnings().forEach(err::println);
+            resolution.acknowledged().forEach(out::println);
+            return Optional.of(resolution.pipelines());
+        } catch (ConfigProblems e) {
+            e.problems().forEach(err::println);
+            return Optional.empty();
         }
     }
 }

@@ -36,7 +36,8 @@ final class Verbs {
     private static final Logger LOG = LoggerFactory.getLogger(Verbs.class);
 
     /** The verbs picocli parses; any other first word is a plugin's verb. */
-    static final Set<String> BUILT_IN = Set.of("run", "check", "plugins", "top", "help", "generate-completion");
+    static final Set<String> BUILT_IN = Set.of("run", "check", "config", "plugins", "top", "help",
+            "generate-completion");
 
     private Verbs() {
     }
@@ -74,6 +75,9 @@ final class Verbs {
         CommandLine line = new CommandLine(new Top(out));
         line.addSubcommand("run", new Run(out, err));
         line.addSubcommand("check", new Check(out, err));
+        CommandLine config = new CommandLine(new Config(out));
+        config.addSubcommand("push", new Push(out, err));
+        line.addSubcommand("config", config);
         line.addSubcommand("plugins", new Plugins(out, err));
         line.addSubcommand("top", new TopVerb(out, err));
         extra.forEach((name, verb) -> {
@@ -107,12 +111,19 @@ final class Verbs {
                     "CONFIG_FORCE_jetconnect_http_port=9000 ('_' is '.', '__' is '-'; docs/configuration.md).",
                     "Exit codes: 0 success, 1 failure or invalid configuration, 2 usage,",
                     "3 check --connect found the broker not ready, 4 an error (out of memory) ended the process."})
-    static final class Top implements Callable<Integer> {
+    static final class Top extends Usage {
+        Top(PrintStream out) {
+            super(out);
+        }
+    }
+
+    /** A command that only groups verbs: without one, it prints its usage (exit 2). */
+    abstract static class Usage implements Callable<Integer> {
         private final PrintStream out;
         @Spec
         CommandSpec spec;
 
-        Top(PrintStream out) {
+        Usage(PrintStream out) {
             this.out = out;
         }
 
@@ -193,6 +204,25 @@ final class Verbs {
                 args.add(0, "--connect");
             }
             return run(CheckCommand::new, args);
+        }
+    }
+
+    @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "The fleet's configuration (jetconnect.cluster): config push.")
+    static final class Config extends Usage {
+        Config(PrintStream out) {
+            super(out);
+        }
+    }
+
+    @Command(name = "push", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Validate pipeline.conf as check does (exit 1 on any problem) and publish its pipelines "
+                    + "and streams to the fleet's key-value bucket (jetconnect.cluster.bucket): new and changed ones "
+                    + "written, removed ones deleted, unchanged ones left alone. Every worker applies them as a "
+                    + "reload does."})
+    static final class Push extends ConfigVerb {
+        Push(PrintStream out, PrintStream err) {
+            super(out, err, ConfigPushCommand::new);
         }
     }
 

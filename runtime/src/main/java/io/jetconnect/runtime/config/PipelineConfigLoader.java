@@ -43,6 +43,19 @@ public final class PipelineConfigLoader {
      * @throws ConfigProblems listing every problem found
      */
     public LoadedConfig load(Path file) {
+        return load(file, java.util.Optional.empty());
+    }
+
+    /**
+     * Loads the file with its {@code jetconnect.pipelines} and {@code jetconnect.streams} replaced: a fleet
+     * worker's, whose pipelines come from the fleet's bucket while the file gives the runtime's own settings.
+     *
+     * @param file the configuration file
+     * @param definitions a configuration holding only those two blocks, or empty to keep the file's
+     * @return the checked configuration
+     * @throws ConfigProblems listing every problem found
+     */
+    public LoadedConfig load(Path file, java.util.Optional<Config> definitions) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigProblems(List.of(file + ": no such file"));
         }
@@ -51,6 +64,10 @@ public final class PipelineConfigLoader {
             user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
             // Overrides are part of what the user wrote: checked for typos and resolved like the file.
             user = ConfigOverrides.fromEnvironmentAndProperties().withFallback(user);
+            if (definitions.isPresent()) {
+                user = definitions.get().withFallback(user.withoutPath("jetconnect.pipelines")
+                        .withoutPath("jetconnect.streams"));
+            }
         } catch (ConfigException e) {
             throw new ConfigProblems(List.of(ConfigErrors.translate(e, "").getMessage()));
         }
@@ -114,6 +131,7 @@ public final class PipelineConfigLoader {
         }
         // The listener's limits, TLS and admin listener: checked here, read again where the listener starts.
         io.jetconnect.runtime.http.HttpSettings.read(c);
+        io.jetconnect.runtime.cluster.ClusterSettings.read(c);
         Optional<Path> tokenFile = c.hasPath("http.admin-token-file")
                 ? ConfigPaths.optional(base, c.getString("http.admin-token-file")) : Optional.empty();
         String host = c.getString("http.host");

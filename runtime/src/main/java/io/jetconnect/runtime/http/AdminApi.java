@@ -44,6 +44,7 @@ public final class AdminApi {
     private final AdminActions actions;
     private final Supplier<Reply> reload;
     private final Optional<byte[]> token;
+    private final Supplier<Optional<JsonNode>> cluster;
 
     /**
      * @param pipelines the running pipelines
@@ -55,12 +56,32 @@ public final class AdminApi {
      */
     public AdminApi(ManagedPipelines pipelines, Supplier<PluginRegistry> plugins, ElementStatuses statuses,
                     AdminActions actions, Supplier<Reply> reload, Optional<String> token) {
+        this(pipelines, plugins, statuses, actions, reload, token, Optional::empty);
+    }
+
+    /**
+     * As the other constructor, in fleet mode.
+     *
+     * @param cluster the fleet view {@code GET /v1/cluster} shows; empty for a single runtime (404)
+     */
+    public AdminApi(ManagedPipelines pipelines, Supplier<PluginRegistry> plugins, ElementStatuses statuses,
+                    AdminActions actions, Supplier<Reply> reload, Optional<String> token,
+                    Supplier<Optional<JsonNode>> cluster) {
+        this.cluster = cluster;
         this.pipelines = pipelines;
         this.plugins = plugins;
         this.describer = new PipelineJson(JSON, statuses, System::nanoTime);
         this.actions = actions;
         this.reload = reload;
         this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @return the spill of a pipeline as {@code GET /v1/pipelines/{name}/dlq} shows it: what a fleet worker's status
+     *     reports
+     */
+    public JsonNode spill(String pipeline) {
+        return describer.dlq(pipeline);
     }
 
     /**
@@ -72,6 +93,18 @@ public final class AdminApi {
         if (path.equals("/v1/plugins")) {
             if (get(exchange, method)) {
                 send(exchange, 200, plugins());
+            }
+            return true;
+        }
+        if (path.equals("/v1/cluster")) {
+            if (get(exchange, method)) {
+                Optional<JsonNode> view = cluster.get();
+                if (view.isPresent()) {
+                    send(exchange, 200, view.get());
+                } else {
+                    error(exchange, 404, "not in fleet mode: set jetconnect.cluster { name, bucket } "
+                            + "(docs/scale-out.md)");
+                }
             }
             return true;
         }

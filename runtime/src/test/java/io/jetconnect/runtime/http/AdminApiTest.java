@@ -321,6 +321,13 @@ class AdminApiTest {
     }
 
     @Test
+    void theFleetViewIsOnlyInFleetMode() throws Exception {
+        start(Optional.empty());
+        JsonNode body = okJson("GET", "/v1/cluster", null, 404);
+        assertTrue(body.get("error").asText().startsWith("not in fleet mode"), body.toString());
+    }
+
+    @Test
     void aWaitingPipelineSaysWhatFor() throws Exception {
         FakePipeline p = pipelines.add(new FakePipeline("ingest", "http", "jetstream"));
         p.state = PipelineState.WAITING;

@@ -1,0 +1,194 @@
+package io.jetconnect.runtime.cluster;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import io.jetconnect.runtime.nats.RuntimeNats;
+import io.jetconnect.spi.Backoff;
+import io.nats.client.KeyValue;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker of a fleet (docs/scale-out.md, "Fleet mode"): reaches the fleet bucket over the runtime's own NATS
+ * connection (trying again, with the pipeline-start waits, while the broker is away), follows it
+ * ({@link BucketWatch}) and has the runtime apply its definitions as a reload does, and writes this worker's status
+ * every heartbeat ({@link WorkerStatus}). On a graceful stop it removes its status; a worker that dies leaves it, and
+ * the fleet view shows it dead once it is older than {@code worker-timeout}.
+ */
+public final class Fleet implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
+    private final ClusterSettings settings;
+    private final String id;
+    private final RuntimeNats nats;
+    // Its own thread: a heartbeat blocked on an unreachable broker must not hold up the runtime's other timers.
+    private final ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+                Thread t = new Thread(r, "jetconnect-fleet");
+                t.setDaemon(true);
+                return t;
+            });
+    private final Backoff retry;
+    private final Instant startedAt = Instant.now();
+    private volatile BucketWatch watch;
+    private volatile KeyValue kv;
+    private volatile boolean applied;
+    private volatile boolean closed;
+    private volatile List<String> problems = List.of();
+    private boolean beatFailing;
+
+    /**
+     * @param settings the fleet's settings
+     * @param id this worker's id ({@link WorkerId})
+     * @param nats the runtime's NATS connection
+     * @param retry the waits between attempts to reach the bucket
+     */
+    public Fleet(ClusterSettings settings, String id, RuntimeNats nats, Backoff retry) {
+        this.settings = settings;
+        this.id = id;
+        this.nats = nats;
+        this.retry = retry;
+    }
+
+    /**
+     * Starts following the bucket.
+     *
+     * @param apply applies the bucket's definitions ({@link #definitions()}) as a reload does; returns the problems
+     *     that made it refuse them, empty when it applied them
+     * @param pipelines this worker's pipelines now, for its status
+     * @param adminUrl where this worker's admin API answers
+     */
+    public void start(Supplier<List<String>> apply, Supplier<List<WorkerStatus.PipelineStatus>> pipelines,
+                      String adminUrl) {
+        String url = settings.adminUrl().orElse(adminUrl);
+        LOG.info("fleet {}: worker {} ({}), pipelines from bucket {}", settings.name(), id, url, settings.bucket());
+        watch = new BucketWatch(() -> {
+            problems = apply.get();
+            applied = true;
+        });
+        timers.execute(() -> connect(0, pipelines, url));
+    }
+
+    private void connect(int attempt, Supplier<List<WorkerStatus.PipelineStatus>> pipelines, String url) {
+        if (closed) {
+            return;
+        }
+        try {
+            KeyValue bucket = FleetBucket.open(nats.connection(), settings);
+            watch.start(bucket);
+            kv = bucket;
+            timers.scheduleAtFixedRate(() -> heartbeat(pipelines, url), 0, settings.heartbeat().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+            if (attempt == 0) {
+                LOG.warn("fleet {}: bucket {} not reachable, trying again: {}", settings.name(), settings.bucket(),
+                        e.getMessage());
+            }
+            timers.schedule(() -> connect(Math.max(attempt, attempt + 1), pipelines, url), retry.delayNanos(attempt),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void heartbeat(Supplier<List<WorkerStatus.PipelineStatus>> pipelines, String url) {
+        // A failure must not escape: it would cancel every later beat of scheduleAtFixedRate.
+        try {
+            WorkerStatus status = new WorkerStatus(id, settings.name(), url, startedAt, Instant.now(),
+                    pipelines.get(), problems);
+            kv.put(BucketWatch.WORKERS + id, status.toJson().getBytes(StandardCharsets.UTF_8));
+            if (beatFailing) {
+                LOG.info("fleet {}: heartbeats written again", settings.name());
+                beatFailing = false;
+            }
+        } catch (Exception e) {
+            if (!beatFailing) {
+                LOG.warn("fleet {}: heartbeat not written (other workers will show this one dead after {}): {}",
+                        settings.name(), settings.workerTimeout(), e.getMessage());
+                beatFailing = true;
+            }
+        }
+    }
+
+    /** @return the bucket's pipelines and streams as the {@code jetconnect} blocks a worker loads */
+    public Optional<Config> definitions() {
+        BucketWatch w = watch;
+        return Optional.of(FleetDefinitions.config(settings.bucket(),
+                w == null ? java.util.Map.of() : w.definitions()));
+    }
+
+    /** @return whether the bucket's definitions, as they were when this worker reached it, have been applied */
+    public boolean synced() {
+        return applied;
+    }
+
+    /** @return this worker's id */
+    public String id() {
+        return id;
+    }
+
+    /** @return the fleet view ({@code GET /v1/cluster}) */
+    public ObjectNode view() {
+        BucketWatch w = watch;
+        java.util.Map<String, FleetView.Seen> workers = w == null ? java.util.Map.of() : w.workers();
+        List<String> names = w == null ? List.of() : w.definitions().keySet().stream()
+                .filter(k -> k.startsWith(FleetDefinitions.PIPELINES))
+                .map(k -> k.substring(FleetDefinitions.PIPELINES.length())).toList();
+        ObjectNode view = FleetView.of(settings, id, workers, names, Instant.now());
+        view.put("connected", kv != null);
+        return view;
+    }
+
+    /**
+     * @param tls whether the admin API is served over TLS
+     * @param host the address it binds
+     * @param port its port
+     * @return its URL as others can use it: the host name stands in for a wildcard address
+     */
+    public static String adminUrl(boolean tls, String host, int port) {
+        String shown = host;
+        try {
+            if (InetAddress.getByName(host).isAnyLocalAddress()) {
+                shown = InetAddress.getLocalHost().getHostName();
+            }
+        } catch (UnknownHostException e) {
+            // Keep the configured host: it is what the operator wrote.
+        }
+        if (shown.contains(":") && !shown.startsWith("[")) {
+            shown = "[" + shown + "]";
+        }
+        return (tls ? "https" : "http") + "://" + shown + ":" + port;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timers.shutdownNow();
+        try {
+            // A beat still running would write the status back after it is removed.
+            timers.awaitTermination(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        BucketWatch w = watch;
+        if (w != null) {
+            w.close();
+        }
+        KeyValue bucket = kv;
+        if (bucket != null) {
+            try {
+                bucket.delete(BucketWatch.WORKERS + id);
+            } catch (Exception e) {
+                LOG.debug("fleet: removing this worker's status: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.jetconnect.runtime.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code GET /v1/cluster}: every worker whose status is in the bucket, alive or not, with its pipelines, states and
+ * spill. A worker is alive while its last status was written, by the server's clock, at most
+ * {@code worker-timeout} ago by this worker's clock: so the view needs the two clocks close (NTP), not the
+ * workers'. A worker that stopped gracefully removed its status; one that died stays, shown dead, until it returns
+ * under the same id.
+ */
+public final class FleetView {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * A worker's status as last seen.
+     *
+     * @param json its value
+     * @param writtenAt when the server stored it
+     */
+    public record Seen(String json, Instant writtenAt) {
+    }
+
+    private FleetView() {
+    }
+
+    /**
+     * @param cluster the fleet's settings
+     * @param self this worker's id
+     * @param workers the statuses in the bucket, by worker id
+     * @param definitions the pipelines the bucket defines, by name
+     * @param now the time now
+     * @return the view
+     */
+    public static ObjectNode of(ClusterSettings cluster, String self, Map<String, Seen> workers,
+                                java.util.Collection<String> definitions, Instant now) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("cluster", cluster.name()).put("bucket", cluster.bucket()).put("self", self)
+                .put("workerTimeoutSeconds", cluster.workerTimeout().toMillis() / 1000.0);
+        body.set("pipelines", JSON.valueToTree(new java.util.TreeSet<>(definitions)));
+        ArrayNode list = body.putArray("workers");
+        int alive = 0;
+        for (Map.Entry<String, Seen> e : new TreeMap<>(workers).entrySet()) {
+            Duration age = Duration.between(e.getValue().writtenAt(), now);
+            boolean isAlive = age.compareTo(cluster.workerTimeout()) <= 0;
+            alive += isAlive ? 1 : 0;
+            ObjectNode worker = list.addObject();
+            worker.put("id", e.getKey()).put("alive", isAlive)
+                    .put("lastSeenSecondsAgo", Math.max(0, age.toMillis()) / 1000.0);
+            try {
+                JsonNode status = JSON.readTree(e.getValue().json());
+                if (status instanceof ObjectNode fields) {
+                    fields.remove("id");
+                    worker.setAll(fields);
+                } else {
+                    worker.put("error", "status is not a JSON object");
+                }
+            } catch (JsonProcessingException ex) {
+                worker.put("error", "status is not JSON");
+            }
+        }
+        body.put("alive", alive).put("dead", workers.size() - alive);
+        return body;
+    }
+}

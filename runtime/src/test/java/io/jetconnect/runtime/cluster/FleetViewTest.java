@@ -1,0 +1,54 @@
+package io.jetconnect.runtime.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class FleetViewTest {
+
+    private static final ClusterSettings CLUSTER = new ClusterSettings("prod", "fleet", Optional.empty(),
+            Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(15), 1);
+    private static final Instant NOW = Instant.parse("2026-12-07T10:05:00Z");
+
+    @Test
+    void aWorkerIsDeadOnceItsStatusIsOlderThanTheTimeoutByTheServersClock() {
+        String json = WorkerStatusTest.status(List.of()).toJson();
+        Map<String, FleetView.Seen> workers = Map.of(
+                "w1", new FleetView.Seen(json, NOW.minusSeconds(15)),
+                "w2", new FleetView.Seen(json, NOW.minusMillis(15_001)),
+                "w3", new FleetView.Seen(json, NOW.plusSeconds(1)));
+
+        JsonNode view = FleetView.of(CLUSTER, "w1", workers, List.of("ingest"), NOW);
+
+        assertEquals("prod", view.get("cluster").asText());
+        assertEquals("w1", view.get("self").asText());
+        assertEquals(2, view.get("alive").asInt());
+        assertEquals(1, view.get("dead").asInt());
+        JsonNode list = view.get("workers");
+        assertEquals(List.of("w1", "w2", "w3"), List.of(list.get(0).get("id").asText(), list.get(1).get("id").asText(),
+                list.get(2).get("id").asText()), "by id, each under its key's id, not the one its value claims");
+        assertTrue(list.get(0).get("alive").asBoolean());
+        assertFalse(list.get(1).get("alive").asBoolean());
+        assertEquals(15.001, list.get(1).get("lastSeenSecondsAgo").asDouble());
+        assertTrue(list.get(2).get("alive").asBoolean(), "a server clock ahead of ours is not a dead worker");
+        assertEquals(0.0, list.get(2).get("lastSeenSecondsAgo").asDouble());
+        assertEquals(12, list.get(0).get("pipelines").get(0).get("spill").get("depth").asLong());
+        assertEquals("[\"ingest\"]", view.get("pipelines").toString());
+    }
+
+    @Test
+    void anUnreadableStatusIsShownNotDropped() {
+        JsonNode view = FleetView.of(CLUSTER, "w1", Map.of("odd", new FleetView.Seen("[1", NOW)), List.of(), NOW);
+
+        assertEquals("status is not JSON", view.get("workers").get(0).get("error").asText());
+        assertTrue(view.get("workers").get(0).get("alive").asBoolean());
+    }
+}
