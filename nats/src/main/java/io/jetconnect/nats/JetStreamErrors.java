@@ -10,6 +10,11 @@ public final class JetStreamErrors {
     public static final int STREAM_NOT_FOUND = 10059;
     /** {@code JSConsumerNotFoundErr}: the consumer does not exist. */
     public static final int CONSUMER_NOT_FOUND = 10014;
+    /**
+     * {@code JSStreamWrongLastSequenceErrF}: a write that expected another last sequence of its subject (a KV
+     * {@code create} of a key that exists, an {@code update} on a revision that is no longer the last).
+     */
+    public static final int WRONG_LAST_SEQUENCE = 10071;
 
     private JetStreamErrors() {
     }

@@ -249,7 +249,7 @@ public final class JetconnectRuntime implements AutoCloseable {
 
     /** This worker's pipelines as its fleet status shows them: state and spill. */
     private static List<WorkerStatus.PipelineStatus> statuses(Pipelines pipelines, AdminApi admin) {
-        return pipelines.all().stream().map(p -> {
+        return pipelines.snapshot().stream().map(p -> {
             com.fasterxml.jackson.databind.JsonNode spill = admin.spill(p.name());
             return new WorkerStatus.PipelineStatus(p.name(), p.state().name().toLowerCase(java.util.Locale.ROOT),
                     p.lastError(), spill.path("depth").asLong(), spill.path("bytes").asLong());

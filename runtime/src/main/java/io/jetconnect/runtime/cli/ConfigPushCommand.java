@@ -62,13 +62,15 @@ record ConfigPushCommand(ConfigLocation location, PrintStream out, PrintStream e
         }
         try {
             KeyValue kv = FleetBucket.open(connection, cluster.get());
+            // Read before the definitions: a push that commits after this read makes this one's commit fail.
+            long commitRevision = FleetBucket.commitRevision(kv);
             PushPlan plan = PushPlan.of(wanted, FleetBucket.definitions(kv));
-            FleetBucket.apply(kv, plan);
+            FleetBucket.apply(kv, plan, wanted, commitRevision);
             out.println(location.file() + ": pushed to bucket " + bucket + " of fleet " + cluster.get().name()
                     + ": written " + plan.puts().keySet() + ", deleted " + plan.deletes() + ", unchanged "
                     + plan.unchanged());
             return 0;
-        } catch (RetriableException e) {
+        } catch (RetriableException | FleetBucket.ConcurrentPushException e) {
             err.println("config push: " + e.getMessage());
             return 1;
         } finally {

@@ -28,6 +28,11 @@ final class BucketWatch implements KeyValueWatcher {
     private final Runnable apply;
     private final Map<String, String> definitions = new TreeMap<>();
     private Map<String, String> committed = Map.of();
+    /** The last commit's value, null before the first push. Guarded by this. */
+    private String lastCommit;
+    /** Why the bucket's definitions were not taken at the last commit or catch-up; null when they were. */
+    private volatile String inconsistency;
+    private volatile boolean closed;
     private final Map<String, FleetView.Seen> workers = new TreeMap<>();
     private final AtomicBoolean pending = new AtomicBoolean();
     private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
@@ -65,6 +70,9 @@ final class BucketWatch implements KeyValueWatcher {
             return;
         }
         if (key.equals(FleetDefinitions.COMMIT)) {
+            synchronized (this) {
+                lastCommit = gone ? null : new String(entry.getValue(), StandardCharsets.UTF_8);
+            }
             if (caughtUp && !gone) {
                 commit();
             }
@@ -92,15 +100,36 @@ final class BucketWatch implements KeyValueWatcher {
 
     private void commit() {
         synchronized (this) {
+            if (lastCommit == null) {
+                inconsistency = "no push has committed to the bucket yet";
+                return;
+            }
+            String mismatch = FleetDefinitions.mismatch(lastCommit, definitions);
+            if (mismatch != null) {
+                inconsistency = "the bucket's definitions are not those of its last commit (" + mismatch
+                        + "): a push is being written, failed part-way or raced another; waiting for a push to "
+                        + "commit";
+                LOG.warn("fleet: {}", inconsistency);
+                return;
+            }
+            inconsistency = null;
             committed = java.util.Collections.unmodifiableMap(new TreeMap<>(definitions));
         }
         requestApply();
+    }
+
+    /** @return why the bucket's definitions were not taken, if they were not at the last commit or catch-up */
+    java.util.Optional<String> inconsistency() {
+        return java.util.Optional.ofNullable(inconsistency);
     }
 
     private void requestApply() {
         if (pending.compareAndSet(false, true)) {
             applier.execute(() -> {
                 pending.set(false);
+                if (closed) {
+                    return;
+                }
                 try {
                     apply.run();
                 } catch (RuntimeException e) {
@@ -120,8 +149,13 @@ final class BucketWatch implements KeyValueWatcher {
         return new TreeMap<>(workers);
     }
 
+    /**
+     * Stops following the bucket. An apply already running finishes (the runtime's stop waits for it before it
+     * stops the pipelines, and refuses any reload after); one not yet begun does not run.
+     */
     void close() {
-        applier.shutdownNow();
+        closed = true;
+        applier.shutdown();
         AutoCloseable sub = subscription;
         if (sub != null) {
             try {

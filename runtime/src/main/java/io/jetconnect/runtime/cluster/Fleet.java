@@ -46,6 +46,11 @@ public final class Fleet implements AutoCloseable {
     private volatile boolean closed;
     private volatile List<String> problems = List.of();
     private boolean beatFailing;
+    /** Whether the last status write reached the bucket. */
+    private volatile boolean beating;
+    /** The revision of this worker's last status write; on the fleet thread. */
+    private long lastBeatRevision;
+    private Runnable applyBucket;
 
     /**
      * @param settings the fleet's settings
@@ -72,10 +77,15 @@ public final class Fleet implements AutoCloseable {
                       String adminUrl) {
         String url = settings.adminUrl().orElse(adminUrl);
         LOG.info("fleet {}: worker {} ({}), pipelines from bucket {}", settings.name(), id, url, settings.bucket());
-        watch = new BucketWatch(() -> {
-            problems = apply.get();
-            applied = true;
-        });
+        applyBucket = () -> {
+            List<String> refused = apply.get();
+            problems = refused;
+            // Ready once a push has been applied: a refused one (a plugin missing here) leaves it not ready.
+            if (refused.isEmpty()) {
+                applied = true;
+            }
+        };
+        watch = new BucketWatch(applyBucket);
         timers.execute(() -> connect(0, pipelines, url));
     }
 
@@ -102,20 +112,41 @@ public final class Fleet implements AutoCloseable {
     private void heartbeat(Supplier<List<WorkerStatus.PipelineStatus>> pipelines, String url) {
         // A failure must not escape: it would cancel every later beat of scheduleAtFixedRate.
         try {
+            List<String> shown = new java.util.ArrayList<>(problems);
+            watch.inconsistency().ifPresent(shown::add);
             WorkerStatus status = new WorkerStatus(id, settings.name(), url, startedAt, Instant.now(),
-                    pipelines.get(), problems);
-            kv.put(BucketWatch.WORKERS + id, status.toJson().getBytes(StandardCharsets.UTF_8));
+                    pipelines.get(), shown);
+            long revision = kv.put(BucketWatch.WORKERS + id, status.toJson().getBytes(StandardCharsets.UTF_8));
+            if (revision < lastBeatRevision) {
+                // Revisions only grow within a bucket: this one was deleted and created again, and the watch,
+                // which resumes after the last revision it saw, would miss every write to the new one.
+                LOG.warn("fleet {}: bucket {} was created again; following it from its start", settings.name(),
+                        settings.bucket());
+                rewatch();
+            }
+            lastBeatRevision = revision;
+            beating = true;
             if (beatFailing) {
                 LOG.info("fleet {}: heartbeats written again", settings.name());
                 beatFailing = false;
             }
         } catch (Exception e) {
+            beating = false;
             if (!beatFailing) {
                 LOG.warn("fleet {}: heartbeat not written (other workers will show this one dead after {}): {}",
                         settings.name(), settings.workerTimeout(), e.getMessage());
                 beatFailing = true;
             }
         }
+    }
+
+    /** Follows the bucket again from its start with a new watch; the pipelines run on until it commits. */
+    private void rewatch() throws Exception {
+        BucketWatch old = watch;
+        BucketWatch fresh = new BucketWatch(applyBucket);
+        fresh.start(kv);
+        watch = fresh;
+        old.close();
     }
 
     /** @return the bucket's pipelines and streams as the {@code jetconnect} blocks a worker loads */
@@ -143,7 +174,7 @@ public final class Fleet implements AutoCloseable {
                 .filter(k -> k.startsWith(FleetDefinitions.PIPELINES))
                 .map(k -> k.substring(FleetDefinitions.PIPELINES.length())).toList();
         ObjectNode view = FleetView.of(settings, id, workers, names, Instant.now());
-        view.put("connected", kv != null);
+        view.put("connected", beating);
         return view;
     }
 

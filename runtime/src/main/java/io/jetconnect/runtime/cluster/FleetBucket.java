@@ -1,5 +1,6 @@
 package io.jetconnect.runtime.cluster;
 
+import io.jetconnect.nats.JetStreamErrors;
 import io.jetconnect.spi.RetriableException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -18,9 +19,6 @@ import java.util.TreeMap;
  * one value per key), by {@code config push} and by every worker alike, so either may come first.
  */
 public final class FleetBucket {
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private FleetBucket() {
     }
@@ -71,26 +69,71 @@ public final class FleetBucket {
         return found;
     }
 
-    /** Writes the plan, in its order, then the commit that has workers apply it; nothing when it is empty. */
-    public static void apply(KeyValue kv, PushPlan plan) {
-        if (plan.isEmpty()) {
-            return;
-        }
+    /**
+     * @return the revision of the bucket's commit now, 0 when no push has committed yet: what {@link #apply}
+     *     expects to replace
+     */
+    public static long commitRevision(KeyValue kv) {
         try {
+            KeyValueEntry commit = kv.get(FleetDefinitions.COMMIT);
+            return commit == null ? 0 : commit.getRevision();
+        } catch (IOException | JetStreamApiException e) {
+            throw new RetriableException("cannot read the fleet bucket: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the plan, in its order, then the commit that has workers apply it; nothing when the bucket already
+     * holds the push and its commit. The
+     * commit replaces the one read before the plan was made, or fails: then another push committed meanwhile, its
+     * writes and this one's may be mixed, and workers keep what they run until a push commits over it.
+     *
+     * @param wanted every definition of the push, for the commit's list
+     * @param commitRevision {@link #commitRevision} before the plan was made
+     * @throws ConcurrentPushException when another push committed meanwhile
+     */
+    public static void apply(KeyValue kv, PushPlan plan, Map<String, String> wanted, long commitRevision) {
+        try {
+            if (plan.isEmpty() && commitRevision != 0) {
+                // Nothing to write, unless the last commit is not this set (a push that failed before its commit).
+                KeyValueEntry last = kv.get(FleetDefinitions.COMMIT);
+                if (last != null && last.getRevision() == commitRevision && FleetDefinitions.mismatch(
+                        new String(last.getValue(), StandardCharsets.UTF_8), wanted) == null) {
+                    return;
+                }
+            }
             for (Map.Entry<String, String> put : plan.puts().entrySet()) {
                 kv.put(put.getKey(), put.getValue().getBytes(StandardCharsets.UTF_8));
             }
             for (String key : plan.deletes()) {
                 kv.delete(key);
             }
-            com.fasterxml.jackson.databind.node.ObjectNode commit = JSON.createObjectNode();
-            commit.put("at", java.time.Instant.now().toString());
-            java.util.List<String> keys = new java.util.ArrayList<>(plan.puts().keySet());
-            keys.addAll(plan.unchanged());
-            commit.set("keys", JSON.valueToTree(new java.util.TreeSet<>(keys)));
-            kv.put(FleetDefinitions.COMMIT, commit.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] commit = FleetDefinitions.commit(wanted).getBytes(StandardCharsets.UTF_8);
+            try {
+                if (commitRevision == 0) {
+                    kv.create(FleetDefinitions.COMMIT, commit);
+                } else {
+                    kv.update(FleetDefinitions.COMMIT, commit, commitRevision);
+                }
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() == JetStreamErrors.WRONG_LAST_SEQUENCE) {
+                    throw new ConcurrentPushException();
+                }
+                throw e;
+            }
         } catch (IOException | JetStreamApiException e) {
             throw new RetriableException("cannot write the fleet bucket: " + e.getMessage(), e);
+        }
+    }
+
+    /** Another push committed between this one's read of the bucket and its commit. */
+    public static final class ConcurrentPushException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        ConcurrentPushException() {
+            super("another push committed while this one was writing; the bucket may hold a mix of both, which no "
+                    + "worker applies: run config push again");
         }
     }
 }

@@ -18,7 +18,9 @@ import java.util.TreeMap;
 
 /**
  * What the fleet runs, as the bucket holds it: one key per pipeline ({@code pipelines.<name>}) and per declared
- * stream ({@code streams.<key>}), each value the block as HOCON, resolved on the machine that pushed it. Turns a
+ * stream ({@code streams.<key>}), each value the block as JSON, resolved on the machine that pushed it: a worker
+ * parses it as JSON, so a value can neither include a file or URL nor substitute the worker's environment or
+ * settings (its secrets) into a pipeline. Turns a
  * checked {@code pipeline.conf} into those entries and the entries back into the {@code jetconnect.pipelines} and
  * {@code jetconnect.streams} blocks a worker loads in place of its own file's.
  */
@@ -27,12 +29,13 @@ public final class FleetDefinitions {
     static final String PIPELINES = "pipelines.";
     static final String STREAMS = "streams.";
     /**
-     * Written by {@code config push} after its other writes, like Kafka Connect's commit record: workers apply the
-     * definitions when it changes, so a push is applied whole, never one key at a time.
+     * Written by {@code config push} after its other writes, like Kafka Connect's commit record: it lists every
+     * definition of the push with the digest of its value, and a worker applies the bucket's definitions only when
+     * they are exactly that (a push is applied whole, never one key at a time, and a worker that starts or
+     * catches up after a push that failed part-way, or while one is being written, waits for the next commit).
      */
     static final String COMMIT = "commit";
-    private static final ConfigRenderOptions HOCON = ConfigRenderOptions.defaults().setOriginComments(false)
-            .setComments(false).setJson(false).setFormatted(true);
+    private static final ConfigRenderOptions VALUE = ConfigRenderOptions.concise();
 
     private FleetDefinitions() {
     }
@@ -49,7 +52,7 @@ public final class FleetDefinitions {
     public static Map<String, String> entries(LoadedConfig config) {
         Map<String, String> entries = new TreeMap<>();
         for (PipelineSpec pipeline : config.pipelines()) {
-            entries.put(PIPELINES + pipeline.name(), pipeline.block().root().render(HOCON));
+            entries.put(PIPELINES + pipeline.name(), pipeline.block().root().render(VALUE));
         }
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, ConfigValue> stream : config.root().getObject("jetconnect.streams").entrySet()) {
@@ -60,7 +63,7 @@ public final class FleetDefinitions {
                         + "digits, '-' and '_'");
                 continue;
             }
-            entries.put(STREAMS + stream.getKey(), stream.getValue().render(HOCON));
+            entries.put(STREAMS + stream.getKey(), stream.getValue().render(VALUE));
         }
         if (!problems.isEmpty()) {
             throw new ConfigProblems(problems);
@@ -86,7 +89,7 @@ public final class FleetDefinitions {
             Config block;
             try {
                 block = ConfigFactory.parseString(e.getValue(), ConfigParseOptions.defaults()
-                        .setSyntax(ConfigSyntax.CONF).setOriginDescription("kv " + bucket + "/" + key));
+                        .setSyntax(ConfigSyntax.JSON).setAllowMissing(false).setOriginDescription("kv " + bucket + "/" + key));
             } catch (ConfigException ex) {
                 problems.add(ConfigErrors.translate(ex, "").getMessage());
                 continue;
@@ -104,6 +107,62 @@ public final class FleetDefinitions {
                 .withValue("jetconnect.pipelines", pipelines.root())
                 .withValue("jetconnect.streams", streams.root());
     }
+
+    /** @return the digest a commit lists for an entry's value: SHA-256, in hex */
+    static String digest(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
+     * @param entries a push's definitions, by key
+     * @return the commit that makes them the fleet's: each key with the digest of its value
+     */
+    static String commit(Map<String, String> entries) {
+        com.fasterxml.jackson.databind.node.ObjectNode commit = JSON.createObjectNode();
+        commit.put("at", java.time.Instant.now().toString());
+        com.fasterxml.jackson.databind.node.ObjectNode keys = commit.putObject("keys");
+        new TreeMap<>(entries).forEach((key, value) -> keys.put(key, digest(value)));
+        return commit.toString();
+    }
+
+    /**
+     * @param commit a commit's value
+     * @param definitions the bucket's definitions when the commit arrived, by key
+     * @return null when they are exactly what the commit lists, else what differs: a push in progress, one that
+     *     failed part-way, or two pushes whose writes interleaved
+     */
+    static String mismatch(String commit, Map<String, String> definitions) {
+        Map<String, String> listed = new TreeMap<>();
+        try {
+            JSON.readTree(commit).path("keys").fields().forEachRemaining(e -> listed.put(e.getKey(),
+                    e.getValue().asText()));
+        } catch (java.io.IOException e) {
+            return "the commit is not JSON";
+        }
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, String> e : listed.entrySet()) {
+            String value = definitions.get(e.getKey());
+            if (value == null) {
+                differences.add(e.getKey() + " missing");
+            } else if (!digest(value).equals(e.getValue())) {
+                differences.add(e.getKey() + " changed");
+            }
+        }
+        for (String key : definitions.keySet()) {
+            if (!listed.containsKey(key)) {
+                differences.add(key + " not in the commit");
+            }
+        }
+        return differences.isEmpty() ? null : String.join(", ", differences);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static String quoted(String name) {
         return com.typesafe.config.ConfigUtil.joinPath(name);

@@ -26,10 +26,19 @@ public record WorkerStatus(String id, String cluster, String adminUrl, Instant s
                            List<PipelineStatus> pipelines, List<String> configProblems) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The most of one error or problem a status carries: every worker reads every status at every beat, and a
+     * thousand pipelines' stack of causes must stay far below the server's max_payload.
+     */
+    static final int MAX_TEXT = 256;
 
     public WorkerStatus {
         pipelines = List.copyOf(pipelines);
-        configProblems = List.copyOf(configProblems);
+        configProblems = configProblems.stream().limit(20).map(WorkerStatus::capped).toList();
+    }
+
+    static String capped(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "\u2026";
     }
 
     /**
@@ -53,7 +62,7 @@ public record WorkerStatus(String id, String cluster, String adminUrl, Instant s
         ArrayNode list = node.putArray("pipelines");
         for (PipelineStatus p : pipelines) {
             ObjectNode item = list.addObject().put("name", p.name()).put("state", p.state());
-            p.lastError().ifPresent(e -> item.put("lastError", e));
+            p.lastError().ifPresent(e -> item.put("lastError", capped(e)));
             item.putObject("spill").put("depth", p.spillDepth()).put("bytes", p.spillBytes());
         }
         if (!configProblems.isEmpty()) {

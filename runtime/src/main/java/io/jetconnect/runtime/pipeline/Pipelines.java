@@ -21,6 +21,8 @@ public final class Pipelines implements ManagedPipelines {
 
     private volatile PipelineEnvironment env;
     private final Map<String, Pipeline> byName = new LinkedHashMap<>();
+    /** {@link #byName}'s values after its last change, for views that must not wait for a reload. */
+    private volatile List<Pipeline> snapshot = List.of();
     /** Per pipeline, the digests of the files its blocks named when it last started ({@link ReferencedFiles}). */
     private final Map<String, Map<String, String>> startedWithFiles = new java.util.HashMap<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -53,6 +55,7 @@ public final class Pipelines implements ManagedPipelines {
         startedWithFiles.put(definition.name(), ReferencedFiles.of(definition));
         Pipeline pipeline = new Pipeline(definition, env);
         byName.put(definition.name(), pipeline);
+        snapshot = List.copyOf(byName.values());
         env.meters().find("jetconnect.pipeline.state").tag("pipeline", definition.name()).meters()
                 .forEach(env.meters()::remove);
         Gauge.builder("jetconnect.pipeline.state", pipeline, p -> p.state().code())
@@ -114,8 +117,13 @@ public final class Pipelines implements ManagedPipelines {
      *
      * @param definitions the new definitions, already resolved and checked
      * @param newEnv the environment for the pipelines that (re)start
+     * @throws IllegalStateException once the runtime is stopping: a reload then (a fleet push arriving during
+     *     shutdown) would start pipelines that {@link #stopAll} no longer sees
      */
     public synchronized ReloadResult reload(List<ResolvedPipeline> definitions, PipelineEnvironment newEnv) {
+        if (stopping) {
+            throw new IllegalStateException("the runtime is stopping: no reload");
+        }
         PipelineEnvironment oldEnv = env;
         env = newEnv;
         List<String> started = new ArrayList<>();
@@ -130,6 +138,7 @@ public final class Pipelines implements ManagedPipelines {
             if (!wanted.containsKey(running.name())) {
                 running.stop();
                 byName.remove(running.name());
+                snapshot = List.copyOf(byName.values());
                 startedWithFiles.remove(running.name());
                 env.meters().find("jetconnect.pipeline.state").tag("pipeline", running.name()).meters()
                         .forEach(env.meters()::remove);
@@ -181,6 +190,15 @@ public final class Pipelines implements ManagedPipelines {
         List<ResolvedElement> all = new ArrayList<>(p.sinks());
         all.add(p.source());
         return all;
+    }
+
+    /**
+     * @return the pipelines as of their last start or removal, without waiting for a reload that holds the lock
+     *     (it stops pipelines one by one, each for up to {@code shutdown-timeout}): for a fleet heartbeat, which
+     *     must not show its worker dead meanwhile
+     */
+    public List<Pipeline> snapshot() {
+        return snapshot;
     }
 
     /** @return the pipelines, in start order */

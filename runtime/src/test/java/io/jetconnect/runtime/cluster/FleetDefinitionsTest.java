@@ -83,12 +83,38 @@ class FleetDefinitionsTest {
     @Test
     void aPushedPipelineIsCheckedLikeTheFilesOwn() throws IOException {
         Path worker = Files.writeString(dir.resolve("worker.conf"), conf(""));
-        Map<String, String> entries = Map.of("pipelines.a", "source { type = http }\nsinkz = []");
+        Map<String, String> entries = Map.of("pipelines.a", "{\"source\": {\"type\": \"http\"},\n\"sinkz\": []}");
 
         ConfigProblems e = assertThrows(ConfigProblems.class, () -> new PipelineConfigLoader().load(worker,
                 Optional.of(FleetDefinitions.config("fleet", entries))));
 
         assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("kv fleet/pipelines.a: 2: Unknown key "
                 + "'jetconnect.pipelines.a.sinkz'")), e.problems().toString());
+    }
+
+    @Test
+    void aBucketValueIsJsonThatCanNeitherIncludeNorSubstitute() {
+        // Whoever can write the bucket must not be able to pull a worker's files, URLs or secrets into a pipeline.
+        com.typesafe.config.Config c = FleetDefinitions.config("fleet", Map.of("pipelines.a",
+                "{\"source\": {\"type\": \"http\", \"path\": \"${?HOME}\"}}"));
+        assertEquals("${?HOME}", c.getString("jetconnect.pipelines.a.source.path"), "a literal, not substituted");
+        assertThrows(ConfigProblems.class, () -> FleetDefinitions.config("fleet", Map.of("pipelines.a",
+                "include file(\"/etc/passwd\")\nsource { type = http }")));
+        assertThrows(ConfigProblems.class, () -> FleetDefinitions.config("fleet", Map.of("pipelines.a",
+                "{\"source\": {\"type\": ${jetconnect.nats.token}}}")));
+    }
+
+    @Test
+    void aCommitListsEachDefinitionByDigestAndOnlyThatSetMatchesIt() {
+        Map<String, String> pushed = Map.of("pipelines.a", "{\"x\":1}", "streams.s", "{\"name\":\"S\"}");
+        String commit = FleetDefinitions.commit(pushed);
+
+        assertEquals(null, FleetDefinitions.mismatch(commit, pushed));
+        assertEquals("pipelines.a changed", FleetDefinitions.mismatch(commit,
+                Map.of("pipelines.a", "{\"x\":2}", "streams.s", "{\"name\":\"S\"}")));
+        assertEquals("streams.s missing", FleetDefinitions.mismatch(commit, Map.of("pipelines.a", "{\"x\":1}")));
+        assertEquals("pipelines.b not in the commit", FleetDefinitions.mismatch(commit,
+                Map.of("pipelines.a", "{\"x\":1}", "pipelines.b", "{}", "streams.s", "{\"name\":\"S\"}")));
+        assertEquals("the commit is not JSON", FleetDefinitions.mismatch("{", pushed));
     }
 }

@@ -38,7 +38,7 @@ class FleetIT {
         ClusterSettings c = cluster("fleet-it-" + System.nanoTime());
         Connection pusher = NatsConnector.connect(settings);
         KeyValue kv = FleetBucket.open(pusher, c);
-        FleetBucket.apply(kv, PushPlan.of(Map.of("pipelines.a", "source { type = http }"), Map.of()));
+        push(kv, Map.of("pipelines.a", HTTP));
         List<Map<String, String>> applied = new CopyOnWriteArrayList<>();
         try (RuntimeNats nats = new RuntimeNats(settings);
              Fleet fleet = new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)))) {
@@ -50,8 +50,7 @@ class FleetIT {
             await().atMost(Duration.ofSeconds(10)).until(fleet::synced);
             assertEquals(Map.of("a", "http"), applied.get(0), "the bucket as it was when the worker reached it");
 
-            FleetBucket.apply(kv, PushPlan.of(Map.of("pipelines.b", "source { type = replay }"),
-                    FleetBucket.definitions(kv)));
+            push(kv, Map.of("pipelines.b", REPLAY));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> applied.get(applied.size() - 1)
                     .equals(Map.of("b", "replay")));
@@ -66,6 +65,65 @@ class FleetIT {
         }
         assertNull(kv.get("workers.w1"), "a worker that stops gracefully removes its status");
         NatsConnector.close(pusher);
+    }
+
+    @Test
+    void aWorkerThatFindsABucketItsLastCommitDoesNotListWaitsForTheNextCommit(NatsServer server) throws Exception {
+        NatsSettings settings = NatsSettings.builder(server.url()).connectionName("fleet-it").build();
+        ClusterSettings c = cluster("fleet-it-" + System.nanoTime());
+        Connection pusher = NatsConnector.connect(settings);
+        KeyValue kv = FleetBucket.open(pusher, c);
+        push(kv, Map.of("pipelines.a", HTTP));
+        // A push that died after its first write: b written, no commit.
+        kv.put("pipelines.b", REPLAY.getBytes(StandardCharsets.UTF_8));
+        List<Map<String, String>> applied = new CopyOnWriteArrayList<>();
+        try (RuntimeNats nats = new RuntimeNats(settings);
+             Fleet fleet = new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)))) {
+            fleet.start(() -> {
+                applied.add(Map.copyOf(namesOf(fleet)));
+                return List.of();
+            }, List::of, "http://127.0.0.1:1");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> fleet.view().get("alive").asInt() == 1);
+            JsonNode worker = fleet.view().get("workers").get(0);
+            assertTrue(worker.path("configProblems").toString().contains("pipelines.b not in the commit"),
+                    worker.toString());
+            assertEquals(List.of(), applied, "no set that no push committed");
+            assertTrue(!fleet.synced(), "not ready before it runs a committed set");
+
+            push(kv, Map.of("pipelines.a", HTTP, "pipelines.b", REPLAY));
+            await().atMost(Duration.ofSeconds(10)).until(fleet::synced);
+            assertEquals(List.of(Map.of("a", "http", "b", "replay")), applied);
+        }
+        NatsConnector.close(pusher);
+    }
+
+    @Test
+    void aPushWhoseReadAnotherPushCommittedOverFailsAndIsNotApplied(NatsServer server) throws Exception {
+        NatsSettings settings = NatsSettings.builder(server.url()).connectionName("fleet-it").build();
+        ClusterSettings c = cluster("fleet-it-" + System.nanoTime());
+        Connection pusher = NatsConnector.connect(settings);
+        KeyValue kv = FleetBucket.open(pusher, c);
+        push(kv, Map.of("pipelines.y", HTTP));
+        long readByA = FleetBucket.commitRevision(kv);
+        Map<String, String> readByAOfDefinitions = FleetBucket.definitions(kv);
+        push(kv, Map.of("pipelines.y", HTTP, "pipelines.z", HTTP));
+
+        Map<String, String> wantedByA = Map.of("pipelines.x", HTTP, "pipelines.y", HTTP);
+        org.junit.jupiter.api.Assertions.assertThrows(FleetBucket.ConcurrentPushException.class,
+                () -> FleetBucket.apply(kv, PushPlan.of(wantedByA, readByAOfDefinitions), wantedByA, readByA));
+        // The bucket now holds x, y and z, which neither push contained; its commit is the second push's.
+        assertTrue(FleetDefinitions.mismatch(new String(kv.get(FleetDefinitions.COMMIT).getValue(),
+                StandardCharsets.UTF_8), FleetBucket.definitions(kv)) != null, "a mix no worker applies");
+        NatsConnector.close(pusher);
+    }
+
+    private static final String HTTP = "{\"source\": {\"type\": \"http\"}}";
+    private static final String REPLAY = "{\"source\": {\"type\": \"replay\"}}";
+
+    private static void push(KeyValue kv, Map<String, String> wanted) {
+        FleetBucket.apply(kv, PushPlan.of(wanted, FleetBucket.definitions(kv)), wanted,
+                FleetBucket.commitRevision(kv));
     }
 
     private static Map<String, String> namesOf(Fleet fleet) {

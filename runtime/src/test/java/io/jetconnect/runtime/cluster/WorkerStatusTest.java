@@ -41,4 +41,18 @@ class WorkerStatusTest {
 
         assertEquals("kv fleet/pipelines.a: 2: Unknown key", json.get("configProblems").get(0).asText());
     }
+
+    @Test
+    void longErrorsAndProblemsAreCutSoAThousandPipelinesStayFarBelowMaxPayload() throws Exception {
+        String longError = "x".repeat(10_000);
+        WorkerStatus status = new WorkerStatus("w1", "prod", "http://h:1", Instant.EPOCH, Instant.EPOCH,
+                java.util.Collections.nCopies(1000, new WorkerStatus.PipelineStatus("p", "failed",
+                        Optional.of(longError), 0, 0)), java.util.Collections.nCopies(100, longError));
+        JsonNode json = JSON.readTree(status.toJson());
+
+        assertEquals(WorkerStatus.MAX_TEXT, json.get("pipelines").get(0).get("lastError").asText().length());
+        assertEquals(20, json.get("configProblems").size());
+        org.junit.jupiter.api.Assertions.assertTrue(status.toJson().length() < 512 * 1024,
+                "1,000 failed pipelines: " + status.toJson().length() + " bytes");
+    }
 }
