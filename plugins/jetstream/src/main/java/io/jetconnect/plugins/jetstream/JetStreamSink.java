@@ -72,7 +72,7 @@ public final class JetStreamSink implements EventSink {
             Publisher p = publisher;
             return p != null && p.reconnected(epoch);
         }, context, connector.redactedUrl(), settings.startRetry().max(), settings.startRetry(),
-                context.threadFactory("jetstream-watch"));
+                context.serialExecutor("jetstream-watch"));
         connector.watch(watch::event);
         this.watch = watch;
         SinkMetrics sinkMetrics = new SinkMetrics(context.metrics(), breaker, watch::down);
@@ -127,7 +127,7 @@ public final class JetStreamSink implements EventSink {
         this.first = first;
         java.util.function.Consumer<ConnectionEpoch> start = epoch -> {
             publisher = new Publisher(settings, connector::connect, epoch, breaker, sinkMetrics,
-                    context.pipelineName(), spec.name(), Control.thread(context.threadFactory("jetstream")),
+                    context.pipelineName(), spec.name(), Control.on(context.serialExecutor("jetstream")),
                     System::nanoTime);
             watch.start(epoch.connection());
         };
