@@ -37,7 +37,15 @@ final class LogWriter {
     private final WorkLoop loop;
     /** Counted down once the writer has shut down after {@link #stop}. */
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+    /**
+     * Direct staging buffers the writers of every pipeline borrow for a pass and give back, flushed, at its end: a
+     * megabyte of direct memory per pipeline (a thousand pipelines, a gigabyte) was the first thing a runtime with
+     * many pipelines ran out of. Writers busy at once need one each; a few spare ones are kept.
+     */
+    private static final java.util.concurrent.ArrayBlockingQueue<ByteBuffer> SPARE_STAGING =
+            new java.util.concurrent.ArrayBlockingQueue<>(8);
+    /** Borrowed while a pass stages records; null between passes. Writer, under the write lock. */
+    private ByteBuffer staging;
     /** Written to the active segment and not yet synced. Writer thread (and sealers under the write lock). */
     private final List<SpillLog.Append> unsynced = new ArrayList<>();
     /** Durable, to complete once the write lock is released. */
@@ -116,6 +124,7 @@ final class LogWriter {
                 if (syncDue()) {
                     syncOrFail();
                 }
+                releaseStaging();
             } finally {
                 log.writeLock.unlock();
             }
@@ -179,6 +188,10 @@ final class LogWriter {
     }
 
     private void stage(Segment segment, SpillLog.Append append) throws IOException {
+        if (staging == null) {
+            ByteBuffer spare = SPARE_STAGING.poll();
+            staging = spare != null ? spare : ByteBuffer.allocateDirect(STAGING_BYTES);
+        }
         byte[] frame = append.frame;
         if (frame.length > staging.remaining()) {
             flush(segment);
@@ -195,7 +208,7 @@ final class LogWriter {
     }
 
     private void flush(Segment segment) throws IOException {
-        if (staging.position() > 0) {
+        if (staging != null && staging.position() > 0) {
             staging.flip();
             try {
                 log.files.write(segment.channel, staging);
@@ -226,6 +239,27 @@ final class LogWriter {
         log.published(segment, from, unsynced.size());
         durable.addAll(unsynced);
         unsynced.clear();
+    }
+
+    /**
+     * Writes what the pass staged to the active segment (not synced: that waits for its turn) and gives the buffer
+     * back. The caller holds the write lock.
+     */
+    private void releaseStaging() {
+        if (staging == null) {
+            return;
+        }
+        Segment segment = log.active;
+        if (segment != null && segment.channel != null) {
+            try {
+                flush(segment);
+            } catch (IOException e) {
+                fail(e, List.of());
+            }
+        }
+        staging.clear();
+        SPARE_STAGING.offer(staging); // dropped when enough are spare
+        staging = null;
     }
 
     /** Syncs and closes a segment so that no more records go to it. The caller holds the write lock. */
@@ -269,7 +303,9 @@ final class LogWriter {
         failed.addAll(rest);
         failed.addAll(queued);
         unsynced.clear();
-        staging.clear();
+        if (staging != null) {
+            staging.clear();
+        }
         Segment segment = log.active;
         if (segment == null) {
             return;
@@ -330,6 +366,7 @@ final class LogWriter {
         log.writeLock.lock();
         try {
             syncOrFail();
+            releaseStaging();
             failed.addAll(rest);
             failed.addAll(unsynced);
             unsynced.clear();
