@@ -4,10 +4,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads every pipeline's {@link SerialExecutor}s run on: a pool that grows with the tasks running at once
@@ -21,24 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SharedThreads {
 
     static final ExecutorService WORKERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), daemons("jetconnect-worker-"));
+            new SynchronousQueue<>(), io.jetconnect.nats.DaemonThreads.named("jetconnect-worker-"));
     static final ScheduledExecutorService TIMER = timer();
 
     private SharedThreads() {
     }
 
     private static ScheduledExecutorService timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons("jetconnect-timer-"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                io.jetconnect.nats.DaemonThreads.named("jetconnect-timer-"));
         timer.setRemoveOnCancelPolicy(true);
         return timer;
-    }
-
-    private static ThreadFactory daemons(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
