@@ -181,6 +181,29 @@ public final class NatsConnections {
     }
 
     /**
+     * Takes a share of a connection that every component of this JVM with the same settings and {@code profile}
+     * shares ({@link SharedConnections#jvm()}); it is opened on the first {@code connection()} with these options
+     * (and this factory's logging listener) and closed when the last share is given back.
+     *
+     * @param profile names what makes these options differ from other users' (their reconnect policy, timeouts);
+     *     equal profiles with equal settings share connections, so the same profile must always mean the same
+     *     options
+     * @param options options derived from {@link #base()}
+     * @return the lease; close it when done
+     */
+    public SharedConnections.Lease share(Object profile, Options options) {
+        return SharedConnections.jvm().lease(List.of(profile, settings), events -> {
+            ConnectionListener own = options.getConnectionListener();
+            return connect(new Options.Builder(options).connectionListener((connection, event) -> {
+                if (own != null) {
+                    own.connectionEvent(connection, event);
+                }
+                events.connectionEvent(connection, event);
+            }).build());
+        });
+    }
+
+    /**
      * @return a message for a NATS failure, with the settings' URLs and secrets and any URL userinfo redacted
      */
     public String describe(Throwable e) {

@@ -4,10 +4,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The jnats executors every connection of this JVM shares instead of making its own: left to itself, jnats gives
@@ -35,27 +33,18 @@ final class SharedClientThreads {
 
     static final ScheduledThreadPoolExecutor TIMERS = timers();
     static final ExecutorService CONNECTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), daemons("jetconnect-nats-connect-"));
-    static final ExecutorService CALLBACKS = Executors.newSingleThreadExecutor(daemons("jetconnect-nats-callback-"));
+            new SynchronousQueue<>(), DaemonThreads.named("jetconnect-nats-connect-"));
+    static final ExecutorService CALLBACKS = Executors.newSingleThreadExecutor(DaemonThreads.named("jetconnect-nats-callback-"));
 
     private SharedClientThreads() {
     }
 
     private static ScheduledThreadPoolExecutor timers() {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(TIMER_THREADS,
-                daemons("jetconnect-nats-timer-"));
+                DaemonThreads.named("jetconnect-nats-timer-"));
         timers.setRemoveOnCancelPolicy(true);
         timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return timers;
-    }
-
-    private static ThreadFactory daemons(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /**

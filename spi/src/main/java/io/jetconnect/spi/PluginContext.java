@@ -54,6 +54,36 @@ public interface PluginContext {
     }
 
     /**
+     * An executor for this extension's background work that runs its tasks one at a time, in the order they were
+     * submitted (a delayed task once it is due), with the pipeline's name in the logging MDC: what a thread of its
+     * own would give, without holding a thread while there is nothing to do. In the runtime every pipeline's
+     * serial executors share one pool of threads, so a thousand idle pipelines hold none of them.
+     *
+     * <ul>
+     *   <li>Tasks may block (a write and fsync, a connect bounded by a timeout); while one does, it holds a shared
+     *       thread. A task should return when it runs out of work rather than wait for more: ask for another run
+     *       when work arrives, or {@code schedule} one.</li>
+     *   <li>A task that throws is logged and the next one runs; a periodic task that throws stops repeating.</li>
+     *   <li>{@code shutdown()} and {@code shutdownNow()} stop this executor only: queued and delayed tasks are
+     *       dropped by {@code shutdownNow()}, which also interrupts a task running now. The thread's interrupt is
+     *       cleared once that task returns. Call one of them when the extension closes.</li>
+     * </ul>
+     *
+     * <p>The default (for contexts built outside the runtime) is a single-thread executor of its own, made with
+     * {@link #threadFactory(String)}.
+     *
+     * @param role what the tasks do, such as {@code drain}; names the threads of the default; not null
+     * @return a new serial executor; never null
+     * @since 0.2
+     */
+    default java.util.concurrent.ScheduledExecutorService serialExecutor(String role) {
+        java.util.concurrent.ScheduledThreadPoolExecutor own = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, threadFactory(role));
+        own.setRemoveOnCancelPolicy(true);
+        return own;
+    }
+
+    /**
      * Offers an operator action on the admin API: {@code POST /v1/pipelines/<pipeline>/<type>/<name>} calls it
      * (for example {@code POST /v1/pipelines/ingest/dlq/drain}). The action must return promptly; it runs on a
      * listener thread. The default ignores the registration.

@@ -17,6 +17,17 @@ import java.util.function.Supplier;
  */
 public final class MicrometerPluginMetrics implements PluginMetrics, AutoCloseable {
 
+    /**
+     * The buckets of every timer: a 1-2.5-5 ladder from half a millisecond to 30 seconds, 16 with {@code +Inf}.
+     * Micrometer's percentile histogram has about 70 between 1 ms and 30 s: with two timers a pipeline, that was 140
+     * of a pipeline's 180 lines of {@code /metrics}, 140,000 at a thousand pipelines. {@code histogram_quantile}
+     * per pipeline still works; it interpolates within these coarser buckets.
+     */
+    private static final java.time.Duration[] BUCKETS = java.util.stream.Stream.of(
+            0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1_000.0, 2_500.0, 5_000.0, 10_000.0, 30_000.0)
+            .map(ms -> java.time.Duration.ofNanos((long) (ms * 1_000_000)))
+            .toArray(java.time.Duration[]::new);
+
     private final MeterRegistry registry;
     private final Tags baseTags;
     private final List<Meter.Id> registered = new CopyOnWriteArrayList<>();
@@ -53,11 +64,9 @@ public final class MicrometerPluginMetrics implements PluginMetrics, AutoCloseab
     @Override
     public void gauge(String name, String description, Supplier<? extends Number> value, String... tags) {
         // A gauge reads its supplier forever: one registered again (a resumed source) replaces the old one, whose
-        // supplier belongs to an instance that is gone.
-        Gauge old = registry.find(name).tags(tags(tags)).gauge();
-        if (old != null && old.getId().getTags().size() == tags(tags).stream().count()) {
-            registry.remove(old);
-        }
+        // supplier belongs to an instance that is gone. Removed by its exact id, a map look-up: a search of the
+        // registry made starting a thousand pipelines quadratic (two minutes instead of seconds).
+        registry.removeByPreFilterId(new Meter.Id(name, tags(tags), null, description, Meter.Type.GAUGE));
         Gauge gauge = Gauge.builder(name, value, s -> s.get().doubleValue())
                 .description(description)
                 .tags(tags(tags))
@@ -71,7 +80,7 @@ public final class MicrometerPluginMetrics implements PluginMetrics, AutoCloseab
         io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Timer.builder(name)
                 .description(description)
                 .tags(tags(tags))
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry);
         registered.add(timer.getId());
         return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);

@@ -49,6 +49,33 @@ public final class NatsConnector {
     }
 
     /**
+     * Takes a share of the runtime's connection for these settings ({@link NatsConnections#share}): the cursor
+     * stores of every pipeline and the live feed use a few connections between them, not one each. Connects on
+     * the lease's first {@code connection()}.
+     *
+     * @throws io.jetconnect.spi.ConfigurationException when a TLS or credentials file cannot be used
+     */
+    public static io.jetconnect.nats.SharedConnections.Lease share(NatsSettings settings) {
+        NatsConnections connections = NatsConnections.of(settings);
+        return connections.share("runtime", options(connections));
+    }
+
+    /**
+     * @return the lease's connection
+     * @throws RetriableException when the server cannot be reached now or refuses the credentials
+     */
+    public static Connection connection(io.jetconnect.nats.SharedConnections.Lease lease, NatsSettings settings) {
+        try {
+            return lease.connection();
+        } catch (IOException e) {
+            throw new RetriableException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableException("interrupted while connecting to NATS at " + settings.redactedUrl());
+        }
+    }
+
+    /**
      * Closes a connection. Closing waits for the connection's threads; an interrupt meanwhile is kept on the
      * thread for its caller to see.
      */

@@ -4,13 +4,13 @@ import io.jetconnect.spi.NatsSettings;
 import io.nats.client.Connection;
 
 /**
- * The runtime's own shared NATS connection (for the live feed), opened on first use so that the runtime starts
- * while the broker is away, and closed with the runtime.
+ * The runtime's own share of a NATS connection (for the live feed; {@link NatsConnector#share}), opened on first
+ * use so that the runtime starts while the broker is away, and given back with the runtime.
  */
 public final class RuntimeNats implements AutoCloseable {
 
     private final NatsSettings settings;
-    private Connection connection;
+    private io.jetconnect.nats.SharedConnections.Lease lease;
 
     public RuntimeNats(NatsSettings settings) {
         this.settings = settings;
@@ -18,10 +18,10 @@ public final class RuntimeNats implements AutoCloseable {
 
     /** @return the connection; connects on first call */
     public synchronized Connection connection() {
-        if (connection == null) {
-            connection = NatsConnector.connect(settings);
+        if (lease == null) {
+            lease = NatsConnector.share(settings);
         }
-        return connection;
+        return NatsConnector.connection(lease, settings);
     }
 
     public NatsSettings settings() {
@@ -30,9 +30,9 @@ public final class RuntimeNats implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (connection != null) {
-            NatsConnector.close(connection);
-            connection = null;
+        if (lease != null) {
+            lease.close();
+            lease = null;
         }
     }
 }

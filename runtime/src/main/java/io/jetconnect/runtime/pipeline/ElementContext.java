@@ -143,6 +143,11 @@ public class ElementContext implements SinkContext {
     }
 
     @Override
+    public java.util.concurrent.ScheduledExecutorService serialExecutor(String role) {
+        return SerialExecutor.shared(element.pipeline(), role);
+    }
+
+    @Override
     public void registerAction(String name, Runnable action) {
         if (!name.matches("[a-z][a-z0-9-]*")) {
             throw new IllegalArgumentException("action names are lower-case words: " + name);

@@ -28,7 +28,8 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
     private final NatsSettings settings;
     private final String pipeline;
-    private Connection connection;
+    /** A share of the runtime's connection: every pipeline's cursor store uses a few between them. */
+    private io.jetconnect.nats.SharedConnections.Lease lease;
     private KeyValue kv;
 
     public KvCursorStore(NatsSettings settings, String pipeline) {
@@ -41,9 +42,10 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
             return kv;
         }
         try {
-            if (connection == null) {
-                connection = NatsConnector.connect(settings);
+            if (lease == null) {
+                lease = NatsConnector.share(settings);
             }
+            Connection connection = NatsConnector.connection(lease, settings);
             KeyValueManagement kvm = connection.keyValueManagement();
             if (!kvm.getBucketNames().contains(BUCKET)) {
                 kvm.create(KeyValueConfiguration.builder().name(BUCKET).storageType(StorageType.File)
@@ -107,9 +109,9 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
     @Override
     public synchronized void close() {
-        if (connection != null) {
-            NatsConnector.close(connection);
-            connection = null;
+        if (lease != null) {
+            lease.close();
+            lease = null;
             kv = null;
         }
     }

@@ -56,14 +56,20 @@ public final class Pipelines implements ManagedPipelines {
         Pipeline pipeline = new Pipeline(definition, env);
         byName.put(definition.name(), pipeline);
         snapshot = List.copyOf(byName.values());
-        env.meters().find("jetconnect.pipeline.state").tag("pipeline", definition.name()).meters()
-                .forEach(env.meters()::remove);
+        removeStateGauge(env, definition.name());
         Gauge.builder("jetconnect.pipeline.state", pipeline, p -> p.state().code())
                 .description("0 starting, 1 running, 2 stopping, 3 stopped, 4 failed, 5 paused, 6 waiting")
                 .tag("pipeline", definition.name())
                 .register(env.meters());
         pipeline.start();
         return pipeline;
+    }
+
+    /** Removes a pipeline's state gauge by its exact id: a search of the registry per pipeline was quadratic. */
+    private static void removeStateGauge(PipelineEnvironment env, String pipeline) {
+        env.meters().removeByPreFilterId(new io.micrometer.core.instrument.Meter.Id("jetconnect.pipeline.state",
+                io.micrometer.core.instrument.Tags.of("pipeline", pipeline), null, null,
+                io.micrometer.core.instrument.Meter.Type.GAUGE));
     }
 
     /** @param attempt starts that failed retriably before {@code failed}'s, in a row */
@@ -140,8 +146,7 @@ public final class Pipelines implements ManagedPipelines {
                 byName.remove(running.name());
                 snapshot = List.copyOf(byName.values());
                 startedWithFiles.remove(running.name());
-                env.meters().find("jetconnect.pipeline.state").tag("pipeline", running.name()).meters()
-                        .forEach(env.meters()::remove);
+                removeStateGauge(env, running.name());
                 stopped.add(running.name());
             }
         }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *       the record is fsynced ({@code fsync = always | batch | interval}, group commit). From then on every new
  *       event is appended behind it, in emit order, until the log is drained: nothing overtakes a spilled
  *       event.</li>
- *   <li><b>Drain</b>: a thread replays the log into the wrapped sink in order once it takes events again (probing
+ *   <li><b>Drain</b>: passes on a serial executor replay the log into the wrapped sink in order once it takes events again (probing
  *       with the oldest record, backing off exponentially, then {@code drain.in-flight} at a time), checkpoints its
  *       progress per segment, deletes drained segments, and switches back to pass-through when the log is
  *       empty.</li>
@@ -77,13 +77,15 @@ public final class DlqDecorator implements SinkDecorator {
             Files.createDirectories(dir);
             RecordCodec codec = new RecordCodec(SpillKey.loadOrCreate(dir));
             quarantine = new Quarantine(dir, pipeline, codec, files, metrics.quarantined, settings.retryAfter,
-                    settings.quarantineMaxBytes);
+                    settings.quarantineMaxBytes, context.serialExecutor("dlq-quarantine"));
             SegmentScanner.Result recovered = SegmentScanner.recover(dir, codec, quarantine, pipeline);
-            SpillLog log = new SpillLog(dir, settings, files, pipeline, recovered, metrics);
+            SpillLog log = new SpillLog(dir, settings, files, pipeline, recovered, metrics,
+                    context.serialExecutor("dlq-writer"));
             metrics.gauges(log, settings.maxBytes);
             metrics.quarantineGauges(quarantine, settings.quarantineMaxBytes);
             DlqSink sink = new DlqSink(next, log, quarantine, codec, settings, pipeline, metrics);
-            sink.start(new Drainer(log, next, quarantine, codec, settings, metrics.drained, sink::tryResume));
+            sink.start(new Drainer(log, next, quarantine, codec, settings, metrics.drained, sink::tryResume,
+                    sink::spilling, context.serialExecutor("dlq-drain")));
             context.registerAction("drain", sink::drainNow);
             Quarantine held = quarantine;
             context.registerStatus(() -> metrics.status(log, held, sink.spilling(), settings.maxBytes,

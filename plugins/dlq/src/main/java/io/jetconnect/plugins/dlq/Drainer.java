@@ -12,13 +12,17 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replays the spill log into the wrapped sink, in log order, on a thread of its own.
+ * Replays the spill log into the wrapped sink, in log order, in passes on the layer's serial executor
+ * ({@link WorkLoop}): a pass runs while there is something to send or settle, and ends when the log is drained or a
+ * backoff starts, so that neither an idle layer nor one waiting out a broker outage holds a thread.
  *
  * <ul>
  *   <li><b>Probe</b>: while the sink is not known to take events, only the oldest unacknowledged record is sent;
@@ -56,15 +60,18 @@ final class Drainer {
     private final DlqSettings settings;
     private final PluginMetrics.Counter drained;
     private final BooleanSupplier resume;
+    private final BooleanSupplier spilling;
     private final String pipeline;
-    private final Thread thread;
+    private final WorkLoop loop;
+    /** Counted down once the last pass has shut the drainer down. */
+    private final CountDownLatch done = new CountDownLatch(1);
 
     private final DrainerSignal signal = new DrainerSignal();
     private final OrderedWindow window;
     private volatile boolean stopping;
     private volatile boolean halted;
 
-    // Owned by the drainer's thread.
+    // Owned by the drainer's passes, which run one at a time.
     /** The entries past the window's floor, oldest first: the window's deliveries, one for one. */
     private final ArrayDeque<DrainEntry> queue = new ArrayDeque<>();
     private final LogCursor cursor;
@@ -77,9 +84,13 @@ final class Drainer {
     /** The window's positions: entries tracked so far. */
     private long tracked;
     private long lastRefusalLogNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    /** A backoff is being waited out, until {@link #backoffUntil}. */
+    private boolean backingOff;
+    private long backoffUntil;
 
     Drainer(SpillLog log, EventSink inner, Quarantine quarantine, RecordCodec codec, DlqSettings settings,
-            PluginMetrics.Counter drained, BooleanSupplier resume) {
+            PluginMetrics.Counter drained, BooleanSupplier resume, BooleanSupplier spilling,
+            ScheduledExecutorService executor) {
         this.log = log;
         this.inner = inner;
         this.quarantine = quarantine;
@@ -87,31 +98,39 @@ final class Drainer {
         this.settings = settings;
         this.drained = drained;
         this.resume = resume;
+        this.spilling = spilling;
         this.pipeline = log.pipeline;
         this.window = new OrderedWindow(settings.drainInFlight, 0);
         this.cursor = new LogCursor(log, codec);
         this.checkpointer = new Checkpointer(log, cursor, settings);
-        this.thread = new Thread(this::run, "jetconnect-dlq-drainer-" + pipeline);
-        this.thread.setDaemon(true);
+        this.loop = new WorkLoop(executor, this::pass);
     }
 
     void start() {
-        thread.start();
+        loop.request();
     }
 
     /** The operator asked for a drain attempt now ({@code POST /v1/pipelines/<name>/dlq/drain}): cut the backoff. */
     void drainNow() {
         signal.drainNow();
+        loop.request();
     }
 
     /** Something changed: records became durable, a send failed, the layer's state moved. */
     void wake() {
         signal.wake();
+        loop.request();
     }
 
-    private void run() {
-        org.slf4j.MDC.put("pipeline", pipeline);
+    /** Sends and settles until the log is drained, a backoff starts or the drainer stops. */
+    private void pass() {
+        if (done.getCount() == 0) {
+            return;
+        }
         try {
+            if (inBackoff()) {
+                return;
+            }
             while (!stopping) {
                 // Read before looking at the window: what completes after this counts toward the next wait.
                 long seen = signal.completed();
@@ -119,7 +138,9 @@ final class Drainer {
                 if (window.fenced()) {
                     resendPermanentFailures();
                     if (window.quiescent()) {
-                        rewind();
+                        if (rewind()) {
+                            return;
+                        }
                     } else {
                         awaitCompletions(seen, Integer.MAX_VALUE);
                     }
@@ -129,18 +150,44 @@ final class Drainer {
                 checkpointer.checkpoint(false);
                 if (queue.isEmpty()) {
                     idle();
+                    return;
                 } else if (queue.peekFirst().waiting()) {
                     awaitCompletions(seen, Math.max(1, settings.drainInFlight / 8));
                 }
             }
         } catch (RuntimeException | Error e) {
             LOG.error("pipeline '{}': dlq: drainer failed; spilled events stay on disk until a restart", pipeline, e);
-        } finally {
+        }
+        try {
             if (!halted) {
                 shutDown();
             }
+        } finally {
             cursor.close();
+            done.countDown();
         }
+    }
+
+    /**
+     * @return whether a backoff is still being waited out (the next pass is then asked for at its end); the drain
+     *     action and stopping cut it short
+     */
+    private boolean inBackoff() {
+        if (!backingOff) {
+            return false;
+        }
+        if (signal.takeDrainNow()) {
+            failedAttempts = 0;
+            backingOff = false;
+            return false;
+        }
+        long left = backoffUntil - System.nanoTime();
+        if (stopping || left <= 0) {
+            backingOff = false;
+            return false;
+        }
+        loop.requestIn(left);
+        return true;
     }
 
     // ---- acknowledgements
@@ -213,8 +260,12 @@ final class Drainer {
         }
     }
 
-    /** After a retriable failure, with every delivery settled: back to the first unacknowledged record, wait, probe. */
-    private void rewind() {
+    /**
+     * After a retriable failure, with every delivery settled: back to the first unacknowledged record, wait, probe.
+     *
+     * @return whether the wait goes on after this pass
+     */
+    private boolean rewind() {
         // Deliveries that succeeded since the last look: nothing is pending, so none can settle after this.
         settleHead();
         DrainEntry head = queue.peekFirst();
@@ -244,7 +295,9 @@ final class Drainer {
         }
         // Counted before the wait: a drain action that cuts it short starts the count again, and stays so.
         failedAttempts = Math.max(failedAttempts, failedAttempts + 1); // saturates
-        sleep(wait);
+        backingOff = true;
+        backoffUntil = System.nanoTime() + wait;
+        return inBackoff();
     }
 
     // ---- sending
@@ -371,7 +424,10 @@ final class Drainer {
 
     // ---- the log's end
 
-    /** Nothing in flight: switch the layer back to pass-through if the log is empty, and delete what is done. */
+    /**
+     * Nothing in flight: switch the layer back to pass-through if the log is empty, and delete what is done. While
+     * the layer spills, look again in a second; in pass-through the next spill wakes the drainer.
+     */
     private void idle() {
         checkpointer.checkpoint(true);
         if (log.outstanding() == 0 && resume.getAsBoolean()) {
@@ -384,19 +440,12 @@ final class Drainer {
                 checkpointer.deleteIfDone(current);
             }
         }
-        await(IDLE_NANOS);
+        if (log.outstanding() != 0 || spilling.getAsBoolean()) {
+            loop.requestIn(IDLE_NANOS);
+        }
     }
 
     // ---- waiting
-
-    /** Waits for {@link #wake} at most {@code nanos}. */
-    private void await(long nanos) {
-        try {
-            signal.await(nanos);
-        } catch (InterruptedException e) {
-            stopping = true;
-        }
-    }
 
     /**
      * Waits for {@code batch} of the sends in flight (or all of them) to complete, for {@link #wake}, or 100 ms.
@@ -406,17 +455,6 @@ final class Drainer {
     private void awaitCompletions(long seen, int batch) {
         try {
             signal.awaitCompletions(seen, started, batch, BUSY_NANOS);
-        } catch (InterruptedException e) {
-            stopping = true;
-        }
-    }
-
-    /** Waits out a backoff; only {@link #stop} and {@link #drainNow} cut it short. */
-    private void sleep(long nanos) {
-        try {
-            if (signal.sleep(nanos, () -> stopping)) {
-                failedAttempts = 0;
-            }
         } catch (InterruptedException e) {
             stopping = true;
         }
@@ -460,11 +498,7 @@ final class Drainer {
     void stop(Duration timeout) {
         stopping = true;
         wake();
-        try {
-            thread.join(timeout.toMillis() + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitDone(timeout.toMillis() + 1000);
     }
 
     /** Stops at once, as a crash would: no checkpoint. For tests. */
@@ -472,10 +506,15 @@ final class Drainer {
         halted = true;
         stopping = true;
         wake();
+        awaitDone(5000);
+    }
+
+    private void awaitDone(long millis) {
         try {
-            thread.join(5000);
+            done.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        loop.shutdown();
     }
 }

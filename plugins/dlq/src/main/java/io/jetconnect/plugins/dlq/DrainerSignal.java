@@ -106,6 +106,18 @@ final class DrainerSignal {
         }
     }
 
+    /** @return whether the drain action was asked for since the last call; clears the request */
+    boolean takeDrainNow() {
+        lock.lock();
+        try {
+            boolean cut = drainNowRequested;
+            drainNowRequested = false;
+            return cut;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Waits out a backoff; only {@code stopping} (checked on every {@link #wake}) and {@link #drainNow} cut it
      * short.

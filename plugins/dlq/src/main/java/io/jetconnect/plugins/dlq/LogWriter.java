@@ -5,14 +5,16 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group commit of the spill log, on a thread of its own: takes every record queued since its last pass as one
- * batch, writes them to the segment being written (rolling to a new one at {@code segment-bytes}), makes them
+ * The group commit of the spill log, in passes on the layer's serial executor ({@link WorkLoop}: no thread while
+ * nothing is queued or waits for its sync): takes every record queued since its last pass as one batch, writes them to the segment being written (rolling to a new one at {@code segment-bytes}), makes them
  * durable according to {@code fsync} (after each record, once per batch, or once every {@code fsync-interval}),
  * publishes them to the drainer and only then completes their stages, outside any lock.
  *
@@ -27,16 +29,23 @@ final class LogWriter {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final int MAX_BATCH = 4096;
     private static final int STAGING_BYTES = 1 << 20;
-    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Queued by {@link #stop} to wake the thread; never written. */
-    private static final SpillLog.Append WAKE = new SpillLog.Append(new byte[0], null);
 
     private final SpillLog log;
     private final DlqSettings.Fsync mode;
     private final long intervalNanos;
     private final LinkedBlockingQueue<SpillLog.Append> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+    private final WorkLoop loop;
+    /** Counted down once the writer has shut down after {@link #stop}. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /**
+     * Direct staging buffers the writers of every pipeline borrow for a pass and give back, flushed, at its end: a
+     * megabyte of direct memory per pipeline (a thousand pipelines, a gigabyte) was the first thing a runtime with
+     * many pipelines ran out of. Writers busy at once need one each; a few spare ones are kept.
+     */
+    private static final java.util.concurrent.ArrayBlockingQueue<ByteBuffer> SPARE_STAGING =
+            new java.util.concurrent.ArrayBlockingQueue<>(8);
+    /** Borrowed while a pass stages records; null between passes. Writer, under the write lock. */
+    private ByteBuffer staging;
     /** Written to the active segment and not yet synced. Writer thread (and sealers under the write lock). */
     private final List<SpillLog.Append> unsynced = new ArrayList<>();
     /** Durable, to complete once the write lock is released. */
@@ -51,13 +60,11 @@ final class LogWriter {
     /** Failed writes or syncs so far; incremented under the queue's lock, with the queue emptied. */
     private volatile long failures;
 
-    LogWriter(SpillLog log) {
+    LogWriter(SpillLog log, ScheduledExecutorService executor) {
         this.log = log;
         this.mode = log.settings.fsync;
         this.intervalNanos = log.settings.fsyncInterval.toNanos();
-        this.thread = new Thread(this::run, "jetconnect-dlq-writer-" + log.pipeline);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.loop = new WorkLoop(executor, this::pass);
     }
 
     /** What {@link #offer} did with a record. */
@@ -87,49 +94,63 @@ final class LogWriter {
                 return Offer.BEHIND_REFUSED;
             }
             queue.add(append);
-            return Offer.QUEUED;
+        }
+        loop.request();
+        return Offer.QUEUED;
+    }
+
+    /**
+     * Writes and syncs until nothing is queued and no sync is due; then asks for the next pass when the interval's
+     * sync falls due. After {@link #stop}, shuts down once idle (or at once if interrupted).
+     */
+    private void pass() {
+        if (halted) {
+            return;
+        }
+        List<SpillLog.Append> batch = new ArrayList<>();
+        boolean interrupted = false;
+        while (!halted) {
+            queue.drainTo(batch, MAX_BATCH);
+            boolean syncDue = syncDue();
+            if (batch.isEmpty() && !syncDue) {
+                break;
+            }
+            log.writeLock.lock();
+            try {
+                if (!batch.isEmpty()) {
+                    write(batch);
+                    batch.clear();
+                }
+                if (syncDue()) {
+                    syncOrFail();
+                }
+                releaseStaging();
+            } finally {
+                log.writeLock.unlock();
+            }
+            finish();
+            if (Thread.currentThread().isInterrupted()) {
+                interrupted = true; // close() gave up waiting
+                break;
+            }
+        }
+        if (halted) {
+            return;
+        }
+        if (stopping && (interrupted || closeIfIdle())) {
+            shutDown(batch);
+            stopped.countDown();
+        } else if (!queue.isEmpty()) {
+            loop.request();
+        } else if (!unsynced.isEmpty()) {
+            loop.requestIn(nextSyncNanos - System.nanoTime());
         }
     }
 
-    private void run() {
-        org.slf4j.MDC.put("pipeline", log.pipeline);
-        List<SpillLog.Append> batch = new ArrayList<>();
-        try {
-            while (!halted) {
-                long wait = unsynced.isEmpty() ? IDLE_POLL_NANOS : Math.max(0, nextSyncNanos - System.nanoTime());
-                SpillLog.Append first = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (halted) {
-                    return;
-                }
-                log.writeLock.lock();
-                try {
-                    if (first != null) {
-                        batch.add(first);
-                        queue.drainTo(batch, MAX_BATCH - 1);
-                        batch.removeIf(a -> a == WAKE);
-                        write(batch);
-                        batch.clear();
-                    }
-                    if (!unsynced.isEmpty()
-                            && (mode != DlqSettings.Fsync.INTERVAL || stopping
-                            || System.nanoTime() - nextSyncNanos >= 0)) {
-                        syncOrFail();
-                    }
-                } finally {
-                    log.writeLock.unlock();
-                }
-                finish();
-                if (stopping && closeIfIdle()) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            // halted, or close() gave up waiting
-        } finally {
-            if (!halted) {
-                shutDown(batch);
-            }
-        }
+    /** @return whether records written and not yet synced are to be synced now */
+    private boolean syncDue() {
+        return !unsynced.isEmpty() && (mode != DlqSettings.Fsync.INTERVAL || stopping
+                || System.nanoTime() - nextSyncNanos >= 0);
     }
 
     /** Writes a batch; the caller holds the write lock. */
@@ -167,6 +188,10 @@ final class LogWriter {
     }
 
     private void stage(Segment segment, SpillLog.Append append) throws IOException {
+        if (staging == null) {
+            ByteBuffer spare = SPARE_STAGING.poll();
+            staging = spare != null ? spare : ByteBuffer.allocateDirect(STAGING_BYTES);
+        }
         byte[] frame = append.frame;
         if (frame.length > staging.remaining()) {
             flush(segment);
@@ -183,7 +208,7 @@ final class LogWriter {
     }
 
     private void flush(Segment segment) throws IOException {
-        if (staging.position() > 0) {
+        if (staging != null && staging.position() > 0) {
             staging.flip();
             try {
                 log.files.write(segment.channel, staging);
@@ -216,6 +241,27 @@ final class LogWriter {
         unsynced.clear();
     }
 
+    /**
+     * Writes what the pass staged to the active segment (not synced: that waits for its turn) and gives the buffer
+     * back. The caller holds the write lock.
+     */
+    private void releaseStaging() {
+        if (staging == null) {
+            return;
+        }
+        Segment segment = log.active;
+        if (segment != null && segment.channel != null) {
+            try {
+                flush(segment);
+            } catch (IOException e) {
+                fail(e, List.of());
+            }
+        }
+        staging.clear();
+        SPARE_STAGING.offer(staging); // dropped when enough are spare
+        staging = null;
+    }
+
     /** Syncs and closes a segment so that no more records go to it. The caller holds the write lock. */
     void seal(Segment segment) throws IOException {
         if (segment == log.active) {
@@ -244,7 +290,6 @@ final class LogWriter {
         List<SpillLog.Append> queued = new ArrayList<>();
         synchronized (queue) {
             queue.drainTo(queued);
-            queued.removeIf(a -> a == WAKE);
             // Owed before the failure is counted: a record reserved after the count changed finds them owed.
             log.writeFailed(unsynced);
             log.writeFailed(rest);
@@ -258,7 +303,9 @@ final class LogWriter {
         failed.addAll(rest);
         failed.addAll(queued);
         unsynced.clear();
-        staging.clear();
+        if (staging != null) {
+            staging.clear();
+        }
         Segment segment = log.active;
         if (segment == null) {
             return;
@@ -303,7 +350,6 @@ final class LogWriter {
 
     private boolean closeIfIdle() {
         synchronized (queue) {
-            queue.remove(WAKE);
             if (queue.isEmpty() && unsynced.isEmpty()) {
                 closed = true;
             }
@@ -317,10 +363,10 @@ final class LogWriter {
             closed = true;
             queue.drainTo(rest);
         }
-        rest.removeIf(a -> a == WAKE);
         log.writeLock.lock();
         try {
             syncOrFail();
+            releaseStaging();
             failed.addAll(rest);
             failed.addAll(unsynced);
             unsynced.clear();
@@ -342,18 +388,19 @@ final class LogWriter {
     /** Writes what is queued, waiting at most {@code timeout}; what is left then fails with backpressure. */
     void stop(Duration timeout) {
         stopping = true;
-        queue.add(WAKE);
+        loop.request();
         try {
-            thread.join(Math.max(1, timeout.toMillis()));
-            if (thread.isAlive()) {
+            if (!stopped.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 LOG.warn("pipeline '{}': dlq: writer still busy after {}; refusing what it has not written",
                         log.pipeline, timeout);
-                thread.interrupt();
-                thread.join(timeout.toMillis() + 1000);
+                loop.interrupt();
+                loop.request();
+                stopped.await(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        loop.shutdown();
     }
 
     /** Stops at once without writing, syncing or completing anything more. */
@@ -362,10 +409,6 @@ final class LogWriter {
         synchronized (queue) {
             closed = true;
         }
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.shutdownAndWait(5000);
     }
 }

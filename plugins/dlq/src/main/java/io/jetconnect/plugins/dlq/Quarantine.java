@@ -22,7 +22,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -44,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * emits are refused too. The bound counts what is on disk, measured again at startup and whenever something does
  * not fit (so that an operator who moves quarantined files away frees the room at once), plus what is queued.
  *
- * <p>A thread of its own appends lines in batches and fsyncs once per batch; the stage of a line completes once it
- * is on disk, and each line counts in {@code jetconnect.dlq.quarantined}. Never logs event data. Thread-safe.
+ * <p>Passes on the layer's serial executor ({@link WorkLoop}, no thread while nothing is queued) append lines in
+ * batches and fsync once per batch; the stage of a line completes once it is on disk, and each line counts in {@code jetconnect.dlq.quarantined}. Never logs event data. Thread-safe.
  */
 final class Quarantine {
 
@@ -55,9 +57,6 @@ final class Quarantine {
 
     private record Line(byte[] json, CompletableFuture<Void> done) {
     }
-
-    /** Queued by {@link #close} to wake the thread; never written. */
-    private static final Line WAKE = new Line(new byte[0], new CompletableFuture<>());
 
     private final Path dir;
     private final String pipeline;
@@ -72,13 +71,15 @@ final class Quarantine {
     private final AtomicLong pending = new AtomicLong();
     private final ObjectMapper mapper = new ObjectMapper();
     private final LinkedBlockingQueue<Line> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final WorkLoop loop;
+    /** Counted down once the last pass after {@link #close} found nothing left. */
+    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean closing;
     /** Set (under the queue's lock) once no line is taken any more. */
     private boolean closed;
 
     Quarantine(Path dlqDir, String pipeline, RecordCodec codec, FileOps files, PluginMetrics.Counter quarantined,
-               Duration retryAfter, long maxBytes) {
+               Duration retryAfter, long maxBytes, ScheduledExecutorService executor) {
         this.dir = dlqDir;
         this.maxBytes = maxBytes;
         this.onDisk.set(measure());
@@ -87,9 +88,7 @@ final class Quarantine {
         this.files = files;
         this.quarantined = quarantined;
         this.retryAfter = retryAfter;
-        this.thread = new Thread(this::run, "jetconnect-dlq-quarantine-" + pipeline);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.loop = new WorkLoop(executor, this::pass);
     }
 
     /**
@@ -254,6 +253,7 @@ final class Quarantine {
                 queue.add(new Line(json, done));
             }
         }
+        loop.request();
         return done;
     }
 
@@ -304,52 +304,42 @@ final class Quarantine {
         return onDisk.get();
     }
 
-    private void run() {
-        org.slf4j.MDC.put("pipeline", pipeline);
+    /** Writes what is queued, a batch at a time; after {@link #close}, closes once nothing is left. */
+    private void pass() {
         List<Line> batch = new ArrayList<>();
-        while (true) {
-            try {
-                Line first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closing && closeIfIdle()) {
-                        break;
-                    }
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, 1023);
-                batch.removeIf(line -> line == WAKE);
-                if (batch.isEmpty()) {
-                    if (closing && closeIfIdle()) {
-                        break;
-                    }
-                    continue;
-                }
-            } catch (InterruptedException e) {
+        while (!Thread.currentThread().isInterrupted()) {
+            queue.drainTo(batch, 1024);
+            if (batch.isEmpty()) {
                 break;
             }
             write(batch);
             batch.clear();
         }
-        synchronized (queue) {
-            closed = true;
-            queue.drainTo(batch);
-        }
-        batch.removeIf(line -> line == WAKE);
-        for (Line line : batch) {
-            pending.addAndGet(-line.json().length);
-            line.done().completeExceptionally(new BackpressureException("dlq quarantine of pipeline '" + pipeline
-                    + "' closed before this line was written", retryAfter));
+        if (closing && closeIfIdle()) {
+            finished.countDown();
         }
     }
 
     private boolean closeIfIdle() {
         synchronized (queue) {
-            queue.remove(WAKE);
             if (queue.isEmpty()) {
                 closed = true;
             }
             return closed;
+        }
+    }
+
+    /** Fails the lines nobody will write any more; once closed. */
+    private void failQueued() {
+        List<Line> rest = new ArrayList<>();
+        synchronized (queue) {
+            closed = true;
+            queue.drainTo(rest);
+        }
+        for (Line line : rest) {
+            pending.addAndGet(-line.json().length);
+            line.done().completeExceptionally(new BackpressureException("dlq quarantine of pipeline '" + pipeline
+                    + "' closed before this line was written", retryAfter));
         }
     }
 
@@ -407,14 +397,15 @@ final class Quarantine {
     /** Writes what is queued (waiting at most {@code timeout}) and closes the file. */
     void close(Duration timeout) {
         closing = true;
-        queue.add(WAKE);
+        loop.request();
         try {
-            thread.join(Math.max(1, timeout.toMillis()));
+            if (!finished.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+                loop.interrupt();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
-            thread.interrupt();
-        }
+        failQueued();
+        loop.shutdown();
     }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The spill log: an ordered list of {@link Segment} files in {@code <data-dir>/<pipeline>/dlq/}. Producers reserve
  * room ({@link #reserve}, bounded by {@code max-bytes}) and {@link #append} framed records, which the
- * {@link LogWriter} thread writes in batches and completes once they are fsynced; the {@link Drainer} reads
+ * {@link LogWriter} writes in batches and completes once they are fsynced; the {@link Drainer} reads
  * durable records from the oldest segment on, reports acknowledgements ({@link #acked}) and deletes segments whose
  * records are all acknowledged.
  *
@@ -99,7 +99,7 @@ final class SpillLog {
     private volatile Runnable listener = () -> { };
 
     SpillLog(Path dir, DlqSettings settings, FileOps files, String pipeline, SegmentScanner.Result recovered,
-             DlqMetrics metrics) {
+             DlqMetrics metrics, java.util.concurrent.ScheduledExecutorService writerExecutor) {
         this.dir = dir;
         this.settings = settings;
         this.files = files;
@@ -118,7 +118,7 @@ final class SpillLog {
             outstanding.addAndGet(r.records());
             depth.addAndGet(r.records());
         }
-        this.writer = new LogWriter(this);
+        this.writer = new LogWriter(this, writerExecutor);
     }
 
     /** @param listener called (on the writer's or the drainer's thread) whenever records become durable */

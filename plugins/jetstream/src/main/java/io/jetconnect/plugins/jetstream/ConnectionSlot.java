@@ -49,6 +49,7 @@ final class ConnectionSlot {
      */
     void doom(ConnectionEpoch epoch) {
         if (epoch != null && epoch == current) {
+            epoch.doom(); // closing it fences a shared connection for every sink on it
             doomed = epoch;
         }
     }
@@ -86,6 +87,7 @@ final class ConnectionSlot {
             return true;
         }
         if (seen != null) {
+            seen.doom();
             seen.close();
         }
         ConnectionEpoch fresh;
@@ -124,7 +126,13 @@ final class ConnectionSlot {
     ConnectionEpoch replace(ConnectionEpoch fresh) {
         ConnectionEpoch old = current;
         current = fresh;
-        return old == fresh ? null : old;
+        if (old == fresh || old == null) {
+            return null;
+        }
+        if (old.connection() != fresh.connection()) {
+            old.doom(); // lost: the watch hands over only when no connection of the sink is up
+        }
+        return old;
     }
 
     /** @return the current connection, now off the slot for good, for the caller to close; or null. Lock held. */

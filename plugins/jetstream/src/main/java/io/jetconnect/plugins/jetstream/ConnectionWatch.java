@@ -11,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -31,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * an open circuit at once rather than at its next probe (up to {@code backoff.max} away), and the pipeline is
  * available again ({@link SinkContext#available}: a {@code dlq} in front drains).
  *
- * <p>Thread-safe: jnats reports events on its own threads; waiting and reconnecting run on the watch's thread.
+ * <p>Thread-safe: jnats reports events on its own threads; waiting and reconnecting run on the watch's serial
+ * executor ({@code SinkContext.serialExecutor}), which {@link #close()} shuts down.
  */
 final class ConnectionWatch implements AutoCloseable {
 
@@ -69,17 +68,16 @@ final class ConnectionWatch implements AutoCloseable {
      * @param url the redacted URL, for messages
      * @param grace how long no connection may be up before the link counts as down
      * @param polls the waits between attempts to reach the server while it is down
+     * @param executor where waiting and reconnecting run, one at a time
      */
     ConnectionWatch(Connect connect, Predicate<ConnectionEpoch> handOver, SinkContext context, String url,
-                    Duration grace, Backoff polls, ThreadFactory threads) {
+                    Duration grace, Backoff polls, ScheduledExecutorService executor) {
         this.connect = connect;
         this.handOver = handOver;
         this.context = context;
         this.url = url;
         this.graceNanos = grace.toNanos();
         this.polls = polls;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
-        executor.setRemoveOnCancelPolicy(true);
         this.thread = executor;
     }
 

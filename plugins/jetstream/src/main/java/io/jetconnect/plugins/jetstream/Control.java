@@ -1,14 +1,13 @@
 package io.jetconnect.plugins.jetstream;
 
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The publisher's one control thread: connecting, closing connections, waiting between attempts and the watchdog
- * run here, one task at a time. An interface so that schedule tests drive the publisher's real code on virtual
- * time, task by task.
+ * The publisher's control: connecting, closing connections, waiting between attempts and the watchdog run here,
+ * one task at a time, on the pipeline's serial executor (the runtime's shared threads, so an idle sink holds none).
+ * An interface so that schedule tests drive the publisher's real code on virtual time, task by task.
  */
 interface Control {
 
@@ -25,12 +24,11 @@ interface Control {
     void shutdown();
 
     /**
-     * @return a control thread made by {@code threads}. A task that throws is logged and the thread goes on: an
-     *     executor would swallow it, and a periodic task (the watchdog) would never run again.
+     * @param executor a serial executor ({@code SinkContext.serialExecutor}), shut down by {@link #shutdown()}
+     * @return a control on it. A task that throws is logged and the control goes on: an executor would swallow it,
+     *     and a periodic task (the watchdog) would never run again.
      */
-    static Control thread(ThreadFactory threads) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
-        executor.setRemoveOnCancelPolicy(true);
+    static Control on(ScheduledExecutorService executor) {
         return new Control() {
             @Override
             public void execute(Runnable task) {

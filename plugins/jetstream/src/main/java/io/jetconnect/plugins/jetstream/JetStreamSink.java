@@ -49,6 +49,7 @@ public final class JetStreamSink implements EventSink {
     private volatile Publisher publisher;
     private volatile FirstConnection first;
     private volatile ConnectionWatch watch;
+    private volatile NatsConnector connector;
     private volatile Duration retryAfter;
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSink.class);
@@ -68,11 +69,12 @@ public final class JetStreamSink implements EventSink {
         CircuitBreaker breaker = new CircuitBreaker(settings.backoff(), System::nanoTime);
         NatsConnector connector = new NatsConnector(context.nats(), context.pipelineName(), settings.ackTimeout(),
                 settings.maxInFlight());
+        this.connector = connector;
         ConnectionWatch watch = new ConnectionWatch(connector::connect, epoch -> {
             Publisher p = publisher;
             return p != null && p.reconnected(epoch);
         }, context, connector.redactedUrl(), settings.startRetry().max(), settings.startRetry(),
-                context.threadFactory("jetstream-watch"));
+                context.serialExecutor("jetstream-watch"));
         connector.watch(watch::event);
         this.watch = watch;
         SinkMetrics sinkMetrics = new SinkMetrics(context.metrics(), breaker, watch::down);
@@ -127,7 +129,7 @@ public final class JetStreamSink implements EventSink {
         this.first = first;
         java.util.function.Consumer<ConnectionEpoch> start = epoch -> {
             publisher = new Publisher(settings, connector::connect, epoch, breaker, sinkMetrics,
-                    context.pipelineName(), spec.name(), Control.thread(context.threadFactory("jetstream")),
+                    context.pipelineName(), spec.name(), Control.on(context.serialExecutor("jetstream")),
                     System::nanoTime);
             watch.start(epoch.connection());
         };
@@ -222,6 +224,10 @@ public final class JetStreamSink implements EventSink {
         Publisher p = publisher;
         if (p != null) {
             p.close();
+        }
+        NatsConnector c = connector;
+        if (c != null) {
+            c.close(); // last: the publisher's last PubAcks arrive on it
         }
     }
 }

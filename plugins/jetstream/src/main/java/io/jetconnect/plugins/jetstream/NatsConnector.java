@@ -1,11 +1,11 @@
 package io.jetconnect.plugins.jetstream;
 
 import io.jetconnect.nats.NatsConnections;
+import io.jetconnect.nats.SharedConnections;
 import io.jetconnect.spi.JetconnectException;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ErrorListener;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * queue and cancels its pending PubAcks at once, so each connection (a {@link ConnectionEpoch}) is a clean fence:
  * whatever the sink re-publishes on the next one goes out in emit order, and {@code Nats-Msg-Id} deduplicates
  * what the old one did store.
+ *
+ * <p>Sinks with the same NATS settings and {@code ack-timeout} share a few connections
+ * ({@link SharedConnections}): closing a connection after a failure ({@link ConnectionEpoch#close} of a doomed
+ * epoch) fences it for every sink on it, each of which then re-publishes in order on the next one, as above. A sink
+ * that stops gives its share back ({@link #close()}); the last one closes the connection.
  */
 final class NatsConnector {
 
@@ -36,6 +41,9 @@ final class NatsConnector {
     private final NatsConnections connections;
     /** The template of every connection's options. */
     private final Options options;
+    /** This sink's share of a connection. */
+    private final SharedConnections.Lease lease;
+    private final ConnectionEpoch.Share share;
     private final String redactedUrl;
     private final String pipeline;
     private final AtomicInteger epochs = new AtomicInteger();
@@ -68,12 +76,28 @@ final class NatsConnector {
                 // A publish nobody answers (no stream on the subject) fails its reply future with the 503 status
                 // rather than cancelling it, so the failure says why.
                 .reportNoResponders()
-                // Above what the sink can hold, so that a publish never waits for room in the queue.
-                .maxMessagesInOutgoingQueue(Math.max(Options.DEFAULT_MAX_MESSAGES_IN_OUTGOING_QUEUE,
-                        maxInFlight + 1024))
-                .connectionListener(this::connectionEvent)
-                .errorListener(new LoggingErrorListener())
+                // Above what the sinks sharing it can hold (each at most max-in-flight), so that a publish never
+                // waits for room in the queue; the queue takes no room for what it does not hold.
+                .maxMessagesInOutgoingQueue(Integer.MAX_VALUE)
                 .build();
+        this.lease = connections.share(java.util.List.of("jetstream-sink", ackTimeout), options);
+        lease.listen(this::connectionEvent);
+        this.share = new ConnectionEpoch.Share() {
+            @Override
+            public void release(Connection connection) {
+                // shared: the lease keeps it for the other sinks, and closing the sink gives the lease back
+            }
+
+            @Override
+            public void fence(Connection connection) {
+                lease.fence(connection);
+            }
+        };
+    }
+
+    /** Gives this sink's share of the connection back; the last sink on it closes it. */
+    void close() {
+        lease.close();
     }
 
     /**
@@ -95,19 +119,20 @@ final class NatsConnector {
     }
 
     /**
-     * Opens a connection. Blocks for up to the connection timeout; never call it on an emitting thread.
+     * Takes the shared connection, or opens one if there is none (or it was fenced). Blocks for up to the
+     * connection timeout; never call it on an emitting thread.
      *
      * @throws IOException if no server could be reached; the message is scrubbed of credentials
      */
     ConnectionEpoch connect() throws IOException, InterruptedException {
         // A copy of the options per connection (NatsConnections.connect makes it) keeps a closing connection from
         // stopping the executors of the next one; its message says why a connect failed, redacted.
-        Connection connection = connections.connect(options);
+        Connection connection = lease.connection();
         java.util.function.Consumer<Connection> check = onConnect;
         if (check != null) {
             check.accept(connection);
         }
-        return new ConnectionEpoch(epochs.incrementAndGet(), connection, connection.getMaxPayload());
+        return new ConnectionEpoch(epochs.incrementAndGet(), connection, connection.getMaxPayload(), share);
     }
 
     private void connectionEvent(Connection connection, ConnectionListener.Events event) {
@@ -133,36 +158,6 @@ final class NatsConnector {
                 }
                 LOG.debug("Pipeline {}: NATS connection to {} {}", pipeline, redactedUrl, event.getEvent());
             }
-        }
-    }
-
-    /** Logs what jnats reports, scrubbed of credentials and never with the raw URL. */
-    private final class LoggingErrorListener implements ErrorListener {
-
-        @Override
-        public void errorOccurred(Connection conn, String error) {
-            org.slf4j.MDC.put("pipeline", pipeline);
-            LOG.warn("Pipeline {}: NATS server at {} reported: {}", pipeline, redactedUrl,
-                    PublishErrors.scrub(error));
-        }
-
-        @Override
-        public void exceptionOccurred(Connection conn, Exception exp) {
-            org.slf4j.MDC.put("pipeline", pipeline);
-            if (established.contains(conn)) {
-                LOG.warn("Pipeline {}: NATS connection to {} failed: {}", pipeline, redactedUrl,
-                        PublishErrors.describe(exp));
-            } else {
-                // A failed attempt while the circuit is open: the sink logs the circuit's state instead.
-                LOG.debug("Pipeline {}: NATS connection attempt to {} failed: {}", pipeline, redactedUrl,
-                        PublishErrors.describe(exp));
-            }
-        }
-
-        @Override
-        public void socketWriteTimeout(Connection conn) {
-            org.slf4j.MDC.put("pipeline", pipeline);
-            LOG.warn("Pipeline {}: writing to NATS at {} timed out", pipeline, redactedUrl);
         }
     }
 }

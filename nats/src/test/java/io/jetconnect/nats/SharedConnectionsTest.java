@@ -1,0 +1,206 @@
+package io.jetconnect.nats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SharedConnectionsTest {
+
+    /** A connection that only knows whether it is closed, and tells its listener so, as jnats does. */
+    private static final class FakeConnection {
+        final ConnectionListener listener;
+        volatile boolean closed;
+        final AtomicInteger closes = new AtomicInteger();
+        final Connection proxy;
+
+        FakeConnection(ConnectionListener listener) {
+            this.listener = listener;
+            this.proxy = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (p, method, args) -> switch (method.getName()) {
+                        case "getStatus" -> closed ? Connection.Status.CLOSED : Connection.Status.CONNECTED;
+                        case "close" -> {
+                            closes.incrementAndGet();
+                            if (!closed) {
+                                closed = true;
+                                listener.connectionEvent((Connection) p, ConnectionListener.Events.CLOSED);
+                            }
+                            yield null;
+                        }
+                        case "hashCode" -> System.identityHashCode(p);
+                        case "equals" -> p == args[0];
+                        case "toString" -> "fake connection";
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+    }
+
+    /** Opens fake connections and keeps them, in order. */
+    private static final class Broker implements SharedConnections.Opener {
+        final List<FakeConnection> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile boolean down;
+
+        @Override
+        public Connection open(ConnectionListener events) throws IOException {
+            if (down) {
+                throw new IOException("no server could be reached");
+            }
+            FakeConnection c = new FakeConnection(events);
+            opened.add(c);
+            return c.proxy;
+        }
+
+        FakeConnection of(Connection proxy) {
+            synchronized (opened) {
+                return opened.stream().filter(c -> c.proxy == proxy).findFirst().orElseThrow();
+            }
+        }
+    }
+
+    @Test
+    void leasesOfOneKeySpreadOverTheGroupAndShareItsConnections() throws Exception {
+        SharedConnections pool = new SharedConnections(2);
+        Broker broker = new Broker();
+        List<SharedConnections.Lease> leases = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            leases.add(pool.lease("k", broker));
+        }
+        assertEquals(List.of(3, 2), pool.refs("k"));
+        assertEquals(0, broker.opened.size(), "nothing opened before it is asked for");
+        Connection first = leases.get(0).connection();
+        assertSame(first, leases.get(2).connection(), "same position, same connection");
+        assertNotSame(first, leases.get(1).connection());
+        assertEquals(2, broker.opened.size());
+        assertEquals(2, pool.openConnections());
+
+        SharedConnections.Lease other = pool.lease("other key", broker);
+        assertNotSame(first, other.connection(), "another key never shares");
+        other.close();
+        assertEquals(2, pool.openConnections());
+        leases.forEach(SharedConnections.Lease::close);
+    }
+
+    @Test
+    void theLastLeaseOutClosesTheConnectionAndClosingTwiceCountsOnce() throws Exception {
+        SharedConnections pool = new SharedConnections(1);
+        Broker broker = new Broker();
+        SharedConnections.Lease a = pool.lease("k", broker);
+        SharedConnections.Lease b = pool.lease("k", broker);
+        FakeConnection c = broker.of(a.connection());
+        a.close();
+        a.close();
+        assertEquals(List.of(1), pool.refs("k"));
+        assertTrue(!c.closed, "b still uses it");
+        assertSame(c.proxy, b.connection());
+        b.close();
+        assertTrue(c.closed);
+        assertEquals(List.of(), pool.refs("k"), "an unused group is forgotten");
+        assertThrows(IllegalStateException.class, b::connection);
+
+        SharedConnections.Lease again = pool.lease("k", broker);
+        assertNotSame(c.proxy, again.connection(), "a new lease after the last one out gets a new connection");
+        again.close();
+    }
+
+    @Test
+    void aFenceClosesTheConnectionForEverySharerAndTheNextConnectionIsNew() throws Exception {
+        SharedConnections pool = new SharedConnections(1);
+        Broker broker = new Broker();
+        SharedConnections.Lease a = pool.lease("k", broker);
+        SharedConnections.Lease b = pool.lease("k", broker);
+        List<String> seenByB = java.util.Collections.synchronizedList(new ArrayList<>());
+        b.listen((conn, event) -> seenByB.add(event.name()));
+        Connection fenced = a.connection();
+        assertSame(fenced, b.connection());
+
+        a.fence(fenced);
+        assertTrue(broker.of(fenced).closed);
+        assertEquals(List.of("CLOSED"), seenByB, "the sharer sees the fence as its connection closing");
+
+        Connection next = b.connection();
+        assertNotSame(fenced, next);
+        assertSame(next, a.connection());
+        a.fence(fenced); // late: the connection was replaced already
+        assertTrue(!broker.of(next).closed, "a fence of a replaced connection does not touch the new one");
+        assertEquals(1, broker.of(fenced).closes.get());
+
+        a.close();
+        b.close();
+        assertTrue(broker.of(next).closed);
+        assertEquals(List.of("CLOSED"), seenByB, "a closed lease hears nothing more");
+    }
+
+    @Test
+    void aFailedOpenIsTheCallersAndTheNextCallTriesAgain() throws Exception {
+        SharedConnections pool = new SharedConnections(1);
+        Broker broker = new Broker();
+        broker.down = true;
+        try (SharedConnections.Lease a = pool.lease("k", broker)) {
+            assertThrows(IOException.class, a::connection);
+            broker.down = false;
+            Connection c = a.connection();
+            assertSame(c, a.connection());
+            assertEquals(1, broker.opened.size());
+        }
+    }
+
+    /** Sharers racing to reconnect after a fence open one connection between them, never one each. */
+    @Test
+    void sharersReconnectingAtOnceOpenOneConnection() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        SharedConnections pool = new SharedConnections(1 + random.nextInt(3));
+        Broker broker = new Broker();
+        int sinks = 20 + random.nextInt(30);
+        List<SharedConnections.Lease> leases = new ArrayList<>();
+        for (int i = 0; i < sinks; i++) {
+            leases.add(pool.lease("k", broker));
+        }
+        for (SharedConnections.Lease l : leases) {
+            l.connection();
+        }
+        int before = broker.opened.size();
+        SharedConnections.Lease fencer = leases.get(random.nextInt(sinks));
+        fencer.fence(fencer.connection());
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        CountDownLatch done = new CountDownLatch(sinks);
+        try {
+            for (SharedConnections.Lease l : leases) {
+                threads.execute(() -> {
+                    try {
+                        l.connection();
+                    } catch (IOException | InterruptedException e) {
+                        throw new AssertionError(e);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            assertTrue(done.await(10, TimeUnit.SECONDS), "seed " + seed);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(before + 1, broker.opened.size(), "one new connection for the fenced one; seed " + seed);
+        assertEquals(pool.perGroup(), pool.openConnections(), "seed " + seed);
+        leases.forEach(SharedConnections.Lease::close);
+        assertEquals(0, pool.openConnections(), "seed " + seed);
+        synchronized (broker.opened) {
+            broker.opened.forEach(c -> assertTrue(c.closed, "seed " + seed));
+        }
+    }
+}
