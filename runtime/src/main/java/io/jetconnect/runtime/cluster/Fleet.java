@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * connection (trying again, with the pipeline-start waits, while the broker is away), follows it
  * ({@link BucketWatch}) and has the runtime apply its definitions as a reload does, and writes this worker's status
  * every heartbeat ({@link WorkerStatus}). On a graceful stop it removes its status; a worker that dies leaves it, and
- * the fleet view shows it dead once it is older than {@code worker-timeout}.
+ * the fleet view shows it dead once it is older than {@code worker-timeout}. It holds the leases of its run-once
+ * pipelines ({@link Leases}) and acts on the fleet's pause, resume and restart ({@link FleetControl}).
  */
 public final class Fleet implements AutoCloseable {
 
@@ -46,6 +47,8 @@ public final class Fleet implements AutoCloseable {
     private volatile boolean closed;
     private volatile List<String> problems = List.of();
     private boolean beatFailing;
+    private final Leases leases;
+    private final ControlApplier control = new ControlApplier();
 
     /**
      * @param settings the fleet's settings
@@ -58,6 +61,12 @@ public final class Fleet implements AutoCloseable {
         this.id = id;
         this.nats = nats;
         this.retry = retry;
+        this.leases = new Leases(id, settings.leaseTtl(), new KvLeaseStore(() -> kv));
+    }
+
+    /** @return where this worker's run-once pipelines get their leases */
+    public io.jetconnect.runtime.pipeline.SourceLeases leases() {
+        return leases;
     }
 
     /**
@@ -67,15 +76,17 @@ public final class Fleet implements AutoCloseable {
      *     that made it refuse them, empty when it applied them
      * @param pipelines this worker's pipelines now, for its status
      * @param adminUrl where this worker's admin API answers
+     * @param managed this worker's pipelines, for the fleet's pause, resume and restart
      */
     public void start(Supplier<List<String>> apply, Supplier<List<WorkerStatus.PipelineStatus>> pipelines,
-                      String adminUrl) {
+                      String adminUrl, io.jetconnect.runtime.pipeline.ManagedPipelines managed) {
         String url = settings.adminUrl().orElse(adminUrl);
         LOG.info("fleet {}: worker {} ({}), pipelines from bucket {}", settings.name(), id, url, settings.bucket());
         watch = new BucketWatch(() -> {
             problems = apply.get();
             applied = true;
-        });
+            control.apply(watch.controls(), managed);
+        }, () -> control.apply(watch.controls(), managed), control::baseline);
         timers.execute(() -> connect(0, pipelines, url));
     }
 
@@ -105,6 +116,8 @@ public final class Fleet implements AutoCloseable {
             WorkerStatus status = new WorkerStatus(id, settings.name(), url, startedAt, Instant.now(),
                     pipelines.get(), problems);
             kv.put(BucketWatch.WORKERS + id, status.toJson().getBytes(StandardCharsets.UTF_8));
+            // A pause holds on instances started since (a retried start, a lease taken over).
+            watch.requestControl();
             if (beatFailing) {
                 LOG.info("fleet {}: heartbeats written again", settings.name());
                 beatFailing = false;
@@ -142,9 +155,44 @@ public final class Fleet implements AutoCloseable {
         List<String> names = w == null ? List.of() : w.definitions().keySet().stream()
                 .filter(k -> k.startsWith(FleetDefinitions.PIPELINES))
                 .map(k -> k.substring(FleetDefinitions.PIPELINES.length())).toList();
-        ObjectNode view = FleetView.of(settings, id, workers, names, Instant.now());
+        Instant now = Instant.now();
+        ObjectNode view = FleetView.of(settings, id, workers, names, now);
         view.put("connected", kv != null);
+        if (w != null) {
+            FleetView.leasesAndControls(view, settings, w.leases(), w.controls(), now);
+        }
         return view;
+    }
+
+    /**
+     * Asks every worker to pause, resume or restart a pipeline ({@code POST /v1/cluster/pipelines/{name}/{verb}}).
+     *
+     * @param pipeline the pipeline's name
+     * @param verb {@code pause}, {@code resume} or {@code restart}
+     * @return the control written
+     * @throws IllegalArgumentException for a pipeline the bucket does not define, or another verb
+     * @throws io.jetconnect.spi.RetriableException when the bucket cannot be written now
+     */
+    public ObjectNode control(String pipeline, String verb) {
+        KeyValue bucket = kv;
+        if (bucket == null) {
+            throw new io.jetconnect.spi.RetriableException("fleet bucket " + settings.bucket() + " not reached yet");
+        }
+        BucketWatch w = watch;
+        if (w == null || !w.definitions().containsKey(FleetDefinitions.PIPELINES + pipeline)) {
+            throw new IllegalArgumentException("the fleet has no pipeline '" + pipeline + "'");
+        }
+        FleetBucket.Written written = FleetBucket.change(bucket, FleetControl.CONTROL + pipeline,
+                before -> before.map(FleetControl::parse).orElse(FleetControl.NONE).after(verb, Instant.now())
+                        .toJson().toString());
+        ObjectNode body = (ObjectNode) FleetControl.parse(written.value()).toJson();
+        body.put("pipeline", pipeline).put("action", verb).put("revision", written.revision());
+        return body;
+    }
+
+    /** Stops renewing leases; after the pipelines stopped, which gave theirs up. */
+    public void closeLeases() {
+        leases.close();
     }
 
     /**

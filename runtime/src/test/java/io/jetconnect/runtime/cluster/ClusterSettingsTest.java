@@ -41,7 +41,7 @@ class ClusterSettingsTest {
         ClusterSettings c = read("cluster { name = prod, bucket = fleet }").orElseThrow();
 
         assertEquals(new ClusterSettings("prod", "fleet", Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Duration.ofSeconds(15), 1), c);
+                Duration.ofSeconds(15), 1, Duration.ofSeconds(15)), c);
     }
 
     @Test

@@ -27,9 +27,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NatsServerExtension.class)
 class FleetIT {
 
+    private static final io.jetconnect.runtime.pipeline.ManagedPipelines NO_PIPELINES =
+            new io.jetconnect.runtime.pipeline.ManagedPipelines() {
+                @Override
+                public List<io.jetconnect.runtime.pipeline.ManagedPipeline> all() {
+                    return List.of();
+                }
+
+                @Override
+                public java.util.Optional<io.jetconnect.runtime.pipeline.ManagedPipeline> get(String name) {
+                    return java.util.Optional.empty();
+                }
+
+                @Override
+                public io.jetconnect.runtime.pipeline.ManagedPipeline restart(String name) {
+                    throw new IllegalArgumentException("no pipeline " + name);
+                }
+            };
+
     private static ClusterSettings cluster(String bucket) {
         return new ClusterSettings("it", bucket, Optional.empty(), Optional.empty(), Duration.ofMillis(200),
-                Duration.ofSeconds(2), 1);
+                Duration.ofSeconds(2), 1, Duration.ofSeconds(1));
     }
 
     @Test
@@ -45,7 +63,7 @@ class FleetIT {
             fleet.start(() -> {
                 applied.add(Map.copyOf(namesOf(fleet)));
                 return List.of();
-            }, List::of, "http://127.0.0.1:1");
+            }, List::of, "http://127.0.0.1:1", NO_PIPELINES);
 
             await().atMost(Duration.ofSeconds(10)).until(fleet::synced);
             assertEquals(Map.of("a", "http"), applied.get(0), "the bucket as it was when the worker reached it");
