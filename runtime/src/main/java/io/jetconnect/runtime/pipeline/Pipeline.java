@@ -187,7 +187,7 @@ public final class Pipeline implements ManagedPipeline {
             gate = new InFlightGate(next);
             metrics.gauge("jetconnect.pipeline.inflight", "events emitted by the source and not yet completed",
                     this::inFlight);
-            if (runsOnce()) {
+            if (leases != SourceLeases.NONE && runsOnce()) {
                 lease = leases.join(name(), this::leaseChanged).orElse(null);
             }
             cursors = cursorStore(definition.source());

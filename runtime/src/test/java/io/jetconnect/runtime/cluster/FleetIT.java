@@ -92,4 +92,119 @@ class FleetIT {
         c.root().keySet().forEach(k -> out.put(k, c.getString(k + ".source.type")));
         return out;
     }
+
+    /** The lease's compare-and-set as the server does it: one holder, the others refused, a release taken at once. */
+    @Test
+    void leasesOnARealBucketHaveOneHolderAndPassOnWhenGivenUp(NatsServer server) throws Exception {
+        NatsSettings settings = NatsSettings.builder(server.url()).connectionName("lease-it").build();
+        Connection nc = NatsConnector.connect(settings);
+        try {
+            KeyValue kv = FleetBucket.open(nc, cluster("lease-it-" + System.nanoTime()));
+            Duration ttl = Duration.ofSeconds(30);
+            List<String> changes = new CopyOnWriteArrayList<>();
+            try (Leases a = new Leases("a", ttl, new KvLeaseStore(() -> kv));
+                 Leases b = new Leases("b", ttl, new KvLeaseStore(() -> kv))) {
+                io.jetconnect.runtime.pipeline.SourceLeases.SourceLease la =
+                        a.join("copy", () -> changes.add("a")).orElseThrow();
+                await().atMost(Duration.ofSeconds(10)).until(la::holds);
+                io.jetconnect.runtime.pipeline.SourceLeases.SourceLease lb =
+                        b.join("copy", () -> changes.add("b")).orElseThrow();
+                assertTrue(la.verify());
+                assertEquals("a", Lease.parse(new String(kv.get("leases.copy").getValue(), StandardCharsets.UTF_8))
+                        .worker());
+                la.close();
+                // b tries every ttl/3 (10 s): the release is taken at b's next try, not after the 30 s ttl.
+                await().atMost(Duration.ofSeconds(15)).until(lb::holds);
+                assertTrue(lb.verify());
+                assertEquals(new Lease.Holder("b", 2), Lease.parse(new String(kv.get("leases.copy").getValue(),
+                        StandardCharsets.UTF_8)));
+                assertEquals(List.of("a", "b"), changes);
+                assertTrue(!la.verify(), "a former holder's writes are fenced");
+            }
+        } finally {
+            NatsConnector.close(nc);
+        }
+    }
+
+    /** A fleet pause, resume and restart written through one worker and acted on by it, as by every worker. */
+    @Test
+    void controlsArePausedResumedAndRestartedThroughTheBucket(NatsServer server) throws Exception {
+        NatsSettings settings = NatsSettings.builder(server.url()).connectionName("control-it").build();
+        ClusterSettings c = cluster("control-it-" + System.nanoTime());
+        Connection pusher = NatsConnector.connect(settings);
+        KeyValue kv = FleetBucket.open(pusher, c);
+        FleetBucket.apply(kv, PushPlan.of(Map.of("pipelines.a", "source { type = http }"), Map.of()));
+        RecordingPipelines pipelines = new RecordingPipelines("a");
+        try (RuntimeNats nats = new RuntimeNats(settings);
+             Fleet fleet = new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)))) {
+            fleet.start(List::of, List::of, "http://127.0.0.1:1", pipelines);
+            await().atMost(Duration.ofSeconds(10)).until(fleet::synced);
+            assertEquals("paused", fleet.control("a", "pause").get("state").asText());
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.calls.contains("pause a"));
+            fleet.control("a", "restart");
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.calls.contains("restart a"));
+            fleet.control("a", "resume");
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.calls.contains("resume a"));
+            assertEquals(List.of("pause a", "restart a", "resume a"), pipelines.calls.stream().distinct().toList());
+            assertEquals("running", fleet.view().get("control").get("a").get("state").asText());
+            assertEquals(1, fleet.view().get("control").get("a").get("generation").asInt());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> fleet.control("nope", "pause"));
+        } finally {
+            NatsConnector.close(pusher);
+        }
+    }
+
+    /** Pipelines that record what is asked of them and change state as asked. */
+    private static final class RecordingPipelines implements io.jetconnect.runtime.pipeline.ManagedPipelines {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final java.util.Map<String, io.jetconnect.runtime.pipeline.ManagedPipeline> byName =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        RecordingPipelines(String... names) {
+            for (String name : names) {
+                byName.put(name, pipeline(name));
+            }
+        }
+
+        private io.jetconnect.runtime.pipeline.ManagedPipeline pipeline(String name) {
+            io.jetconnect.runtime.pipeline.PipelineState[] state = {io.jetconnect.runtime.pipeline.PipelineState.RUNNING};
+            return (io.jetconnect.runtime.pipeline.ManagedPipeline) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.jetconnect.runtime.pipeline.ManagedPipeline.class},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "name" -> name;
+                        case "state" -> state[0];
+                        case "pause" -> {
+                            calls.add("pause " + name);
+                            state[0] = io.jetconnect.runtime.pipeline.PipelineState.PAUSED;
+                            yield true;
+                        }
+                        case "resume" -> {
+                            calls.add("resume " + name);
+                            state[0] = io.jetconnect.runtime.pipeline.PipelineState.RUNNING;
+                            yield true;
+                        }
+                        default -> null;
+                    });
+        }
+
+        @Override
+        public List<io.jetconnect.runtime.pipeline.ManagedPipeline> all() {
+            return List.copyOf(byName.values());
+        }
+
+        @Override
+        public Optional<io.jetconnect.runtime.pipeline.ManagedPipeline> get(String name) {
+            return Optional.ofNullable(byName.get(name));
+        }
+
+        @Override
+        public io.jetconnect.runtime.pipeline.ManagedPipeline restart(String name) {
+            calls.add("restart " + name);
+            // A restarted instance starts running; the fleet's pause then holds on it.
+            io.jetconnect.runtime.pipeline.ManagedPipeline fresh = pipeline(name);
+            byName.put(name, fresh);
+            return fresh;
+        }
+    }
 }
