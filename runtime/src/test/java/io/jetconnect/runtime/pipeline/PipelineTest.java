@@ -149,12 +149,14 @@ class PipelineTest {
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions()));
             TestLease lease = new TestLease();
             pipelines.useLeases(lease);
-            Pipeline everywhere = pipelines.start(resolved.get(1));
+            java.util.function.Function<String, ResolvedPipeline> named = n -> resolved.stream()
+                    .filter(r -> r.name().equals(n)).findFirst().orElseThrow();
+            Pipeline everywhere = pipelines.start(named.apply("everywhere"));
             assertEquals(PipelineState.RUNNING, everywhere.state(), "a source that may run everywhere needs no lease");
             List<Object> events = staticList(registry, "collect", "EVENTS");
             assertEquals(1, events.size());
 
-            Pipeline once = pipelines.start(resolved.get(0));
+            Pipeline once = pipelines.start(named.apply("once"));
             assertEquals(PipelineState.STANDBY, once.state());
             assertTrue(once.takesEvents(), "a standby is ready: its source runs elsewhere");
             assertEquals(1, events.size(), "no event from a source on standby");
