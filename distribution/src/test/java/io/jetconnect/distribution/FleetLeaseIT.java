@@ -37,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A fleet of three runtimes of the built distribution on a three-node nats-server cluster: a replay with its cursor
  * in KV copies an R3 stream into another (deduplicating) R3 stream, on the one worker that holds its lease, the
  * others on standby. The holder is killed with SIGKILL during the copy while events keep arriving; another worker
- * takes the lease over within {@code lease-ttl} + 5 s and resumes from the stored cursor; a fleet-wide pause and
- * resume then reach the new holder. An independent reader of the copy finds every event once, in order.
+ * takes the lease over within {@code lease-ttl} + 5 s and resumes from the stored cursor. That worker is then frozen
+ * with SIGSTOP (a partition, a long pause) until the third takes over, and thawed: it goes to standby, and the
+ * stored cursor never moves backwards (a fenced former holder never writes it). An independent reader of the copy
+ * finds every event once, in order; a fleet-wide pause and resume then reach the holder.
  */
 @Tag("fleet")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -47,7 +49,7 @@ class FleetLeaseIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     private static final int BACKLOG = 1_000;
-    private static final int EVENTS = 3_000;
+    private static final int EVENTS = 7_000;
 
     @TempDir
     Path work;
@@ -143,6 +145,22 @@ class FleetLeaseIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> FaultPipeline.streamCount(one, "LEASE_COPY")
                         >= BACKLOG + 200);
 
+                List<Long> cursors = new java.util.concurrent.CopyOnWriteArrayList<>();
+                io.nats.client.KeyValue cursorBucket = nc.keyValue("jetconnect-cursors");
+                io.nats.client.impl.NatsKeyValueWatchSubscription cursorWatch = cursorBucket.watch("copy.>",
+                        new io.nats.client.api.KeyValueWatcher() {
+                            @Override
+                            public void watch(io.nats.client.api.KeyValueEntry entry) {
+                                if (entry.getValue() != null) {
+                                    cursors.add(Long.parseLong(new String(entry.getValue(), StandardCharsets.UTF_8)));
+                                }
+                            }
+
+                            @Override
+                            public void endOfData() {
+                            }
+                        });
+
                 holder.kill();
                 long killedAt = System.nanoTime();
                 long copiedAtKill = FaultPipeline.streamCount(one, "LEASE_COPY");
@@ -152,6 +170,18 @@ class FleetLeaseIT {
                 double takeover = (System.nanoTime() - killedAt) / 1e9;
                 RuntimeProcess taker = in(left, "running").get(0);
                 assertEquals(1, in(left, "standby").size(), "the third worker stays on standby");
+                RuntimeProcess third = in(left, "standby").get(0);
+
+                // The new holder frozen while events still arrive: the third takes over, the thawed one stands by.
+                taker.freeze();
+                long frozenAt = System.nanoTime();
+                await().atMost(LEASE_TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> state(third).equals("running"));
+                double secondTakeover = (System.nanoTime() - frozenAt) / 1e9;
+                long eventsWhileFrozen = next.get();
+                taker.thaw();
+                await().atMost(Duration.ofSeconds(15)).until(() -> state(taker).equals("standby"));
+                assertTrue(eventsWhileFrozen < EVENTS, "events still arrived when the holder was thawed");
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> next.get() >= EVENTS);
                 feed.cancel(false);
@@ -169,29 +199,38 @@ class FleetLeaseIT {
                     reordered += n < last ? 1 : 0;
                     last = Math.max(last, n);
                 }
+                cursorWatch.unsubscribe();
+                int backwards = 0;
+                for (int i = 1; i < cursors.size(); i++) {
+                    backwards += cursors.get(i) < cursors.get(i - 1) ? 1 : 0;
+                }
+                boolean refused = taker.output().contains("does not hold the lease");
                 int lost = EVENTS - ids.size();
                 int duplicates = copied.size() - ids.size();
                 JsonNode view = JSON.readTree(taker.get("/v1/cluster").body());
                 System.out.printf("fleet lease: holder killed with SIGKILL after %d of %d events copied; taken over "
-                        + "in %.1f s (lease-ttl %.1f s); copied %d, lost %d, reordered %d, duplicates %d; "
-                        + "lease %s%n", copiedAtKill, EVENTS, takeover, LEASE_TTL.toMillis() / 1000.0,
+                        + "in %.1f s (lease-ttl %.1f s); new holder frozen, taken over in %.1f s, thawed to standby "
+                        + "(a fenced cursor write refused: %s); cursor stored %d times, %d backwards; copied %d, "
+                        + "lost %d, reordered %d, duplicates %d; lease %s%n", copiedAtKill, EVENTS, takeover,
+                        LEASE_TTL.toMillis() / 1000.0, secondTakeover, refused, cursors.size(), backwards,
                         copied.size(), lost, reordered, duplicates, view.path("leases").path("copy"));
+                assertEquals(0, backwards, "the stored cursor moved backwards: " + cursors);
                 assertEquals(0, lost, "lost events");
                 assertEquals(0, reordered, "reordered events");
                 assertEquals(0, duplicates, "repeats fall within the copy's duplicate window");
-                assertTrue(view.path("leases").path("copy").path("term").asInt() >= 2, view.toString());
+                // Three holders so far; a loaded machine may add a handover, never take one away.
+                assertTrue(view.path("leases").path("copy").path("term").asInt() >= 3, view.toString());
 
-                // Fleet-wide pause and resume, asked of the standby worker, act on the holder.
-                RuntimeProcess standby = in(left, "standby").get(0);
-                assertEquals(202, standby.post("/v1/cluster/pipelines/copy/pause", "application/json", "")
+                // Fleet-wide pause and resume, asked of one worker, act on the others.
+                assertEquals(202, taker.post("/v1/cluster/pipelines/copy/pause", "application/json", "")
                         .statusCode());
-                await().atMost(Duration.ofSeconds(15)).until(() -> state(taker).equals("paused"));
-                assertEquals("paused", JSON.readTree(standby.get("/v1/cluster").body()).path("control")
+                await().atMost(Duration.ofSeconds(15)).until(() -> state(third).equals("paused"));
+                assertEquals("paused", JSON.readTree(taker.get("/v1/cluster").body()).path("control")
                         .path("copy").path("state").asText());
-                assertEquals(202, taker.post("/v1/cluster/pipelines/copy/resume", "application/json", "")
+                assertEquals(202, third.post("/v1/cluster/pipelines/copy/resume", "application/json", "")
                         .statusCode());
-                await().atMost(Duration.ofSeconds(15)).until(() -> state(taker).equals("running"));
-                assertEquals(404, taker.post("/v1/cluster/pipelines/nope/pause", "application/json", "")
+                await().atMost(Duration.ofSeconds(15)).until(() -> !state(third).equals("paused"));
+                assertEquals(404, third.post("/v1/cluster/pipelines/nope/pause", "application/json", "")
                         .statusCode());
 
                 for (RuntimeProcess w : left) {

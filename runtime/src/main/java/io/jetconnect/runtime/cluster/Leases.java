@@ -124,7 +124,12 @@ public final class Leases implements SourceLeases, AutoCloseable {
         public void close() {
             closed = true;
             joined.remove(pipeline, this);
-            renewals.execute(lease::release);
+            try {
+                renewals.execute(lease::release);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The leases are closing: release here (a held lease runs out by itself if this fails).
+                lease.release();
+            }
         }
     }
 
