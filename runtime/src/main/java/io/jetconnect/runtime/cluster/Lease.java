@@ -117,13 +117,14 @@ final class Lease {
     }
 
     /**
-     * The fencing check of a write made under this lease: this worker holds it by its own clock, and the key still
-     * names this worker and its term.
+     * The fencing check of a write made under this lease: this worker holds it by its own clock with at least a
+     * third of {@code ttl} to go (a renewal is overdue otherwise, and a write that is slow to arrive must still land
+     * before the hold runs out), and the key still names this worker and its term.
      *
      * @return whether a write may go ahead
      */
     synchronized boolean verify() {
-        if (!holds()) {
+        if (!holds() || clock.nanoTime() - (deadlineNanos - ttl.toNanos() / 3) >= 0) {
             return false;
         }
         try {

@@ -300,7 +300,7 @@ public final class Pipeline implements ManagedPipeline {
      * Pauses: the source stops taking events and the events in flight complete; the chain stays open (a spill
      * keeps draining).
      *
-     * @return whether the pipeline was running and is now paused
+     * @return whether the pipeline was running (or on standby) and is now paused
      */
     @Override
     public synchronized boolean pause() {
@@ -323,7 +323,7 @@ public final class Pipeline implements ManagedPipeline {
     /**
      * Resumes a paused pipeline with a new instance of its source, which continues from its cursor.
      *
-     * @return whether the pipeline was paused and is now running
+     * @return whether the pipeline was paused and is now running (or on standby, another worker holding its lease)
      */
     @Override
     public synchronized boolean resume() {

@@ -168,7 +168,8 @@ class FleetIT {
         }
 
         private io.jetconnect.runtime.pipeline.ManagedPipeline pipeline(String name) {
-            io.jetconnect.runtime.pipeline.PipelineState[] state = {io.jetconnect.runtime.pipeline.PipelineState.RUNNING};
+            io.jetconnect.runtime.pipeline.PipelineState[] state =
+                    {io.jetconnect.runtime.pipeline.PipelineState.RUNNING};
             return (io.jetconnect.runtime.pipeline.ManagedPipeline) java.lang.reflect.Proxy.newProxyInstance(
                     getClass().getClassLoader(), new Class<?>[] {io.jetconnect.runtime.pipeline.ManagedPipeline.class},
                     (proxy, method, args) -> switch (method.getName()) {

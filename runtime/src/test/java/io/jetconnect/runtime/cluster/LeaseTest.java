@@ -142,6 +142,23 @@ class LeaseTest {
     }
 
     @Test
+    void aHolderWhoseRenewalsFailStopsFencedWritesWithAThirdOfTheTtlToGo() {
+        FakeClock clock = new FakeClock();
+        FakeKv kv = new FakeKv(clock);
+        Link link = new Link(kv);
+        Lease a = new Lease(KEY, "a", TTL, link, clock);
+        assertTrue(a.tick());
+        link.losesAnswers = true;
+        clock.nanos += TTL.toNanos() * 2 / 3 - 1;
+        assertTrue(a.tick(), "the renewal's answer is lost: still held until the deadline");
+        link.losesAnswers = false;
+        assertTrue(a.verify());
+        clock.nanos += 1;
+        assertTrue(a.holds());
+        assertFalse(a.verify(), "a write sent now might land after the hold ran out");
+    }
+
+    @Test
     void aReleasedLeaseIsTakenAtOnce() {
         FakeClock clock = new FakeClock();
         FakeKv kv = new FakeKv(clock);

@@ -36,7 +36,8 @@ class PipelineTest {
                 .extension(io.jetconnect.testplugin.TraitDecorators.Redactor.class)
                 .extension(io.jetconnect.testplugin.TraitDecorators.Spill.class)
                 .clazz(io.jetconnect.testplugin.TraitDecorators.class)
-                .resource("reference.conf", "collect { label = default-label }\ntag { tag = t }\ntick { count = 1, once = false }")
+                .resource("reference.conf",
+                        "collect { label = default-label }\ntag { tag = t }\ntick { count = 1, once = false }")
                 .build();
         return config(pipelines, "");
     }
