@@ -55,11 +55,10 @@ class FleetIT {
         NatsSettings settings = NatsSettings.builder(server.url()).connectionName("fleet-it").build();
         ClusterSettings c = cluster("fleet-it-" + System.nanoTime());
         Connection pusher = NatsConnector.connect(settings);
-        KeyValue kv = FleetBucket.open(pusher, c);
-        FleetBucket.apply(kv, PushPlan.of(Map.of("pipelines.a", "source { type = http }"), Map.of()));
+        KeyValue kv = withPipelineA(pusher, c);
         List<Map<String, String>> applied = new CopyOnWriteArrayList<>();
         try (RuntimeNats nats = new RuntimeNats(settings);
-             Fleet fleet = new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)))) {
+             Fleet fleet = worker(c, nats)) {
             fleet.start(() -> {
                 applied.add(Map.copyOf(namesOf(fleet)));
                 return List.of();
@@ -84,6 +83,17 @@ class FleetIT {
         }
         assertNull(kv.get("workers.w1"), "a worker that stops gracefully removes its status");
         NatsConnector.close(pusher);
+    }
+
+    /** @return the fleet's bucket, pushed one pipeline {@code a} */
+    private static KeyValue withPipelineA(Connection pusher, ClusterSettings c) {
+        KeyValue kv = FleetBucket.open(pusher, c);
+        FleetBucket.apply(kv, PushPlan.of(Map.of("pipelines.a", "source { type = http }"), Map.of()));
+        return kv;
+    }
+
+    private static Fleet worker(ClusterSettings c, RuntimeNats nats) {
+        return new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)));
     }
 
     private static Map<String, String> namesOf(Fleet fleet) {
@@ -132,11 +142,10 @@ class FleetIT {
         NatsSettings settings = NatsSettings.builder(server.url()).connectionName("control-it").build();
         ClusterSettings c = cluster("control-it-" + System.nanoTime());
         Connection pusher = NatsConnector.connect(settings);
-        KeyValue kv = FleetBucket.open(pusher, c);
-        FleetBucket.apply(kv, PushPlan.of(Map.of("pipelines.a", "source { type = http }"), Map.of()));
+        KeyValue kv = withPipelineA(pusher, c);
         RecordingPipelines pipelines = new RecordingPipelines("a");
         try (RuntimeNats nats = new RuntimeNats(settings);
-             Fleet fleet = new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)))) {
+             Fleet fleet = worker(c, nats)) {
             fleet.start(List::of, List::of, "http://127.0.0.1:1", pipelines);
             await().atMost(Duration.ofSeconds(10)).until(fleet::synced);
             assertEquals("paused", fleet.control("a", "pause").get("state").asText());

@@ -100,16 +100,43 @@ class LeaseTest {
         }
     }
 
+    /** One fake bucket and clock, and the workers' leases on it. */
+    private static final class Bed {
+        final FakeClock clock = new FakeClock();
+        final FakeKv kv = new FakeKv(clock);
+
+        Lease lease(String worker, Link link) {
+            return new Lease(KEY, worker, TTL, link, clock);
+        }
+
+        Lease lease(String worker) {
+            return lease(worker, new Link(kv));
+        }
+
+        /** Worker a's link to the store. */
+        final Link toA = new Link(kv);
+
+        /** @return worker a's lease over {@link #toA}, having taken the free key */
+        Lease holder() {
+            Lease a = lease("a", toA);
+            assertTrue(a.tick());
+            return a;
+        }
+
+        void advance(long nanos) {
+            clock.nanos += nanos;
+        }
+    }
+
     @Test
     void aFreeLeaseGoesToTheFirstAndIsRenewed() {
-        FakeClock clock = new FakeClock();
-        FakeKv kv = new FakeKv(clock);
-        Lease a = new Lease(KEY, "a", TTL, new Link(kv), clock);
-        Lease b = new Lease(KEY, "b", TTL, new Link(kv), clock);
+        Bed bed = new Bed();
+        Lease a = bed.lease("a");
+        Lease b = bed.lease("b");
         assertTrue(a.tick());
         assertFalse(b.tick());
         for (int i = 0; i < 10; i++) {
-            clock.nanos += TTL.toNanos() / 3;
+            bed.clock.nanos += TTL.toNanos() / 3;
             assertTrue(a.tick());
             assertFalse(b.tick());
         }
@@ -119,51 +146,44 @@ class LeaseTest {
 
     @Test
     void aPartitionedHolderStopsBeforeAnotherTakesOverWithTheNextTerm() {
-        FakeClock clock = new FakeClock();
-        FakeKv kv = new FakeKv(clock);
-        Link toA = new Link(kv);
-        Lease a = new Lease(KEY, "a", TTL, toA, clock);
-        Lease b = new Lease(KEY, "b", TTL, new Link(kv), clock);
-        assertTrue(a.tick());
-        toA.partitioned = true;
-        clock.nanos += TTL.toNanos() - 1;
+        Bed bed = new Bed();
+        Lease a = bed.holder();
+        Lease b = bed.lease("b");
+        bed.toA.partitioned = true;
+        bed.advance(TTL.toNanos() - 1);
         assertTrue(a.holds());
         assertFalse(b.tick());
-        clock.nanos += 1;
+        bed.advance(1);
         assertFalse(a.holds());
         assertFalse(a.verify());
         assertFalse(b.tick(), "the key is exactly ttl old: not yet");
-        clock.nanos += 1;
+        bed.advance(1);
         assertTrue(b.tick());
         assertEquals(OptionalLong.of(2), b.term());
-        toA.partitioned = false;
+        bed.toA.partitioned = false;
         assertFalse(a.tick());
         assertFalse(a.verify());
     }
 
     @Test
     void aHolderWhoseRenewalsFailStopsFencedWritesWithAThirdOfTheTtlToGo() {
-        FakeClock clock = new FakeClock();
-        FakeKv kv = new FakeKv(clock);
-        Link link = new Link(kv);
-        Lease a = new Lease(KEY, "a", TTL, link, clock);
-        assertTrue(a.tick());
-        link.losesAnswers = true;
-        clock.nanos += TTL.toNanos() * 2 / 3 - 1;
+        Bed bed = new Bed();
+        Lease a = bed.holder();
+        bed.toA.losesAnswers = true;
+        bed.advance(TTL.toNanos() * 2 / 3 - 1);
         assertTrue(a.tick(), "the renewal's answer is lost: still held until the deadline");
-        link.losesAnswers = false;
+        bed.toA.losesAnswers = false;
         assertTrue(a.verify());
-        clock.nanos += 1;
+        bed.advance(1);
         assertTrue(a.holds());
         assertFalse(a.verify(), "a write sent now might land after the hold ran out");
     }
 
     @Test
     void aReleasedLeaseIsTakenAtOnce() {
-        FakeClock clock = new FakeClock();
-        FakeKv kv = new FakeKv(clock);
-        Lease a = new Lease(KEY, "a", TTL, new Link(kv), clock);
-        Lease b = new Lease(KEY, "b", TTL, new Link(kv), clock);
+        Bed bed = new Bed();
+        Lease a = bed.lease("a");
+        Lease b = bed.lease("b");
         assertTrue(a.tick());
         a.release();
         assertFalse(a.holds());
