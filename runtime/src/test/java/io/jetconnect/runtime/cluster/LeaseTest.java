@@ -129,7 +129,7 @@ class LeaseTest {
     }
 
     @Test
-    void aFreeLeaseGoesToTheFirstAndIsRenewed() {
+    void aFreeLeaseGoesToTheFirstIsRenewedAndPassesOnWhenReleased() {
         Bed bed = new Bed();
         Lease a = bed.lease("a");
         Lease b = bed.lease("b");
@@ -142,6 +142,10 @@ class LeaseTest {
         }
         assertEquals(OptionalLong.of(1), a.term());
         assertTrue(a.verify());
+        a.release();
+        assertFalse(a.holds());
+        assertTrue(b.tick(), "a released lease is taken at once, not after the ttl");
+        assertEquals(OptionalLong.of(2), b.term());
     }
 
     @Test
@@ -177,17 +181,6 @@ class LeaseTest {
         bed.advance(1);
         assertTrue(a.holds());
         assertFalse(a.verify(), "a write sent now might land after the hold ran out");
-    }
-
-    @Test
-    void aReleasedLeaseIsTakenAtOnce() {
-        Bed bed = new Bed();
-        Lease a = bed.lease("a");
-        Lease b = bed.lease("b");
-        assertTrue(a.tick());
-        a.release();
-        assertFalse(a.holds());
-        assertTrue(b.tick());
     }
 
     /**
