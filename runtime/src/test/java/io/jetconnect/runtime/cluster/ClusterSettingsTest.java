@@ -59,6 +59,12 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void aLeaseTooShortToRenewOverTheNetworkIsRefused() throws IOException {
+        assertTrue(problem("cluster { name = p, bucket = b, lease-ttl = 100ms }")
+                .contains("'jetconnect.cluster.lease-ttl': must be at least 300ms"));
+    }
+
+    @Test
     void aWorkerIdThatCannotBeAKeyTokenIsRefused() throws IOException {
         assertTrue(problem("cluster { name = p, bucket = b, worker-id = \"a.b\" }")
                 .contains("'jetconnect.cluster.worker-id': 'a.b' uses only letters"));
