@@ -234,9 +234,23 @@ public final class RuntimeProcess implements AutoCloseable {
 
     /** Sends SIGHUP with {@code kill -HUP}: the runtime re-reads its pipeline.conf. */
     public void hangUp() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).redirectErrorStream(true).start();
+        signal("HUP");
+    }
+
+    /** Freezes the runtime with SIGSTOP, as a long pause or a partition would: it neither runs nor answers. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a runtime frozen by {@link #freeze()} run again (SIGCONT). */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill -HUP " + pid() + " failed: "
+            throw new IllegalStateException("kill -" + name + " " + pid() + " failed: "
                     + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
     }

@@ -179,6 +179,10 @@ public final class JetconnectRuntime implements AutoCloseable {
         AdminApi admin = new AdminApi(pipelines, () -> plugins, statuses, actions, runtime::reloadReply, token,
                 () -> fleet.map(Fleet::view));
         http.admin(admin);
+        fleet.ifPresent(f -> {
+            pipelines.useLeases(f.leases());
+            admin.clusterControl(f::control);
+        });
         for (ResolvedPipeline pipeline : resolved) {
             pipelines.start(pipeline);
         }
@@ -187,7 +191,7 @@ public final class JetconnectRuntime implements AutoCloseable {
         fleet.ifPresent(f -> f.start(runtime::applyFleet, () -> statuses(pipelines, admin),
                 Fleet.adminUrl(httpSettings.tls().isPresent(),
                         httpSettings.admin().map(HttpSettings.Address::host).orElse(settings.httpHost()),
-                        http.adminPort().orElse(http.address().getPort()))));
+                        http.adminPort().orElse(http.address().getPort())), pipelines));
         if (httpSettings.admin().isPresent()) {
             LOG.info("listening on {}://{}:{} (ingest: POST /v1/pipelines/{name}/events, /healthz, /readyz) and "
                     + "{}://{}:{} (admin: /v1/..., /metrics, /healthz, /readyz, live feed); NATS at {}{}", scheme,
@@ -407,6 +411,8 @@ public final class JetconnectRuntime implements AutoCloseable {
         // First: no bucket change may restart a pipeline while they stop.
         fleet.ifPresent(Fleet::close);
         pipelines.stopAll();
+        // After the pipelines: each gave its lease up once its cursor was stored.
+        fleet.ifPresent(Fleet::closeLeases);
         http.close();
         nats.close();
         timers.shutdownNow();

@@ -12,6 +12,12 @@ import org.pf4j.Extension;
 @TypeName("tick")
 public final class TickSource implements EventSource {
 
+    /** {@code once = true}: a source a fleet must run on one worker (a stand-in for a replay with a cursor). */
+    @Override
+    public boolean runsOnce(io.jetconnect.spi.ConnectorConfig config) {
+        return config.hasPath("once") && config.getBoolean("once");
+    }
+
     @Override
     public void start(SourceContext context) {
         int count = context.config().getInt("count");

@@ -40,6 +40,23 @@ public interface EventSource extends ExtensionPoint {
     }
 
     /**
+     * Whether this source, so configured, must run on one runtime at a time. In fleet mode
+     * (docs/scale-out.md) a pipeline whose source says so runs only on the worker that holds its lease; the others
+     * keep it on standby and take it over, from its stored cursor, when that worker is lost. A source that reads a
+     * stream from a cursor of its own says yes (two copies would deliver every event twice and move one cursor
+     * back and forth); one that is pushed to (HTTP ingest) or shares a durable consumer with its copies says no.
+     * Called on a fresh instance, before {@link #start(SourceContext)}, as {@link #validate(ConnectorConfig)} is.
+     * The default is no.
+     *
+     * @param config the block over the plugin's defaults; never null
+     * @return whether the fleet must run it once
+     * @since 0.2
+     */
+    default boolean runsOnce(ConnectorConfig config) {
+        return false;
+    }
+
+    /**
      * Starts producing events.
      *
      * @param context this source's context; never null, valid until {@link #stop()} returns

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * view. The definitions are taken whole once the bucket's values at start have arrived, and again at every commit
  * {@code config push} writes after its other writes (the watch delivers in write order, so they have all arrived by
  * then); each time it asks for an apply on a thread of its own. Commits that arrive while an apply runs are taken
- * by one more apply of the latest, and no apply ever blocks the watch.
+ * by one more apply of the latest, and no apply ever blocks the watch. It also keeps the leases of run-once
+ * pipelines and the fleet's controls ({@link FleetControl}) for the view; a control that changes once the watch
+ * has caught up asks, on the same thread as the applies, for the controls to be acted on.
  */
 final class BucketWatch implements KeyValueWatcher {
 
@@ -26,6 +28,11 @@ final class BucketWatch implements KeyValueWatcher {
     static final String WORKERS = "workers.";
 
     private final Runnable apply;
+    private final Runnable control;
+    private final java.util.function.Consumer<Map<String, FleetControl>> baseline;
+    private final Map<String, FleetView.Seen> leases = new TreeMap<>();
+    private final Map<String, FleetControl> controls = new TreeMap<>();
+    private final AtomicBoolean controlPending = new AtomicBoolean();
     private final Map<String, String> definitions = new TreeMap<>();
     private Map<String, String> committed = Map.of();
     /** The last commit's value, null before the first push. Guarded by this. */
@@ -43,9 +50,15 @@ final class BucketWatch implements KeyValueWatcher {
     private volatile boolean caughtUp;
     private volatile AutoCloseable subscription;
 
-    /** @param apply what applies the definitions ({@link #definitions()}); runs on the watch's own thread */
-    BucketWatch(Runnable apply) {
+    /**
+     * @param apply what applies the definitions ({@link #definitions()}); runs on the watch's own thread
+     * @param control what acts on the controls ({@link #controls()}); runs on that thread too
+     * @param baseline takes the controls present when the watch caught up, before the first apply
+     */
+    BucketWatch(Runnable apply, Runnable control, java.util.function.Consumer<Map<String, FleetControl>> baseline) {
         this.apply = apply;
+        this.control = control;
+        this.baseline = baseline;
     }
 
     void start(KeyValue kv) throws Exception {
@@ -69,6 +82,10 @@ final class BucketWatch implements KeyValueWatcher {
             }
             return;
         }
+        if (key.startsWith(Leases.LEASES) || key.startsWith(FleetControl.CONTROL)) {
+            others(key, gone, entry);
+            return;
+        }
         if (key.equals(FleetDefinitions.COMMIT)) {
             synchronized (this) {
                 lastCommit = gone ? null : new String(entry.getValue(), StandardCharsets.UTF_8);
@@ -90,12 +107,66 @@ final class BucketWatch implements KeyValueWatcher {
         }
     }
 
+    private void others(String key, boolean gone, KeyValueEntry entry) {
+        synchronized (this) {
+            if (key.startsWith(Leases.LEASES)) {
+                String name = key.substring(Leases.LEASES.length());
+                if (gone) {
+                    leases.remove(name);
+                } else {
+                    leases.put(name, new FleetView.Seen(new String(entry.getValue(), StandardCharsets.UTF_8),
+                            entry.getCreated().toInstant()));
+                }
+                return;
+            }
+            String name = key.substring(FleetControl.CONTROL.length());
+            if (gone) {
+                controls.remove(name);
+            } else {
+                controls.put(name, FleetControl.parse(new String(entry.getValue(), StandardCharsets.UTF_8)));
+            }
+        }
+        if (caughtUp) {
+            requestControl();
+        }
+    }
+
     @Override
     public void endOfData() {
         if (!caughtUp) {
             caughtUp = true;
+            Map<String, FleetControl> present = controls();
+            applier.execute(() -> baseline.accept(present));
             commit();
         }
+    }
+
+    /** Asks for the controls to be acted on (after a change, or to hold a pause on a new instance). */
+    void requestControl() {
+        if (caughtUp && controlPending.compareAndSet(false, true)) {
+            try {
+                applier.execute(() -> {
+                    controlPending.set(false);
+                    try {
+                        control.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("fleet: acting on the fleet's controls failed: {}", e.getMessage(), e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Closing.
+            }
+        }
+    }
+
+    /** @return the fleet's controls now, by pipeline */
+    synchronized Map<String, FleetControl> controls() {
+        return new TreeMap<>(controls);
+    }
+
+    /** @return the leases of run-once pipelines as last written, by pipeline */
+    synchronized Map<String, FleetView.Seen> leases() {
+        return new TreeMap<>(leases);
     }
 
     private void commit() {

@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param heartbeat how often a worker writes its status
  * @param workerTimeout how old a worker's status may be before the fleet view shows it dead
  * @param replicas copies of the bucket in a JetStream cluster
+ * @param leaseTtl how long a run-once pipeline's lease holds without a renewal
  */
 public record ClusterSettings(String name, String bucket, Optional<String> workerId, Optional<String> adminUrl,
-                              Duration heartbeat, Duration workerTimeout, int replicas) {
+                              Duration heartbeat, Duration workerTimeout, int replicas, Duration leaseTtl) {
 
     private static final String ID = "[A-Za-z0-9_-]+";
 
@@ -63,7 +64,13 @@ public record ClusterSettings(String name, String bucket, Optional<String> worke
                 throw ConfigErrors.invalid(c.getValue("cluster.replicas").origin(), "jetconnect.cluster.replicas",
                         "must be between 1 and 5");
             }
-            return Optional.of(new ClusterSettings(name, bucket, workerId, adminUrl, heartbeat, timeout, replicas));
+            Duration leaseTtl = c.getDuration("cluster.lease-ttl");
+            if (leaseTtl.compareTo(Duration.ofMillis(300)) < 0) {
+                throw ConfigErrors.invalid(c.getValue("cluster.lease-ttl").origin(), "jetconnect.cluster.lease-ttl",
+                        "must be at least 300ms: it is renewed every third of it, over the network");
+            }
+            return Optional.of(new ClusterSettings(name, bucket, workerId, adminUrl, heartbeat, timeout, replicas,
+                    leaseTtl));
         } catch (ConfigException e) {
             throw ConfigErrors.translate(e, "jetconnect");
         }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * connection (trying again, with the pipeline-start waits, while the broker is away), follows it
  * ({@link BucketWatch}) and has the runtime apply its definitions as a reload does, and writes this worker's status
  * every heartbeat ({@link WorkerStatus}). On a graceful stop it removes its status; a worker that dies leaves it, and
- * the fleet view shows it dead once it is older than {@code worker-timeout}.
+ * the fleet view shows it dead once it is older than {@code worker-timeout}. It holds the leases of its run-once
+ * pipelines ({@link Leases}) and acts on the fleet's pause, resume and restart ({@link FleetControl}).
  */
 public final class Fleet implements AutoCloseable {
 
@@ -51,6 +52,9 @@ public final class Fleet implements AutoCloseable {
     /** The revision of this worker's last status write; on the fleet thread. */
     private long lastBeatRevision;
     private Runnable applyBucket;
+    private Runnable applyControls;
+    private final Leases leases;
+    private final ControlApplier control = new ControlApplier();
 
     /**
      * @param settings the fleet's settings
@@ -63,6 +67,12 @@ public final class Fleet implements AutoCloseable {
         this.id = id;
         this.nats = nats;
         this.retry = retry;
+        this.leases = new Leases(id, settings.leaseTtl(), new KvLeaseStore(() -> kv));
+    }
+
+    /** @return where this worker's run-once pipelines get their leases */
+    public io.jetconnect.runtime.pipeline.SourceLeases leases() {
+        return leases;
     }
 
     /**
@@ -72,9 +82,10 @@ public final class Fleet implements AutoCloseable {
      *     that made it refuse them, empty when it applied them
      * @param pipelines this worker's pipelines now, for its status
      * @param adminUrl where this worker's admin API answers
+     * @param managed this worker's pipelines, for the fleet's pause, resume and restart
      */
     public void start(Supplier<List<String>> apply, Supplier<List<WorkerStatus.PipelineStatus>> pipelines,
-                      String adminUrl) {
+                      String adminUrl, io.jetconnect.runtime.pipeline.ManagedPipelines managed) {
         String url = settings.adminUrl().orElse(adminUrl);
         LOG.info("fleet {}: worker {} ({}), pipelines from bucket {}", settings.name(), id, url, settings.bucket());
         applyBucket = () -> {
@@ -84,8 +95,10 @@ public final class Fleet implements AutoCloseable {
             if (refused.isEmpty()) {
                 applied = true;
             }
+            control.apply(watch.controls(), managed);
         };
-        watch = new BucketWatch(applyBucket);
+        applyControls = () -> control.apply(watch.controls(), managed);
+        watch = new BucketWatch(applyBucket, applyControls, control::baseline);
         timers.execute(() -> connect(0, pipelines, url));
     }
 
@@ -126,6 +139,8 @@ public final class Fleet implements AutoCloseable {
             }
             lastBeatRevision = revision;
             beating = true;
+            // A pause holds on instances started since (a retried start, a lease taken over).
+            watch.requestControl();
             if (beatFailing) {
                 LOG.info("fleet {}: heartbeats written again", settings.name());
                 beatFailing = false;
@@ -143,7 +158,7 @@ public final class Fleet implements AutoCloseable {
     /** Follows the bucket again from its start with a new watch; the pipelines run on until it commits. */
     private void rewatch() throws Exception {
         BucketWatch old = watch;
-        BucketWatch fresh = new BucketWatch(applyBucket);
+        BucketWatch fresh = new BucketWatch(applyBucket, applyControls, control::baseline);
         fresh.start(kv);
         watch = fresh;
         old.close();
@@ -173,9 +188,44 @@ public final class Fleet implements AutoCloseable {
         List<String> names = w == null ? List.of() : w.definitions().keySet().stream()
                 .filter(k -> k.startsWith(FleetDefinitions.PIPELINES))
                 .map(k -> k.substring(FleetDefinitions.PIPELINES.length())).toList();
-        ObjectNode view = FleetView.of(settings, id, workers, names, Instant.now());
+        Instant now = Instant.now();
+        ObjectNode view = FleetView.of(settings, id, workers, names, now);
         view.put("connected", beating);
+        if (w != null) {
+            FleetView.leasesAndControls(view, settings, w.leases(), w.controls(), now);
+        }
         return view;
+    }
+
+    /**
+     * Asks every worker to pause, resume or restart a pipeline ({@code POST /v1/cluster/pipelines/{name}/{verb}}).
+     *
+     * @param pipeline the pipeline's name
+     * @param verb {@code pause}, {@code resume} or {@code restart}
+     * @return the control written
+     * @throws IllegalArgumentException for a pipeline the bucket does not define, or another verb
+     * @throws io.jetconnect.spi.RetriableException when the bucket cannot be written now
+     */
+    public ObjectNode control(String pipeline, String verb) {
+        KeyValue bucket = kv;
+        if (bucket == null) {
+            throw new io.jetconnect.spi.RetriableException("fleet bucket " + settings.bucket() + " not reached yet");
+        }
+        BucketWatch w = watch;
+        if (w == null || !w.definitions().containsKey(FleetDefinitions.PIPELINES + pipeline)) {
+            throw new IllegalArgumentException("the fleet has no pipeline '" + pipeline + "'");
+        }
+        FleetBucket.Written written = FleetBucket.change(bucket, FleetControl.CONTROL + pipeline,
+                before -> before.map(FleetControl::parse).orElse(FleetControl.NONE).after(verb, Instant.now())
+                        .toJson().toString());
+        ObjectNode body = (ObjectNode) FleetControl.parse(written.value()).toJson();
+        body.put("pipeline", pipeline).put("action", verb).put("revision", written.revision());
+        return body;
+    }
+
+    /** Stops renewing leases; after the pipelines stopped, which gave theirs up. */
+    public void closeLeases() {
+        leases.close();
     }
 
     /**

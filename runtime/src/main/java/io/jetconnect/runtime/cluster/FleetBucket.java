@@ -136,4 +136,36 @@ public final class FleetBucket {
                     + "worker applies: run config push again");
         }
     }
+
+    /**
+     * A value written.
+     *
+     * @param value what was written
+     * @param revision its revision
+     */
+    public record Written(String value, long revision) {
+    }
+
+    /**
+     * Changes a key by compare-and-set: reads it, computes the new value from the old, writes it only over the
+     * revision read, and tries again when another writer came between.
+     *
+     * @param next the new value, given the old one if the key has one
+     * @return what was written
+     * @throws RetriableException when the server cannot be asked now, or others kept winning
+     */
+    public static Written change(KeyValue kv, String key, java.util.function.Function<java.util.Optional<String>,
+            String> next) {
+        LeaseStore store = new KvLeaseStore(() -> kv);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            java.util.Optional<LeaseStore.Entry> before = store.get(key);
+            String value = next.apply(before.map(LeaseStore.Entry::value));
+            java.util.OptionalLong written = before.isEmpty() ? store.create(key, value)
+                    : store.update(key, value, before.get().revision());
+            if (written.isPresent()) {
+                return new Written(value, written.getAsLong());
+            }
+        }
+        throw new RetriableException("cannot change " + key + ": other writers kept changing it");
+    }
 }

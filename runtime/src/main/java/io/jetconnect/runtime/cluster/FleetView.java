@@ -71,4 +71,27 @@ public final class FleetView {
         body.put("alive", alive).put("dead", workers.size() - alive);
         return body;
     }
+
+    /**
+     * Adds the leases of run-once pipelines (holder, term, age and whether it ran out) and the fleet's controls.
+     *
+     * @param view the view to add to
+     * @param cluster the fleet's settings
+     * @param leases the leases as last written, by pipeline
+     * @param controls the controls, by pipeline
+     * @param now the time now
+     */
+    static void leasesAndControls(ObjectNode view, ClusterSettings cluster, Map<String, Seen> leases,
+                                  Map<String, FleetControl> controls, Instant now) {
+        ObjectNode held = view.putObject("leases");
+        for (Map.Entry<String, Seen> e : leases.entrySet()) {
+            Lease.Holder holder = Lease.parse(e.getValue().json());
+            Duration age = Duration.between(e.getValue().writtenAt(), now);
+            held.putObject(e.getKey()).put("worker", holder.worker()).put("term", holder.term())
+                    .put("renewedSecondsAgo", Math.max(0, age.toMillis()) / 1000.0)
+                    .put("expired", holder.worker().isEmpty() || age.compareTo(cluster.leaseTtl()) > 0);
+        }
+        ObjectNode control = view.putObject("control");
+        controls.forEach((name, c) -> control.set(name, c.toJson()));
+    }
 }

@@ -45,6 +45,23 @@ public final class AdminApi {
     private final Supplier<Reply> reload;
     private final Optional<byte[]> token;
     private final Supplier<Optional<JsonNode>> cluster;
+    private volatile ClusterControl clusterControl;
+
+    /** The fleet's pause, resume and restart of a pipeline ({@code POST /v1/cluster/pipelines/{name}/{verb}}). */
+    @FunctionalInterface
+    public interface ClusterControl {
+        /**
+         * @return what was written for the fleet's workers to act on
+         * @throws IllegalArgumentException for a pipeline the fleet does not have
+         * @throws io.jetconnect.spi.RetriableException when it cannot be written now
+         */
+        JsonNode apply(String pipeline, String verb);
+    }
+
+    /** @param control how this worker asks the fleet to pause, resume or restart a pipeline */
+    public void clusterControl(ClusterControl control) {
+        this.clusterControl = control;
+    }
 
     /**
      * @param pipelines the running pipelines
@@ -106,6 +123,10 @@ public final class AdminApi {
                             + "(docs/scale-out.md)");
                 }
             }
+            return true;
+        }
+        if (path.startsWith("/v1/cluster/pipelines/")) {
+            clusterPipeline(exchange, method, path.substring("/v1/cluster/pipelines/".length()).split("/"));
             return true;
         }
         if (path.equals("/v1/reload")) {
@@ -176,6 +197,23 @@ public final class AdminApi {
         }
         error(exchange, 404, "no such path");
         return true;
+    }
+
+    private void clusterPipeline(Exchange exchange, String method, String[] parts) throws IOException {
+        ClusterControl control = clusterControl;
+        if (parts.length != 2 || !java.util.Set.of("pause", "resume", "restart").contains(parts[1])) {
+            error(exchange, 404, "no such path");
+        } else if (control == null || cluster.get().isEmpty()) {
+            error(exchange, 404, "not in fleet mode: set jetconnect.cluster { name, bucket } (docs/scale-out.md)");
+        } else if (post(exchange, method) && authorized(exchange)) {
+            try {
+                send(exchange, 202, control.apply(parts[0], parts[1]));
+            } catch (IllegalArgumentException e) {
+                error(exchange, 404, JsonText.truncate(e.getMessage(), 200));
+            } catch (io.jetconnect.spi.RetriableException e) {
+                HttpListener.sendError(exchange, 503, Map.of("Retry-After", "1"), e.getMessage());
+            }
+        }
     }
 
     private void lifecycle(Exchange exchange, String method, ManagedPipeline pipeline, String verb)

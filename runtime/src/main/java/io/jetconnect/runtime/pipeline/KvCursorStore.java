@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * Cursors in a JetStream key-value bucket ({@code jetconnect-cursors}, file storage, created if absent), keyed
  * {@code <pipeline>.<key>}: for instances that move between machines. A store returns once the server has
  * acknowledged the write. Connects lazily, so a pipeline can start while the broker is away.
+ *
+ * <p>Fenced: each store first asks the fence (in a fleet, whether this worker still holds the pipeline's lease,
+ * {@link SourceLeases.SourceLease#verify()}) and refuses the write when it says no, so that a former holder, cut off
+ * or late, never moves the cursor of the worker that took its place.
  */
 final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable {
 
@@ -28,13 +32,20 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
     private final NatsSettings settings;
     private final String pipeline;
+    private final java.util.function.BooleanSupplier fence;
     /** A share of the runtime's connection: every pipeline's cursor store uses a few between them. */
     private io.jetconnect.nats.SharedConnections.Lease lease;
     private KeyValue kv;
 
-    public KvCursorStore(NatsSettings settings, String pipeline) {
+    KvCursorStore(NatsSettings settings, String pipeline) {
+        this(settings, pipeline, () -> true);
+    }
+
+    /** @param fence whether a store may write now */
+    KvCursorStore(NatsSettings settings, String pipeline, java.util.function.BooleanSupplier fence) {
         this.settings = settings;
         this.pipeline = pipeline;
+        this.fence = fence;
     }
 
     private synchronized KeyValue kv() {
@@ -100,6 +111,10 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
     @Override
     public void store(String key, long position) {
+        if (!fence.getAsBoolean()) {
+            throw new RetriableException("cursor " + key(key) + " not stored: this worker does not hold the lease of "
+                    + "pipeline " + pipeline + " (another worker runs it now)");
+        }
         try {
             kv().put(key(key), Long.toString(position).getBytes(StandardCharsets.US_ASCII));
         } catch (IOException | JetStreamApiException e) {

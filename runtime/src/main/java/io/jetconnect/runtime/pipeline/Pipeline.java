@@ -39,8 +39,17 @@ public final class Pipeline implements ManagedPipeline {
     private CursorStore cursors;
     private final SinkStatus sinkStatus;
     private final io.micrometer.core.instrument.Counter startFailures;
+    private final SourceLeases leases;
+    /** Its lease while it is started, when it runs once in a fleet; null otherwise. */
+    private volatile SourceLeases.SourceLease lease;
 
     public Pipeline(ResolvedPipeline definition, PipelineEnvironment env) {
+        this(definition, env, SourceLeases.NONE);
+    }
+
+    /** @param leases where it gets its lease if its source runs once ({@link SourceLeases}) */
+    public Pipeline(ResolvedPipeline definition, PipelineEnvironment env, SourceLeases leases) {
+        this.leases = leases;
         this.definition = definition;
         this.env = env;
         this.metrics = new MicrometerPluginMetrics(env.meters(), definition.name());
@@ -98,11 +107,12 @@ public final class Pipeline implements ManagedPipeline {
 
     /**
      * @return whether ingest events are taken now: it runs and its sink takes them, or its sink waits and a
-     *     {@code dlq} in front of it spills them
+     *     {@code dlq} in front of it spills them; or it is on standby, its source running on another worker
      */
     public boolean takesEvents() {
         PipelineState s = state();
-        return s == PipelineState.RUNNING || s == PipelineState.WAITING && state == PipelineState.RUNNING && spills();
+        return s == PipelineState.RUNNING || s == PipelineState.STANDBY
+                || s == PipelineState.WAITING && state == PipelineState.RUNNING && spills();
     }
 
     /**
@@ -149,7 +159,9 @@ public final class Pipeline implements ManagedPipeline {
             case "file":
                 return new FileCursorStore(dataDir().resolve("cursors"));
             case "kv":
-                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name());
+                SourceLeases.SourceLease held = lease;
+                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name(),
+                        held == null ? () -> true : held::verify);
                 closeables.add(kv);
                 return kv;
             case "none":
@@ -175,7 +187,15 @@ public final class Pipeline implements ManagedPipeline {
             gate = new InFlightGate(next);
             metrics.gauge("jetconnect.pipeline.inflight", "events emitted by the source and not yet completed",
                     this::inFlight);
+            if (leases != SourceLeases.NONE && runsOnce()) {
+                lease = leases.join(name(), this::leaseChanged).orElse(null);
+            }
             cursors = cursorStore(definition.source());
+            if (lease != null && !lease.holds()) {
+                state = PipelineState.STANDBY;
+                LOG.info("pipeline {} on standby: its source runs on the worker that holds its lease", name());
+                return;
+            }
             startSource();
             state = PipelineState.RUNNING;
             LOG.info("pipeline {} running: {}", name(), definition.summary());
@@ -192,6 +212,56 @@ public final class Pipeline implements ManagedPipeline {
             state = startRetriable ? PipelineState.WAITING : PipelineState.FAILED;
         } finally {
             MDC.remove("pipeline");
+        }
+    }
+
+    private boolean runsOnce() {
+        ResolvedElement element = definition.source();
+        EventSource fresh = env.plugins().create(element.type(), EventSource.class);
+        boolean[] once = new boolean[1];
+        PluginRegistry.runWithLoaderOf(element.type(), () -> once[0] = fresh.runsOnce(element.config()));
+        return once[0];
+    }
+
+    /**
+     * The lease was gained or lost: a standby starts its source from the stored cursor, a holder that lost it stops
+     * its source as a pause does (its cursor store refuses writes from the moment the lease ran out, whatever this
+     * step's timing). A paused pipeline stays paused either way.
+     */
+    private synchronized void leaseChanged() {
+        SourceLeases.SourceLease held = lease;
+        if (held == null) {
+            return;
+        }
+        MDC.put("pipeline", name());
+        try {
+            if (held.holds() && state == PipelineState.STANDBY) {
+                startSource();
+                state = PipelineState.RUNNING;
+                LOG.info("pipeline {} running on this worker (lease taken): {}", name(), definition.summary());
+            } else if (!held.holds() && state == PipelineState.RUNNING) {
+                state = PipelineState.STANDBY;
+                stopSource();
+                awaitIdle();
+                LOG.warn("pipeline {} on standby: this worker lost its lease", name());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            lastError = describe(e);
+            LOG.error("pipeline {} failed to start its source: {}", name(), lastError, e);
+            state = PipelineState.FAILED;
+        } finally {
+            MDC.remove("pipeline");
+        }
+    }
+
+    private void awaitIdle() {
+        try {
+            if (!gate.awaitIdle(env.settings().shutdownTimeout())) {
+                LOG.warn("pipeline {}: {} events still in flight after {}", name(), gate.inFlight(),
+                        env.settings().shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -230,11 +300,11 @@ public final class Pipeline implements ManagedPipeline {
      * Pauses: the source stops taking events and the events in flight complete; the chain stays open (a spill
      * keeps draining).
      *
-     * @return whether the pipeline was running and is now paused
+     * @return whether the pipeline was running (or on standby) and is now paused
      */
     @Override
     public synchronized boolean pause() {
-        if (state != PipelineState.RUNNING) {
+        if (state != PipelineState.RUNNING && state != PipelineState.STANDBY) {
             return false;
         }
         MDC.put("pipeline", name());
@@ -242,14 +312,7 @@ public final class Pipeline implements ManagedPipeline {
             // Paused before its route goes: ingest answers 503 (come back), never 404, while in-flight events drain.
             state = PipelineState.PAUSED;
             stopSource();
-            try {
-                if (!gate.awaitIdle(env.settings().shutdownTimeout())) {
-                    LOG.warn("pipeline {}: {} events still in flight after {}", name(), gate.inFlight(),
-                            env.settings().shutdownTimeout());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitIdle();
             LOG.info("pipeline {} paused", name());
             return true;
         } finally {
@@ -260,7 +323,7 @@ public final class Pipeline implements ManagedPipeline {
     /**
      * Resumes a paused pipeline with a new instance of its source, which continues from its cursor.
      *
-     * @return whether the pipeline was paused and is now running
+     * @return whether the pipeline was paused and is now running (or on standby, another worker holding its lease)
      */
     @Override
     public synchronized boolean resume() {
@@ -269,6 +332,12 @@ public final class Pipeline implements ManagedPipeline {
         }
         MDC.put("pipeline", name());
         try {
+            SourceLeases.SourceLease held = lease;
+            if (held != null && !held.holds()) {
+                state = PipelineState.STANDBY;
+                LOG.info("pipeline {} resumed, on standby: another worker holds its lease", name());
+                return true;
+            }
             startSource();
             state = PipelineState.RUNNING;
             LOG.info("pipeline {} resumed", name());
@@ -279,7 +348,7 @@ public final class Pipeline implements ManagedPipeline {
         } finally {
             MDC.remove("pipeline");
         }
-        return state == PipelineState.RUNNING;
+        return state == PipelineState.RUNNING || state == PipelineState.STANDBY;
     }
 
     private void sourceFailed(Throwable cause) {
@@ -340,6 +409,12 @@ public final class Pipeline implements ManagedPipeline {
             }
         }
         closeables.clear();
+        // Given up once its events completed and its cursor was stored: the next holder resumes from there.
+        SourceLeases.SourceLease held = lease;
+        lease = null;
+        if (held != null) {
+            held.close();
+        }
         metrics.close();
     }
 }

@@ -31,9 +31,15 @@ public final class Pipelines implements ManagedPipelines {
         return t;
     });
     private volatile boolean stopping;
+    private volatile SourceLeases leases = SourceLeases.NONE;
 
     public Pipelines(PipelineEnvironment env) {
         this.env = env;
+    }
+
+    /** @param leases where run-once pipelines started from now on get their lease (fleet mode) */
+    public void useLeases(SourceLeases leases) {
+        this.leases = leases;
     }
 
     /**
@@ -53,12 +59,12 @@ public final class Pipelines implements ManagedPipelines {
     private synchronized Pipeline startOnce(ResolvedPipeline definition) {
         PipelineEnvironment env = this.env;
         startedWithFiles.put(definition.name(), ReferencedFiles.of(definition));
-        Pipeline pipeline = new Pipeline(definition, env);
+        Pipeline pipeline = new Pipeline(definition, env, leases);
         byName.put(definition.name(), pipeline);
         snapshot = List.copyOf(byName.values());
         removeStateGauge(env, definition.name());
         Gauge.builder("jetconnect.pipeline.state", pipeline, p -> p.state().code())
-                .description("0 starting, 1 running, 2 stopping, 3 stopped, 4 failed, 5 paused, 6 waiting")
+                .description("0 starting, 1 running, 2 stopping, 3 stopped, 4 failed, 5 paused, 6 waiting, 7 standby")
                 .tag("pipeline", definition.name())
                 .register(env.meters());
         pipeline.start();

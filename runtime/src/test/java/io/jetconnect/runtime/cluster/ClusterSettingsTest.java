@@ -41,7 +41,7 @@ class ClusterSettingsTest {
         ClusterSettings c = read("cluster { name = prod, bucket = fleet }").orElseThrow();
 
         assertEquals(new ClusterSettings("prod", "fleet", Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Duration.ofSeconds(15), 1), c);
+                Duration.ofSeconds(15), 1, Duration.ofSeconds(15)), c);
     }
 
     @Test
@@ -56,6 +56,12 @@ class ClusterSettingsTest {
     void aTimeoutNoLongerThanTheHeartbeatIsRefused() throws IOException {
         assertTrue(problem("cluster { name = p, bucket = b, heartbeat = 5s, worker-timeout = 5s }")
                 .contains("'jetconnect.cluster.worker-timeout': must be longer than"));
+    }
+
+    @Test
+    void aLeaseTooShortToRenewOverTheNetworkIsRefused() throws IOException {
+        assertTrue(problem("cluster { name = p, bucket = b, lease-ttl = 100ms }")
+                .contains("'jetconnect.cluster.lease-ttl': must be at least 300ms"));
     }
 
     @Test

@@ -27,9 +27,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NatsServerExtension.class)
 class FleetIT {
 
+    private static final io.jetconnect.runtime.pipeline.ManagedPipelines NO_PIPELINES =
+            new io.jetconnect.runtime.pipeline.ManagedPipelines() {
+                @Override
+                public List<io.jetconnect.runtime.pipeline.ManagedPipeline> all() {
+                    return List.of();
+                }
+
+                @Override
+                public java.util.Optional<io.jetconnect.runtime.pipeline.ManagedPipeline> get(String name) {
+                    return java.util.Optional.empty();
+                }
+
+                @Override
+                public io.jetconnect.runtime.pipeline.ManagedPipeline restart(String name) {
+                    throw new IllegalArgumentException("no pipeline " + name);
+                }
+            };
+
     private static ClusterSettings cluster(String bucket) {
         return new ClusterSettings("it", bucket, Optional.empty(), Optional.empty(), Duration.ofMillis(200),
-                Duration.ofSeconds(2), 1);
+                Duration.ofSeconds(2), 1, Duration.ofSeconds(1));
     }
 
     @Test
@@ -37,15 +55,14 @@ class FleetIT {
         NatsSettings settings = NatsSettings.builder(server.url()).connectionName("fleet-it").build();
         ClusterSettings c = cluster("fleet-it-" + System.nanoTime());
         Connection pusher = NatsConnector.connect(settings);
-        KeyValue kv = FleetBucket.open(pusher, c);
-        push(kv, Map.of("pipelines.a", HTTP));
+        KeyValue kv = withPipelineA(pusher, c);
         List<Map<String, String>> applied = new CopyOnWriteArrayList<>();
         try (RuntimeNats nats = new RuntimeNats(settings);
-             Fleet fleet = new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)))) {
+             Fleet fleet = worker(c, nats)) {
             fleet.start(() -> {
                 applied.add(Map.copyOf(namesOf(fleet)));
                 return List.of();
-            }, List::of, "http://127.0.0.1:1");
+            }, List::of, "http://127.0.0.1:1", NO_PIPELINES);
 
             await().atMost(Duration.ofSeconds(10)).until(fleet::synced);
             assertEquals(Map.of("a", "http"), applied.get(0), "the bucket as it was when the worker reached it");
@@ -78,11 +95,11 @@ class FleetIT {
         kv.put("pipelines.b", REPLAY.getBytes(StandardCharsets.UTF_8));
         List<Map<String, String>> applied = new CopyOnWriteArrayList<>();
         try (RuntimeNats nats = new RuntimeNats(settings);
-             Fleet fleet = new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)))) {
+             Fleet fleet = worker(c, nats)) {
             fleet.start(() -> {
                 applied.add(Map.copyOf(namesOf(fleet)));
                 return List.of();
-            }, List::of, "http://127.0.0.1:1");
+            }, List::of, "http://127.0.0.1:1", NO_PIPELINES);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> fleet.view().get("alive").asInt() == 1);
             JsonNode worker = fleet.view().get("workers").get(0);
@@ -126,10 +143,136 @@ class FleetIT {
                 FleetBucket.commitRevision(kv));
     }
 
+    /** @return the fleet's bucket, pushed one pipeline {@code a} */
+    private static KeyValue withPipelineA(Connection pusher, ClusterSettings c) {
+        KeyValue kv = FleetBucket.open(pusher, c);
+        push(kv, Map.of("pipelines.a", HTTP));
+        return kv;
+    }
+
+    private static Fleet worker(ClusterSettings c, RuntimeNats nats) {
+        return new Fleet(c, "w1", nats, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100)));
+    }
+
     private static Map<String, String> namesOf(Fleet fleet) {
         com.typesafe.config.Config c = fleet.definitions().orElseThrow().getConfig("jetconnect.pipelines");
         Map<String, String> out = new java.util.TreeMap<>();
         c.root().keySet().forEach(k -> out.put(k, c.getString(k + ".source.type")));
         return out;
+    }
+
+    /** The lease's compare-and-set as the server does it: one holder, the others refused, a release taken at once. */
+    @Test
+    void leasesOnARealBucketHaveOneHolderAndPassOnWhenGivenUp(NatsServer server) throws Exception {
+        NatsSettings settings = NatsSettings.builder(server.url()).connectionName("lease-it").build();
+        Connection nc = NatsConnector.connect(settings);
+        try {
+            KeyValue kv = FleetBucket.open(nc, cluster("lease-it-" + System.nanoTime()));
+            Duration ttl = Duration.ofSeconds(30);
+            List<String> changes = new CopyOnWriteArrayList<>();
+            try (Leases a = new Leases("a", ttl, new KvLeaseStore(() -> kv));
+                 Leases b = new Leases("b", ttl, new KvLeaseStore(() -> kv))) {
+                io.jetconnect.runtime.pipeline.SourceLeases.SourceLease la =
+                        a.join("copy", () -> changes.add("a")).orElseThrow();
+                await().atMost(Duration.ofSeconds(10)).until(la::holds);
+                io.jetconnect.runtime.pipeline.SourceLeases.SourceLease lb =
+                        b.join("copy", () -> changes.add("b")).orElseThrow();
+                assertTrue(la.verify());
+                assertEquals("a", Lease.parse(new String(kv.get("leases.copy").getValue(), StandardCharsets.UTF_8))
+                        .worker());
+                la.close();
+                // b tries every ttl/3 (10 s): the release is taken at b's next try, not after the 30 s ttl.
+                await().atMost(Duration.ofSeconds(15)).until(lb::holds);
+                assertTrue(lb.verify());
+                assertEquals(new Lease.Holder("b", 2), Lease.parse(new String(kv.get("leases.copy").getValue(),
+                        StandardCharsets.UTF_8)));
+                assertEquals(List.of("a", "b"), changes);
+                assertTrue(!la.verify(), "a former holder's writes are fenced");
+            }
+        } finally {
+            NatsConnector.close(nc);
+        }
+    }
+
+    /** A fleet pause, resume and restart written through one worker and acted on by it, as by every worker. */
+    @Test
+    void controlsArePausedResumedAndRestartedThroughTheBucket(NatsServer server) throws Exception {
+        NatsSettings settings = NatsSettings.builder(server.url()).connectionName("control-it").build();
+        ClusterSettings c = cluster("control-it-" + System.nanoTime());
+        Connection pusher = NatsConnector.connect(settings);
+        KeyValue kv = withPipelineA(pusher, c);
+        RecordingPipelines pipelines = new RecordingPipelines("a");
+        try (RuntimeNats nats = new RuntimeNats(settings);
+             Fleet fleet = worker(c, nats)) {
+            fleet.start(List::of, List::of, "http://127.0.0.1:1", pipelines);
+            await().atMost(Duration.ofSeconds(10)).until(fleet::synced);
+            assertEquals("paused", fleet.control("a", "pause").get("state").asText());
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.calls.contains("pause a"));
+            fleet.control("a", "restart");
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.calls.contains("restart a"));
+            fleet.control("a", "resume");
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.calls.contains("resume a"));
+            assertEquals(List.of("pause a", "restart a", "resume a"), pipelines.calls.stream().distinct().toList());
+            assertEquals("running", fleet.view().get("control").get("a").get("state").asText());
+            assertEquals(1, fleet.view().get("control").get("a").get("generation").asInt());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> fleet.control("nope", "pause"));
+        } finally {
+            NatsConnector.close(pusher);
+        }
+    }
+
+    /** Pipelines that record what is asked of them and change state as asked. */
+    private static final class RecordingPipelines implements io.jetconnect.runtime.pipeline.ManagedPipelines {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final java.util.Map<String, io.jetconnect.runtime.pipeline.ManagedPipeline> byName =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        RecordingPipelines(String... names) {
+            for (String name : names) {
+                byName.put(name, pipeline(name));
+            }
+        }
+
+        private io.jetconnect.runtime.pipeline.ManagedPipeline pipeline(String name) {
+            io.jetconnect.runtime.pipeline.PipelineState[] state =
+                    {io.jetconnect.runtime.pipeline.PipelineState.RUNNING};
+            return (io.jetconnect.runtime.pipeline.ManagedPipeline) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.jetconnect.runtime.pipeline.ManagedPipeline.class},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "name" -> name;
+                        case "state" -> state[0];
+                        case "pause" -> {
+                            calls.add("pause " + name);
+                            state[0] = io.jetconnect.runtime.pipeline.PipelineState.PAUSED;
+                            yield true;
+                        }
+                        case "resume" -> {
+                            calls.add("resume " + name);
+                            state[0] = io.jetconnect.runtime.pipeline.PipelineState.RUNNING;
+                            yield true;
+                        }
+                        default -> null;
+                    });
+        }
+
+        @Override
+        public List<io.jetconnect.runtime.pipeline.ManagedPipeline> all() {
+            return List.copyOf(byName.values());
+        }
+
+        @Override
+        public Optional<io.jetconnect.runtime.pipeline.ManagedPipeline> get(String name) {
+            return Optional.ofNullable(byName.get(name));
+        }
+
+        @Override
+        public io.jetconnect.runtime.pipeline.ManagedPipeline restart(String name) {
+            calls.add("restart " + name);
+            // A restarted instance starts running; the fleet's pause then holds on it.
+            io.jetconnect.runtime.pipeline.ManagedPipeline fresh = pipeline(name);
+            byName.put(name, fresh);
+            return fresh;
+        }
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class FleetViewTest {
 
     private static final ClusterSettings CLUSTER = new ClusterSettings("prod", "fleet", Optional.empty(),
-            Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(15), 1);
+            Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(15), 1, Duration.ofSeconds(15));
     private static final Instant NOW = Instant.parse("2026-12-07T10:05:00Z");
 
     @Test

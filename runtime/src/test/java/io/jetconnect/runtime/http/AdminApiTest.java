@@ -328,6 +328,44 @@ class AdminApiTest {
     }
 
     @Test
+    void fleetControlsAreWrittenThroughTheWorkersCall() throws Exception {
+        start(Optional.empty());
+        assertTrue(okJson("POST", "/v1/cluster/pipelines/a/pause", null, 404).get("error").asText()
+                .startsWith("not in fleet mode"));
+        listener.close();
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        registry.close();
+        registry = PluginRegistry.load(plugins.resolve("plugins"));
+        listener = new HttpListener("127.0.0.1", 0, new IngressRoutes(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                () -> new HttpListener.Readiness(true, "{}"), null);
+        AdminApi admin = new AdminApi(pipelines, () -> registry, statuses, actions, () -> reloadReply,
+                Optional.of("s3cret"), () -> Optional.of(JSON.createObjectNode()));
+        admin.clusterControl((pipeline, verb) -> {
+            if (pipeline.equals("gone")) {
+                throw new IllegalArgumentException("the fleet has no pipeline 'gone'");
+            }
+            if (pipeline.equals("away")) {
+                throw new io.jetconnect.spi.RetriableException("fleet bucket not reached yet");
+            }
+            asked.add(verb + " " + pipeline);
+            return JSON.createObjectNode().put("pipeline", pipeline).put("action", verb);
+        });
+        listener.admin(admin);
+        listener.start();
+        String auth = "Bearer s3cret";
+        assertEquals(401, call("POST", "/v1/cluster/pipelines/a/pause", null).statusCode());
+        assertEquals(202, call("POST", "/v1/cluster/pipelines/a/pause", null, "Authorization", auth).statusCode());
+        assertEquals(202, call("POST", "/v1/cluster/pipelines/a/restart", null, "Authorization", auth)
+                .statusCode());
+        assertError(404, call("POST", "/v1/cluster/pipelines/gone/resume", null, "Authorization", auth));
+        assertError(503, call("POST", "/v1/cluster/pipelines/away/resume", null, "Authorization", auth));
+        assertError(404, call("POST", "/v1/cluster/pipelines/a/stop", null, "Authorization", auth));
+        assertEquals(405, call("GET", "/v1/cluster/pipelines/a/pause", null).statusCode());
+        assertEquals(List.of("pause a", "restart a"), asked);
+    }
+
+    @Test
     void aWaitingPipelineSaysWhatFor() throws Exception {
         FakePipeline p = pipelines.add(new FakePipeline("ingest", "http", "jetstream"));
         p.state = PipelineState.WAITING;

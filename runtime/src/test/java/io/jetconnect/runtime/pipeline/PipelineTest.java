@@ -36,7 +36,8 @@ class PipelineTest {
                 .extension(io.jetconnect.testplugin.TraitDecorators.Redactor.class)
                 .extension(io.jetconnect.testplugin.TraitDecorators.Spill.class)
                 .clazz(io.jetconnect.testplugin.TraitDecorators.class)
-                .resource("reference.conf", "collect { label = default-label }\ntag { tag = t }\ntick { count = 1 }")
+                .resource("reference.conf",
+                        "collect { label = default-label }\ntag { tag = t }\ntick { count = 1, once = false }")
                 .build();
         return config(pipelines, "");
     }
@@ -101,6 +102,80 @@ class PipelineTest {
             assertEquals(List.of("default-label"), staticList(registry, "collect", "CLOSED"));
             assertEquals(List.of(), statuses.of("p"), "a stopped pipeline's statuses are forgotten");
             assertEquals(ChainCounts.NONE, pipeline.counts());
+        }
+    }
+
+    /** A lease whose holding the test sets, and the pipeline's call on a change. */
+    private static final class TestLease implements SourceLeases, SourceLeases.SourceLease {
+        volatile boolean holds;
+        volatile boolean closed;
+        Runnable changed;
+
+        @Override
+        public java.util.Optional<SourceLease> join(String pipeline, Runnable changed) {
+            this.changed = changed;
+            return java.util.Optional.of(this);
+        }
+
+        @Override
+        public boolean holds() {
+            return holds;
+        }
+
+        @Override
+        public boolean verify() {
+            return holds;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        void set(boolean holding) {
+            holds = holding;
+            changed.run();
+        }
+    }
+
+    @Test
+    void aRunOncePipelineRunsItsSourceOnlyWhileItHoldsItsLease() throws Exception {
+        LoadedConfig config = config("""
+                once { source { type = tick, count = 2, once = true }, sinks = [ { type = collect } ] }
+                everywhere { source { type = tick, count = 1 }, sinks = [ { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
+            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions()));
+            TestLease lease = new TestLease();
+            pipelines.useLeases(lease);
+            java.util.function.Function<String, ResolvedPipeline> named = n -> resolved.stream()
+                    .filter(r -> r.name().equals(n)).findFirst().orElseThrow();
+            Pipeline everywhere = pipelines.start(named.apply("everywhere"));
+            assertEquals(PipelineState.RUNNING, everywhere.state(), "a source that may run everywhere needs no lease");
+            List<Object> events = staticList(registry, "collect", "EVENTS");
+            assertEquals(1, events.size());
+
+            Pipeline once = pipelines.start(named.apply("once"));
+            assertEquals(PipelineState.STANDBY, once.state());
+            assertTrue(once.takesEvents(), "a standby is ready: its source runs elsewhere");
+            assertEquals(1, events.size(), "no event from a source on standby");
+
+            lease.set(true);
+            assertEquals(PipelineState.RUNNING, once.state());
+            assertEquals(3, events.size(), "the lease taken, the source runs");
+            lease.set(false);
+            assertEquals(PipelineState.STANDBY, once.state(), "the lease lost, the source stops");
+
+            assertTrue(once.pause(), "a standby pauses");
+            lease.set(true);
+            assertEquals(PipelineState.PAUSED, once.state(), "a paused standby stays paused when it takes the lease");
+            assertTrue(once.resume());
+            assertEquals(PipelineState.RUNNING, once.state());
+            assertEquals(5, events.size());
+            pipelines.stopAll();
+            assertTrue(lease.closed, "a stopped pipeline gives its lease up");
         }
     }
 

@@ -27,6 +27,12 @@ abstract class StreamSource implements EventSource {
         settings.apply(config, StreamSpec::undeclared);
     }
 
+    /** With a cursor, two copies would each deliver the stream once: a fleet runs it on one worker. */
+    @Override
+    public boolean runsOnce(ConnectorConfig config) {
+        return !"none".equals(config.getString("cursor"));
+    }
+
     @Override
     public void start(SourceContext context) {
         reader.start(context, settings.apply(context.config(), context::stream));

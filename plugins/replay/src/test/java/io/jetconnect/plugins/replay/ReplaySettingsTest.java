@@ -39,6 +39,16 @@ class ReplaySettingsTest {
         assertEquals(Backoff.exponential(Duration.ofMillis(250), Duration.ofSeconds(30)), settings.backoff());
     }
 
+    /** In a fleet, a reader with a cursor of its own runs on one worker at a time; without one it may run on all. */
+    @Test
+    void aReaderWithACursorRunsOnce() {
+        assertTrue(new ReplaySource().runsOnce(TestContexts.of("replay").config("stream = X").connectorConfig()));
+        assertTrue(new LiveTailSource().runsOnce(TestContexts.of("live-tail").config("stream = X, cursor = kv")
+                .connectorConfig()));
+        org.junit.jupiter.api.Assertions.assertFalse(new ReplaySource().runsOnce(TestContexts.of("replay")
+                .config("stream = X, cursor = none").connectorConfig()));
+    }
+
     @Test
     void theRetryWaitsAreTheOneBackoffVocabulary() {
         ReplaySettings settings = replay("stream = X\nbackoff { initial = 1s, max = 5s, multiplier = 1.5 }");

@@ -1,0 +1,40 @@
+package io.jetconnect.runtime.pipeline;
+
+import java.util.Optional;
+
+/**
+ * Where a run-once pipeline ({@link io.jetconnect.spi.EventSource#runsOnce}) gets the lease that lets it run its
+ * source: the fleet's leases in fleet mode, none in a single runtime (which runs every source it has).
+ */
+public interface SourceLeases {
+
+    /** A single runtime's: no leases, every source runs. */
+    SourceLeases NONE = (pipeline, changed) -> Optional.empty();
+
+    /**
+     * Starts competing for a pipeline's lease.
+     *
+     * @param pipeline the pipeline's name
+     * @param changed called, on a thread of the leases', whenever this worker gains or loses the lease
+     * @return its lease, or empty when sources need none
+     */
+    Optional<SourceLease> join(String pipeline, Runnable changed);
+
+    /** One pipeline's lease on this worker. Thread-safe. */
+    interface SourceLease extends AutoCloseable {
+
+        /** @return whether this worker holds it now */
+        boolean holds();
+
+        /**
+         * The fencing check of a cursor store: this worker holds it and the lease's key still says so.
+         *
+         * @return whether the write may go ahead
+         */
+        boolean verify();
+
+        /** Stops competing, and gives the lease up if held so that another worker takes it at once. */
+        @Override
+        void close();
+    }
+}
