@@ -1,6 +1,9 @@
 package io.jetconnect.nats;
 
 import io.cloudevents.CloudEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,6 +23,19 @@ final class PlainJsonScanner {
     private static final int MOST_NAME = 256;
     private static final int MOST_NUMBER = 100;
     private static final int INVALID = -1;
+    /** Eight bytes of the document at a time, for the long run of plain characters data strings mostly are. */
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long SPACES = ONES * ' ';
+    /** The members of the CloudEvents JSON format, most common first. */
+    private static final String[] KNOWN_NAMES = {"specversion", "id", "source", "type", "datacontenttype", "data",
+        "time", "subject", "dataschema", "data_base64"};
+    private static final byte[][] KNOWN_NAME_BYTES = Arrays.stream(KNOWN_NAMES)
+            .map(name -> name.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
     private final byte[] doc;
 
@@ -55,7 +71,7 @@ final class PlainJsonScanner {
             if (nameEnd == INVALID) {
                 return null;
             }
-            String name = ascii(at + 1, nameEnd - 1);
+            String name = memberName(at + 1, nameEnd - 1);
             if (!parts.member(name)) {
                 return null;
             }
@@ -96,6 +112,21 @@ final class PlainJsonScanner {
         return new String(doc, from, to - from, StandardCharsets.US_ASCII);
     }
 
+    /**
+     * @return the member name between the indexes: one of {@link #KNOWN_NAMES} itself when it is one, so that the
+     *     name is not made again per document and switching on it reuses its cached hash
+     */
+    private String memberName(int from, int to) {
+        int length = to - from;
+        for (int k = 0; k < KNOWN_NAMES.length; k++) {
+            byte[] known = KNOWN_NAME_BYTES[k];
+            if (known.length == length && Arrays.equals(doc, from, to, known, 0, length)) {
+                return KNOWN_NAMES[k];
+            }
+        }
+        return ascii(from, to);
+    }
+
     /** @return the index after the whitespace (space, tab, line feed, carriage return) at {@code at} */
     private int whitespace(int at) {
         while (at < doc.length) {
@@ -114,7 +145,11 @@ final class PlainJsonScanner {
             return INVALID;
         }
         int limit = (int) Math.min(doc.length, at + 2L + mostChars);
-        for (int i = at + 1; i < limit; i++) {
+        int i = at + 1;
+        while (i + Long.BYTES <= limit && plain((long) WORDS.get(doc, i))) {
+            i += Long.BYTES;
+        }
+        for (; i < limit; i++) {
             byte b = doc[i];
             if (b == '"') {
                 return i + 1;
@@ -185,6 +220,14 @@ final class PlainJsonScanner {
     /** A data string: ASCII, escapes as JSON has them. */
     private int string(int at) {
         for (int i = at + 1; i < doc.length; i++) {
+            // By words: a data string is most of a document's bytes and nearly all of them plain, so eight are
+            // skipped at once; the byte loop below reads whatever a word holds besides.
+            while (i + Long.BYTES <= doc.length && plain((long) WORDS.get(doc, i))) {
+                i += Long.BYTES;
+            }
+            if (i >= doc.length) {
+                break;
+            }
             byte b = doc[i];
             if (b == '"') {
                 return i + 1;
@@ -213,6 +256,22 @@ final class PlainJsonScanner {
             }
         }
         return INVALID;
+    }
+
+    /**
+     * @return whether all eight bytes of a word are printable ASCII other than {@code "} and {@code \\}: no byte
+     *     with the high bit set, none below a space (a borrow out of such a byte sets its high bit), none equal to
+     *     the quote or the backslash (the same test on the word xor'ed with them: a zero byte borrows). A borrow can
+     *     only flag bytes above one that is flagged itself, so the answer for the word as a whole is exact.
+     */
+    static boolean plain(long word) {
+        long quote = word ^ QUOTES;
+        long backslash = word ^ BACKSLASHES;
+        long flagged = word
+                | (word - SPACES) & ~word
+                | (quote - ONES) & ~quote
+                | (backslash - ONES) & ~backslash;
+        return (flagged & HIGHS) == 0;
     }
 
     private static boolean hex(byte b) {

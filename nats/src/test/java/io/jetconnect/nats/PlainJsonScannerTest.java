@@ -22,6 +22,8 @@ class PlainJsonScannerTest {
         "1e", "2e-", "-", "+1", "true", "false", "null", "tru", "nul", "truex", "\"\"", "\"a b\"", "\"\\\"\"",
         "\"\\u00e9\"", "\"\\u12G4\"", "\"\\x\"", "\"tab\there\"", "\"é\"", "NaN", "1 2", "[]", "{}", "[,]", "[1,]",
         "{\"a\":}", "{\"a\" 1}", "{,}", "{\"a\":1,}", "\"\u007f\""};
+    private static final java.util.Set<String> VALID_IN_DATA = java.util.Set.of("\\n", "\\u00e9", "\u007f", " ", "~");
+    private static final java.util.Set<String> PLAIN_IN_ATTRIBUTES = java.util.Set.of("\u007f", " ", "~");
     private static final byte[] NOISE = "{}[]\",: \n\t\\0123456789.-+eEtfnrux".getBytes(StandardCharsets.US_ASCII);
 
     private static byte[] utf8(String s) {
@@ -77,6 +79,38 @@ class PlainJsonScannerTest {
             }
         }
         assertTrue(accepted > 2000, "the scanner accepted only " + accepted + " of 20000");
+    }
+
+    /** Every byte a word-wide skip must stop at, at every place in and around an eight-byte word. */
+    @Test
+    void aLongDataStringIsReadByWordsAsJacksonReadsItByteByByte() {
+        String[] specials = {"\"", "\\", "\\n", "\\u00e9", "\\x", "\u001f", "\u0000", "\u007f", " ", "~",
+            "\u00e9", "\t"};
+        int accepted = 0;
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at <= length; at++) {
+                for (String special : specials) {
+                    String text = "x".repeat(at) + special + "y".repeat(length - at);
+                    byte[] document = utf8(HEAD + ",\"data\":{\"a\":\"" + text + "\"}}");
+                    assertAgrees(document);
+                    if (PlainJsonScanner.read(document) != null) {
+                        accepted++;
+                    } else if (VALID_IN_DATA.contains(special)) {
+                        throw new AssertionError("the scanner left to Jackson: " + text);
+                    }
+                    assertAgrees(utf8(HEAD + ",\"data\":\"" + text));
+                    byte[] attribute = utf8(HEAD + ",\"subject\":\"" + text + "\"}");
+                    assertAgrees(attribute);
+                    if (PLAIN_IN_ATTRIBUTES.contains(special) && PlainJsonScanner.read(attribute) == null) {
+                        throw new AssertionError("the scanner left to Jackson the attribute " + text);
+                    }
+                }
+            }
+        }
+        assertEquals(861 * VALID_IN_DATA.size(), accepted, "accepted: only the strings JSON allows, every one");
+        byte[] plain = "abcdefgh".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(PlainJsonScanner.plain(java.nio.ByteBuffer.wrap(plain).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong()));
     }
 
     @Test

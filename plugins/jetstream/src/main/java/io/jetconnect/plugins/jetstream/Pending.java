@@ -44,6 +44,8 @@ final class Pending implements BiConsumer<Message, Throwable> {
     /** The subject it is published to. */
     final String subject;
     final Headers headers;
+    /** Read from the headers while they are fresh in the cache; the window reads it again long after. */
+    private final String messageId;
     final long startNanos;
     final CompletableFuture<Void> stage = new CompletableFuture<>();
     private final Publisher publisher;
@@ -70,16 +72,17 @@ final class Pending implements BiConsumer<Message, Throwable> {
         this.id = id;
         this.subject = subject;
         this.headers = headers;
+        this.messageId = headers.getFirst(EventEncoder.MSG_ID);
         this.body = body;
         this.startNanos = startNanos;
     }
 
     /**
-     * @return its {@code Nats-Msg-Id}, the identity the stream deduplicates on (made of source and id by default);
-     *     read from the headers when needed (one map lookup: the window remembers it as the floor passes)
+     * @return its {@code Nats-Msg-Id}, the identity the stream deduplicates on (made of source and id by default),
+     *     which the window remembers as the floor passes it
      */
     String messageId() {
-        return headers.getFirst(EventEncoder.MSG_ID);
+        return messageId;
     }
 
     /** @return the packed state */
