@@ -9,8 +9,6 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.jackson.JsonCloudEventData;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The tenant an event is stored under: the first top-level {@code tenantId} of its data when the
@@ -21,8 +19,7 @@ import java.util.Arrays;
  * be stored under another.
  *
  * <p>The data is read with Jackson's streaming parser, which stops at the field: no tree is built, and the rest of
- * the data is not looked at; data that starts with a plain {@code tenantId}, the usual kind, is read from its
- * bytes without one. Stateless and thread-safe.
+ * the data is not looked at. Stateless and thread-safe.
  */
 public final class EventTenant {
 
@@ -37,7 +34,6 @@ public final class EventTenant {
      */
     private static final JsonFactory JSON = new JsonFactory();
     private static final SerializedString TENANT_FIELD = new SerializedString(FIELD);
-    private static final byte[] QUOTED_FIELD = ("\"" + FIELD + "\"").getBytes(StandardCharsets.US_ASCII);
     private static final Reading NOT_FILLABLE = new NotFillable();
     private static final Reading NOT_SCALAR = new NotScalar();
     private static final Reading NO_DATA = new Fillable(-1, 0);
@@ -112,57 +108,6 @@ public final class EventTenant {
      *     give no byte offsets
      */
     public static Reading read(byte[] json) {
-        Named leading = leadingTenant(json);
-        return leading != null ? leading : readWithJackson(json);
-    }
-
-    /**
-     * The usual data, read from its bytes: an object whose first member is {@code tenantId} with a string of
-     * printable ASCII and no escapes for its value. Jackson reads no further on such data either, and gives the
-     * same text; setting a parser up and tearing it down costs far more than these bytes, once per event in the
-     * sink and once more in the http source. Anything else returns null, for Jackson to read.
-     */
-    static Named leadingTenant(byte[] json) {
-        int at = whitespace(json, 0);
-        if (at >= json.length || json[at] != '{') {
-            return null;
-        }
-        at = whitespace(json, at + 1);
-        if (at + QUOTED_FIELD.length > json.length
-                || !Arrays.equals(json, at, at + QUOTED_FIELD.length, QUOTED_FIELD, 0, QUOTED_FIELD.length)) {
-            return null;
-        }
-        at = whitespace(json, at + QUOTED_FIELD.length);
-        if (at >= json.length || json[at] != ':') {
-            return null;
-        }
-        at = whitespace(json, at + 1);
-        if (at >= json.length || json[at] != '"') {
-            return null;
-        }
-        int start = at + 1;
-        for (int i = start; i < json.length; i++) {
-            byte b = json[i];
-            if (b == '"') {
-                return new Named(new String(json, start, i - start, StandardCharsets.US_ASCII));
-            }
-            if (b < 0x20 || b == '\\') { // control characters, escapes and (negative) bytes above 0x7F
-                return null;
-            }
-        }
-        return null;
-    }
-
-    /** @return the index after the JSON whitespace (space, tab, line feed, carriage return) at {@code at} */
-    private static int whitespace(byte[] json, int at) {
-        while (at < json.length && (json[at] == ' ' || json[at] == '\t' || json[at] == '\n' || json[at] == '\r')) {
-            at++;
-        }
-        return at;
-    }
-
-    /** {@link #read(byte[])} with Jackson's streaming parser, whatever the data's shape. */
-    static Reading readWithJackson(byte[] json) {
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return NOT_FILLABLE;

@@ -66,37 +66,6 @@ class EventTenantTest {
         assertEquals(tenant, EventTenant.tenantOf(event(contentType, data)));
     }
 
-    /** The bytes read without a parser, on seeded random and mutated data: the same answer as Jackson's. */
-    @Test
-    void aLeadingTenantReadFromTheBytesIsTheOneJacksonReads() {
-        java.util.Random random = new java.util.Random(0x7e4a_47L);
-        String[] spaces = {"", " ", "\n", "\t ", "\r\n"};
-        String[] values = {"\"acme\"", "\"\"", "\"a b\"", "\"caf\u00e9\"", "\"a\\nb\"", "\"x\u007f\"", "\"tab\there\"",
-            "\"unterminated", "null", "12", "true", "{\"a\":1}", "[\"a\"]", "\"~!#$%&'()*+,-./:;<=>?@[]^_`{|}\""};
-        byte[] noise = "{}[]\":, \n\t\\\u0000\u00e9atIdn".getBytes(StandardCharsets.UTF_8);
-        int readFromBytes = 0;
-        for (int i = 0; i < 20_000; i++) {
-            String json = pick(random, spaces) + "{" + pick(random, spaces) + "\"tenantId\"" + pick(random, spaces) + ":"
-                    + pick(random, spaces) + pick(random, values) + pick(random, spaces)
-                    + (random.nextBoolean() ? ",\"n\":1}" : "}");
-            byte[] data = json.getBytes(StandardCharsets.UTF_8);
-            if (random.nextInt(3) == 0) {
-                data[random.nextInt(data.length)] = noise[random.nextInt(noise.length)];
-            }
-            EventTenant.Named fast = EventTenant.leadingTenant(data);
-            if (fast != null) {
-                readFromBytes++;
-                assertEquals(EventTenant.readWithJackson(data), fast, () -> new String(data, StandardCharsets.UTF_8));
-            }
-            assertEquals(EventTenant.readWithJackson(data), EventTenant.read(data));
-        }
-        assertTrue(readFromBytes > 5_000, "read from the bytes: only " + readFromBytes);
-    }
-
-    private static String pick(java.util.Random random, String[] choices) {
-        return choices[random.nextInt(choices.length)];
-    }
-
     @Test
     void jsonWhitespaceIsSkippedAnywhere() {
         assertEquals("x y", EventTenant.tenantOf(event("application/json",
