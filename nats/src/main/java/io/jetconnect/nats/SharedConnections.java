@@ -107,6 +107,18 @@ public final class SharedConnections {
         return open;
     }
 
+    /** @return how many callers wait for a connection of the key's group to open; for tests */
+    synchronized int waitingToOpen(Object key) {
+        int waiting = 0;
+        Share[] group = groups.get(key);
+        if (group != null) {
+            for (Share share : group) {
+                waiting += share == null ? 0 : share.opening.getQueueLength();
+            }
+        }
+        return waiting;
+    }
+
     /** @return the leases of each connection of the key's group, by position; for tests */
     synchronized List<Integer> refs(Object key) {
         List<Integer> refs = new ArrayList<>();
@@ -121,26 +133,23 @@ public final class SharedConnections {
 
     /** Gives a share back; the last one out closes its connection and, once a group is unused, forgets it. */
     private void release(Share share) {
+        // Not under the share's opening lock: a stop or reload must not wait behind connects that time out. A
+        // connection an open in flight makes after this is closed by that open (Lease#connection).
         Connection toClose = null;
-        share.opening.lock();
-        try {
-            synchronized (this) {
-                share.refs--;
-                if (share.refs == 0) {
-                    toClose = share.current;
-                    share.current = null;
-                    Share[] group = groups.get(share.key);
-                    boolean unused = true;
-                    for (Share s : group) {
-                        unused &= s == null || s.refs == 0;
-                    }
-                    if (unused) {
-                        groups.remove(share.key);
-                    }
+        synchronized (this) {
+            share.refs--;
+            if (share.refs == 0) {
+                toClose = share.current;
+                share.current = null;
+                Share[] group = groups.get(share.key);
+                boolean unused = true;
+                for (Share s : group) {
+                    unused &= s == null || s.refs == 0;
+                }
+                if (unused) {
+                    groups.remove(share.key);
                 }
             }
-        } finally {
-            share.opening.unlock();
         }
         if (toClose != null) {
             close(toClose);
@@ -172,7 +181,10 @@ public final class SharedConnections {
             }
         };
         int refs; // guarded by the pool
-        volatile Connection current; // written under opening and the pool
+        volatile Connection current; // written under the pool
+        /** The last open's failure and when it ended, read and written under {@link #opening}. */
+        IOException lastFailure;
+        long lastFailureNanos;
 
         Share(Object key, int position, Opener opener) {
             this.key = key;
@@ -199,6 +211,7 @@ public final class SharedConnections {
          * @throws IllegalStateException if this lease is closed
          */
         public Connection connection() throws IOException, InterruptedException {
+            long asked = System.nanoTime();
             share.opening.lockInterruptibly();
             try {
                 if (closed) {
@@ -208,9 +221,32 @@ public final class SharedConnections {
                 if (c != null && c.getStatus() != Connection.Status.CLOSED) {
                     return c;
                 }
-                Connection fresh = share.opener.open(share.fanOut);
+                IOException failed = share.lastFailure;
+                if (failed != null && share.lastFailureNanos - asked > 0) {
+                    // An open that began while this caller waited has just failed: one attempt answers all of
+                    // them, so that N sharers do not time out one after another.
+                    throw new IOException(failed.getMessage(), failed);
+                }
+                Connection fresh;
+                try {
+                    fresh = share.opener.open(share.fanOut);
+                } catch (IOException e) {
+                    share.lastFailure = e;
+                    share.lastFailureNanos = System.nanoTime();
+                    throw e;
+                }
+                boolean unused;
                 synchronized (SharedConnections.this) {
-                    share.current = fresh;
+                    unused = share.refs == 0 || closed;
+                    if (!unused) {
+                        share.current = fresh;
+                        share.lastFailure = null;
+                    }
+                }
+                if (unused) {
+                    // Every lease was given back while it opened.
+                    SharedConnections.close(fresh);
+                    throw new IllegalStateException("the NATS connection lease is closed");
                 }
                 return fresh;
             } finally {

@@ -51,7 +51,7 @@ class SharedConnectionsTest {
     }
 
     /** Opens fake connections and keeps them, in order. */
-    private static final class Broker implements SharedConnections.Opener {
+    private static class Broker implements SharedConnections.Opener {
         final List<FakeConnection> opened = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean down;
 
@@ -156,6 +156,95 @@ class SharedConnectionsTest {
             Connection c = a.connection();
             assertSame(c, a.connection());
             assertEquals(1, broker.opened.size());
+        }
+    }
+
+    /**
+     * A stop must not wait behind connects that time out (a partition): giving a lease back does not take the
+     * opening lock, and a connection opened after every lease was given back is closed, not kept.
+     */
+    @Test
+    void givingALeaseBackDoesNotWaitForAnOpenInFlight() throws Exception {
+        SharedConnections pool = new SharedConnections(1);
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        Broker broker = new Broker() {
+            @Override
+            public Connection open(ConnectionListener events) throws IOException {
+                opening.countDown();
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return super.open(events);
+            }
+        };
+        SharedConnections.Lease lease = pool.lease("k", broker);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Connection> connecting = thread.submit(lease::connection);
+            assertTrue(opening.await(10, TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            lease.close();
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "close waited for the open");
+            answer.countDown();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> connecting.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+            assertTrue(broker.of(broker.opened.get(0).proxy).closed, "the late connection is closed, not kept");
+            assertEquals(0, pool.openConnections());
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    /** Sharers waiting while an open fails take that failure instead of each timing out in turn. */
+    @Test
+    void oneFailedOpenAnswersEverySharerThatWaitedForIt() throws Exception {
+        SharedConnections pool = new SharedConnections(1);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Broker broker = new Broker() {
+            @Override
+            public Connection open(ConnectionListener events) throws IOException {
+                attempts.incrementAndGet();
+                first.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                throw new IOException("connect timed out");
+            }
+        };
+        int sharers = 6;
+        List<SharedConnections.Lease> leases = new ArrayList<>();
+        for (int i = 0; i < sharers; i++) {
+            leases.add(pool.lease("k", broker));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(sharers);
+        try {
+            List<java.util.concurrent.Future<Connection>> calls = new ArrayList<>();
+            calls.add(threads.submit(leases.get(0)::connection));
+            assertTrue(first.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i < sharers; i++) {
+                calls.add(threads.submit(leases.get(i)::connection));
+            }
+            // Every other sharer waits on the open in flight before it fails.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> pool.waitingToOpen("k") == sharers - 1);
+            release.countDown();
+            for (java.util.concurrent.Future<Connection> call : calls) {
+                java.util.concurrent.ExecutionException e = assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof IOException, e.toString());
+            }
+            assertEquals(1, attempts.get(), "one attempt for all who waited");
+        } finally {
+            threads.shutdownNow();
+            leases.forEach(SharedConnections.Lease::close);
         }
     }
 

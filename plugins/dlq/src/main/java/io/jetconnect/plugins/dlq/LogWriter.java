@@ -180,6 +180,13 @@ final class LogWriter {
                 // A staged record is among the unsynced ones already.
                 fail(e, batch.subList(append.staged ? i + 1 : i, batch.size()));
                 return;
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // No direct memory for the staging buffer (every pipeline spilling at once), or a bug: this pass
+                // runs on a shared thread that carries on, so the batch is refused here or its producers would
+                // wait for ever and its room would never come back.
+                fail(new IOException("cannot stage a record: " + e, e),
+                        batch.subList(append.staged ? i + 1 : i, batch.size()));
+                return;
             }
         }
         if (mode == DlqSettings.Fsync.BATCH) {

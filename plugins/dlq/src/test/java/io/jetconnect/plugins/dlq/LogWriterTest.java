@@ -41,6 +41,18 @@ class LogWriterTest {
         return layer;
     }
 
+    /** The writer runs on a shared thread: whatever a write throws refuses its records, and the layer carries on. */
+    @Test
+    void aWriteThatThrowsAnythingRefusesItsRecordsAndTheNextWriteWorks() {
+        DlqSink layer = layer("fsync = always");
+        files.breakWrites = new IllegalStateException("a bug in a write");
+        Throwable refused = outcome(layer.emit(event(1)));
+        org.junit.jupiter.api.Assertions.assertTrue(refused instanceof io.jetconnect.spi.BackpressureException,
+                String.valueOf(refused));
+        files.breakWrites = null;
+        assertNull(outcome(layer.emit(event(1))), "sent again, it is taken");
+    }
+
     @Test
     void alwaysSyncsEachRecord() {
         DlqSink layer = layer("fsync = always");

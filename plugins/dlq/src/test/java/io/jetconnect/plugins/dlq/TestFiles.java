@@ -16,6 +16,8 @@ final class TestFiles implements FileOps {
 
     final AtomicInteger forces = new AtomicInteger();
     volatile boolean diskFull;
+    /** Thrown by every write while set, as a bug or an exhausted direct memory would be. */
+    volatile RuntimeException breakWrites;
     private final Hold heldWrite = new Hold("write");
     private final Hold heldForce = new Hold("fsync");
     private volatile boolean failNextForce;
@@ -69,6 +71,10 @@ final class TestFiles implements FileOps {
         }
         if (diskFull) {
             throw new IOException("No space left on device");
+        }
+        RuntimeException broken = breakWrites;
+        if (broken != null) {
+            throw broken;
         }
         FileOps.super.write(channel, bytes);
     }

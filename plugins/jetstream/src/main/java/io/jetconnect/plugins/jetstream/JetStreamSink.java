@@ -60,6 +60,17 @@ public final class JetStreamSink implements EventSink {
 
     @Override
     public void open(SinkContext context) {
+        try {
+            openSink(context);
+        } catch (RuntimeException | Error e) {
+            // The chain closes only what opened: give back the connection's share and stop the watch, or a
+            // sink that failed to open (refused credentials, a stream it may not create) holds them for good.
+            close();
+            throw e;
+        }
+    }
+
+    private void openSink(SinkContext context) {
         SinkSettings settings = SinkSettings.from(context.config());
         StreamSpec spec = context.stream(settings.stream());
         if (spec.declared()) {

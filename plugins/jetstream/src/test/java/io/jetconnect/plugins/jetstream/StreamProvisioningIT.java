@@ -81,6 +81,7 @@ class StreamProvisioningIT {
     @Test
     void anExistingStreamKeptShorterThanItsFloorFailsOpen(NatsServer server) throws Exception {
         create(server, "SHORT", "short.>", Duration.ofHours(1));
+        int open = io.jetconnect.nats.SharedConnections.jvm().openConnections();
         JetStreamSink sink = new JetStreamSink();
         JetconnectException e = assertThrows(JetconnectException.class, () -> sink.open(TestContexts
                 .of("jetstream").config("stream = short, subject = \"short.{tenantId}\"").nats(server.url())
@@ -89,6 +90,8 @@ class StreamProvisioningIT {
         assertTrue(e.getMessage().contains("SHORT") && e.getMessage().contains("retention-floor"),
                 e.getMessage());
         assertEquals(Duration.ofHours(1), existing(server, "SHORT").getMaxAge(), "and it is left as it is");
+        assertEquals(open, io.jetconnect.nats.SharedConnections.jvm().openConnections(),
+                "a sink that fails to open gives its share of the connection back");
     }
 
     @Test
