@@ -79,7 +79,7 @@ public final class JetStreamSink implements EventSink {
         }
         CircuitBreaker breaker = new CircuitBreaker(settings.backoff(), System::nanoTime);
         NatsConnector connector = new NatsConnector(context.nats(), context.pipelineName(), settings.ackTimeout(),
-                settings.maxInFlight());
+                settings.maxInFlight(), settings.ownConnection());
         this.connector = connector;
         ConnectionWatch watch = new ConnectionWatch(connector::connect, epoch -> {
             Publisher p = publisher;

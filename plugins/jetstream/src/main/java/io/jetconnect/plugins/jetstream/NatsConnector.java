@@ -62,6 +62,11 @@ final class NatsConnector {
      * @throws JetconnectException if a TLS or credentials file cannot be used
      */
     NatsConnector(NatsSettings nats, String pipeline, Duration ackTimeout, int maxInFlight) {
+        this(nats, pipeline, ackTimeout, maxInFlight, false);
+    }
+
+    /** @param ownConnection whether the sink keeps a connection of its own ({@code connection = own}) */
+    NatsConnector(NatsSettings nats, String pipeline, Duration ackTimeout, int maxInFlight, boolean ownConnection) {
         this.redactedUrl = nats.redactedUrl();
         this.pipeline = pipeline;
         this.connections = NatsConnections.of(nats);
@@ -80,7 +85,9 @@ final class NatsConnector {
                 // waits for room in the queue; the queue takes no room for what it does not hold.
                 .maxMessagesInOutgoingQueue(Integer.MAX_VALUE)
                 .build();
-        this.lease = connections.share(java.util.List.of("jetstream-sink", ackTimeout), options);
+        // A key of its own (a new object) when the sink keeps its connection to itself.
+        this.lease = connections.share(java.util.List.of("jetstream-sink", ackTimeout,
+                ownConnection ? new Object() : "shared"), options);
         lease.listen(this::connectionEvent);
         this.share = new ConnectionEpoch.Share() {
             @Override

@@ -24,17 +24,25 @@ import java.util.List;
  * @param messageId how {@code Nats-Msg-Id} is made from the event
  * @param owedPatience how long a subject's events the circuit failed hold back its newer ones when their producer
  *     does not offer them again
+ * @param ownConnection whether the sink keeps a connection of its own instead of sharing one with the other sinks of
+ *     the same NATS settings
  */
 record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int maxInFlight, Duration ackTimeout,
                     int retryAttempts, List<Duration> retryWaits, Backoff backoff, Backoff startRetry,
-                    MessageId messageId, Duration owedPatience) {
+                    MessageId messageId, Duration owedPatience, boolean ownConnection) {
 
     /** How events are written to NATS: one JSON document, or the data with its attributes as headers. */
     private enum Mode {
         STRUCTURED, BINARY
     }
 
+    /** Whether the sink shares connections with the other sinks of the same NATS settings. */
+    private enum Connection {
+        SHARED, OWN
+    }
+
     private static final Setting<Mode> MODE = Setting.choice("mode", Mode.class);
+    private static final Setting<Connection> CONNECTION = Setting.choice("connection", Connection.class);
     private static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("max-in-flight", 1, 1_000_000);
     private static final Setting<Duration> ACK_TIMEOUT = Setting.positiveDuration("ack-timeout");
     private static final Setting<Integer> RETRY_ATTEMPTS = Setting.integer("retry.attempts", 1, 100);
@@ -71,7 +79,8 @@ record SinkSettings(String stream, SubjectTemplate subject, boolean binary, int 
             waits = List.of(Duration.ZERO);
         }
         return new SinkSettings(stream, subject, binary, maxInFlight, ackTimeout, attempts, waits,
-                config.get(BACKOFF), config.get(START_RETRY), config.get(MESSAGE_ID), config.get(OWED_PATIENCE));
+                config.get(BACKOFF), config.get(START_RETRY), config.get(MESSAGE_ID), config.get(OWED_PATIENCE),
+                config.get(CONNECTION) == Connection.OWN);
     }
 
     /** @return the wait before attempt {@code attempt + 1}, for an event already tried {@code attempt} times */

@@ -37,6 +37,7 @@ class SinkSettingsTest {
         assertEquals(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(180)), s.backoff());
         assertEquals(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)), s.startRetry());
         assertEquals(Duration.ofSeconds(30), s.owedPatience(), "its own setting, not backoff.max");
+        assertFalse(s.ownConnection(), "sinks share connections unless told not to");
     }
 
     @Test
@@ -55,6 +56,9 @@ class SinkSettingsTest {
         assertEquals(10, s.maxInFlight());
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(90)), s.retryWaits());
         assertEquals(Duration.ofSeconds(7), settings(BASE + ", owed-patience = 7s").owedPatience());
+        assertTrue(settings(BASE + ", connection = own").ownConnection());
+        org.junit.jupiter.api.Assertions.assertThrows(io.jetconnect.spi.ConfigurationException.class,
+                () -> settings(BASE + ", connection = private"));
     }
 
     @Test
