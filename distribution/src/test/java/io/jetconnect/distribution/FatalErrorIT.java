@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An error that kills a thread ends the real {@code bin/jetconnect run} with exit 4 and one line naming it, rather
  * than leaving a process without its pipelines: a real out-of-direct-memory on the main thread while it starts
- * pipelines (each jetstream sink's connection reserves jnats' 1 MiB buffers; the JVM is given 4 MiB), and a real
+ * pipelines (each {@link GreedySink} reserves 1 MiB of direct memory as it opens; the JVM is given 4 MiB. The
+ * built-in sinks no longer hold enough for a test: their NATS connections are shared and the dlq borrows its buffer
+ * only while it writes), and a real
  * stack overflow on a plugin's thread after start-up. {@link RuntimeProcess#exec} fails the test if the process
  * does not end.
  */
@@ -31,22 +33,25 @@ class FatalErrorIT {
 
     @Test
     void outOfDirectMemoryWhileStartingPipelinesEndsTheProcess(NatsServer nats) throws Exception {
+        Path plugins = work.resolve("plugins");
+        RuntimeProcess.copyBuiltInPlugins(plugins);
+        PluginJars.builder(plugins.resolve("greedy.jar"), "greedy", "1.0.0").extension(GreedySink.class).build();
         String pipelines = IntStream.rangeClosed(1, 8).mapToObj(i -> """
                     p%d {
                       source { type = http }
-                      sinks = [ { type = redact }, { type = dlq }, { type = jetstream, stream = out, subject = "fatal.p%d" } ]
+                      sinks = [ { type = redact }, { type = greedy } ]
                     }
-                """.formatted(i, i)).collect(Collectors.joining());
+                """.formatted(i)).collect(Collectors.joining());
         Path config = Files.writeString(work.resolve("pipeline.conf"), """
                 jetconnect {
+                  plugins-dir = "%s"
                   data-dir = "%s"
                   http { host = 127.0.0.1, port = %d }
                   nats { url = "%s", embedded = off }
-                  streams { out { name = FATAL, subjects = ["fatal.>"], storage = file, replicas = 1 } }
                   pipelines {
                 %s  }
                 }
-                """.formatted(work.resolve("data"), NatsServer.freePort(), nats.url(), pipelines));
+                """.formatted(plugins, work.resolve("data"), NatsServer.freePort(), nats.url(), pipelines));
 
         RuntimeProcess.Result run = RuntimeProcess.exec(work,
                 Map.of("JETCONNECT_OPTS", "-Xmx256m -XX:MaxDirectMemorySize=4m"), "run", "--config", config.toString());
