@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Pass-through</b>: an emit takes a ticket ({@link RefusedEvents#ticket}), counts itself in with one CAS and goes to the wrapped
- *       sink; its stage completes with the sink's. No lock and no disk I/O.</li>
+ *       sink; its stage completes with the sink's. No disk I/O, and one monitor, held from the ticket to the
+ *       hand-over so that the tickets order events as the sink sees them ({@link #passThrough}).</li>
  *   <li><b>Spilling</b> starts when the wrapped sink fails an event retriably. From then on no event goes to the
  *       wrapped sink from here: every new emit is appended to the {@link SpillLog}. The retriable failures of
  *       events still in flight from pass-through are held in a small reorder buffer by ticket; when the
