@@ -35,6 +35,8 @@ final class BenchCases {
             case BenchRun.PIPELINES_ALONE -> new HttpIngestCase(env, key, false, BenchRun.PIPELINE_CHAIN, 0);
             case BenchRun.PIPELINES -> new HttpIngestCase(env, key, false, BenchRun.PIPELINE_CHAIN,
                     env.options.pipelines() - 1);
+            case BenchRun.PIPELINES_BUSY -> new HttpIngestCase(env, key, false, BenchRun.PIPELINE_CHAIN,
+                    env.options.pipelines() - 1, Math.min(BenchRun.BUSY, env.options.pipelines()));
             case DlqOutageCase.SPILL -> {
                 if (!BenchServer.onPath()) {
                     throw new BenchRun.Unavailable("needs nats-server on PATH to kill and restart");

@@ -29,6 +29,10 @@ final class BenchRun {
      */
     static final String PIPELINES = BenchOptions.PIPELINES;
     static final String PIPELINES_ALONE = "pipelines-alone";
+    /** Opt-in with {@code pipelines}: {@link #BUSY} pipelines busy at once among {@code --pipelines}. */
+    static final String PIPELINES_BUSY = "pipelines-busy";
+    /** How many pipelines {@link #PIPELINES_BUSY} keeps busy at once, at most (issue 19's measure). */
+    static final int BUSY = 100;
     /** The chain of every pipeline of {@code --only pipelines}, after the http source (issue 19's measure). */
     static final List<String> PIPELINE_CHAIN = List.of(BenchConfig.REDACT, BenchConfig.DLQ);
 
@@ -69,6 +73,7 @@ final class BenchRun {
             if (options.wants(PIPELINES)) {
                 add(cases, PIPELINES_ALONE);
                 add(cases, PIPELINES);
+                add(cases, PIPELINES_BUSY);
             }
             if (options.wants("dlq")) {
                 add(cases, DlqOutageCase.SPILL);
@@ -141,6 +146,9 @@ final class BenchRun {
                     BenchReport.Target.info(PUBLISH));
             report.define(PIPELINES, String.format(Locale.ROOT, "one busy among %,d such pipelines",
                     options.pipelines()), BenchReport.Target.ratio(PIPELINES_ALONE, 0.90));
+            report.define(PIPELINES_BUSY, String.format(Locale.ROOT, "%,d busy together among %,d, all their events",
+                    Math.min(BUSY, options.pipelines()), options.pipelines()),
+                    BenchReport.Target.ratio(PIPELINES_ALONE, 0.80));
         }
         report.define(DlqOutageCase.SPILL, "dlq spill, broker killed (circuit open)",
                 BenchReport.Target.ratio(PUBLISH, 1.0));
@@ -167,7 +175,7 @@ final class BenchRun {
             case DlqOutageCase.SPILL, DlqOutageCase.DRAIN -> options.wants("dlq");
             case PUBLISH_HALF, CHAIN_HMAC_HALF -> options.wants("latency");
             case "layer-jetstream", "layer-dlq", "layer-sign", "layer-redact" -> options.only().contains(LAYERS);
-            case PIPELINES_ALONE -> options.wants(PIPELINES);
+            case PIPELINES_ALONE, PIPELINES_BUSY -> options.wants(PIPELINES);
             default -> options.wants(row);
         };
     }

@@ -54,7 +54,8 @@ final class HttpIngestCase extends OneRowCase {
     private final JetconnectRuntime runtime;
     private final byte[] body;
     private final int[] idOffsets;
-    private final byte[] head;
+    /** The request heads, one per busy pipeline: the measured one first, then idle-1, idle-2... */
+    private final byte[][] heads;
     private final RuntimeFootprint footprint;
     private final int pipelineCount;
 
@@ -68,6 +69,15 @@ final class HttpIngestCase extends OneRowCase {
      * @param idle pipelines like the measured one beside it, which take no events
      */
     HttpIngestCase(BenchEnv env, String row, boolean overTls, List<String> decorators, int idle) throws Exception {
+        this(env, row, overTls, decorators, idle, 1);
+    }
+
+    /**
+     * @param busy how many pipelines take the load, request by request in turn: the measured one and the first
+     *     {@code busy - 1} of the others
+     */
+    HttpIngestCase(BenchEnv env, String row, boolean overTls, List<String> decorators, int idle, int busy)
+            throws Exception {
         super(row);
         this.env = env;
         this.pipelineCount = idle + 1;
@@ -125,10 +135,13 @@ final class HttpIngestCase extends OneRowCase {
         if (idOffsets.length != batch) {
             throw new IllegalStateException("found " + idOffsets.length + " ids in a batch of " + batch);
         }
-        this.head = ("POST /v1/pipelines/" + pipeline + "/events HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + runtime.httpPort() + "\r\n"
-                + "Content-Type: application/cloudevents-batch+json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.heads = new byte[busy][];
+        for (int i = 0; i < busy; i++) {
+            heads[i] = ("POST /v1/pipelines/" + (i == 0 ? pipeline : "idle-" + i) + "/events HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:" + runtime.httpPort() + "\r\n"
+                    + "Content-Type: application/cloudevents-batch+json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
     }
 
     private static int[] offsets(byte[] haystack, byte[] needle, int skip) {
@@ -179,6 +192,7 @@ final class HttpIngestCase extends OneRowCase {
             t.setDaemon(true);
             return t;
         });
+        long idleBefore = heads.length > 1 ? RawClient.count(env.admin, IDLE_STREAM) : 0;
         ProcessProbe.Mark mark = ProcessProbe.mark(env.serverPid());
         long start = System.nanoTime();
         List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -200,7 +214,12 @@ final class HttpIngestCase extends OneRowCase {
             return RunSample.failed(error);
         }
         long events = (long) requests * batch;
-        RawClient.requireCount(env.admin, stream, events);
+        // Request r went to pipeline r % busy: the measured one took every busy-th, the others the rest.
+        long measured = (long) ((requests + heads.length - 1) / heads.length) * batch;
+        RawClient.requireCount(env.admin, stream, measured);
+        if (heads.length > 1) {
+            RawClient.requireCount(env.admin, IDLE_STREAM, idleBefore + events - measured);
+        }
         double[] p = latencies.percentilesMillis(50, 99);
         return new RunSample(events, events * 1e9 / nanos, p[0], p[1], spent, null);
     }
@@ -220,7 +239,7 @@ final class HttpIngestCase extends OneRowCase {
                     System.arraycopy(digits, 0, mine, idOffsets[i], digits.length);
                 }
                 long sent = System.nanoTime();
-                out.write(head);
+                out.write(heads[r % heads.length]);
                 out.write(mine);
                 out.flush();
                 int status = readResponse(in);
