@@ -191,15 +191,19 @@ class OrderedWindowTest {
         assertEquals(events, window.floor(), "everything is delivered once the target is healthy");
     }
 
-    /** Settles from many threads while the owner advances: the floor is exactly the contiguous prefix. */
-    @Test
-    void concurrentSettlementsMoveTheFloorOverTheContiguousPrefixOnly() throws Exception {
+    /**
+     * Settles from many threads while the owner advances: the floor is exactly the contiguous prefix. 64 fits one
+     * chunk of slots; 1,000 spans four, allocated as tickets first reach them while settlers run.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {64, 1_000})
+    void concurrentSettlementsMoveTheFloorOverTheContiguousPrefixOnly(int capacity) throws Exception {
         long seed = Long.getLong("orderedWindow.seed", System.nanoTime());
         Random random = new Random(seed);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             int total = 20_000;
-            OrderedWindow window = new OrderedWindow(64, 0);
+            OrderedWindow window = new OrderedWindow(capacity, 0);
             boolean[] done = new boolean[total + 1];
             CountDownLatch all = new CountDownLatch(total);
             for (int p = 1; p <= total; p++) {
@@ -216,7 +220,7 @@ class OrderedWindowTest {
                     all.countDown();
                 });
                 long floor = window.floor();
-                for (long q = Math.max(1, floor - 64); q <= floor; q++) {
+                for (long q = Math.max(1, floor - capacity); q <= floor; q++) {
                     assertTrue(done[(int) q], "seed " + seed + ": floor " + floor + " passed " + q);
                 }
             }

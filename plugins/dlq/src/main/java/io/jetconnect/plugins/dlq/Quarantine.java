@@ -69,7 +69,7 @@ final class Quarantine {
     private final AtomicLong onDisk = new AtomicLong();
     /** Bytes reserved for lines and copies not written yet. */
     private final AtomicLong pending = new AtomicLong();
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private final LinkedBlockingQueue<Line> queue = new LinkedBlockingQueue<>();
     private final WorkLoop loop;
     /** Counted down once the last pass after {@link #close} found nothing left. */
@@ -176,7 +176,7 @@ final class Quarantine {
     }
 
     private ObjectNode header(String origin, Throwable error) {
-        ObjectNode line = mapper.createObjectNode();
+        ObjectNode line = MAPPER.createObjectNode();
         line.put("time", Instant.now().toString());
         line.put("pipeline", pipeline);
         line.put("origin", origin);
@@ -193,7 +193,7 @@ final class Quarantine {
 
     /** @return every attribute of the event that can be read, as strings, and its data in base64 if readable */
     private ObjectNode bestEffort(CloudEvent event) {
-        ObjectNode node = mapper.createObjectNode();
+        ObjectNode node = MAPPER.createObjectNode();
         node.put("partial", true);
         attempt(node, "specversion", () -> event.getSpecVersion());
         attempt(node, "id", event::getId);
@@ -238,7 +238,7 @@ final class Quarantine {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] json;
         try {
-            json = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            json = (MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             done.completeExceptionally(e);
             return done;

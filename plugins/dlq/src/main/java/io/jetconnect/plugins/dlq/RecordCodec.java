@@ -57,7 +57,8 @@ final class RecordCodec {
     static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
 
     private final SpillKey key;
-    private final JsonFormat format = new JsonFormat(JsonFormatOptions.builder()
+    /** One for every layer: it holds an ObjectMapper (thread-safe once built), tens of KiB a pipeline otherwise. */
+    private static final JsonFormat FORMAT = new JsonFormat(JsonFormatOptions.builder()
             .forceDataBase64Serialization(true)
             .disableDataContentTypeDefaulting(true)
             .build());
@@ -115,7 +116,7 @@ final class RecordCodec {
             // JsonCloudEventData would be written as a JSON tree whatever the options say: pin its bytes.
             event = CloudEventBuilder.from(event).withData(data.toBytes()).build();
         }
-        return format.serialize(event);
+        return FORMAT.serialize(event);
     }
 
     /** @return whether {@code first} is the first byte of a record of a version earlier builds wrote */
@@ -145,7 +146,7 @@ final class RecordCodec {
         }
         byte[] payload = offset == 0 && length == buffer.length
                 ? buffer : Arrays.copyOfRange(buffer, offset, offset + length);
-        return format.deserialize(payload);
+        return FORMAT.deserialize(payload);
     }
 
     static int crc(byte[] bytes, int offset, int length) {
