@@ -1,5 +1,6 @@
 package io.jetconnect.runtime.pipeline;
 
+import io.jetconnect.runtime.nats.KvCompareAndSet;
 import io.jetconnect.runtime.nats.NatsConnector;
 import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.NatsSettings;
@@ -9,8 +10,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +31,6 @@ import java.util.TreeMap;
 final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable {
 
     static final String BUCKET = "jetconnect-cursors";
-    /** The server's answer to a write whose expected last revision is not the key's: a lost race, not an error. */
-    private static final int WRONG_LAST_SEQUENCE = 10071;
 
     private final NatsSettings settings;
     private final String pipeline;
@@ -138,44 +135,18 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
         @Override
         public Optional<Entry> get(String key) {
-            try {
-                KeyValueEntry e = kv().get(key);
-                if (e == null || e.getOperation() != KeyValueOperation.PUT || e.getValue() == null) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Entry(new String(e.getValue(), StandardCharsets.US_ASCII), e.getRevision()));
-            } catch (IOException | JetStreamApiException e) {
-                throw new RetriableException("cannot read cursor " + key + ": " + e.getMessage(), e);
-            }
+            return KvCompareAndSet.get(kv(), key).map(e -> new Entry(new String(e.getValue(),
+                    StandardCharsets.US_ASCII), e.getRevision()));
         }
 
         @Override
         public OptionalLong create(String key, String value) {
-            try {
-                return OptionalLong.of(kv().create(key, value.getBytes(StandardCharsets.US_ASCII)));
-            } catch (JetStreamApiException e) {
-                return conflict(key, e);
-            } catch (IOException e) {
-                throw new RetriableException("cannot store cursor " + key + ": " + e.getMessage(), e);
-            }
+            return KvCompareAndSet.create(kv(), key, value.getBytes(StandardCharsets.US_ASCII));
         }
 
         @Override
         public OptionalLong update(String key, String value, long expected) {
-            try {
-                return OptionalLong.of(kv().update(key, value.getBytes(StandardCharsets.US_ASCII), expected));
-            } catch (JetStreamApiException e) {
-                return conflict(key, e);
-            } catch (IOException e) {
-                throw new RetriableException("cannot store cursor " + key + ": " + e.getMessage(), e);
-            }
-        }
-
-        private static OptionalLong conflict(String key, JetStreamApiException e) {
-            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-                return OptionalLong.empty();
-            }
-            throw new RetriableException("cannot store cursor " + key + ": " + e.getMessage(), e);
+            return KvCompareAndSet.update(kv(), key, value.getBytes(StandardCharsets.US_ASCII), expected);
         }
     }
 
