@@ -146,14 +146,21 @@ class FleetLeaseIT {
                         >= BACKLOG + 200);
 
                 List<Long> cursors = new java.util.concurrent.CopyOnWriteArrayList<>();
+                List<Long> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
                 io.nats.client.KeyValue cursorBucket = nc.keyValue("jetconnect-cursors");
                 io.nats.client.impl.NatsKeyValueWatchSubscription cursorWatch = cursorBucket.watch("copy.>",
                         new io.nats.client.api.KeyValueWatcher() {
                             @Override
                             public void watch(io.nats.client.api.KeyValueEntry entry) {
-                                if (entry.getValue() != null) {
-                                    cursors.add(Long.parseLong(new String(entry.getValue(), StandardCharsets.UTF_8)));
+                                if (entry.getValue() == null) {
+                                    return;
                                 }
+                                // <position>@<token> under a lease; a bare claim, @<token>, has no position yet.
+                                String[] value = new String(entry.getValue(), StandardCharsets.UTF_8).split("@", -1);
+                                if (!value[0].isEmpty()) {
+                                    cursors.add(Long.parseLong(value[0]));
+                                }
+                                tokens.add(value.length > 1 ? Long.parseLong(value[1]) : 0);
                             }
 
                             @Override
@@ -204,7 +211,12 @@ class FleetLeaseIT {
                 for (int i = 1; i < cursors.size(); i++) {
                     backwards += cursors.get(i) < cursors.get(i - 1) ? 1 : 0;
                 }
-                boolean refused = taker.output().contains("does not hold the lease");
+                int lateWrites = 0;
+                for (int i = 1; i < tokens.size(); i++) {
+                    lateWrites += tokens.get(i) < tokens.get(i - 1) ? 1 : 0;
+                }
+                boolean refused = taker.output().contains("does not hold the lease")
+                        || taker.output().contains("another worker holds the lease");
                 int lost = EVENTS - ids.size();
                 int duplicates = copied.size() - ids.size();
                 JsonNode view = JSON.readTree(taker.get("/v1/cluster").body());
@@ -215,6 +227,7 @@ class FleetLeaseIT {
                         LEASE_TTL.toMillis() / 1000.0, secondTakeover, refused, cursors.size(), backwards,
                         copied.size(), lost, reordered, duplicates, view.path("leases").path("copy"));
                 assertEquals(0, backwards, "the stored cursor moved backwards: " + cursors);
+                assertEquals(0, lateWrites, "a former holder wrote the cursor after a later one claimed it: " + tokens);
                 assertEquals(0, lost, "lost events");
                 assertEquals(0, reordered, "reordered events");
                 assertEquals(0, duplicates, "repeats fall within the copy's duplicate window");

@@ -45,6 +45,8 @@ final class Lease {
     private boolean holding;
     private long term;
     private long revision;
+    /** The key's revision when this hold began: the fencing token of the cursors written under it. */
+    private long acquired;
     private long deadlineNanos;
 
     Lease(String key, String worker, Duration ttl, LeaseStore store, Clock clock) {
@@ -63,6 +65,17 @@ final class Lease {
     /** @return the term of this worker's hold, if it holds */
     synchronized OptionalLong term() {
         return holds() ? OptionalLong.of(term) : OptionalLong.empty();
+    }
+
+    /**
+     * The fencing token of this worker's hold, which a cursor carries next to its position: the revision of the
+     * write that took the key. Renewals keep it; taking the key again, even by the same worker after its hold ran
+     * out, gives a greater one (revisions only grow in a bucket), so a later holder's token is always greater.
+     *
+     * @return the token, or 0 when this worker does not hold the lease
+     */
+    synchronized long token() {
+        return holds() ? acquired : 0;
     }
 
     /**
@@ -108,6 +121,7 @@ final class Lease {
                 holding = true;
                 term = next;
                 revision = written.getAsLong();
+                acquired = revision;
                 deadlineNanos = sent + ttl.toNanos();
             }
         } catch (RuntimeException e) {

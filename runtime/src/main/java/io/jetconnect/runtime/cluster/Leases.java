@@ -70,12 +70,17 @@ public final class Leases implements SourceLeases, AutoCloseable {
         });
     }
 
-    /** One pipeline's lease and what it last told the pipeline. */
+    /**
+     * One pipeline's lease and the token of the hold it last told the pipeline of. The pipeline sees the lease
+     * held only under that token: a hold that ran out and was taken again before a notice (a worker frozen for
+     * longer than the ttl) is told as a loss first, so the source stops and, told of the new hold at the next
+     * notice, starts again from the stored cursor under the new token instead of writing on from where it was.
+     */
     private final class Joined implements SourceLease {
         final String pipeline;
         final Lease lease;
         final Runnable changed;
-        volatile boolean told;
+        volatile long told;
         volatile boolean closed;
 
         Joined(String pipeline, Runnable changed) {
@@ -92,14 +97,16 @@ public final class Leases implements SourceLeases, AutoCloseable {
         }
 
         synchronized void notice() {
-            boolean holds = lease.holds();
-            if (closed || holds == told) {
+            long token = lease.token();
+            if (closed || token == told) {
                 return;
             }
-            told = holds;
-            if (holds) {
-                LOG.info("fleet: this worker ({}) holds the lease of pipeline {} (term {})", worker, pipeline,
-                        lease.term().orElse(0));
+            told = nextTold(told, token);
+            if (told == 0 && token != 0) {
+                LOG.warn("fleet: this worker ({}) lost the lease of pipeline {} and took it again", worker, pipeline);
+            } else if (token != 0) {
+                LOG.info("fleet: this worker ({}) holds the lease of pipeline {} (term {}, token {})", worker,
+                        pipeline, lease.term().orElse(0), token);
             } else {
                 LOG.warn("fleet: this worker ({}) lost the lease of pipeline {}", worker, pipeline);
             }
@@ -112,7 +119,13 @@ public final class Leases implements SourceLeases, AutoCloseable {
 
         @Override
         public boolean holds() {
-            return lease.holds();
+            return token() != 0;
+        }
+
+        @Override
+        public long token() {
+            long t = told;
+            return t != 0 && lease.token() == t ? t : 0;
         }
 
         @Override
@@ -131,6 +144,18 @@ public final class Leases implements SourceLeases, AutoCloseable {
                 lease.release();
             }
         }
+    }
+
+    /**
+     * What a pipeline is told next.
+     *
+     * @param told the token of the hold it was last told of, 0 for none
+     * @param token the lease's token now, 0 when not held
+     * @return the token to tell it of: 0 (a loss) also when a hold under another token than the one it was told of
+     *     began without it being told of the loss in between
+     */
+    static long nextTold(long told, long token) {
+        return told != 0 && token != 0 && token != told ? 0 : token;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jetconnect.runtime.pipeline;
 
+import io.jetconnect.runtime.nats.KvCompareAndSet;
 import io.jetconnect.runtime.nats.NatsConnector;
 import io.jetconnect.spi.CursorStore;
 import io.jetconnect.spi.NatsSettings;
@@ -9,11 +10,11 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -22,9 +23,10 @@ import java.util.TreeMap;
  * {@code <pipeline>.<key>}: for instances that move between machines. A store returns once the server has
  * acknowledged the write. Connects lazily, so a pipeline can start while the broker is away.
  *
- * <p>Fenced: each store first asks the fence (in a fleet, whether this worker still holds the pipeline's lease,
- * {@link SourceLeases.SourceLease#verify()}) and refuses the write when it says no, so that a former holder, cut off
- * or late, never moves the cursor of the worker that took its place.
+ * <p>Fenced under a lease ({@link FencedCursors}): a value is {@code <position>@<token>}, the token of the lease
+ * hold it was written under, and each write is a compare-and-set on the key, so that a former holder, cut off or
+ * late, never moves the cursor of the worker that took its place. Without a lease (a single runtime) a value is the
+ * plain {@code <position>} and a store overwrites it; either reads both forms.
  */
 final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable {
 
@@ -32,20 +34,21 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
     private final NatsSettings settings;
     private final String pipeline;
-    private final java.util.function.BooleanSupplier fence;
+    /** Null without a lease. */
+    private final FencedCursors fenced;
     /** A share of the runtime's connection: every pipeline's cursor store uses a few between them. */
     private io.jetconnect.nats.SharedConnections.Lease lease;
     private KeyValue kv;
 
     KvCursorStore(NatsSettings settings, String pipeline) {
-        this(settings, pipeline, () -> true);
+        this(settings, pipeline, null);
     }
 
-    /** @param fence whether a store may write now */
-    KvCursorStore(NatsSettings settings, String pipeline, java.util.function.BooleanSupplier fence) {
+    /** @param fence the pipeline's lease, whose hold every store must be made under; null for none */
+    KvCursorStore(NatsSettings settings, String pipeline, SourceLeases.SourceLease fence) {
         this.settings = settings;
         this.pipeline = pipeline;
-        this.fence = fence;
+        this.fenced = fence == null ? null : new FencedCursors(new Bucket(), pipeline, fence);
     }
 
     private synchronized KeyValue kv() {
@@ -80,14 +83,16 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
     @Override
     public OptionalLong load(String key) {
         try {
-            KeyValueEntry entry = kv().get(key(key));
-            if (entry == null || entry.getValue() == null) {
-                return OptionalLong.empty();
-            }
-            return OptionalLong.of(Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII).trim()));
-        } catch (IOException | JetStreamApiException | NumberFormatException e) {
+            return fenced != null ? fenced.load(key(key)) : read(key(key));
+        } catch (NumberFormatException e) {
             throw new RetriableException("cannot read cursor " + key(key) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A key's position, read only. */
+    private OptionalLong read(String full) {
+        return new Bucket().get(full).map(e -> FencedCursors.Value.parse(e.value()).position())
+                .orElse(OptionalLong.empty());
     }
 
     @Override
@@ -96,11 +101,10 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
         try {
             for (String full : kv().keys()) {
                 if (full.startsWith(pipeline + ".")) {
-                    String key = full.substring(pipeline.length() + 1);
-                    load(key).ifPresent(v -> out.put(key, v));
+                    read(full).ifPresent(v -> out.put(full.substring(pipeline.length() + 1), v));
                 }
             }
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | NumberFormatException e) {
             throw new RetriableException("cannot list cursors: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,14 +115,38 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
     @Override
     public void store(String key, long position) {
-        if (!fence.getAsBoolean()) {
-            throw new RetriableException("cursor " + key(key) + " not stored: this worker does not hold the lease of "
-                    + "pipeline " + pipeline + " (another worker runs it now)");
+        if (fenced != null) {
+            try {
+                fenced.store(key(key), position);
+            } catch (NumberFormatException e) {
+                throw new RetriableException("cannot store cursor " + key(key) + ": " + e.getMessage(), e);
+            }
+            return;
         }
         try {
             kv().put(key(key), Long.toString(position).getBytes(StandardCharsets.US_ASCII));
         } catch (IOException | JetStreamApiException e) {
             throw new RetriableException("cannot store cursor " + key(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bucket's atomic operations, for the fencing. */
+    private final class Bucket implements FencedCursors.Bucket {
+
+        @Override
+        public Optional<Entry> get(String key) {
+            return KvCompareAndSet.get(kv(), key).map(e -> new Entry(new String(e.getValue(),
+                    StandardCharsets.US_ASCII), e.getRevision()));
+        }
+
+        @Override
+        public OptionalLong create(String key, String value) {
+            return KvCompareAndSet.create(kv(), key, value.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public OptionalLong update(String key, String value, long expected) {
+            return KvCompareAndSet.update(kv(), key, value.getBytes(StandardCharsets.US_ASCII), expected);
         }
     }
 

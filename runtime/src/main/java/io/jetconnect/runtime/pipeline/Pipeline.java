@@ -159,9 +159,7 @@ public final class Pipeline implements ManagedPipeline {
             case "file":
                 return new FileCursorStore(dataDir().resolve("cursors"));
             case "kv":
-                SourceLeases.SourceLease held = lease;
-                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name(),
-                        held == null ? () -> true : held::verify);
+                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name(), lease);
                 closeables.add(kv);
                 return kv;
             case "none":

@@ -33,6 +33,16 @@ public interface SourceLeases {
          */
         boolean verify();
 
+        /**
+         * The fencing token of this worker's hold, which the cursors written under it carry: greater for every
+         * later hold of the pipeline's lease, by any worker (docs/scale-out.md, "Leases").
+         *
+         * @return the token, or 0 when this worker does not hold the lease (or the lease has no tokens)
+         */
+        default long token() {
+            return 0;
+        }
+
         /** Stops competing, and gives the lease up if held so that another worker takes it at once. */
         @Override
         void close();

@@ -170,6 +170,33 @@ class LeaseTest {
     }
 
     @Test
+    void theTokenIsTheRevisionThatTookTheKeyKeptByRenewalsAndGreaterForEveryLaterHold() {
+        Bed bed = new Bed();
+        Lease a = bed.holder();
+        long first = bed.kv.last().orElseThrow().revision();
+        assertEquals(first, a.token());
+        for (int i = 0; i < 3; i++) {
+            bed.advance(TTL.toNanos() / 3);
+            assertTrue(a.tick());
+            assertEquals(first, a.token(), "a renewal keeps the token");
+        }
+        assertTrue(bed.kv.last().orElseThrow().revision() > first);
+        bed.toA.partitioned = true;
+        bed.advance(TTL.toNanos());
+        assertEquals(0, a.token(), "no token once the hold ran out");
+        bed.advance(TTL.toNanos());
+        bed.toA.partitioned = false;
+        assertTrue(a.tick(), "the same worker takes the stale key again");
+        assertTrue(a.token() > first, "a new hold, a greater token: " + a.token());
+        assertEquals(bed.kv.last().orElseThrow().revision(), a.token());
+        Lease b = bed.lease("b");
+        a.release();
+        assertEquals(0, a.token());
+        assertTrue(b.tick());
+        assertEquals(bed.kv.last().orElseThrow().revision(), b.token());
+    }
+
+    @Test
     void aHolderWhoseRenewalsFailStopsFencedWritesWithAThirdOfTheTtlToGo() {
         Bed bed = new Bed();
         Lease a = bed.holder();
@@ -213,6 +240,8 @@ class LeaseTest {
         long end = Duration.ofMinutes(30).toNanos();
         long unheldSince = 0;
         long longestUnheldWhileReachable = 0;
+        long lastToken = 0;
+        long lastTerm = 0;
         while (clock.nanos < end) {
             int w = 0;
             for (int i = 1; i < n; i++) {
@@ -241,6 +270,12 @@ class LeaseTest {
                     Lease.Holder named = Lease.parse(kv.last().orElseThrow().value());
                     assertEquals(new Lease.Holder("w" + i, leases[i].term().orElseThrow()), named,
                             "seed " + seed + ": a holder the store does not name");
+                    long token = leases[i].token();
+                    long term = named.term();
+                    assertTrue(term == lastTerm ? token == lastToken : token > lastToken,
+                            "seed " + seed + ": token " + token + " under term " + term + " after " + lastToken);
+                    lastToken = token;
+                    lastTerm = term;
                 }
             }
             assertTrue(holders <= 1, "seed " + seed + ": " + holders + " holders at " + clock.nanos);
