@@ -158,32 +158,32 @@ class SharedConnectionsTest {
     /** jnats says CONNECTED until a close has finished: a sharer asking meanwhile must not get the closing one. */
     @Test
     void aSharerAskingWhileAFenceClosesTheConnectionGetsTheNextOne() throws Exception {
-        SharedConnections pool = new SharedConnections(1);
         Broker broker = new Broker();
-        SharedConnections.Lease a = pool.lease("k", broker);
-        SharedConnections.Lease b = pool.lease("k", broker);
-        Connection fenced = a.connection();
+        SharedConnections pool = new SharedConnections(1);
+        SharedConnections.Lease fencer = pool.lease("k", broker);
+        SharedConnections.Lease asker = pool.lease("k", broker);
+        Connection fenced = fencer.connection();
         FakeConnection closing = broker.of(fenced);
         closing.slowClose = new CountDownLatch(1);
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
-            java.util.concurrent.Future<?> fence = thread.submit(() -> a.fence(fenced));
+            java.util.concurrent.Future<?> fence = thread.submit(() -> fencer.fence(fenced));
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> closing.closing);
             assertSame(Connection.Status.CONNECTED, fenced.getStatus(), "still closing");
 
-            Connection next = b.connection();
+            Connection next = asker.connection();
             assertNotSame(fenced, next, "the fenced connection, handed out while it closed");
             assertEquals(1, pool.openConnections(), "the closing one is no longer the share's");
             closing.slowClose.countDown();
             fence.get(10, TimeUnit.SECONDS);
             assertTrue(closing.closed);
-            assertSame(next, a.connection());
+            assertSame(next, fencer.connection());
             assertTrue(!broker.of(next).closed);
         } finally {
             closing.slowClose.countDown(); // a failed assertion must not leave the fence waiting
             thread.shutdownNow();
-            a.close();
-            b.close();
+            fencer.close();
+            asker.close();
         }
         assertTrue(broker.opened.stream().allMatch(c -> c.closed), "every connection closed once both are gone");
     }

@@ -103,7 +103,11 @@ final class BucketWatch {
             }
             subscription = () -> connection.closeDispatcher(dispatcher);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-            connection.closeDispatcher(dispatcher);
+            try {
+                connection.closeDispatcher(dispatcher);
+            } catch (RuntimeException closed) {
+                e.addSuppressed(closed); // the connection closed meanwhile, and its subscriptions with it
+            }
             throw e;
         }
     }
