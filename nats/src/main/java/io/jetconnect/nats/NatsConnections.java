@@ -20,11 +20,13 @@ import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one place NATS connections are set up, from {@code jetconnect.nats}: the servers, TLS (a private CA, a
@@ -65,8 +67,9 @@ public final class NatsConnections {
         Options.Builder builder = new Options.Builder()
                 .servers(servers(settings.url()))
                 .connectionName(settings.connectionName())
-                .connectionListener(new ConnectionLog(settings.redactedUrl()))
-                .errorListener(new ErrorLog(settings))
+                // Lines about a connection of the runtime's own name the pipeline that made it, if one did.
+                .connectionListener(new ConnectionLog(settings.redactedUrl(), MDC.getCopyOfContextMap()))
+                .errorListener(new ErrorLog(settings, MDC.getCopyOfContextMap()))
                 .scheduledExecutor(SharedClientThreads.TIMERS)
                 .connectExecutor(SharedClientThreads.CONNECTS)
                 .callbackExecutor(SharedClientThreads.CALLBACKS);
@@ -187,14 +190,21 @@ public final class NatsConnections {
      *
      * @param profile names what makes these options differ from other users' (their reconnect policy, timeouts);
      *     equal profiles with equal settings share connections, so the same profile must always mean the same
-     *     options
+     *     options. The profile, or its first element if it is a list, names the connections in logs
      * @param options options derived from {@link #base()}
      * @return the lease; close it when done
      */
     public SharedConnections.Lease share(Object profile, Options options) {
-        return SharedConnections.jvm().lease(List.of(profile, settings), events -> {
-            ConnectionListener own = options.getConnectionListener();
-            return connect(new Options.Builder(options).connectionListener((connection, event) -> {
+        Object group = profile instanceof List<?> parts && !parts.isEmpty() ? parts.get(0) : profile;
+        return SharedConnections.jvm().lease(List.of(profile, settings), String.valueOf(group), events -> {
+            // The pool runs this with the MDC naming the shared connection: its own lines keep that, not the MDC of
+            // the component whose options these are.
+            Map<String, String> context = MDC.getCopyOfContextMap();
+            ConnectionListener own = options.getConnectionListener() instanceof ConnectionLog
+                    ? new ConnectionLog(redactedUrl(), context) : options.getConnectionListener();
+            ErrorListener errors = options.getErrorListener() instanceof ErrorLog
+                    ? new ErrorLog(settings, context) : options.getErrorListener();
+            return connect(new Options.Builder(options).errorListener(errors).connectionListener((connection, event) -> {
                 if (own != null) {
                     own.connectionEvent(connection, event);
                 }
@@ -396,20 +406,28 @@ public final class NatsConnections {
     private static final class ConnectionLog implements ConnectionListener {
 
         private final String redactedUrl;
-        // jnats calls listeners on its own threads: they log with the MDC of the thread that made the options.
-        private final String pipeline = org.slf4j.MDC.get("pipeline");
-
-        ConnectionLog(String redactedUrl) {
-            this.redactedUrl = redactedUrl;
-        }
-
+        /** The MDC it logs with: jnats calls listeners on threads of its own, not the one that made the options. */
+        private final Map<String, String> context;
         /** Connections that got as far as CONNECTED: a failed first attempt is not a lost connection. */
         private final java.util.Set<Connection> established = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+        ConnectionLog(String redactedUrl, Map<String, String> context) {
+            this.redactedUrl = redactedUrl;
+            this.context = context;
+        }
+
         @Override
-        @SuppressWarnings("deprecation")
         public void connectionEvent(Connection conn, Events type) {
-            mdc(pipeline);
+            Map<String, String> before = LogContext.enter(context);
+            try {
+                log(conn, type);
+            } finally {
+                LogContext.restore(before);
+            }
+        }
+
+        @SuppressWarnings("deprecation")
+        private void log(Connection conn, Events type) {
             switch (type) {
                 case CONNECTED -> {
                     established.add(conn);
@@ -436,46 +454,48 @@ public final class NatsConnections {
     private static final class ErrorLog implements ErrorListener {
 
         private final NatsSettings settings;
-        private final String pipeline = org.slf4j.MDC.get("pipeline");
+        /** The MDC it logs with, as {@link ConnectionLog}'s. */
+        private final Map<String, String> context;
 
-        ErrorLog(NatsSettings settings) {
+        ErrorLog(NatsSettings settings, Map<String, String> context) {
             this.settings = settings;
+            this.context = context;
+        }
+
+        private void log(Runnable line) {
+            Map<String, String> before = LogContext.enter(context);
+            try {
+                line.run();
+            } finally {
+                LogContext.restore(before);
+            }
         }
 
         @Override
         public void errorOccurred(Connection conn, String error) {
-            mdc(pipeline);
-            LOG.warn("NATS server at {} reported: {}", settings.redactedUrl(), scrub(settings, error));
+            log(() -> LOG.warn("NATS server at {} reported: {}", settings.redactedUrl(), scrub(settings, error)));
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            mdc(pipeline);
-            LOG.debug("NATS client: {}", scrub(settings, exp.getMessage() == null ? exp.getClass().getSimpleName()
-                    : exp.getMessage()));
+            log(() -> LOG.debug("NATS client: {}", scrub(settings, exp.getMessage() == null
+                    ? exp.getClass().getSimpleName() : exp.getMessage())));
         }
 
         @Override
         public void slowConsumerDetected(Connection conn, Consumer consumer) {
-            mdc(pipeline);
-            LOG.warn("NATS client: slow consumer, messages dropped");
+            log(() -> LOG.warn("NATS client: slow consumer, messages dropped"));
         }
 
         @Override
         public void heartbeatAlarm(Connection conn, JetStreamSubscription sub, long lastStreamSequence,
                                    long lastConsumerSequence) {
-            LOG.debug("NATS client: heartbeats missed after stream sequence {}", lastStreamSequence);
+            log(() -> LOG.debug("NATS client: heartbeats missed after stream sequence {}", lastStreamSequence));
         }
 
         @Override
         public void pullStatusError(Connection conn, JetStreamSubscription sub, Status status) {
-            LOG.debug("NATS client: pull status {} {}", status.getCode(), status.getMessage());
-        }
-    }
-
-    private static void mdc(String pipeline) {
-        if (pipeline != null) {
-            org.slf4j.MDC.put("pipeline", pipeline);
+            log(() -> LOG.debug("NATS client: pull status {} {}", status.getCode(), status.getMessage()));
         }
     }
 }

@@ -28,6 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The sharers see the fence as a lost connection, in their listeners ({@link Lease#listen}) and in failed
  * requests: they are fenced together.
  *
+ * <p>Logging: a shared connection is no one pipeline's. Its opener runs, and its events reach every sharer's
+ * listener, with the MDC holding only {@code connection}, its group and position ({@code jetstream-sink#0});
+ * each listener starts from that (one that puts its own pipeline in the MDC does not hand it to the next), and the
+ * thread's MDC is put back afterwards.
+ *
  * <p>Thread-safe. Opening a connection blocks the callers of the same share until it is open (or failed); other
  * shares are not held up.
  */
@@ -42,7 +47,10 @@ public final class SharedConnections {
 
     private static final SharedConnections JVM = new SharedConnections(DEFAULT_PER_GROUP);
 
-    /** Opens a connection of a group whose events go to {@code events}; the first lease's opener serves the group. */
+    /**
+     * Opens a connection of a group whose events go to {@code events}; the first lease's opener serves the group. It
+     * runs with the MDC naming the connection (see the class comment), which its own logging listeners should keep.
+     */
     @FunctionalInterface
     public interface Opener {
         Connection open(ConnectionListener events) throws IOException, InterruptedException;
@@ -69,19 +77,26 @@ public final class SharedConnections {
         return perGroup;
     }
 
+    /** {@link #lease(Object, String, Opener)} of a group named {@code nats} in logs. */
+    public Lease lease(Object key, Opener opener) {
+        return lease(key, "nats", opener);
+    }
+
     /**
      * Takes a share of the least shared connection of the key's group; opens nothing yet.
      *
      * @param key equal keys share connections: the settings and the options that make connections differ
+     * @param name names the group in logs, with each connection's position: {@code name#0}
      * @param opener how to open a connection of this group, used while the group exists
      * @return the lease; close it when done
      */
-    public synchronized Lease lease(Object key, Opener opener) {
+    public synchronized Lease lease(Object key, String name, Opener opener) {
         Share[] group = groups.computeIfAbsent(key, k -> new Share[perGroup]);
         int pick = 0;
         for (int i = 0; i < group.length; i++) {
             if (group[i] == null || group[i].refs == 0) {
-                group[i] = group[i] == null ? new Share(key, i, opener) : group[i];
+                group[i] = group[i] == null ? new Share(key, i, opener, LogContext.shared(name + "#" + i))
+                        : group[i];
                 pick = i;
                 break;
             }
@@ -175,9 +190,17 @@ public final class SharedConnections {
         /** Held while opening, so that the sharers of this connection wait for one connection, not open one each. */
         final ReentrantLock opening = new ReentrantLock();
         final Set<ConnectionListener> listeners = new CopyOnWriteArraySet<>();
+        /** The MDC of its log lines and its sharers' listeners. */
+        final Map<String, String> logContext;
         final ConnectionListener fanOut = (connection, event) -> {
-            for (ConnectionListener l : listeners) {
-                l.connectionEvent(connection, event);
+            Map<String, String> before = LogContext.enter(null);
+            try {
+                for (ConnectionListener l : listeners) {
+                    LogContext.restore(logContext());
+                    l.connectionEvent(connection, event);
+                }
+            } finally {
+                LogContext.restore(before);
             }
         };
         int refs; // guarded by the pool
@@ -186,10 +209,15 @@ public final class SharedConnections {
         IOException lastFailure;
         long lastFailureNanos;
 
-        Share(Object key, int position, Opener opener) {
+        Share(Object key, int position, Opener opener, Map<String, String> logContext) {
             this.key = key;
             this.position = position;
             this.opener = opener;
+            this.logContext = logContext;
+        }
+
+        Map<String, String> logContext() {
+            return logContext;
         }
     }
 
@@ -228,12 +256,15 @@ public final class SharedConnections {
                     throw new IOException(failed.getMessage(), failed);
                 }
                 Connection fresh;
+                Map<String, String> caller = LogContext.enter(share.logContext);
                 try {
                     fresh = share.opener.open(share.fanOut);
                 } catch (IOException e) {
                     share.lastFailure = e;
                     share.lastFailureNanos = System.nanoTime();
                     throw e;
+                } finally {
+                    LogContext.restore(caller);
                 }
                 boolean unused;
                 synchronized (SharedConnections.this) {
@@ -257,12 +288,18 @@ public final class SharedConnections {
         /**
          * Closes {@code connection} for every sharer if it is still this share's, so that nothing sent on it before
          * is still queued or awaited; the next {@link #connection()} opens a new one. Does nothing for a connection
-         * the share has already replaced. Blocks while the connection closes.
+         * the share has already replaced. Blocks while the connection closes; sharers that ask for the connection
+         * meanwhile get a new one.
          */
         public void fence(Connection connection) {
             boolean current;
             synchronized (SharedConnections.this) {
                 current = connection != null && share.current == connection;
+                if (current) {
+                    // Given up before it is closed: closing takes a while, during which jnats still says CONNECTED,
+                    // and a sharer asking meanwhile must get the next connection, not this one.
+                    share.current = null;
+                }
             }
             if (current) {
                 SharedConnections.close(connection); // outside the pool's lock: closing settles requests whose callbacks may lease

@@ -22,10 +22,15 @@ import org.junit.jupiter.api.Test;
 
 class SharedConnectionsTest {
 
-    /** A connection that only knows whether it is closed, and tells its listener so, as jnats does. */
+    /**
+     * A connection that only knows whether it is closed, and tells its listener so, as jnats does: CONNECTED until
+     * its close has finished, which waits for {@code slowClose} when one is set.
+     */
     private static final class FakeConnection {
         final ConnectionListener listener;
         volatile boolean closed;
+        volatile boolean closing;
+        volatile CountDownLatch slowClose;
         final AtomicInteger closes = new AtomicInteger();
         final Connection proxy;
 
@@ -37,6 +42,11 @@ class SharedConnectionsTest {
                         case "close" -> {
                             closes.incrementAndGet();
                             if (!closed) {
+                                closing = true;
+                                CountDownLatch gate = slowClose;
+                                if (gate != null) {
+                                    gate.await();
+                                }
                                 closed = true;
                                 listener.connectionEvent((Connection) p, ConnectionListener.Events.CLOSED);
                             }
@@ -143,6 +153,84 @@ class SharedConnectionsTest {
         b.close();
         assertTrue(broker.of(next).closed);
         assertEquals(List.of("CLOSED"), seenByB, "a closed lease hears nothing more");
+    }
+
+    /** jnats says CONNECTED until a close has finished: a sharer asking meanwhile must not get the closing one. */
+    @Test
+    void aSharerAskingWhileAFenceClosesTheConnectionGetsTheNextOne() throws Exception {
+        Broker broker = new Broker();
+        SharedConnections pool = new SharedConnections(1);
+        SharedConnections.Lease fencer = pool.lease("k", broker);
+        SharedConnections.Lease asker = pool.lease("k", broker);
+        Connection fenced = fencer.connection();
+        FakeConnection closing = broker.of(fenced);
+        closing.slowClose = new CountDownLatch(1);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> fence = thread.submit(() -> fencer.fence(fenced));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> closing.closing);
+            assertSame(Connection.Status.CONNECTED, fenced.getStatus(), "still closing");
+
+            Connection next = asker.connection();
+            assertNotSame(fenced, next, "the fenced connection, handed out while it closed");
+            assertEquals(1, pool.openConnections(), "the closing one is no longer the share's");
+            closing.slowClose.countDown();
+            fence.get(10, TimeUnit.SECONDS);
+            assertTrue(closing.closed);
+            assertSame(next, fencer.connection());
+            assertTrue(!broker.of(next).closed);
+        } finally {
+            closing.slowClose.countDown(); // a failed assertion must not leave the fence waiting
+            thread.shutdownNow();
+            fencer.close();
+            asker.close();
+        }
+        assertTrue(broker.opened.stream().allMatch(c -> c.closed), "every connection closed once both are gone");
+    }
+
+    /**
+     * A shared connection is no one pipeline's: its opener and its sharers' listeners run with the MDC naming the
+     * connection, none of them inherits what another listener put there, and the caller's MDC is put back.
+     */
+    @Test
+    void aSharedConnectionLogsUnderItsOwnNameNotASharersPipeline() throws Exception {
+        SharedConnections pool = new SharedConnections(2);
+        List<String> openedIn = java.util.Collections.synchronizedList(new ArrayList<>());
+        Broker broker = new Broker() {
+            @Override
+            public Connection open(ConnectionListener events) throws IOException {
+                openedIn.add(org.slf4j.MDC.get("connection") + "/" + org.slf4j.MDC.get("pipeline"));
+                return super.open(events);
+            }
+        };
+        List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        org.slf4j.MDC.put("pipeline", "first");
+        SharedConnections.Lease a = pool.lease("k", "sinks", broker);
+        a.listen((c, e) -> {
+            heard.add("a " + org.slf4j.MDC.get("connection") + "/" + org.slf4j.MDC.get("pipeline"));
+            org.slf4j.MDC.put("pipeline", "first"); // as the jetstream sink's own listener does
+        });
+        SharedConnections.Lease b = pool.lease("k", "sinks", broker);
+        SharedConnections.Lease c = pool.lease("k", "sinks", broker);
+        c.listen((conn, e) -> heard.add("c " + org.slf4j.MDC.get("connection") + "/" + org.slf4j.MDC.get("pipeline")));
+        try {
+            org.slf4j.MDC.put("pipeline", "caller");
+            Connection shared = c.connection();
+            b.connection();
+            assertEquals(List.of("sinks#0/null", "sinks#1/null"), openedIn);
+            assertEquals("caller", org.slf4j.MDC.get("pipeline"), "the caller's MDC is put back after an open");
+
+            org.slf4j.MDC.put("pipeline", "stale"); // what a shared callback thread may hold
+            broker.of(shared).listener.connectionEvent(shared, ConnectionListener.Events.RECONNECTED);
+            assertEquals(List.of("a sinks#0/null", "c sinks#0/null"), heard);
+            assertEquals("stale", org.slf4j.MDC.get("pipeline"));
+            assertEquals(null, org.slf4j.MDC.get("connection"));
+        } finally {
+            org.slf4j.MDC.clear();
+            a.close();
+            b.close();
+            c.close();
+        }
     }
 
     @Test

@@ -1,9 +1,18 @@
 package io.jetconnect.runtime.cluster;
 
-import io.nats.client.KeyValue;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.support.NatsKeyValueUtil;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,9 +29,15 @@ import org.slf4j.LoggerFactory;
  * then); each time it asks for an apply on a thread of its own. Commits that arrive while an apply runs are taken
  * by one more apply of the latest, and no apply ever blocks the watch. It also keeps the leases of run-once
  * pipelines and the fleet's controls ({@link FleetControl}) for the view; a control that changes once the watch
- * has caught up asks, on the same thread as the applies, for the controls to be acted on.
+ * has caught up asks, on the same thread as the applies, for the controls to be acted on. Every entry's server
+ * timestamp sets the {@link ServerClock} the fleet view and the expiry of dead workers judge ages by.
+ *
+ * <p>The watch is jnats' own (an ordered push consumer of the bucket's last value per key, then every change)
+ * set up here rather than by {@code KeyValue.watchAll}, which leaves its subscription behind when its last step
+ * (asking the server how much there is to catch up on) fails: every retry of the worker's start would then add a
+ * subscription delivering the bucket again.
  */
-final class BucketWatch implements KeyValueWatcher {
+final class BucketWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(BucketWatch.class);
     static final String WORKERS = "workers.";
@@ -47,7 +62,8 @@ final class BucketWatch implements KeyValueWatcher {
         t.setDaemon(true);
         return t;
     });
-    private volatile boolean caughtUp;
+    private final AtomicBoolean caughtUp = new AtomicBoolean();
+    private final ServerClock serverClock = new ServerClock();
     private volatile AutoCloseable subscription;
 
     /**
@@ -61,13 +77,51 @@ final class BucketWatch implements KeyValueWatcher {
         this.baseline = baseline;
     }
 
-    void start(KeyValue kv) throws Exception {
-        io.nats.client.impl.NatsKeyValueWatchSubscription sub = kv.watchAll(this);
-        subscription = sub::unsubscribe;
+    /**
+     * Starts following the bucket, from its last value per key; nothing of the watch is left when it throws.
+     *
+     * @param connection the connection to follow it on
+     * @param bucket the bucket's name
+     */
+    void start(Connection connection, String bucket) throws IOException, JetStreamApiException {
+        Dispatcher dispatcher = connection.createDispatcher();
+        try {
+            PushSubscribeOptions options = PushSubscribeOptions.builder()
+                    .stream(NatsKeyValueUtil.toStreamName(bucket))
+                    .ordered(true)
+                    .configuration(ConsumerConfiguration.builder()
+                            .ackPolicy(AckPolicy.None)
+                            .deliverPolicy(DeliverPolicy.LastPerSubject)
+                            .filterSubject(NatsKeyValueUtil.toKeyPrefix(bucket) + ">")
+                            .build())
+                    .build();
+            JetStreamSubscription sub = connection.jetStream().subscribe(null, dispatcher, this::delivered, false,
+                    options);
+            // An empty bucket delivers no entry that says it is the last one: ask (unless one already said so).
+            if (!caughtUp.get() && sub.getConsumerInfo().getCalculatedPending() == 0) {
+                endOfData();
+            }
+            subscription = () -> connection.closeDispatcher(dispatcher);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            try {
+                connection.closeDispatcher(dispatcher);
+            } catch (RuntimeException closed) {
+                e.addSuppressed(closed); // the connection closed meanwhile, and its subscriptions with it
+            }
+            throw e;
+        }
     }
 
-    @Override
-    public void watch(KeyValueEntry entry) {
+    private void delivered(Message message) {
+        KeyValueEntry entry = new KeyValueEntry(message);
+        watch(entry);
+        if (entry.getDelta() == 0) {
+            endOfData(); // the last entry there was when the watch began
+        }
+    }
+
+    void watch(KeyValueEntry entry) {
+        serverClock.observe(entry.getCreated().toInstant());
         String key = entry.getKey();
         boolean gone = entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null;
         if (key.startsWith(WORKERS)) {
@@ -76,8 +130,7 @@ final class BucketWatch implements KeyValueWatcher {
                 if (gone) {
                     workers.remove(id);
                 } else {
-                    workers.put(id, new FleetView.Seen(new String(entry.getValue(), StandardCharsets.UTF_8),
-                            entry.getCreated().toInstant()));
+                    workers.put(id, seen(entry));
                 }
             }
             return;
@@ -90,7 +143,7 @@ final class BucketWatch implements KeyValueWatcher {
             synchronized (this) {
                 lastCommit = gone ? null : new String(entry.getValue(), StandardCharsets.UTF_8);
             }
-            if (caughtUp && !gone) {
+            if (caughtUp.get() && !gone) {
                 commit();
             }
             return;
@@ -107,6 +160,11 @@ final class BucketWatch implements KeyValueWatcher {
         }
     }
 
+    private static FleetView.Seen seen(KeyValueEntry entry) {
+        return new FleetView.Seen(new String(entry.getValue(), StandardCharsets.UTF_8), entry.getCreated().toInstant(),
+                entry.getRevision());
+    }
+
     private void others(String key, boolean gone, KeyValueEntry entry) {
         synchronized (this) {
             if (key.startsWith(Leases.LEASES)) {
@@ -114,8 +172,7 @@ final class BucketWatch implements KeyValueWatcher {
                 if (gone) {
                     leases.remove(name);
                 } else {
-                    leases.put(name, new FleetView.Seen(new String(entry.getValue(), StandardCharsets.UTF_8),
-                            entry.getCreated().toInstant()));
+                    leases.put(name, seen(entry));
                 }
                 return;
             }
@@ -126,15 +183,14 @@ final class BucketWatch implements KeyValueWatcher {
                 controls.put(name, FleetControl.parse(new String(entry.getValue(), StandardCharsets.UTF_8)));
             }
         }
-        if (caughtUp) {
+        if (caughtUp.get()) {
             requestControl();
         }
     }
 
-    @Override
-    public void endOfData() {
-        if (!caughtUp) {
-            caughtUp = true;
+    /** The values the bucket held when the watch began have all been delivered: takes them. Once. */
+    void endOfData() {
+        if (caughtUp.compareAndSet(false, true)) {
             Map<String, FleetControl> present = controls();
             applier.execute(() -> baseline.accept(present));
             commit();
@@ -143,7 +199,7 @@ final class BucketWatch implements KeyValueWatcher {
 
     /** Asks for the controls to be acted on (after a change, or to hold a pause on a new instance). */
     void requestControl() {
-        if (caughtUp && controlPending.compareAndSet(false, true)) {
+        if (caughtUp.get() && controlPending.compareAndSet(false, true)) {
             try {
                 applier.execute(() -> {
                     controlPending.set(false);
@@ -213,6 +269,11 @@ final class BucketWatch implements KeyValueWatcher {
     /** @return the bucket's definitions as of the last commit, by key */
     synchronized Map<String, String> definitions() {
         return committed;
+    }
+
+    /** @return the server's time now as the watch knows it, empty before it delivered anything */
+    java.util.Optional<java.time.Instant> serverNow() {
+        return serverClock.now();
     }
 
     /** @return the workers' statuses now, by id */

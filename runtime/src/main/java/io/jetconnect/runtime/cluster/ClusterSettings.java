@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param workerTimeout how old a worker's status may be before the fleet view shows it dead
  * @param replicas copies of the bucket in a JetStream cluster
  * @param leaseTtl how long a run-once pipeline's lease holds without a renewal
+ * @param workerExpiry how old a dead worker's status may be before a live worker removes it from the bucket
  */
 public record ClusterSettings(String name, String bucket, Optional<String> workerId, Optional<String> adminUrl,
-                              Duration heartbeat, Duration workerTimeout, int replicas, Duration leaseTtl) {
+                              Duration heartbeat, Duration workerTimeout, int replicas, Duration leaseTtl,
+                              Duration workerExpiry) {
 
     private static final String ID = "[A-Za-z0-9_-]+";
 
@@ -69,8 +71,14 @@ public record ClusterSettings(String name, String bucket, Optional<String> worke
                 throw ConfigErrors.invalid(c.getValue("cluster.lease-ttl").origin(), "jetconnect.cluster.lease-ttl",
                         "must be at least 300ms: it is renewed every third of it, over the network");
             }
+            Duration expiry = c.getDuration("cluster.worker-expiry");
+            if (expiry.compareTo(timeout) <= 0) {
+                throw ConfigErrors.invalid(c.getValue("cluster.worker-expiry").origin(),
+                        "jetconnect.cluster.worker-expiry", "must be longer than jetconnect.cluster.worker-timeout ("
+                                + timeout.toMillis() + "ms): a dead worker is shown dead before it is forgotten");
+            }
             return Optional.of(new ClusterSettings(name, bucket, workerId, adminUrl, heartbeat, timeout, replicas,
-                    leaseTtl));
+                    leaseTtl, expiry));
         } catch (ConfigException e) {
             throw ConfigErrors.translate(e, "jetconnect");
         }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * connection (trying again, with the pipeline-start waits, while the broker is away), follows it
  * ({@link BucketWatch}) and has the runtime apply its definitions as a reload does, and writes this worker's status
  * every heartbeat ({@link WorkerStatus}). On a graceful stop it removes its status; a worker that dies leaves it, and
- * the fleet view shows it dead once it is older than {@code worker-timeout}. It holds the leases of its run-once
+ * the fleet view shows it dead once it is older than {@code worker-timeout}, until some live worker removes it once it
+ * is older than {@code worker-expiry}. It holds the leases of its run-once
  * pipelines ({@link Leases}) and acts on the fleet's pause, resume and restart ({@link FleetControl}).
  */
 public final class Fleet implements AutoCloseable {
@@ -107,8 +108,9 @@ public final class Fleet implements AutoCloseable {
             return;
         }
         try {
-            KeyValue bucket = FleetBucket.open(nats.connection(), settings);
-            watch.start(bucket);
+            io.nats.client.Connection connection = nats.connection();
+            KeyValue bucket = FleetBucket.open(connection, settings);
+            watch.start(connection, settings.bucket());
             kv = bucket;
             timers.scheduleAtFixedRate(() -> heartbeat(pipelines, url), 0, settings.heartbeat().toNanos(),
                     TimeUnit.NANOSECONDS);
@@ -141,6 +143,7 @@ public final class Fleet implements AutoCloseable {
             beating = true;
             // A pause holds on instances started since (a retried start, a lease taken over).
             watch.requestControl();
+            forgetExpired();
             if (beatFailing) {
                 LOG.info("fleet {}: heartbeats written again", settings.name());
                 beatFailing = false;
@@ -155,11 +158,32 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the status of every worker dead for longer than {@code worker-expiry}, each only over the revision
+     * this worker saw: a worker that beat again meanwhile keeps its status. Every live worker does it; the first
+     * wins and the others' removals are refused the same way.
+     */
+    private void forgetExpired() {
+        BucketWatch w = watch;
+        Instant now = w.serverNow().orElse(null);
+        if (now == null) {
+            return;
+        }
+        FleetView.expired(w.workers(), id, now, settings.workerExpiry()).forEach((worker, seen) -> {
+            if (FleetBucket.deleteAt(kv, BucketWatch.WORKERS + worker, seen.revision())) {
+                long spill = FleetView.spillDepth(seen.json());
+                LOG.info("fleet {}: forgot worker {}, silent since {} (worker-expiry {}){}", settings.name(), worker,
+                        seen.writtenAt(), settings.workerExpiry(), spill == 0 ? ""
+                                : "; its last status showed " + spill + " events in its spill, on its own disk");
+            }
+        });
+    }
+
     /** Follows the bucket again from its start with a new watch; the pipelines run on until it commits. */
     private void rewatch() throws Exception {
         BucketWatch old = watch;
         BucketWatch fresh = new BucketWatch(applyBucket, applyControls, control::baseline);
-        fresh.start(kv);
+        fresh.start(nats.connection(), settings.bucket());
         watch = fresh;
         old.close();
     }
@@ -188,7 +212,8 @@ public final class Fleet implements AutoCloseable {
         List<String> names = w == null ? List.of() : w.definitions().keySet().stream()
                 .filter(k -> k.startsWith(FleetDefinitions.PIPELINES))
                 .map(k -> k.substring(FleetDefinitions.PIPELINES.length())).toList();
-        Instant now = Instant.now();
+        // Before the watch delivered anything there is nothing to judge: the local clock stands in for nothing.
+        Instant now = w == null ? Instant.now() : w.serverNow().orElseGet(Instant::now);
         ObjectNode view = FleetView.of(settings, id, workers, names, now);
         view.put("connected", beating);
         if (w != null) {

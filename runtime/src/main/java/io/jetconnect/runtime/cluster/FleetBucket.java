@@ -20,6 +20,8 @@ import java.util.TreeMap;
  */
 public final class FleetBucket {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetBucket.class);
+
     private FleetBucket() {
     }
 
@@ -123,6 +125,27 @@ public final class FleetBucket {
             }
         } catch (IOException | JetStreamApiException e) {
             throw new RetriableException("cannot write the fleet bucket: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes a key if its last revision is still {@code revision}.
+     *
+     * @return whether it deleted it; false when the key changed since (or is gone) or the server cannot be asked now
+     *     (the caller tries again later)
+     */
+    static boolean deleteAt(KeyValue kv, String key, long revision) {
+        try {
+            kv.delete(key, revision);
+            return true;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != JetStreamErrors.WRONG_LAST_SEQUENCE) {
+                LOG.debug("cannot delete {}: {}", key, e.getMessage());
+            }
+            return false;
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", key, e.getMessage());
+            return false;
         }
     }
 

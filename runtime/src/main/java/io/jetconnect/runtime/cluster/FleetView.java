@@ -12,10 +12,10 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /v1/cluster}: every worker whose status is in the bucket, alive or not, with its pipelines, states and
- * spill. A worker is alive while its last status was written, by the server's clock, at most
- * {@code worker-timeout} ago by this worker's clock: so the view needs the two clocks close (NTP), not the
- * workers'. A worker that stopped gracefully removed its status; one that died stays, shown dead, until it returns
- * under the same id.
+ * spill. A worker is alive while its last status was written at most {@code worker-timeout} ago, both times by the
+ * server's clock ({@link ServerClock}): no machine's clock takes part, so skew between them changes nothing. A
+ * worker that stopped gracefully removed its status; one that died stays, shown dead, until it returns under the
+ * same id or its status is {@code worker-expiry} old and a live worker removes it ({@link #expired}).
  */
 public final class FleetView {
 
@@ -25,9 +25,10 @@ public final class FleetView {
      * A worker's status as last seen.
      *
      * @param json its value
-     * @param writtenAt when the server stored it
+     * @param writtenAt when the server stored it, by the server's clock
+     * @param revision its revision, for a compare-and-set on it
      */
-    public record Seen(String json, Instant writtenAt) {
+    public record Seen(String json, Instant writtenAt, long revision) {
     }
 
     private FleetView() {
@@ -38,7 +39,7 @@ public final class FleetView {
      * @param self this worker's id
      * @param workers the statuses in the bucket, by worker id
      * @param definitions the pipelines the bucket defines, by name
-     * @param now the time now
+     * @param now the server's time now ({@link ServerClock})
      * @return the view
      */
     public static ObjectNode of(ClusterSettings cluster, String self, Map<String, Seen> workers,
@@ -79,7 +80,7 @@ public final class FleetView {
      * @param cluster the fleet's settings
      * @param leases the leases as last written, by pipeline
      * @param controls the controls, by pipeline
-     * @param now the time now
+     * @param now the server's time now ({@link ServerClock})
      */
     static void leasesAndControls(ObjectNode view, ClusterSettings cluster, Map<String, Seen> leases,
                                   Map<String, FleetControl> controls, Instant now) {
@@ -93,5 +94,35 @@ public final class FleetView {
         }
         ObjectNode control = view.putObject("control");
         controls.forEach((name, c) -> control.set(name, c.toJson()));
+    }
+
+    /**
+     * @param workers the statuses in the bucket, by worker id
+     * @param self this worker's id, never expired by itself
+     * @param now the server's time now ({@link ServerClock})
+     * @param expiry {@code worker-expiry}
+     * @return the statuses older than {@code expiry}, by worker id: workers dead so long that the view forgets them
+     */
+    static Map<String, Seen> expired(Map<String, Seen> workers, String self, Instant now, Duration expiry) {
+        Map<String, Seen> expired = new TreeMap<>();
+        workers.forEach((id, seen) -> {
+            if (!id.equals(self) && Duration.between(seen.writtenAt(), now).compareTo(expiry) > 0) {
+                expired.put(id, seen);
+            }
+        });
+        return expired;
+    }
+
+    /** @return the events the status says its worker's spill holds, 0 when it cannot be read */
+    static long spillDepth(String json) {
+        long depth = 0;
+        try {
+            for (JsonNode pipeline : JSON.readTree(json).path("pipelines")) {
+                depth += pipeline.path("spill").path("depth").asLong();
+            }
+        } catch (JsonProcessingException e) {
+            return 0;
+        }
+        return depth;
     }
 }

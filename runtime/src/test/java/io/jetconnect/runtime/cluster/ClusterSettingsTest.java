@@ -41,7 +41,7 @@ class ClusterSettingsTest {
         ClusterSettings c = read("cluster { name = prod, bucket = fleet }").orElseThrow();
 
         assertEquals(new ClusterSettings("prod", "fleet", Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Duration.ofSeconds(15), 1, Duration.ofSeconds(15)), c);
+                Duration.ofSeconds(15), 1, Duration.ofSeconds(15), Duration.ofHours(1)), c);
     }
 
     @Test
@@ -56,6 +56,14 @@ class ClusterSettingsTest {
     void aTimeoutNoLongerThanTheHeartbeatIsRefused() throws IOException {
         assertTrue(problem("cluster { name = p, bucket = b, heartbeat = 5s, worker-timeout = 5s }")
                 .contains("'jetconnect.cluster.worker-timeout': must be longer than"));
+    }
+
+    @Test
+    void anExpiryNoLongerThanTheTimeoutIsRefused() throws IOException {
+        assertTrue(problem("cluster { name = p, bucket = b, worker-timeout = 15s, worker-expiry = 15s }")
+                .contains("'jetconnect.cluster.worker-expiry': must be longer than jetconnect.cluster.worker-timeout"));
+        assertEquals(Duration.ofSeconds(16), read("cluster { name = p, bucket = b, worker-expiry = 16s }")
+                .orElseThrow().workerExpiry());
     }
 
     @Test

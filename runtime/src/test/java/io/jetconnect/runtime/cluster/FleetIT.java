@@ -46,8 +46,50 @@ class FleetIT {
             };
 
     private static ClusterSettings cluster(String bucket) {
+        return cluster(bucket, Duration.ofHours(1));
+    }
+
+    private static ClusterSettings cluster(String bucket, Duration workerExpiry) {
         return new ClusterSettings("it", bucket, Optional.empty(), Optional.empty(), Duration.ofMillis(200),
-                Duration.ofSeconds(2), 1, Duration.ofSeconds(1));
+                Duration.ofSeconds(2), 1, Duration.ofSeconds(1), workerExpiry);
+    }
+
+    /**
+     * A worker that died is shown dead after worker-timeout and forgotten after worker-expiry, both by the server's
+     * clock; a removal is a compare-and-set on the revision seen, so a status written again since is kept.
+     */
+    @Test
+    void aDeadWorkerIsShownDeadThenForgottenAndOneThatBeatAgainIsKept(NatsServer server) throws Exception {
+        NatsSettings settings = NatsSettings.builder(server.url()).connectionName("fleet-it").build();
+        ClusterSettings c = cluster("expiry-it-" + System.nanoTime(), Duration.ofSeconds(5));
+        Connection other = NatsConnector.connect(settings);
+        KeyValue kv = withPipelineA(other, c);
+        String ghost = WorkerStatusTest.status(List.of()).toJson();
+        long seen = kv.put("workers.ghost", ghost.getBytes(StandardCharsets.UTF_8));
+        long again = kv.put("workers.ghost", ghost.getBytes(StandardCharsets.UTF_8));
+        assertTrue(!FleetBucket.deleteAt(kv, "workers.ghost", seen), "written again since the revision seen");
+        assertEquals(again, kv.get("workers.ghost").getRevision());
+        try (RuntimeNats nats = new RuntimeNats(settings);
+             Fleet fleet = worker(c, nats)) {
+            fleet.start(List::of, List::of, "http://127.0.0.1:1", NO_PIPELINES);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ghostAlive(fleet).equals(Optional.of(false)));
+            assertEquals(1, fleet.view().get("alive").asInt());
+            await().atMost(Duration.ofSeconds(15)).until(() -> kv.get("workers.ghost") == null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ghostAlive(fleet).isEmpty());
+            assertEquals(0, fleet.view().get("dead").asInt());
+            assertTrue(kv.get("workers.w1") != null, "a live worker never forgets itself");
+        } finally {
+            NatsConnector.close(other);
+        }
+    }
+
+    private static Optional<Boolean> ghostAlive(Fleet fleet) {
+        for (JsonNode w : fleet.view().get("workers")) {
+            if (w.get("id").asText().equals("ghost")) {
+                return Optional.of(w.get("alive").asBoolean());
+            }
+        }
+        return Optional.empty();
     }
 
     @Test

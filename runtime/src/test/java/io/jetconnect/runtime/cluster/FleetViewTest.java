@@ -15,16 +15,17 @@ import org.junit.jupiter.api.Test;
 class FleetViewTest {
 
     private static final ClusterSettings CLUSTER = new ClusterSettings("prod", "fleet", Optional.empty(),
-            Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(15), 1, Duration.ofSeconds(15));
+            Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(15), 1, Duration.ofSeconds(15),
+            Duration.ofHours(1));
     private static final Instant NOW = Instant.parse("2026-12-07T10:05:00Z");
 
     @Test
     void aWorkerIsDeadOnceItsStatusIsOlderThanTheTimeoutByTheServersClock() {
         String json = WorkerStatusTest.status(List.of()).toJson();
         Map<String, FleetView.Seen> workers = Map.of(
-                "w1", new FleetView.Seen(json, NOW.minusSeconds(15)),
-                "w2", new FleetView.Seen(json, NOW.minusMillis(15_001)),
-                "w3", new FleetView.Seen(json, NOW.plusSeconds(1)));
+                "w1", new FleetView.Seen(json, NOW.minusSeconds(15), 1),
+                "w2", new FleetView.Seen(json, NOW.minusMillis(15_001), 2),
+                "w3", new FleetView.Seen(json, NOW.plusSeconds(1), 3));
 
         JsonNode view = FleetView.of(CLUSTER, "w1", workers, List.of("ingest"), NOW);
 
@@ -46,9 +47,23 @@ class FleetViewTest {
 
     @Test
     void anUnreadableStatusIsShownNotDropped() {
-        JsonNode view = FleetView.of(CLUSTER, "w1", Map.of("odd", new FleetView.Seen("[1", NOW)), List.of(), NOW);
+        JsonNode view = FleetView.of(CLUSTER, "w1", Map.of("odd", new FleetView.Seen("[1", NOW, 1)), List.of(), NOW);
 
         assertEquals("status is not JSON", view.get("workers").get(0).get("error").asText());
         assertTrue(view.get("workers").get(0).get("alive").asBoolean());
+    }
+
+    @Test
+    void aWorkerIsExpiredOnceOlderThanTheExpiryButNeverByItself() {
+        String json = WorkerStatusTest.status(List.of()).toJson();
+        Map<String, FleetView.Seen> workers = Map.of(
+                "w1", new FleetView.Seen(json, NOW.minus(Duration.ofHours(2)), 1),
+                "w2", new FleetView.Seen(json, NOW.minus(Duration.ofHours(1)), 2),
+                "w3", new FleetView.Seen(json, NOW.minus(Duration.ofHours(1)).minusMillis(1), 3));
+
+        assertEquals(List.of("w3"), List.copyOf(FleetView.expired(workers, "w1", NOW, Duration.ofHours(1)).keySet()),
+                "w1 is the viewer; w2 is exactly at the expiry");
+        assertEquals(12, FleetView.spillDepth(json));
+        assertEquals(0, FleetView.spillDepth("[1"));
     }
 }
