@@ -142,7 +142,8 @@ final class LoadClient implements AutoCloseable {
         }
     }
 
-    private static void pause(long millis) {
+    /** Waits out a retry's back-off (no condition to wait for: the time itself is the point). */
+    static void pause(long millis) {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         org.awaitility.Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
                 .until(() -> System.nanoTime() >= until);
