@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * no answer or a 503 again to the next worker. Each worker in turn is stopped with SIGTERM, started again once it
  * has exited, and must be ready with the committed pipelines (and take events again) before the next one goes.
  * An independent jnats reader of the stream then finds every event answered 202 exactly once, in its subject's
- * order, as it was posted.
+ * order, as it was posted. A worker that has not applied the fleet's pipelines yet (it has just started, or
+ * nothing is pushed) answers their events 503, "later", not 404: a producer tries another worker.
  */
 @Tag("fleet")
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -46,20 +47,28 @@ class FleetRollingRestartIT {
     @TempDir
     Path work;
 
-    private static String clusterBlock(String workerId) {
-        return "cluster { name = roll, bucket = fleet-roll-it, replicas = 3, heartbeat = 1s, worker-timeout = 3s"
-                + (workerId == null ? "" : ", worker-id = " + workerId) + " }\n";
+    /** @param replicas of the fleet's bucket and of the stream: 3 on the cluster, 1 on a single server */
+    private static String clusterBlock(String workerId, int replicas) {
+        return "cluster { name = roll, bucket = fleet-roll-it, replicas = " + replicas + ", heartbeat = 1s, "
+                + "worker-timeout = 3s" + (workerId == null ? "" : ", worker-id = " + workerId) + " }\n";
     }
 
-    private static final String DEFINITIONS = """
-            streams { events { name = %s, subjects = ["roll.>"], replicas = 3, duplicate-window = 2m } }
-            pipelines {
-              ingest {
-                source { type = http }
-                sinks = [ { type = jetstream, stream = events, subject = "roll.{tenantId}.v1" } ]
-              }
-            }
-            """.formatted(STREAM);
+    private static String definitions(int replicas) {
+        return clusterBlock(null, replicas) + """
+                streams { events { name = %s, subjects = ["roll.>"], replicas = %d, duplicate-window = 2m } }
+                pipelines {
+                  ingest {
+                    source { type = http }
+                    sinks = [ { type = jetstream, stream = events, subject = "roll.{tenantId}.v1" } ]
+                  }
+                }
+                """.formatted(STREAM, replicas);
+    }
+
+    private RuntimeProcess.Result push(String url, int replicas) throws Exception {
+        return RuntimeProcess.exec(work, Map.of(), "config", "push", "--config", PipelineConf.write(
+                work.resolve("fleet.conf"), work.resolve("push-data"), 0, url, definitions(replicas)).toString());
+    }
 
     /** A worker's place: its folder (data-dir, worker id, log), its config and its listener's port. */
     private record Seat(String id, Path dir, Path config, int port) {
@@ -69,11 +78,11 @@ class FleetRollingRestartIT {
         }
     }
 
-    private Seat seat(String id, String url) throws Exception {
+    private Seat seat(String id, String url, int replicas) throws Exception {
         Path dir = Files.createDirectories(work.resolve(id));
         int port = NatsServer.freePort();
         return new Seat(id, dir, PipelineConf.write(dir.resolve("pipeline.conf"), dir.resolve("data"), port, url,
-                clusterBlock(id)), port);
+                clusterBlock(id, replicas)), port);
     }
 
     /** @return whether the worker runs the committed pipelines: its readiness says so, not only its status code */
@@ -88,9 +97,7 @@ class FleetRollingRestartIT {
     void aRollingRestartOfEveryWorkerUnderLoadLosesNoAcknowledgedEvent() throws Exception {
         try (NatsServer.Cluster cluster = NatsServer.cluster(3)) {
             String url = cluster.url();
-            RuntimeProcess.Result pushed = RuntimeProcess.exec(work, Map.of(), "config", "push", "--config",
-                    PipelineConf.write(work.resolve("fleet.conf"), work.resolve("push-data"), 0, url,
-                            clusterBlock(null) + DEFINITIONS).toString());
+            RuntimeProcess.Result pushed = push(url, 3);
             assertEquals(0, pushed.exitCode(), pushed.output());
 
             List<Seat> seats = new ArrayList<>();
@@ -98,7 +105,7 @@ class FleetRollingRestartIT {
             SpreadLoad load = null;
             try {
                 for (String id : List.of("w1", "w2", "w3")) {
-                    Seat seat = seat(id, url);
+                    Seat seat = seat(id, url, 3);
                     seats.add(seat);
                     workers.add(seat.start());
                 }
@@ -144,7 +151,8 @@ class FleetRollingRestartIT {
                 Figures figures = Figures.of("fleet-rolling-restart", load.offered, load.acknowledged, stored,
                                 "roll.")
                         .with("altered", altered(load, stored)).with("retries", load.retries())
-                        .with("unanswered", load.unanswered.get()).with("answered_503", load.unavailable.get())
+                        .with("refused", load.refused.get()).with("dropped", load.dropped.get())
+                        .with("answered_503", load.unavailable.get())
                         .with("restarts", String.join(";", restarts)).print();
                 assertEquals(load.offered.size(), load.acknowledged.size(), "every offered event was acknowledged");
                 assertTrue(load.acknowledged.size() >= MIN_EVENTS, figures.line());
@@ -162,6 +170,29 @@ class FleetRollingRestartIT {
                     load.close();
                 }
                 workers.forEach(RuntimeProcess::close);
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatHasNotAppliedTheFleetYetAnswersLaterNotUnknown() throws Exception {
+        try (NatsServer nats = NatsServer.spawn()) {
+            Seat seat = seat("w1", nats.url(), 1);
+            // No push yet: the worker cannot know which pipelines the fleet has.
+            try (RuntimeProcess worker = RuntimeProcess.runListening(seat.dir(), seat.config(), seat.port(),
+                    Map.of())) {
+                var early = worker.post("/v1/pipelines/ingest/events", "application/cloudevents+json",
+                        new SpreadLoad(List.of(seat.port()), "ingest", 1, 0).event("c0", 0));
+                assertEquals(503, early.statusCode(), early.body());
+                assertEquals("1", early.headers().firstValue("Retry-After").orElse(null), early.headers().toString());
+                assertTrue(early.body().contains("not applied on this fleet worker yet"), early.body());
+
+                RuntimeProcess.Result pushed = push(nats.url(), 1);
+                assertEquals(0, pushed.exitCode(), pushed.output());
+                await().atMost(Duration.ofSeconds(30)).until(() -> appliedTheFleet(worker));
+                assertEquals(404, worker.post("/v1/pipelines/nope/events", "application/cloudevents+json", "{}")
+                        .statusCode(), "once applied, an unknown pipeline is unknown");
+                assertEquals(0, worker.terminate(), worker.output());
             }
         }
     }

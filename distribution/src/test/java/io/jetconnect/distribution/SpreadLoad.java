@@ -40,8 +40,10 @@ final class SpreadLoad implements AutoCloseable {
 
     final Set<String> offered = ConcurrentHashMap.newKeySet();
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    /** Attempts that got no answer: connection refused, reset or closed, or no answer in time. */
-    final AtomicLong unanswered = new AtomicLong();
+    /** Attempts whose connection was refused: no worker listening on that port (stopped, not started yet). */
+    final AtomicLong refused = new AtomicLong();
+    /** Attempts that got no answer on a connection made: reset or closed under the request, or no answer in time. */
+    final AtomicLong dropped = new AtomicLong();
     /** Attempts answered 503 (a stopping pipeline, a busy listener). */
     final AtomicLong unavailable = new AtomicLong();
     private final Map<Integer, AtomicLong> acceptedBy = new ConcurrentHashMap<>();
@@ -102,7 +104,7 @@ final class SpreadLoad implements AutoCloseable {
     }
 
     long retries() {
-        return unanswered.get() + unavailable.get();
+        return refused.get() + dropped.get() + unavailable.get();
     }
 
     static String id(String client, int seq) {
@@ -134,8 +136,12 @@ final class SpreadLoad implements AutoCloseable {
                 HttpResponse<String> response;
                 try {
                     response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                } catch (java.net.ConnectException noListener) {
+                    refused.incrementAndGet();
+                    LoadClient.pause(RETRY_PAUSE_MILLIS);
+                    continue;
                 } catch (IOException noAnswer) {
-                    unanswered.incrementAndGet();
+                    dropped.incrementAndGet();
                     LoadClient.pause(RETRY_PAUSE_MILLIS);
                     continue;
                 }
