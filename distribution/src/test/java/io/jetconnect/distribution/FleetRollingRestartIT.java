@@ -140,8 +140,7 @@ class FleetRollingRestartIT {
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() -> running.failed()
                         || running.acknowledged.size() >= MIN_EVENTS);
-                load.stop();
-                load.await(Duration.ofSeconds(60));
+                load.finish(Duration.ofSeconds(60));
 
                 // The independent check: the stream as jnats reads it, against what the clients were answered.
                 String one = cluster.servers().get(0).url();

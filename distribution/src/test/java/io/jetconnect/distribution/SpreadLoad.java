@@ -6,16 +6,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,9 +28,7 @@ final class SpreadLoad implements AutoCloseable {
     private final String pipeline;
     private final int clients;
     private final int padding;
-    private final ExecutorService threads;
-    private final List<Future<?>> loads = new ArrayList<>();
-    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final ProducerThreads threads;
 
     final Set<String> offered = ConcurrentHashMap.newKeySet();
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -54,7 +46,7 @@ final class SpreadLoad implements AutoCloseable {
         this.pipeline = pipeline;
         this.clients = clients;
         this.padding = padding;
-        this.threads = Executors.newFixedThreadPool(clients);
+        this.threads = new ProducerThreads(clients);
         this.ports.forEach(p -> acceptedBy.put(p, new AtomicLong()));
     }
 
@@ -63,39 +55,31 @@ final class SpreadLoad implements AutoCloseable {
         for (int c = 0; c < clients; c++) {
             String client = "c" + c;
             int first = c;
-            loads.add(threads.submit(() -> {
+            threads.start(() -> {
                 postUntilStopped(client, first);
                 return null;
-            }));
+            });
         }
         return this;
     }
 
-    /** Lets each client finish the event it is sending (until acknowledged), then stop. */
-    void stop() {
-        stopping.set(true);
-    }
-
-    /** Waits for every client to be done, rethrowing what one failed with. */
-    void await(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Future<?> load : loads) {
-            load.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
+    /**
+     * Lets each client finish the event it is sending (until acknowledged) and waits for all of them, rethrowing
+     * what one failed with.
+     */
+    void finish(Duration timeout) throws Exception {
+        threads.stop();
+        threads.await(timeout);
     }
 
     /** @return whether a client ended with an error (an answer it does not retry): the run cannot pass */
     boolean failed() {
-        return loads.stream().anyMatch(Future::isDone) && !stopping.get();
+        return threads.failed();
     }
 
     /** Throws what a client that ended failed with (its answer or exception), if one did. */
     void rethrowFailure() throws Exception {
-        for (Future<?> load : loads) {
-            if (load.isDone()) {
-                load.get();
-            }
-        }
+        threads.rethrowFailure();
     }
 
     /** @return events acknowledged by the worker on {@code port} */
@@ -107,15 +91,9 @@ final class SpreadLoad implements AutoCloseable {
         return refused.get() + dropped.get() + unavailable.get();
     }
 
-    static String id(String client, int seq) {
-        return client + "-" + seq;
-    }
-
     /** @return the event {@code seq} of {@code client}, as posted: the stored copy must carry the same fields */
     String event(String client, int seq) {
-        return "{\"specversion\":\"1.0\",\"id\":\"" + id(client, seq) + "\",\"source\":\"/roll\","
-                + "\"type\":\"roll.test\",\"datacontenttype\":\"application/json\",\"data\":{\"tenantId\":\""
-                + client + "\",\"seq\":" + seq + ",\"pad\":\"" + "r".repeat(padding) + "\"}}";
+        return LoadClient.event("roll", client, seq, "r".repeat(padding));
     }
 
     private void postUntilStopped(String client, int first) throws Exception {
@@ -123,8 +101,8 @@ final class SpreadLoad implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         int next = first;
-        for (int seq = 0; !stopping.get(); seq++) {
-            String id = id(client, seq);
+        for (int seq = 0; !threads.stopping(); seq++) {
+            String id = LoadClient.id(client, seq);
             String body = event(client, seq);
             offered.add(id);
             while (true) {
@@ -162,7 +140,6 @@ final class SpreadLoad implements AutoCloseable {
 
     @Override
     public void close() {
-        stopping.set(true);
-        threads.shutdownNow();
+        threads.close();
     }
 }
