@@ -23,7 +23,15 @@ record Figures(String scenario, String repetition, long offered, long acknowledg
 
     /** Reads the stream back and counts. */
     static Figures of(String scenario, LoadClient client, String url, String stream) throws Exception {
-        List<Message> messages = StreamReader.readAll(url, stream);
+        return of(scenario, client.offered, client.acknowledged, StreamReader.readAll(url, stream), "fault.");
+    }
+
+    /**
+     * Counts {@code messages} (a stream read back, in stream order) against events named {@code TENANT-SEQ}, each
+     * stored on the subject {@code subjectPrefix + TENANT + ".v1"}.
+     */
+    static Figures of(String scenario, Set<String> offered, Set<String> acknowledged, List<Message> messages,
+                      String subjectPrefix) {
         Set<String> ids = new HashSet<>();
         Map<String, Integer> lastSeq = new HashMap<>();
         List<Long> duplicateSequences = new ArrayList<>();
@@ -31,7 +39,7 @@ record Figures(String scenario, String repetition, long offered, long acknowledg
         long forged = 0;
         for (Message m : messages) {
             String id = StreamReader.eventId(m);
-            if (id == null || !client.offered.contains(id)) {
+            if (id == null || !offered.contains(id)) {
                 if (forged < 5) {
                     System.out.println("forged: " + id + " at stream sequence " + m.metaData().streamSequence());
                 }
@@ -45,7 +53,7 @@ record Figures(String scenario, String repetition, long offered, long acknowledg
             int dash = id.lastIndexOf('-');
             String tenant = id.substring(0, dash);
             int seq = Integer.parseInt(id.substring(dash + 1));
-            if (!m.getSubject().equals("fault." + tenant + ".v1")) {
+            if (!m.getSubject().equals(subjectPrefix + tenant + ".v1")) {
                 throw new AssertionError("event " + id + " stored on subject " + m.getSubject());
             }
             if (seq < lastSeq.getOrDefault(tenant, -1)) {
@@ -58,8 +66,8 @@ record Figures(String scenario, String repetition, long offered, long acknowledg
                 lastSeq.put(tenant, seq);
             }
         }
-        long lost = client.acknowledged.stream().filter(id -> !ids.contains(id)).count();
-        return new Figures(scenario, FaultRepeat.current(), client.offered.size(), client.acknowledged.size(),
+        long lost = acknowledged.stream().filter(id -> !ids.contains(id)).count();
+        return new Figures(scenario, FaultRepeat.current(), offered.size(), acknowledged.size(),
                 messages.size(), lost, duplicateSequences.size(), reordered, forged, duplicateSequences,
                 new LinkedHashMap<>());
     }

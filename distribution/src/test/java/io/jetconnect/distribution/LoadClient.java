@@ -6,15 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,9 +26,7 @@ final class LoadClient implements AutoCloseable {
     private final int batchSize;
     private final int padding;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ExecutorService threads;
-    private final List<Future<?>> loads = new ArrayList<>();
-    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final ProducerThreads threads;
 
     final Set<String> offered = ConcurrentHashMap.newKeySet();
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -53,32 +45,29 @@ final class LoadClient implements AutoCloseable {
         this.perTenant = perTenant;
         this.batchSize = batchSize;
         this.padding = padding;
-        this.threads = Executors.newFixedThreadPool(tenants);
+        this.threads = new ProducerThreads(tenants);
     }
 
     /** Starts one posting thread per tenant ({@code t0}, {@code t1}, ...). */
     LoadClient start() {
         for (int t = 0; t < tenants; t++) {
             String tenant = "t" + t;
-            loads.add(threads.submit(() -> {
+            threads.start(() -> {
                 postAll(tenant);
                 return null;
-            }));
+            });
         }
         return this;
     }
 
     /** Lets each tenant finish the batch it is posting, then stop. */
     void stop() {
-        stopping.set(true);
+        threads.stop();
     }
 
     /** Waits for every tenant to be done, rethrowing what a posting thread failed with. */
     void await(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Future<?> load : loads) {
-            load.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
+        threads.await(timeout);
     }
 
     int acknowledgedCount() {
@@ -90,9 +79,17 @@ final class LoadClient implements AutoCloseable {
     }
 
     String event(String tenant, int seq) {
-        return "{\"specversion\":\"1.0\",\"id\":\"" + id(tenant, seq) + "\",\"source\":\"/fault\","
-                + "\"type\":\"fault.test\",\"datacontenttype\":\"application/json\",\"data\":{\"tenantId\":\""
-                + tenant + "\",\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(padding) + "\"}}";
+        return event("fault", tenant, seq, "x".repeat(padding));
+    }
+
+    /**
+     * @return the structured event {@code seq} of {@code tenant}: id {@link #id}, source {@code /SCENARIO}, type
+     *     {@code SCENARIO.test}, JSON data with {@code tenantId}, {@code seq} and {@code pad}
+     */
+    static String event(String scenario, String tenant, int seq, String pad) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id(tenant, seq) + "\",\"source\":\"/" + scenario + "\","
+                + "\"type\":\"" + scenario + ".test\",\"datacontenttype\":\"application/json\","
+                + "\"data\":{\"tenantId\":\"" + tenant + "\",\"seq\":" + seq + ",\"pad\":\"" + pad + "\"}}";
     }
 
     private String batch(String tenant, int from, int to) {
@@ -107,7 +104,7 @@ final class LoadClient implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + httpPort + "/v1/pipelines/ingest/events"))
                 .header("Content-Type", "application/cloudevents-batch+json").timeout(Duration.ofSeconds(60));
-        for (int from = 0; from < perTenant && !stopping.get(); from += batchSize) {
+        for (int from = 0; from < perTenant && !threads.stopping(); from += batchSize) {
             int to = (int) Math.min((long) perTenant, (long) from + batchSize);
             String body = batch(tenant, from, to);
             for (int i = from; i < to; i++) {
@@ -142,7 +139,8 @@ final class LoadClient implements AutoCloseable {
         }
     }
 
-    private static void pause(long millis) {
+    /** Waits out a retry's back-off (no condition to wait for: the time itself is the point). */
+    static void pause(long millis) {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         org.awaitility.Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
                 .until(() -> System.nanoTime() >= until);
@@ -150,7 +148,6 @@ final class LoadClient implements AutoCloseable {
 
     @Override
     public void close() {
-        stopping.set(true);
-        threads.shutdownNow();
+        threads.close();
     }
 }

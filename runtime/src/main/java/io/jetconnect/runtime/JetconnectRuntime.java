@@ -172,8 +172,11 @@ public final class JetconnectRuntime implements AutoCloseable {
         JetconnectRuntime runtime = new JetconnectRuntime(config, lock, plugins, embedded, meters, http, pipelines,
                 nats, timers, routes, actions, statuses, fleet);
         http.requestTimeout(timers, settings.requestTimeout());
+        // A fleet worker that has not applied the bucket yet cannot tell an unknown pipeline from one it is about
+        // to start: "later" (503), as for one that is starting, so that a producer tries another worker, not 404.
         http.pipelineStates(name -> pipelines.get(name)
-                .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT)));
+                .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT))
+                .or(() -> fleet.filter(f -> !f.synced()).map(f -> "not applied on this fleet worker yet")));
         http.guard(new AdminGuard(settings.allowedHosts(), settings.httpHost()));
         http.bodyLimits(bodyLimits(resolved));
         AdminApi admin = new AdminApi(pipelines, () -> plugins, statuses, actions, runtime::reloadReply, token,
