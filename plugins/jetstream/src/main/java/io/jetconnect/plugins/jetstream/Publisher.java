@@ -277,7 +277,7 @@ final class Publisher {
             if (!p.transition(sentState, Pending.withKind(sentState, Pending.DONE))) {
                 return;
             }
-            p.body = null;
+            p.release();
             p.stored = true; // before the window's volatile settle, which publishes it to the lock holder
             window.succeeded(p);
             inFlight.decrementAndGet(); // after the window: a round that sees none in flight may rewind
@@ -297,7 +297,7 @@ final class Publisher {
                 return;
             }
             if (failure.permanent()) {
-                p.body = null;
+                p.release();
                 window.succeeded(p); // finished with: the stream will never take it
                 inFlight.decrementAndGet();
                 metrics.rejected.increment();
@@ -556,7 +556,7 @@ final class Publisher {
     private void fail(Pending p, RetriableException failure) {
         int s = p.state();
         if (Pending.kindOf(s) != Pending.DONE && p.transition(s, Pending.withKind(s, Pending.DONE))) {
-            p.body = null;
+            p.release();
             metrics.failed.increment();
             p.stage.completeExceptionally(failure);
         }
