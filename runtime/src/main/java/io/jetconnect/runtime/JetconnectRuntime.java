@@ -411,6 +411,7 @@ public final class JetconnectRuntime implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: sources stop taking events, in-flight events complete, sinks close");
+        http.drain();
         // First: no bucket change may restart a pipeline while they stop.
         fleet.ifPresent(Fleet::close);
         pipelines.stopAll();

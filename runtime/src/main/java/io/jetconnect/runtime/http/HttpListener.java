@@ -49,7 +49,12 @@ public final class HttpListener implements AutoCloseable {
     private final LiveFeed liveFeed;
     private final IngestRoute ingest;
     private final TlsFiles tls;
+    /** How long {@link #close()} lets requests already read finish once the listener stops accepting. */
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(2);
+
     private final HttpServer main;
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final HttpServer adminServer;
     private volatile AdminApi admin;
     private volatile boolean started;
@@ -230,6 +235,9 @@ public final class HttpListener implements AutoCloseable {
         }
         Exchange exchange = new Exchange(request, context, path);
         exchange.afterAnswer(() -> guard.requestDone(request.connection()));
+        if (draining) {
+            exchange.closeAfterAnswer();
+        }
         try {
             if (!started) {
                 sendJson(exchange, 503, Map.of("Retry-After", "1"), error("starting; try again later"));
@@ -384,8 +392,31 @@ public final class HttpListener implements AutoCloseable {
         exchange.send(status, contentType, headers, body);
     }
 
+    /**
+     * The runtime is stopping: every answer from now on closes its connection, so that a client (or a load balancer)
+     * opens its next request elsewhere instead of sending it on a kept-alive connection that {@link #close()} is
+     * about to cut. Requests are still answered (202 while their pipeline runs, 503 once it stopped).
+     */
+    public void drain() {
+        draining = true;
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // Stop accepting, and give requests already read a moment to be answered before the connections go.
+        for (HttpServer server : adminServer == null ? java.util.List.of(main) : java.util.List.of(main, adminServer)) {
+            try {
+                server.shutdown(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS).toCompletionStage()
+                        .toCompletableFuture().get(SHUTDOWN_GRACE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("the listener did not shut down gracefully: {}", e.toString());
+            }
+        }
         ingest.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -109,6 +109,69 @@ class HttpListenerTest {
         assertEquals(200, send("GET", "/healthz", null).statusCode());
     }
 
+    /**
+     * Stopping: once drained every answer closes its connection (a raw socket sees {@code Connection: close} and then
+     * the end of the stream), and a request already read when the listener closes is still answered.
+     */
+    @Test
+    void aDrainingListenerClosesConnectionsAfterAnsweringAndAnswersWhatItReadBeforeClosing() throws Exception {
+        CompletableFuture<IngressResponse> later = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        register("p", request -> {
+            arrived.countDown();
+            return later;
+        });
+        register("q", request -> CompletableFuture.completedFuture(IngressResponse.json(202, "{}")));
+        String keptAlive = rawExchange("q");
+        assertTrue(!keptAlive.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), keptAlive);
+        listener.drain();
+        String drained = rawExchange("q");
+        assertTrue(drained.startsWith("HTTP/1.1 202"), drained);
+        assertTrue(drained.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), drained);
+
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("POST", "/v1/pipelines/p/events", "{}");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        assertTrue(arrived.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(listener::close);
+        // Answer only once the listener takes no new connection: the close is under way.
+        int port = listener.address().getPort();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                return false;
+            } catch (IOException refused) {
+                return true;
+            }
+        });
+        later.complete(IngressResponse.json(202, "{\"accepted\":1}"));
+        assertEquals(202, inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        closing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** One request on a raw socket; the whole of what the server sent until it closed or 2 s passed. */
+    private String rawExchange(String pipeline) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", listener.address().getPort())) {
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write(("POST /v1/pipelines/" + pipeline + "/events HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                    got.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException keptOpen) {
+                // a kept-alive connection: the server did not close it
+            }
+            return got.toString(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
     @Test
     void wrongMethodsAre405() throws Exception {
         register("p", request -> CompletableFuture.completedFuture(IngressResponse.json(202, "{}")));
