@@ -231,7 +231,12 @@ public final class Pipeline implements ManagedPipeline {
      * now is stopped either way, and started again if the lease is held, so that it claims its cursors under the
      * new token rather than running on under a claim a later holder overtook.
      */
-    private synchronized void leaseChanged() {
+    private void leaseChanged() {
+        followLease(null);
+    }
+
+    /** @param restart why to start a running source again even under the same hold, or null */
+    private synchronized void followLease(String restart) {
         SourceLeases.SourceLease held = lease;
         if (held == null) {
             return;
@@ -242,8 +247,8 @@ public final class Pipeline implements ManagedPipeline {
                 startSource();
                 state = PipelineState.RUNNING;
                 LOG.info("pipeline {} running on this worker (lease taken): {}", name(), definition.summary());
-            } else if (state == PipelineState.RUNNING && held.token() != startedToken) {
-                restartUnder(held, "the lease's hold changed");
+            } else if (state == PipelineState.RUNNING && (restart != null || held.token() != startedToken)) {
+                restartUnder(held, restart != null ? restart : "the lease's hold changed");
             }
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
@@ -272,24 +277,8 @@ public final class Pipeline implements ManagedPipeline {
      * Asked on the source's own thread, which the restart waits for, hence a thread of its own.
      */
     private void reclaim() {
-        Thread t = new Thread(() -> {
-            synchronized (this) {
-                SourceLeases.SourceLease held = lease;
-                if (held == null || state != PipelineState.RUNNING) {
-                    return;
-                }
-                MDC.put("pipeline", name());
-                try {
-                    restartUnder(held, "a cursor was reset by hand while it ran");
-                } catch (RuntimeException | LinkageError e) {
-                    lastError = describe(e);
-                    LOG.error("pipeline {} failed to start its source: {}", name(), lastError, e);
-                    state = PipelineState.FAILED;
-                } finally {
-                    MDC.remove("pipeline");
-                }
-            }
-        }, "jetconnect-reclaim-" + name());
+        Thread t = new Thread(() -> followLease("a cursor was reset by hand while it ran"),
+                "jetconnect-reclaim-" + name());
         t.setDaemon(true);
         t.start();
     }

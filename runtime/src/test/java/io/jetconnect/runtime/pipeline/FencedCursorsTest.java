@@ -150,9 +150,7 @@ class FencedCursorsTest {
         FakeBucket bucket = new FakeBucket();
         int[] reclaims = new int[1];
         FencedCursors a = new FencedCursors(bucket, "copy", lease(10), () -> reclaims[0]++);
-        long source = a.begin();
-        assertEquals(OptionalLong.empty(), a.load(KEY, source));
-        a.store(KEY, 400, source);
+        long source = storedAt400(a);
         bucket.entry = null; // nats kv del
         assertThrows(RetriableException.class, () -> a.store(KEY, 410, source), "a claimed key is never created");
         assertEquals(null, bucket.entry);
@@ -206,13 +204,19 @@ class FencedCursorsTest {
         assertEquals("3@20", bucket.entry.value());
     }
 
+    /** @return the session of a source that claimed the empty key and stored 400 */
+    private static long storedAt400(FencedCursors cursors) {
+        long session = cursors.begin();
+        assertEquals(OptionalLong.empty(), cursors.load(KEY, session));
+        cursors.store(KEY, 400, session);
+        return session;
+    }
+
     @Test
     void aResetThroughTheAdminApiWithTheSourcePausedIsWritten() {
         FakeBucket bucket = new FakeBucket();
         FencedCursors a = new FencedCursors(bucket, "copy", lease(10));
-        long running = a.begin();
-        assertEquals(OptionalLong.empty(), a.load(KEY, running));
-        a.store(KEY, 400, running);
+        storedAt400(a);
         a.begin(); // paused: the source's session ended
         a.reset(KEY, 50);
         assertEquals("50@10", bucket.entry.value());
@@ -227,9 +231,7 @@ class FencedCursorsTest {
     void aSourceStoppedAndReplacedUnderTheSameHoldCannotWrite() {
         FakeBucket bucket = new FakeBucket();
         FencedCursors a = new FencedCursors(bucket, "copy", lease(10));
-        long first = a.begin();
-        assertEquals(OptionalLong.empty(), a.load(KEY, first));
-        a.store(KEY, 400, first);
+        long first = storedAt400(a);
         long second = a.begin(); // stopped and started again (a pause and resume): same hold, same token
         assertEquals(OptionalLong.of(400), a.load(KEY, second));
         RetriableException e = assertThrows(RetriableException.class, () -> a.store(KEY, 390, first),
