@@ -215,6 +215,10 @@ class FleetLeaseIT {
                 for (int i = 1; i < tokens.size(); i++) {
                     lateWrites += tokens.get(i) < tokens.get(i - 1) ? 1 : 0;
                 }
+                // Reported, not asserted: whether the thawed holder's source tries a store before it is stopped is
+                // a race between its checkpoint timer and the lease's expiry watch, which this schedule cannot
+                // settle. A late write that was tried and not refused shows as a token going back (lateWrites,
+                // asserted below); KvCursorStoreIT freezes a holder inside its store to make one every time.
                 boolean refused = taker.output().contains("does not hold the lease")
                         || taker.output().contains("another worker holds the lease");
                 int lost = EVENTS - ids.size();

@@ -85,21 +85,11 @@ final class Lease {
      * @return whether this worker holds the lease after the step
      */
     synchronized boolean tick() {
-        long sent = clock.nanoTime();
         if (holds()) {
-            try {
-                OptionalLong written = store.update(key, value(worker, term), revision);
-                if (written.isPresent()) {
-                    revision = written.getAsLong();
-                    deadlineNanos = sent + ttl.toNanos();
-                } else {
-                    holding = false;
-                }
-            } catch (RuntimeException e) {
-                // Unreachable, or the answer was lost: the hold runs out at its deadline unless a renewal succeeds.
-            }
+            renew();
             return holds();
         }
+        long sent = clock.nanoTime();
         holding = false;
         try {
             Optional<LeaseStore.Entry> entry = store.get(key);
@@ -128,6 +118,34 @@ final class Lease {
             // Standby stays standby until the server answers.
         }
         return holds();
+    }
+
+    /** @return whether the renewal was written (a refused one ends the hold, a failed one leaves it to run out) */
+    private boolean renew() {
+        long sent = clock.nanoTime();
+        try {
+            OptionalLong written = store.update(key, value(worker, term), revision);
+            if (written.isPresent()) {
+                revision = written.getAsLong();
+                deadlineNanos = sent + ttl.toNanos();
+                return true;
+            }
+            holding = false;
+        } catch (RuntimeException e) {
+            // Unreachable, or the answer was lost: the hold runs out at its deadline unless a renewal succeeds.
+        }
+        return false;
+    }
+
+    /**
+     * Renews now, for a caller that must know no other hold began since {@code token}'s: the compare-and-set on
+     * the revision this worker last wrote succeeds only if nobody wrote the key since.
+     *
+     * @param token the token of the hold the caller works under
+     * @return whether this worker still holds the lease under that token and the renewal was written
+     */
+    synchronized boolean confirm(long token) {
+        return holds() && acquired == token && renew() && holds();
     }
 
     /**

@@ -134,6 +134,12 @@ public final class Leases implements SourceLeases, AutoCloseable {
         }
 
         @Override
+        public boolean confirm() {
+            long t = token();
+            return t != 0 && lease.confirm(t);
+        }
+
+        @Override
         public void close() {
             closed = true;
             joined.remove(pipeline, this);

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cursors of a leased pipeline, fenced by the server: each value carries the fencing token of the hold it was
@@ -16,13 +18,18 @@ import java.util.OptionalLong;
  *
  * <p>A store writes under the token its key was claimed with, not the lease's token of the moment: a source that
  * outlived a hold (its worker frozen past the ttl, the lease taken again since) is refused, never let to write a
- * position older than the one another holder stored meanwhile. A store that finds the key moved under a token not
- * greater than its own (an operator's write: a cursor reset, a plain value) reads the revision and writes again.
- * The position is never changed by a claim, so the fencing alone never moves a cursor.
+ * position older than the one another holder stored meanwhile. A store that finds its claimed key deleted or
+ * written under a lower token (by hand, while the source ran) writes nothing and has the source started again,
+ * which claims the key anew from what it reads: it never creates a key it claimed nor writes over a lower token.
+ * Resets go through the admin API with the pipeline paused ({@link #reset}), claimed by the write. The position is
+ * never changed by a claim, so the fencing alone never moves a cursor.
  *
- * <p>Thread-safe: one at a time, a source's thread and the admin API's.
+ * <p>Claims belong to a session, one source instance ({@link #begin()}): a source thread that outlives its stop
+ * writes under none. Thread-safe: one at a time, a source's thread and the admin API's.
  */
 final class FencedCursors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FencedCursors.class);
 
     /** Reads and writes again at most this often when others keep moving the key. */
     private static final int ATTEMPTS = 8;
@@ -81,21 +88,70 @@ final class FencedCursors {
     private final Bucket bucket;
     private final String pipeline;
     private final SourceLeases.SourceLease fence;
+    private final Runnable reclaim;
+    /** The claims of the current session: a source instance's, from its {@link #begin()} to the next. */
     private final Map<String, Claim> claims = new HashMap<>();
+    private long session;
+    private boolean reclaimAsked;
 
     FencedCursors(Bucket bucket, String pipeline, SourceLeases.SourceLease fence) {
-        this.bucket = bucket;
-        this.pipeline = pipeline;
-        this.fence = fence;
+        this(bucket, pipeline, fence, () -> { });
     }
 
     /**
-     * Reads a cursor and claims its key under the lease's current token.
+     * @param reclaim called (once a session, on the caller's thread) when the session's source must start again
+     *     to claim its cursor anew: the key was deleted or written under a lower token while it ran
+     */
+    FencedCursors(Bucket bucket, String pipeline, SourceLeases.SourceLease fence, Runnable reclaim) {
+        this.bucket = bucket;
+        this.pipeline = pipeline;
+        this.fence = fence;
+        this.reclaim = reclaim;
+    }
+
+    /**
+     * Starts a new session (a new source instance, or none after a stop); the previous one's loads and stores are
+     * refused from now on, so a source thread that outlives its stop never writes under the claims of the next.
      *
-     * @param key the full key
+     * @return the session, for {@link #load(String, long)} and {@link #store(String, long, long)}
+     */
+    synchronized long begin() {
+        session++;
+        claims.clear();
+        reclaimAsked = false;
+        return session;
+    }
+
+    /** {@link #load(String, long)} in the current session. */
+    synchronized OptionalLong load(String key) {
+        return load(key, session);
+    }
+
+    /**
+     * A reset (the admin API's, the source paused): the key is claimed by the write, under the lease's current
+     * token, over any value written under a token not greater.
+     *
      * @throws RetriableException when this worker does not hold the lease, or a later holder claimed the key
      */
-    synchronized OptionalLong load(String key) {
+    synchronized void reset(String key, long position) {
+        if (!fence.verify()) {
+            throw notHeld(key, "stored");
+        }
+        claimByWrite(key, position);
+    }
+
+    /**
+     * Reads a cursor and claims its key under the lease's current token. The claim is always a compare-and-set on
+     * the revision read, also when the key already has this token: a read answered by a replica that lags is then
+     * refused by the server and read again, never resumed from.
+     *
+     * @param key the full key
+     * @param in the session of the source that reads
+     * @throws RetriableException when this worker does not hold the lease, a later holder claimed the key, or the
+     *     session ended
+     */
+    synchronized OptionalLong load(String key, long in) {
+        current(key, in);
         long token = fence.token();
         if (token == 0 || !fence.verify()) {
             throw notHeld(key, "read");
@@ -112,10 +168,10 @@ final class FencedCursors {
             }
             Value stored = Value.parse(entry.get().value());
             if (stored.token() > token) {
-                throw superseded(key, stored.token(), token);
+                earlierBucket(key, stored.token(), token);
             }
-            OptionalLong written = stored.token() == token ? OptionalLong.of(entry.get().revision())
-                    : bucket.update(key, new Value(stored.position(), token).text(), entry.get().revision());
+            OptionalLong written = bucket.update(key, new Value(stored.position(), token).text(),
+                    entry.get().revision());
             if (written.isPresent()) {
                 claims.put(key, new Claim(token, written.getAsLong()));
                 return stored.position();
@@ -125,43 +181,100 @@ final class FencedCursors {
     }
 
     /**
-     * Stores a position under the token its key was claimed with; a key not claimed yet (an operator's write
-     * before the source read it) is claimed by the write itself, under the lease's current token.
+     * A token greater than this hold's is a later hold's, unless it was written before the fleet bucket was
+     * re-created (its revisions, the tokens, start again at 1): told apart by renewing the hold by
+     * compare-and-set after the cursor was read, which succeeds only if no other hold began since this one.
+     */
+    private void earlierBucket(String key, long stored, long token) {
+        if (!fence.confirm()) {
+            throw superseded(key, stored, token);
+        }
+        LOG.warn("cursor {} was claimed under lease token {}, greater than this hold's ({}) though no hold of "
+                + "pipeline {} began since: written before the fleet bucket was re-created; claiming it", key,
+                stored, token, pipeline);
+    }
+
+    /**
+     * Stores a position under the token its key was claimed with in this session. A key the session never read is
+     * claimed by the write, under the lease's current token; a key it claimed is only ever updated under that
+     * claim: found deleted, or written under a lower token (by hand while the source ran), it is not written over
+     * but the source is restarted ({@code reclaim}) to read it again.
      *
      * @param key the full key
-     * @throws RetriableException when this worker does not hold the lease, or a later holder claimed the key
+     * @param in the session of the writer
+     * @throws RetriableException when this worker does not hold the lease, another wrote the key since the claim,
+     *     or the session ended
      */
-    synchronized void store(String key, long position) {
+    synchronized void store(String key, long position, long in) {
+        current(key, in);
         if (!fence.verify()) {
             throw notHeld(key, "stored");
         }
         Claim claim = claims.get(key);
-        long token = claim != null ? claim.token() : fence.token();
+        if (claim == null) {
+            claimByWrite(key, position);
+            return;
+        }
+        String text = new Value(OptionalLong.of(position), claim.token()).text();
+        long expected = claim.revision();
+        for (int i = 0; i < ATTEMPTS; i++) {
+            OptionalLong written = bucket.update(key, text, expected);
+            if (written.isPresent()) {
+                claims.put(key, new Claim(claim.token(), written.getAsLong()));
+                return;
+            }
+            Optional<Bucket.Entry> entry = bucket.get(key);
+            long stored = entry.isPresent() ? Value.parse(entry.get().value()).token() : -1;
+            if (stored > claim.token()) {
+                throw superseded(key, stored, claim.token());
+            }
+            if (stored < claim.token()) {
+                askReclaim();
+                throw new RetriableException("cursor " + key + " not stored: it was " + (entry.isEmpty() ? "deleted"
+                        : "written under lease token " + stored) + " while the source of pipeline " + pipeline
+                        + " ran (reset cursors with the pipeline paused); the source starts again to read it");
+            }
+            // This claim's token: a write of this store's whose answer was lost. Write over it.
+            expected = entry.get().revision();
+        }
+        throw busy(key);
+    }
+
+    private void claimByWrite(String key, long position) {
+        long token = fence.token();
         if (token == 0) {
             throw notHeld(key, "stored");
         }
         String text = new Value(OptionalLong.of(position), token).text();
-        long expected = claim != null ? claim.revision() : 0;
         for (int i = 0; i < ATTEMPTS; i++) {
-            OptionalLong written = expected > 0 ? bucket.update(key, text, expected) : OptionalLong.empty();
-            if (written.isEmpty()) {
-                Optional<Bucket.Entry> entry = bucket.get(key);
-                if (entry.isPresent()) {
-                    long stored = Value.parse(entry.get().value()).token();
-                    if (stored > token) {
-                        throw superseded(key, stored, token);
-                    }
-                    expected = entry.get().revision();
-                    continue;
+            Optional<Bucket.Entry> entry = bucket.get(key);
+            if (entry.isPresent()) {
+                long stored = Value.parse(entry.get().value()).token();
+                if (stored > token) {
+                    throw superseded(key, stored, token);
                 }
-                written = bucket.create(key, text);
             }
+            OptionalLong written = entry.isEmpty() ? bucket.create(key, text)
+                    : bucket.update(key, text, entry.get().revision());
             if (written.isPresent()) {
                 claims.put(key, new Claim(token, written.getAsLong()));
                 return;
             }
         }
         throw busy(key);
+    }
+
+    private void current(String key, long in) {
+        if (in != session) {
+            throw new RetriableException("cursor " + key + " of pipeline " + pipeline + ": its source was stopped");
+        }
+    }
+
+    private void askReclaim() {
+        if (!reclaimAsked) {
+            reclaimAsked = true;
+            reclaim.run();
+        }
     }
 
     private RetriableException notHeld(String key, String done) {

@@ -46,9 +46,60 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
 
     /** @param fence the pipeline's lease, whose hold every store must be made under; null for none */
     KvCursorStore(NatsSettings settings, String pipeline, SourceLeases.SourceLease fence) {
+        this(settings, pipeline, fence, () -> { });
+    }
+
+    /**
+     * @param fence the pipeline's lease, whose hold every store must be made under; null for none
+     * @param reclaim asks for the source to be started again, to claim a cursor that was reset by hand while it ran
+     *     (called on the source's thread: it must not wait for the source to stop)
+     */
+    KvCursorStore(NatsSettings settings, String pipeline, SourceLeases.SourceLease fence, Runnable reclaim) {
         this.settings = settings;
         this.pipeline = pipeline;
-        this.fenced = fence == null ? null : new FencedCursors(new Bucket(), pipeline, fence);
+        this.fenced = fence == null ? null : new FencedCursors(new Bucket(), pipeline, fence, reclaim);
+    }
+
+    /**
+     * The cursors as one source instance sees them: under a lease, its loads and stores are refused once
+     * {@link #endSession()} or the next {@code session()} was called, so a source thread that outlives its stop
+     * never writes under the claims of the source started after it.
+     */
+    CursorStore session() {
+        if (fenced == null) {
+            return this;
+        }
+        long in = fenced.begin();
+        return new CursorStore() {
+            @Override
+            public OptionalLong load(String key) {
+                return parsed(key, () -> fenced.load(key(key), in));
+            }
+
+            @Override
+            public void store(String key, long position) {
+                parsed(key, () -> {
+                    fenced.store(key(key), position, in);
+                    return OptionalLong.empty();
+                });
+            }
+        };
+    }
+
+    /** Ends the current source's session (it was stopped). */
+    void endSession() {
+        if (fenced != null) {
+            fenced.begin();
+        }
+    }
+
+    /** A fenced operation, with a value that is not a cursor as a retriable failure. */
+    private OptionalLong parsed(String key, java.util.function.Supplier<OptionalLong> op) {
+        try {
+            return op.get();
+        } catch (NumberFormatException e) {
+            throw new RetriableException("cannot use cursor " + key(key) + ": " + e.getMessage(), e);
+        }
     }
 
     private synchronized KeyValue kv() {
@@ -116,11 +167,10 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
     @Override
     public void store(String key, long position) {
         if (fenced != null) {
-            try {
-                fenced.store(key(key), position);
-            } catch (NumberFormatException e) {
-                throw new RetriableException("cannot store cursor " + key(key) + ": " + e.getMessage(), e);
-            }
+            parsed(key, () -> {
+                fenced.reset(key(key), position);
+                return OptionalLong.empty();
+            });
             return;
         }
         try {

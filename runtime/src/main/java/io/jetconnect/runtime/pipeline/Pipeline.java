@@ -42,6 +42,8 @@ public final class Pipeline implements ManagedPipeline {
     private final SourceLeases leases;
     /** Its lease while it is started, when it runs once in a fleet; null otherwise. */
     private volatile SourceLeases.SourceLease lease;
+    /** The token of the hold its running source started under (0 without a lease): any other means start again. */
+    private long startedToken;
 
     public Pipeline(ResolvedPipeline definition, PipelineEnvironment env) {
         this(definition, env, SourceLeases.NONE);
@@ -159,7 +161,7 @@ public final class Pipeline implements ManagedPipeline {
             case "file":
                 return new FileCursorStore(dataDir().resolve("cursors"));
             case "kv":
-                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name(), lease);
+                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name(), lease, this::reclaim);
                 closeables.add(kv);
                 return kv;
             case "none":
@@ -224,9 +226,17 @@ public final class Pipeline implements ManagedPipeline {
     /**
      * The lease was gained or lost: a standby starts its source from the stored cursor, a holder that lost it stops
      * its source as a pause does (its cursor store refuses writes from the moment the lease ran out, whatever this
-     * step's timing). A paused pipeline stays paused either way.
+     * step's timing). A paused pipeline stays paused either way. The lease is read when this runs, maybe well after
+     * the change (notices are handled one at a time): a running source started under another hold than the one held
+     * now is stopped either way, and started again if the lease is held, so that it claims its cursors under the
+     * new token rather than running on under a claim a later holder overtook.
      */
-    private synchronized void leaseChanged() {
+    private void leaseChanged() {
+        followLease(null);
+    }
+
+    /** @param restart why to start a running source again even under the same hold, or null */
+    private synchronized void followLease(String restart) {
         SourceLeases.SourceLease held = lease;
         if (held == null) {
             return;
@@ -237,11 +247,8 @@ public final class Pipeline implements ManagedPipeline {
                 startSource();
                 state = PipelineState.RUNNING;
                 LOG.info("pipeline {} running on this worker (lease taken): {}", name(), definition.summary());
-            } else if (!held.holds() && state == PipelineState.RUNNING) {
-                state = PipelineState.STANDBY;
-                stopSource();
-                awaitIdle();
-                LOG.warn("pipeline {} on standby: this worker lost its lease", name());
+            } else if (state == PipelineState.RUNNING && (restart != null || held.token() != startedToken)) {
+                restartUnder(held, restart != null ? restart : "the lease's hold changed");
             }
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
@@ -250,6 +257,30 @@ public final class Pipeline implements ManagedPipeline {
         } finally {
             MDC.remove("pipeline");
         }
+    }
+
+    /** Stops the running source; starts a new one, which claims its cursors anew, if the lease is held. */
+    private void restartUnder(SourceLeases.SourceLease held, String why) {
+        state = PipelineState.STANDBY;
+        stopSourceAndWait();
+        if (held.holds()) {
+            startSource();
+            state = PipelineState.RUNNING;
+            LOG.warn("pipeline {}: source started again ({}), under lease token {}", name(), why, startedToken);
+        } else {
+            LOG.warn("pipeline {} on standby: this worker lost its lease", name());
+        }
+    }
+
+    /**
+     * A fenced cursor was deleted or rewritten by hand while the source ran: the source starts again to read it.
+     * Asked on the source's own thread, which the restart waits for, hence a thread of its own.
+     */
+    private void reclaim() {
+        Thread t = new Thread(() -> followLease("a cursor was reset by hand while it ran"),
+                "jetconnect-reclaim-" + name());
+        t.setDaemon(true);
+        t.start();
     }
 
     private void awaitIdle() {
@@ -264,9 +295,12 @@ public final class Pipeline implements ManagedPipeline {
     }
 
     private void startSource() {
+        SourceLeases.SourceLease held = lease;
+        startedToken = held == null ? 0 : held.token();
         ResolvedElement sourceElement = definition.source();
         source = env.plugins().create(sourceElement.type(), EventSource.class);
-        sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate, cursors,
+        CursorStore own = cursors instanceof KvCursorStore kv ? kv.session() : cursors;
+        sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate, own,
                 env.ingress()::register, this::sourceFailed);
         EventSource s = source;
         PluginRegistry.runWithLoaderOf(sourceElement.type(), () -> s.start(sourceContext));
@@ -285,6 +319,15 @@ public final class Pipeline implements ManagedPipeline {
             } catch (RuntimeException e) {
                 LOG.warn("pipeline {}: source did not stop cleanly: {}", name(), describe(e));
             }
+        }
+    }
+
+    /** Stops the source and waits for its events; from then on its cursor stores are refused. */
+    private void stopSourceAndWait() {
+        stopSource();
+        awaitIdle();
+        if (cursors instanceof KvCursorStore kv) {
+            kv.endSession();
         }
     }
 
@@ -309,8 +352,7 @@ public final class Pipeline implements ManagedPipeline {
         try {
             // Paused before its route goes: ingest answers 503 (come back), never 404, while in-flight events drain.
             state = PipelineState.PAUSED;
-            stopSource();
-            awaitIdle();
+            stopSourceAndWait();
             LOG.info("pipeline {} paused", name());
             return true;
         } finally {

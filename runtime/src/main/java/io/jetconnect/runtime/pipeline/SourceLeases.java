@@ -37,11 +37,18 @@ public interface SourceLeases {
          * The fencing token of this worker's hold, which the cursors written under it carry: greater for every
          * later hold of the pipeline's lease, by any worker (docs/scale-out.md, "Leases").
          *
-         * @return the token, or 0 when this worker does not hold the lease (or the lease has no tokens)
+         * @return the token, or 0 when this worker does not hold the lease
          */
-        default long token() {
-            return 0;
-        }
+        long token();
+
+        /**
+         * Renews the hold now, by compare-and-set on the lease's key, and says whether the server took it: proof
+         * that no later hold of the lease began since this one (in this life of the fleet bucket), which a read of
+         * the key, maybe answered by a replica that lags, is not.
+         *
+         * @return whether this worker holds the lease under {@link #token()} and the renewal was written
+         */
+        boolean confirm();
 
         /** Stops competing, and gives the lease up if held so that another worker takes it at once. */
         @Override

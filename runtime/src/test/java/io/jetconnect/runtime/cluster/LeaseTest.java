@@ -196,6 +196,26 @@ class LeaseTest {
         assertEquals(bed.kv.last().orElseThrow().revision(), b.token());
     }
 
+    /** What tells a cursor of an earlier fleet bucket from a later hold's: only a renewal the server took. */
+    @Test
+    void aHoldIsConfirmedOnlyByARenewalWrittenOnItsOwnLastRevision() {
+        Bed bed = new Bed();
+        Lease a = bed.holder();
+        long token = a.token();
+        long before = bed.kv.last().orElseThrow().revision();
+        assertTrue(a.confirm(token));
+        assertTrue(bed.kv.last().orElseThrow().revision() > before, "confirmed by a write");
+        assertFalse(a.confirm(token + 1), "not under another hold's token");
+        bed.toA.partitioned = true;
+        assertFalse(a.confirm(token), "a renewal that cannot be sent confirms nothing");
+        assertTrue(a.holds(), "though the hold runs on to its deadline");
+        bed.toA.partitioned = false;
+        long last = bed.kv.last().orElseThrow().revision();
+        assertTrue(bed.kv.write(Lease.value("b", 2), last).isPresent(), "another worker wrote the key");
+        assertFalse(a.confirm(token));
+        assertFalse(a.holds(), "a refused renewal ends the hold");
+    }
+
     @Test
     void aHolderWhoseRenewalsFailStopsFencedWritesWithAThirdOfTheTtlToGo() {
         Bed bed = new Bed();

@@ -23,13 +23,17 @@ class FencedCursorsTest {
     private static final class FakeBucket implements FencedCursors.Bucket {
         Runnable before = () -> { };
         Entry entry;
+        /** What the next read answers instead of the entry: a replica that lags behind. */
+        Entry stale;
         long revision = 100;
         final List<String> history = new ArrayList<>();
 
         @Override
         public Optional<Entry> get(String key) {
             before.run();
-            return Optional.ofNullable(entry);
+            Entry read = stale != null ? stale : entry;
+            stale = null;
+            return Optional.ofNullable(read);
         }
 
         @Override
@@ -56,6 +60,13 @@ class FencedCursorsTest {
     private static final class FakeLease implements SourceLeases.SourceLease {
         long token;
         boolean believes;
+        /** Whether a renewal now would succeed: no later hold of the lease in this life of the fleet bucket. */
+        boolean confirms;
+
+        @Override
+        public boolean confirm() {
+            return believes && confirms;
+        }
 
         @Override
         public boolean holds() {
@@ -77,11 +88,80 @@ class FencedCursorsTest {
         }
     }
 
-    private static FencedCursors holder(FakeBucket bucket, long token) {
+    /** A source on one worker: its session of the worker's cursors. */
+    private record Source(FencedCursors cursors, long session) {
+        static Source on(FencedCursors cursors) {
+            return new Source(cursors, cursors.begin());
+        }
+
+        OptionalLong load() {
+            return cursors.load(KEY, session);
+        }
+
+        void store(long position) {
+            cursors.store(KEY, position, session);
+        }
+    }
+
+    private static Source holder(FakeBucket bucket, long token) {
+        return Source.on(new FencedCursors(bucket, "copy", lease(token)));
+    }
+
+    private static FakeLease lease(long token) {
         FakeLease lease = new FakeLease();
         lease.token = token;
         lease.believes = true;
-        return new FencedCursors(bucket, "copy", lease);
+        return lease;
+    }
+
+    @Test
+    void aStaleReadOfItsOwnTokenIsCheckedByTheClaim() {
+        FakeBucket bucket = new FakeBucket();
+        Source a = holder(bucket, 10);
+        assertEquals(OptionalLong.empty(), a.load());
+        a.store(400);
+        FencedCursors.Bucket.Entry old = bucket.entry;
+        a.store(500);
+        // The source restarted under the same hold (a pause and resume); a replica that lags answers the read.
+        Source again = holder(bucket, 10);
+        bucket.stale = old;
+        assertEquals(OptionalLong.of(500), again.load(), "a lagging read is never resumed from");
+        again.store(510);
+        assertEquals("510@10", bucket.entry.value());
+    }
+
+    @Test
+    void aCursorFromAnEarlierFleetBucketIsClaimedOnceTheHoldIsConfirmed() {
+        FakeBucket bucket = new FakeBucket();
+        bucket.write("700@9000"); // written under a token of the fleet bucket before it was re-created
+        FakeLease lease = lease(12);
+        Source a = Source.on(new FencedCursors(bucket, "copy", lease));
+        assertThrows(RetriableException.class, () -> a.load(), "a later hold may have claimed it: refused");
+        assertEquals("700@9000", bucket.entry.value());
+        lease.confirms = true;
+        assertEquals(OptionalLong.of(700), a.load(), "no later hold of this bucket's lease: an earlier bucket's");
+        assertEquals("700@12", bucket.entry.value());
+        a.store(710);
+        assertEquals("710@12", bucket.entry.value());
+    }
+
+    @Test
+    void aKeyDeletedOrRewrittenByHandWhileTheSourceRunsIsNotWrittenOver() {
+        FakeBucket bucket = new FakeBucket();
+        int[] reclaims = new int[1];
+        FencedCursors a = new FencedCursors(bucket, "copy", lease(10), () -> reclaims[0]++);
+        long source = storedAt400(a);
+        bucket.entry = null; // nats kv del
+        assertThrows(RetriableException.class, () -> a.store(KEY, 410, source), "a claimed key is never created");
+        assertEquals(null, bucket.entry);
+        bucket.write("0"); // nats kv put copy.EVENTS 0
+        assertThrows(RetriableException.class, () -> a.store(KEY, 420, source), "nor a lower token written over");
+        assertEquals("0", bucket.entry.value());
+        assertEquals(1, reclaims[0], "the source is asked once to start again");
+        Source restarted = holder(bucket, 10);
+        assertEquals(OptionalLong.of(0), restarted.load(), "the restarted source resumes from the reset");
+        restarted.store(1);
+        assertEquals("1@10", bucket.entry.value());
     }
 
     @Test
@@ -98,30 +178,67 @@ class FencedCursorsTest {
     void aLaterHolderClaimsTheKeyAndTheFormerHoldersStoreIsRefused() {
         FakeBucket bucket = new FakeBucket();
         bucket.write("500");
-        FencedCursors a = holder(bucket, 10);
-        assertEquals(OptionalLong.of(500), a.load(KEY));
+        Source a = holder(bucket, 10);
+        assertEquals(OptionalLong.of(500), a.load());
         assertEquals("500@10", bucket.entry.value(), "a plain value is claimed without moving it");
-        a.store(KEY, 510);
-        FencedCursors b = holder(bucket, 20);
-        assertEquals(OptionalLong.of(510), b.load(KEY));
-        RetriableException e = assertThrows(RetriableException.class, () -> a.store(KEY, 520));
+        a.store(510);
+        Source b = holder(bucket, 20);
+        assertEquals(OptionalLong.of(510), b.load());
+        RetriableException e = assertThrows(RetriableException.class, () -> a.store(520));
         assertTrue(e.getMessage().contains("another worker holds the lease of pipeline copy"), e.getMessage());
-        assertThrows(RetriableException.class, () -> a.load(KEY), "nor can it claim the key back");
-        b.store(KEY, 515);
+        assertThrows(RetriableException.class, () -> a.load(), "nor can it claim the key back");
+        b.store(515);
         assertEquals(List.of("500", "500@10", "510@10", "510@20", "515@20"), bucket.history);
     }
 
     @Test
     void aKeyClaimedBeforeAnyPositionHoldsTheTokenAlone() {
         FakeBucket bucket = new FakeBucket();
-        FencedCursors a = holder(bucket, 10);
-        assertEquals(OptionalLong.empty(), a.load(KEY));
+        Source a = holder(bucket, 10);
+        assertEquals(OptionalLong.empty(), a.load());
         assertEquals("@10", bucket.entry.value());
-        FencedCursors b = holder(bucket, 20);
-        assertEquals(OptionalLong.empty(), b.load(KEY));
-        assertThrows(RetriableException.class, () -> a.store(KEY, 1));
-        b.store(KEY, 3);
+        Source b = holder(bucket, 20);
+        assertEquals(OptionalLong.empty(), b.load());
+        assertThrows(RetriableException.class, () -> a.store(1));
+        b.store(3);
         assertEquals("3@20", bucket.entry.value());
+    }
+
+    /** @return the session of a source that claimed the empty key and stored 400 */
+    private static long storedAt400(FencedCursors cursors) {
+        long session = cursors.begin();
+        assertEquals(OptionalLong.empty(), cursors.load(KEY, session));
+        cursors.store(KEY, 400, session);
+        return session;
+    }
+
+    @Test
+    void aResetThroughTheAdminApiWithTheSourcePausedIsWritten() {
+        FakeBucket bucket = new FakeBucket();
+        FencedCursors a = new FencedCursors(bucket, "copy", lease(10));
+        storedAt400(a);
+        a.begin(); // paused: the source's session ended
+        a.reset(KEY, 50);
+        assertEquals("50@10", bucket.entry.value());
+        bucket.write("7"); // a plain value, as an earlier build writes it
+        a.reset(KEY, 60);
+        assertEquals("60@10", bucket.entry.value(), "a key not claimed since the pause is claimed by the reset");
+        long resumed = a.begin();
+        assertEquals(OptionalLong.of(60), a.load(KEY, resumed));
+    }
+
+    @Test
+    void aSourceStoppedAndReplacedUnderTheSameHoldCannotWrite() {
+        FakeBucket bucket = new FakeBucket();
+        FencedCursors a = new FencedCursors(bucket, "copy", lease(10));
+        long first = storedAt400(a);
+        long second = a.begin(); // stopped and started again (a pause and resume): same hold, same token
+        assertEquals(OptionalLong.of(400), a.load(KEY, second));
+        RetriableException e = assertThrows(RetriableException.class, () -> a.store(KEY, 390, first),
+                "the first source's thread, outliving its stop");
+        assertTrue(e.getMessage().contains("its source was stopped"), e.getMessage());
+        a.store(KEY, 410, second);
+        assertEquals("410@10", bucket.entry.value());
     }
 
     /**
@@ -156,6 +273,7 @@ class FencedCursorsTest {
             final FakeLease lease = new FakeLease();
             final FencedCursors cursors = new FencedCursors(bucket, "copy", lease);
             boolean running;
+            long session;
             long claimedWith;
             long position;
         }
@@ -229,7 +347,8 @@ class FencedCursorsTest {
             }
             long token = w.lease.token;
             try {
-                OptionalLong loaded = w.cursors.load(KEY);
+                w.session = w.cursors.begin();
+                OptionalLong loaded = w.cursors.load(KEY, w.session);
                 w.running = true;
                 w.claimedWith = token;
                 w.position = loaded.orElse(0);
@@ -246,7 +365,7 @@ class FencedCursorsTest {
             long next = w.position + 1 + random.nextInt(5);
             int before = bucket.history.size();
             try {
-                w.cursors.store(KEY, next);
+                w.cursors.store(KEY, next, w.session);
                 w.position = next;
                 stores++;
                 String last = bucket.history.get(bucket.history.size() - 1);

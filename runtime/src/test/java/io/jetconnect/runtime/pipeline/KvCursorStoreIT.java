@@ -80,6 +80,11 @@ class KvCursorStoreIT {
         }
 
         @Override
+        public boolean confirm() {
+            return false;
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -144,6 +149,30 @@ class KvCursorStoreIT {
         }
         try (KvCursorStore single = new KvCursorStore(settings(nats.url()), "reset")) {
             assertEquals(OptionalLong.of(120), single.load("EVENTS"), "a runtime without a lease reads it too");
+        }
+    }
+
+    @Test
+    void aSourceNeverWritesOverAHandWrittenCursorNorAfterItsStop(NatsServer nats) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reclaims = new java.util.concurrent.atomic.AtomicInteger();
+        try (KvCursorStore store = new KvCursorStore(settings(nats.url()), "hand", new FrozenLease(3),
+                reclaims::incrementAndGet)) {
+            io.jetconnect.spi.CursorStore source = store.session();
+            assertEquals(OptionalLong.empty(), source.load("EVENTS"));
+            source.store("EVENTS", 40);
+            putRaw(nats, "hand.EVENTS", "7");
+            assertThrows(RetriableException.class, () -> source.store("EVENTS", 50));
+            assertEquals("7", raw(nats, "hand.EVENTS"), "the hand-written value stays");
+            assertEquals(1, reclaims.get(), "the source is asked to start again");
+
+            io.jetconnect.spi.CursorStore next = store.session();
+            assertEquals(OptionalLong.of(7), next.load("EVENTS"), "and the next one resumes from it");
+            RetriableException e = assertThrows(RetriableException.class, () -> source.store("EVENTS", 60));
+            assertTrue(e.getMessage().contains("its source was stopped"), e.getMessage());
+            next.store("EVENTS", 8);
+            store.endSession();
+            assertThrows(RetriableException.class, () -> next.store("EVENTS", 9), "stopped: refused");
+            assertEquals("8@3", raw(nats, "hand.EVENTS"));
         }
     }
 

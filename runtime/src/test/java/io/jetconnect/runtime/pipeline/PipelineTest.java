@@ -108,6 +108,7 @@ class PipelineTest {
     /** A lease whose holding the test sets, and the pipeline's call on a change. */
     private static final class TestLease implements SourceLeases, SourceLeases.SourceLease {
         volatile boolean holds;
+        volatile long token = 1;
         volatile boolean closed;
         Runnable changed;
 
@@ -124,6 +125,16 @@ class PipelineTest {
 
         @Override
         public boolean verify() {
+            return holds;
+        }
+
+        @Override
+        public long token() {
+            return holds ? token : 0;
+        }
+
+        @Override
+        public boolean confirm() {
             return holds;
         }
 
@@ -176,6 +187,41 @@ class PipelineTest {
             assertEquals(5, events.size());
             pipelines.stopAll();
             assertTrue(lease.closed, "a stopped pipeline gives its lease up");
+        }
+    }
+
+    /**
+     * A worker frozen past its lease's ttl: the hold ran out and was taken again (a new token) before the notice of
+     * the loss was handled, so the pipeline, when told, sees the lease held. Its source must start again under the
+     * new token, not run on under the old one.
+     */
+    @Test
+    void aHoldTakenAgainBeforeTheLossWasHandledRestartsTheSource() throws Exception {
+        LoadedConfig config = config("""
+                once { source { type = tick, count = 2, once = true }, sinks = [ { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
+            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions()));
+            TestLease lease = new TestLease();
+            lease.holds = true;
+            pipelines.useLeases(lease);
+            Pipeline once = pipelines.start(resolved.get(0));
+            assertEquals(PipelineState.RUNNING, once.state(), once.lastError().orElse(""));
+            List<Object> events = staticList(registry, "collect", "EVENTS");
+            assertEquals(2, events.size());
+
+            lease.changed.run();
+            assertEquals(2, events.size(), "told of the same hold: the source runs on");
+            lease.token = 2;
+            lease.changed.run();
+            assertEquals(PipelineState.RUNNING, once.state());
+            assertEquals(4, events.size(), "a new source under the new hold");
+            lease.token = 3;
+            lease.set(true);
+            assertEquals(6, events.size(), "and again");
+            pipelines.stopAll();
         }
     }
 
