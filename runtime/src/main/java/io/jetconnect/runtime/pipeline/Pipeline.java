@@ -277,10 +277,8 @@ public final class Pipeline implements ManagedPipeline {
      * Asked on the source's own thread, which the restart waits for, hence a thread of its own.
      */
     private void reclaim() {
-        Thread t = new Thread(() -> followLease("a cursor was reset by hand while it ran"),
-                "jetconnect-reclaim-" + name());
-        t.setDaemon(true);
-        t.start();
+        io.jetconnect.nats.DaemonThreads.named("jetconnect-reclaim-" + name() + "-")
+                .newThread(() -> followLease("a cursor was reset by hand while it ran")).start();
     }
 
     private void awaitIdle() {
