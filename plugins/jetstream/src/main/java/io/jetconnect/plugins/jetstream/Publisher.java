@@ -244,6 +244,22 @@ final class Publisher {
         reply.whenComplete(sent == Pending.FIRST_SEND ? p : new Pending.Resend(p, sent));
     }
 
+    /**
+     * The last answer of a burst came: passes the window's floor over the done events now rather than at the
+     * sink's next emit, which may be long in coming, so that they are not kept alive meanwhile (a hundred busy
+     * pipelines each holding its last batch made every young collection copy them). Only if the lock is free: a
+     * holder is emitting, and advances the window itself.
+     */
+    private void passDone() {
+        if (lock.tryLock()) {
+            try {
+                window.hasRoom();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** Sends, in window order, the events to send again, until one fails at once. Lock held. */
     private void sendOwed() {
         for (Pending p : window.submitted()) {
@@ -280,10 +296,13 @@ final class Publisher {
             p.release();
             p.stored = true; // before the window's volatile settle, which publishes it to the lock holder
             window.succeeded(p);
-            inFlight.decrementAndGet(); // after the window: a round that sees none in flight may rewind
+            int left = inFlight.decrementAndGet(); // after the window: a round that sees none in flight may rewind
             metrics.publish.recordNanos(clock.getAsLong() - p.startNanos);
             (duplicate ? metrics.duplicate : metrics.published).increment();
             p.stage.complete(null);
+            if (left == 0) {
+                passDone();
+            }
             if (mode != Mode.RUNNING) {
                 requestReconcile();
             }

@@ -14,7 +14,7 @@ import java.util.List;
  * only looked at when the template uses the placeholder. A tenant id that is not exactly one subject token (empty,
  * or with {@code .}, {@code *}, {@code >}, whitespace, a control or any other non-printable character) makes
  * resolution fail with a permanent {@link JetconnectException}: the event is never routed to a subject other than
- * the one its tenant names. Immutable and thread-safe.
+ * the one its tenant names. Thread-safe; the only state is the last subject resolved.
  */
 final class SubjectTemplate {
 
@@ -25,6 +25,14 @@ final class SubjectTemplate {
     private final String constant;
     /** Literal text around each placeholder: {@code parts.length == placeholders + 1}. */
     private final String[] parts;
+    /**
+     * The last tenant's subject: a pipeline's events mostly come from one tenant or a few in a row, and every event
+     * built and checked its subject anew, one more string that the sink's window then keeps until 256 events passed.
+     */
+    private volatile Resolved last;
+
+    private record Resolved(String tenantId, String subject) {
+    }
 
     private SubjectTemplate(String template, String constant, String[] parts) {
         this.template = template;
@@ -131,6 +139,16 @@ final class SubjectTemplate {
         if (constant != null) {
             return constant;
         }
+        Resolved known = last;
+        if (known != null && known.tenantId.equals(tenantId)) {
+            return known.subject;
+        }
+        String subject = build(tenantId);
+        last = new Resolved(tenantId, subject);
+        return subject;
+    }
+
+    private String build(String tenantId) {
         String problem = tenantId.isEmpty() ? "is empty" : tokenProblem(tenantId);
         if (problem != null) {
             throw new JetconnectException("the event's tenantId " + problem + "; it must be one subject token");

@@ -35,6 +35,23 @@ class SubjectTemplateTest {
         return event("application/json", data);
     }
 
+    /** The last subject is kept: tenants in any order still get their own, and a bad one is refused every time. */
+    @Test
+    void theLastSubjectKeptNeverAnswersForAnotherTenant() {
+        SubjectTemplate template = SubjectTemplate.parse("cellos.events.{tenantId}.v1");
+        java.util.Random random = new java.util.Random(7);
+        String[] tenants = {"acme", "globex", "acme2", "a"};
+        for (int i = 0; i < 1_000; i++) {
+            String tenant = tenants[random.nextInt(tenants.length)];
+            assertEquals("cellos.events." + tenant + ".v1", template.resolve(tenant));
+            if (random.nextInt(10) == 0) {
+                assertThrows(JetconnectException.class, () -> template.resolve("bad.tenant"));
+            }
+        }
+        String first = template.resolve("acme");
+        assertSame(first, template.resolve("acme"), "the same tenant twice in a row builds its subject once");
+    }
+
     @Test
     void resolvesTheTenantFromTopLevelData() {
         assertEquals("cellos.events.acme.v1", TENANTED.resolve(json("{\"tenantId\":\"acme\",\"n\":1}")));
