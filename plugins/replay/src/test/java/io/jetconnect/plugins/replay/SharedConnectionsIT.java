@@ -46,7 +46,8 @@ class SharedConnectionsIT {
     private final List<Reader> readers = new ArrayList<>();
 
     /** One pipeline: its source, its chain and its contexts (holding its cursor). */
-    private record Reader(String pipeline, String stream, TestContexts contexts, CollectingChain chain, ReplaySource source) {
+    private record Reader(String pipeline, String stream, TestContexts contexts, CollectingChain chain,
+                          ReplaySource source) {
     }
 
     @BeforeEach
