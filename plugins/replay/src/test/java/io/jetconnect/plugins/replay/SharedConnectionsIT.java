@@ -70,11 +70,7 @@ class SharedConnectionsIT {
     @Test
     void twentySourcesShareAtMostFourConnectionsAndEachCopiesItsStreamInOrder() throws Exception {
         long n = 2_000;
-        fill(n);
-        for (int i = 0; i < SOURCES; i++) {
-            start("p" + i, "S" + (i % STREAMS), "then = live-tail", CollectingChain.immediate());
-        }
-        awaitCopied(n);
+        tailTwenty(n);
         Map<String, Integer> connections = connectionsByName();
         assertTrue(connections.getOrDefault(SHARED_NAME, 0) <= 4, "at most 4 shared connections: " + connections);
         assertEquals(1, connections.size() - (connections.containsKey(SHARED_NAME) ? 1 : 0),
@@ -90,11 +86,7 @@ class SharedConnectionsIT {
     @Test
     void aSourceThatStopsLeavesTheOthersOnItsConnectionReading() throws Exception {
         long n = 500;
-        fill(n);
-        for (int i = 0; i < SOURCES; i++) {
-            start("p" + i, "S" + (i % STREAMS), "then = live-tail", CollectingChain.immediate());
-        }
-        awaitCopied(n);
+        tailTwenty(n);
         int connectionsBefore = connectionsByName().get(SHARED_NAME);
         int subscriptionsBefore = sharedSubscriptions();
 
@@ -166,6 +158,15 @@ class SharedConnectionsIT {
         await().atMost(PATIENCE).until(() -> !connectionsByName().containsKey("jetconnect-test-alone-replay"));
         assertEquals(4, connectionsByName().get(SHARED_NAME));
         assertInOrder(n);
+    }
+
+    /** Starts {@link #SOURCES} tailing sources over {@link #STREAMS} streams of n events; waits until each has them. */
+    private void tailTwenty(long n) {
+        fill(n);
+        for (int i = 0; i < SOURCES; i++) {
+            start("p" + i, "S" + (i % STREAMS), "then = live-tail", CollectingChain.immediate());
+        }
+        awaitCopied(n);
     }
 
     private void fill(long n) {
