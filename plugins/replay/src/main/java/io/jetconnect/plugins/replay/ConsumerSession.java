@@ -1,6 +1,7 @@
 package io.jetconnect.plugins.replay;
 
 import io.jetconnect.nats.JetStreamErrors;
+import io.jetconnect.nats.SharedConnections;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
@@ -18,10 +19,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A source's hold on NATS: one connection (which reconnects by itself), the stream, and the consumer it reads
- * with, pulled through jnats' pipelined {@code iterate} ({@code batch-size} per pull request, the next sent
- * before the last batch is used up). The consumer may be closed and opened again many times on one connection
- * (a lost consumer, a rewind); an ephemeral one is deleted when closed. Owned by the source's thread.
+ * A source's hold on NATS: a share of a connection (which reconnects by itself, and which other sources may read
+ * on too), the stream, and the consumer it reads with, pulled through jnats' pipelined {@code iterate}
+ * ({@code batch-size} per pull request, the next sent before the last batch is used up). The consumer may be
+ * closed and opened again many times on one connection (a lost consumer, a rewind); an ephemeral one is deleted
+ * when closed. Closing the session unsubscribes its own subscription and gives its share back: it never closes a
+ * connection others may share (the last share given back does). Owned by the source's thread.
+ *
+ * <p>A shared connection does not let one source hold up another: {@code iterate} reads through a subscription of
+ * its own (no dispatcher), onto which the connection's reader only enqueues, and what the server sends it is
+ * bounded by the pulls ({@code batch-size}, about two batches ahead), far below jnats' per-subscription
+ * slow-consumer limits; a subscription over them would lose only its own messages, which the consumer sequence
+ * shows and a re-created consumer reads again.
  */
 final class ConsumerSession implements AutoCloseable {
 
@@ -32,6 +41,7 @@ final class ConsumerSession implements AutoCloseable {
     private final ReplaySettings settings;
     private final StreamConsumers consumers;
     private final String label;
+    private SharedConnections.Lease lease;
     private Connection connection;
     private StreamContext stream;
     private StreamConsumers.Opened consumer;
@@ -46,9 +56,9 @@ final class ConsumerSession implements AutoCloseable {
         this.label = label;
     }
 
-    /** @return whether a connection is held (it may be reconnecting) */
+    /** @return whether a connection is held (it may be reconnecting; a closed one is held no more) */
     boolean connected() {
-        return connection != null;
+        return connection != null && connection.getStatus() != Connection.Status.CLOSED;
     }
 
     /** @return whether a consumer is open to read from */
@@ -62,11 +72,20 @@ final class ConsumerSession implements AutoCloseable {
      * @throws IOException if the server cannot be reached, refuses the credentials or has no JetStream
      */
     void connect() throws IOException, InterruptedException {
-        Connection opened = connector.connect();
+        if (connection != null) {
+            // Closed under it (jnats gave up, or a sharer closed it): its consumer and stream went with it.
+            closeConsumer();
+            connection = null;
+            stream = null;
+        }
+        if (lease == null) {
+            lease = connector.lease();
+        }
+        Connection opened = lease.connection();
         java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(opened,
                 nats.redactedUrl());
         if (disabled.isPresent()) {
-            opened.close();
+            // Kept for the sharers; the retry asks again, maybe of a server reconnected to meanwhile.
             throw new IOException(disabled.get());
         }
         connection = opened;
@@ -172,20 +191,16 @@ final class ConsumerSession implements AutoCloseable {
         }
     }
 
-    /** Closes the consumer and the connection. */
+    /** Closes the consumer and gives the share of the connection back (the last share closes it). */
     @Override
     public void close() {
         closeConsumer();
-        Connection current = connection;
+        SharedConnections.Lease held = lease;
+        lease = null;
         connection = null;
         stream = null;
-        if (current == null) {
-            return;
-        }
-        try {
-            current.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (held != null) {
+            held.close();
         }
     }
 }

@@ -1,15 +1,24 @@
 package io.jetconnect.plugins.replay;
 
 import io.jetconnect.nats.NatsConnections;
+import io.jetconnect.nats.SharedConnections;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.Connection;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * The replay source's and {@code tail}'s connections: the host's {@link NatsConnections} options (TLS,
+ * The replay and live-tail sources' and {@code tail}'s connections: the host's {@link NatsConnections} options (TLS,
  * authentication, redacted logging) with reconnects without end.
+ *
+ * <p>Sources of the same NATS settings share a few connections ({@link SharedConnections}, the group
+ * {@code replay-source}); a source with {@code connection = own} has a group of its own. A source never closes its
+ * connection: jnats reconnects it for ever, and the source only re-creates its consumer (see {@link ConsumerSession}),
+ * so the sharers need no fence. Not shared with the jetstream sinks: theirs reconnect only by being closed and
+ * opened again (a fence, {@code maxReconnects(0)}), which would cut every consumer on them; nor with the runtime's
+ * cursor stores, so that a fast replay's deliveries do not queue ahead of the cursor writes on one socket.
  */
 final class NatsConnector {
 
@@ -18,13 +27,16 @@ final class NatsConnector {
 
     private final NatsConnections connections;
     private final Options options;
+    /** The sharing group's key: equal for every shared source, an object of its own for {@code connection = own}. */
+    private final Object profile;
 
     /**
      * @param nats the settings
      * @param name the connection name shown by the server's monitoring
+     * @param profile the sharing group's key, or null for a connector that only connects on its own
      * @throws io.jetconnect.spi.JetconnectException if a TLS or credentials file cannot be used
      */
-    NatsConnector(NatsSettings nats, String name) {
+    private NatsConnector(NatsSettings nats, String name, Object profile) {
         this.connections = NatsConnections.of(nats);
         this.options = connections.builder()
                 .connectionName(name)
@@ -32,21 +44,30 @@ final class NatsConnector {
                 .maxReconnects(-1)
                 .reconnectWait(RECONNECT_WAIT)
                 .build();
+        this.profile = profile;
     }
 
     /**
-     * Connects once (the caller retries); the connection then reconnects by itself for ever.
-     *
-     * @throws IOException if the server cannot be reached now or refuses the credentials; its message is safe to
-     *     log
+     * @param ownConnection whether the source keeps a connection of its own ({@code connection = own})
+     * @throws io.jetconnect.spi.JetconnectException if a TLS or credentials file cannot be used
      */
-    Connection connect() throws IOException, InterruptedException {
-        return connections.connect(options);
+    static NatsConnector source(NatsSettings nats, String pipeline, String type, boolean ownConnection) {
+        // A shared connection is no one pipeline's: its name says only whose group it is.
+        return ownConnection
+                ? new NatsConnector(nats, nats.connectionName() + "-" + pipeline + "-" + type,
+                        List.of("replay-source", new Object()))
+                : new NatsConnector(nats, nats.connectionName() + "-replay", List.of("replay-source", "shared"));
     }
 
-    /** Connects once with a connector made for the purpose. */
+    /** @return a share of a connection of this connector's group; close it, never the connection, when done */
+    SharedConnections.Lease lease() {
+        return connections.share(profile, options);
+    }
+
+    /** Connects once, to a connection of the caller's own, with a connector made for the purpose. */
     static Connection connect(NatsSettings nats, String name) throws IOException, InterruptedException {
-        Connection connection = new NatsConnector(nats, name).connect();
+        NatsConnector own = new NatsConnector(nats, name, null);
+        Connection connection = own.connections.connect(own.options);
         // Without JetStream every read would time out with no word of why: say it, and retry like any outage.
         java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(connection,
                 nats.redactedUrl());

@@ -85,8 +85,8 @@ final class ReplayLoop implements Runnable {
         this.context = context;
         this.settings = settings;
         // Built here so that a CA or credentials file that cannot be used fails the start.
-        this.connector = new NatsConnector(context.nats(),
-                context.nats().connectionName() + "-" + context.pipelineName() + "-" + settings.type());
+        this.connector = NatsConnector.source(context.nats(), context.pipelineName(), settings.type(),
+                settings.ownConnection());
         this.label = settings.type() + " of stream " + settings.streamName();
         this.metrics = new ReplayMetrics(context.metrics(), settings.type(), this::cursor, this::lag);
         this.inFlight = new InFlightEvents(context.chain(), settings.maxInFlight(), metrics);
@@ -105,7 +105,8 @@ final class ReplayLoop implements Runnable {
 
     /**
      * Asks the loop to stop and waits until it has: no further emit, the events in flight completed (bounded by
-     * {@code stop-timeout}), the cursor stored, the connection closed.
+     * {@code stop-timeout}), the cursor stored, the consumer's subscription closed and the share of the connection
+     * given back.
      */
     void stop() {
         stopping = true;

@@ -19,11 +19,13 @@ import java.util.regex.Pattern;
  * @param durable the durable consumer's name, or null for an ephemeral consumer
  * @param refreshInterval how often progress is logged (replay) and the lag and the consumer are checked (both)
  * @param backoff the waits before reaching NATS, the stream or the cursor store again, and before a rewind
+ * @param ownConnection whether the source keeps a connection of its own instead of sharing one with the other
+ *     sources of the same NATS settings
  */
 record ReplaySettings(String type, StreamSpec stream, String filterSubject, StartPosition start, Then then,
                       OnGap onGap, String durable, int batchSize, int maxInFlight, Duration inactiveThreshold,
                       Duration refreshInterval, boolean logProgress, Duration ackWait, Duration stopTimeout,
-                      Backoff backoff) {
+                      Backoff backoff, boolean ownConnection) {
 
     /** The server refuses consumer names with these; the check names the key instead. */
     private static final Pattern CONSUMER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
@@ -48,10 +50,16 @@ record ReplaySettings(String type, StreamSpec stream, String filterSubject, Star
     private static final Setting<Duration> ACK_WAIT = Setting.positiveDuration("ack-wait");
     private static final Setting<Duration> STOP_TIMEOUT = Setting.duration("stop-timeout");
     private static final Setting<Backoff> BACKOFF = Setting.backoff("backoff");
+    private static final Setting<Connection> CONNECTION = Setting.choice("connection", Connection.class);
 
     /** What happens once the drain has reached the stream's last sequence at start. */
     enum Then {
         STOP, LIVE_TAIL
+    }
+
+    /** Whether the source shares connections with the other sources of the same NATS settings. */
+    private enum Connection {
+        SHARED, OWN
     }
 
     /** What a retention gap does. */
@@ -91,7 +99,7 @@ record ReplaySettings(String type, StreamSpec stream, String filterSubject, Star
         return new ReplaySettings(type, stream, filter.isEmpty() ? null : filter, start, then, onGap,
                 durable.isEmpty() ? null : durable, config.get(BATCH_SIZE), config.get(MAX_IN_FLIGHT),
                 config.get(INACTIVE_THRESHOLD), refresh, logProgress, config.get(ACK_WAIT), config.get(STOP_TIMEOUT),
-                config.get(BACKOFF));
+                config.get(BACKOFF), config.get(CONNECTION) == Connection.OWN);
     }
 
     String streamName() {

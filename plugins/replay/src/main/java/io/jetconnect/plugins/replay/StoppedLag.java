@@ -1,5 +1,6 @@
 package io.jetconnect.plugins.replay;
 
+import io.jetconnect.nats.SharedConnections;
 import io.nats.client.Connection;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,10 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The lag of a reader that stopped while its pipeline lives on (paused): the stream keeps growing, so the gauge must
  * keep reading the stream's last sequence rather than freeze at the reader's last value (0 for a reader that had
  * caught up). The cursor is where the reader stopped. The last sequence is read on demand: a scrape that finds it
- * older than the refresh interval starts one short connection on a thread of its own and returns the last value
- * meanwhile, so a gauge read never blocks and a paused pipeline nobody scrapes holds no connection. When the
- * pipeline resumes, the new reader registers its own gauge in place of this one; when it stops, the gauge goes with
- * the pipeline's meters.
+ * older than the refresh interval takes a share of a connection (one of its own if no source of the same settings
+ * runs) on a thread of its own and returns the last value meanwhile, so a gauge read never blocks and a paused
+ * pipeline nobody scrapes holds no connection. When the pipeline resumes, the new reader registers its own gauge in
+ * place of this one; when it stops, the gauge goes with the pipeline's meters.
  */
 final class StoppedLag {
 
@@ -54,7 +55,10 @@ final class StoppedLag {
     }
 
     private void read() {
-        try (Connection c = connector.connect()) {
+        // A share, not a connection: the running sources of the same settings lend theirs, and only the last
+        // share closes it.
+        try (SharedConnections.Lease lease = connector.lease()) {
+            Connection c = lease.connection();
             long last = c.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
             streamLast = Math.max(streamLast, last);
         } catch (Exception e) {

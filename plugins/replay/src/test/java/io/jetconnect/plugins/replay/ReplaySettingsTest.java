@@ -37,6 +37,16 @@ class ReplaySettingsTest {
         assertEquals(Duration.ofSeconds(5), settings.refreshInterval());
         assertEquals("ORDERS", settings.cursorKey());
         assertEquals(Backoff.exponential(Duration.ofMillis(250), Duration.ofSeconds(30)), settings.backoff());
+        org.junit.jupiter.api.Assertions.assertFalse(settings.ownConnection(), "shares connections");
+    }
+
+    @Test
+    void aSourceMayKeepAConnectionOfItsOwn() {
+        assertTrue(replay("stream = X\nconnection = own").ownConnection());
+        assertTrue(ReplaySettings.liveTail(TestContexts.of("live-tail").config("stream = X\nconnection = own")
+                .sink()).ownConnection(), "a live tail's too");
+        assertTrue(refusal("stream = X\nconnection = mine").contains("must be shared or own"),
+                refusal("stream = X\nconnection = mine"));
     }
 
     /** In a fleet, a reader with a cursor of its own runs on one worker at a time; without one it may run on all. */
