@@ -5,6 +5,7 @@ import io.jetconnect.nats.SharedConnections;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
@@ -46,6 +47,8 @@ final class ConsumerSession implements AutoCloseable {
     private StreamContext stream;
     private StreamConsumers.Opened consumer;
     private IterableConsumer messages;
+    /** Set by the connection's thread on {@code RECONNECTED}, cleared by the source's. */
+    private volatile boolean reconnected;
 
     ConsumerSession(NatsConnector connector, NatsSettings nats, ReplaySettings settings, StreamConsumers consumers,
                     String label) {
@@ -67,6 +70,19 @@ final class ConsumerSession implements AutoCloseable {
     }
 
     /**
+     * @return whether the connection reconnected since the last call: a pull request sent before may have been lost
+     *     with the old socket, and the read would then wait for the heartbeat alarm; the caller opens the consumer
+     *     again instead. Any thread's {@code RECONNECTED} counts: it is one connection, shared or not.
+     */
+    boolean reconnectedSinceAsked() {
+        if (!reconnected) {
+            return false;
+        }
+        reconnected = false;
+        return true;
+    }
+
+    /**
      * Connects once; the caller retries.
      *
      * @throws IOException if the server cannot be reached, refuses the credentials or has no JetStream
@@ -80,14 +96,22 @@ final class ConsumerSession implements AutoCloseable {
         }
         if (lease == null) {
             lease = connector.lease();
+            lease.listen((c, event) -> {
+                if (event == ConnectionListener.Events.RECONNECTED) {
+                    reconnected = true;
+                }
+            });
         }
         Connection opened = lease.connection();
         java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(opened,
                 nats.redactedUrl());
         if (disabled.isPresent()) {
-            // Kept for the sharers; the retry asks again, maybe of a server reconnected to meanwhile.
+            // A server without JetStream is a healthy connection jnats never leaves: closed for every sharer (none
+            // can read on it either), so that the retry opens a new one, maybe to another server of the list.
+            lease.fence(opened);
             throw new IOException(disabled.get());
         }
+        reconnected = false;
         connection = opened;
         LOG.info("{}: connected to NATS at {}", label, nats.redactedUrl());
     }
