@@ -214,6 +214,16 @@ public final class NatsConnections {
     }
 
     /**
+     * Takes a share of a connection {@link #share} opened for the same profile and settings, if one is open now
+     * ({@link SharedConnections#leaseOpen}).
+     *
+     * @return the lease, or empty if no such connection is open
+     */
+    public java.util.Optional<SharedConnections.Lease> shareOpen(Object profile) {
+        return SharedConnections.jvm().leaseOpen(List.of(profile, settings));
+    }
+
+    /**
      * @return a message for a NATS failure, with the settings' URLs and secrets and any URL userinfo redacted
      */
     public String describe(Throwable e) {

@@ -64,6 +64,11 @@ final class NatsConnector {
         return connections.share(profile, options);
     }
 
+    /** @return a share of a connection of this connector's group that is open now (a running source's), if any */
+    java.util.Optional<SharedConnections.Lease> leaseOpen() {
+        return connections.shareOpen(profile);
+    }
+
     /** Connects once, to a connection of the caller's own, with a connector made for the purpose. */
     static Connection connect(NatsSettings nats, String name) throws IOException, InterruptedException {
         NatsConnector own = new NatsConnector(nats, name, null);
