@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * on too), the stream, and the consumer it reads with, pulled through jnats' pipelined {@code iterate}
  * ({@code batch-size} per pull request, the next sent before the last batch is used up). The consumer may be
  * closed and opened again many times on one connection (a lost consumer, a rewind); an ephemeral one is deleted
- * when closed. Closing the session unsubscribes its own subscription and gives its share back: it never closes a
- * connection others may share (the last share given back does). Owned by the source's thread.
+ * when closed, and a reconnect re-opens it (a pull request may have gone with the old socket). Closing the session
+ * unsubscribes its own subscription and gives its share back: it never closes a connection others may share (the
+ * last share given back does); a connection to a server without JetStream is fenced, for every sharer. Owned by
+ * the source's thread.
  *
  * <p>A shared connection does not let one source hold up another: {@code iterate} reads through a subscription of
  * its own (no dispatcher), onto which the connection's reader only enqueues, and what the server sends it is

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jetconnect.nats.SharedConnections;
+import io.jetconnect.runtime.pipeline.PipelineSourceContext;
+import io.jetconnect.spi.CursorStore;
 import io.jetconnect.testing.NatsServer;
 import io.jetconnect.testing.TestContexts;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -200,6 +203,36 @@ class SharedConnectionsIT {
         await().atMost(PATIENCE).until(() -> !connectionsByName().containsKey("jetconnect-test-alone-replay"));
         assertEquals(4, connectionsByName().get(SHARED_NAME));
         assertInOrder(n);
+    }
+
+    @Test
+    void aSourceWhoseCursorStoreBreaksStillGivesItsShareBack() throws Exception {
+        fill(100);
+        CursorStore broken = new CursorStore() {
+            @Override
+            public OptionalLong load(String key) {
+                return OptionalLong.empty();
+            }
+
+            @Override
+            public void store(String key, long position) {
+                throw new IllegalStateException("the cursor store broke"); // not retriable: the source fails
+            }
+        };
+        CollectingChain chain = CollectingChain.immediate();
+        ReplaySource source = new ReplaySource();
+        source.start(new PipelineSourceContext(TestContexts.of("replay").pipeline("broken").nats(server.url())
+                .config("stream = S0").sink(), chain, broken, (name, handler) -> { }, e -> { }));
+        try {
+            // Done (then = stop), it stores its cursor, which throws (out of the reader's thread, which Awaitility
+            // would report): the share must still go back, closing the connection it alone held.
+            await().dontCatchUncaughtExceptions().atMost(PATIENCE).until(() -> chain.size() >= 100);
+            await().dontCatchUncaughtExceptions().atMost(PATIENCE)
+                    .until(() -> !connectionsByName().containsKey(SHARED_NAME));
+        } finally {
+            source.stop();
+            chain.close();
+        }
     }
 
     /** Starts {@link #SOURCES} tailing sources over {@link #STREAMS} streams of n events; waits until each has them. */
