@@ -127,11 +127,7 @@ class SharedConnectionsIT {
     @Test
     void everySourceGoesOnPromptlyAfterItsConnectionReconnectsMidCopy() throws Exception {
         long n = 5_000;
-        fill(n);
-        for (int i = 0; i < SOURCES; i++) {
-            start("p" + i, "S" + (i % STREAMS), "max-in-flight = 128\nbatch-size = 64",
-                    CollectingChain.slow(2_000));
-        }
+        copyTwenty(n);
         await().atMost(PATIENCE).until(() -> readers.stream().allMatch(r -> r.chain().completed() >= n / 10));
         Set<Long> before = sharedCids();
         // A lease of each shared connection (the least shared first) to reach it; the server stays up, so only
@@ -156,8 +152,7 @@ class SharedConnectionsIT {
             leases.forEach(SharedConnections.Lease::close);
         }
         // Far below the heartbeat alarm (about 45 s) a lost pull request would wait for.
-        await().atMost(Duration.ofSeconds(15)).until(() -> readers.stream().allMatch(r -> Long.valueOf(n)
-                .equals(r.contexts().cursors().get(r.stream()))));
+        await().atMost(Duration.ofSeconds(15)).until(() -> cursorsAt(n));
         assertTrue(java.util.Collections.disjoint(before, sharedCids()), "new sockets after the reconnect");
         assertInOrder(n);
     }
@@ -165,11 +160,7 @@ class SharedConnectionsIT {
     @Test
     void everySourceResumesAfterTheBrokerIsKilledMidCopy() throws Exception {
         long n = 5_000;
-        fill(n);
-        for (int i = 0; i < SOURCES; i++) {
-            start("p" + i, "S" + (i % STREAMS), "max-in-flight = 128\nbatch-size = 64",
-                    CollectingChain.slow(2_000));
-        }
+        copyTwenty(n);
         await().atMost(PATIENCE).until(() -> readers.stream().mapToLong(r -> r.chain().completed()).sum()
                 >= SOURCES * n / 4);
         Map<String, Integer> reading = connectionsByName();
@@ -177,8 +168,7 @@ class SharedConnectionsIT {
         server.kill();
         long atKill = readers.stream().mapToLong(r -> r.chain().completed()).sum();
         server.restart();
-        await().atMost(PATIENCE).until(() -> readers.stream().allMatch(r -> Long.valueOf(n)
-                .equals(r.contexts().cursors().get(r.stream()))));
+        await().atMost(PATIENCE).until(() -> cursorsAt(n));
         System.out.printf("killed after %d of %d events%n", atKill, SOURCES * n);
         assertTrue(atKill < SOURCES * n, "killed mid-copy");
         assertInOrder(n);
@@ -242,6 +232,20 @@ class SharedConnectionsIT {
             start("p" + i, "S" + (i % STREAMS), "then = live-tail", CollectingChain.immediate());
         }
         awaitCopied(n);
+    }
+
+    /** Fills {@link #STREAMS} streams with n events and starts {@link #SOURCES} sources copying them slowly. */
+    private void copyTwenty(long n) {
+        fill(n);
+        for (int i = 0; i < SOURCES; i++) {
+            start("p" + i, "S" + (i % STREAMS), "max-in-flight = 128\nbatch-size = 64",
+                    CollectingChain.slow(2_000));
+        }
+    }
+
+    /** @return whether every reader stored n as its cursor */
+    private boolean cursorsAt(long n) {
+        return readers.stream().allMatch(r -> Long.valueOf(n).equals(r.contexts().cursors().get(r.stream())));
     }
 
     private void fill(long n) {
