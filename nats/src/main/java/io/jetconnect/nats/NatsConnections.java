@@ -214,6 +214,16 @@ public final class NatsConnections {
     }
 
     /**
+     * Takes a share of a connection {@link #share} opened for the same profile and settings, if one is open now
+     * ({@link SharedConnections#leaseOpen}).
+     *
+     * @return the lease, or empty if no such connection is open
+     */
+    public java.util.Optional<SharedConnections.Lease> shareOpen(Object profile) {
+        return SharedConnections.jvm().leaseOpen(List.of(profile, settings));
+    }
+
+    /**
      * @return a message for a NATS failure, with the settings' URLs and secrets and any URL userinfo redacted
      */
     public String describe(Throwable e) {
@@ -484,18 +494,32 @@ public final class NatsConnections {
 
         @Override
         public void slowConsumerDetected(Connection conn, Consumer consumer) {
-            log(() -> LOG.warn("NATS client: slow consumer, messages dropped"));
+            // On a shared connection the line must say whose subscription it was.
+            String subject = consumer instanceof io.nats.client.Subscription sub ? " on " + sub.getSubject() : "";
+            log(() -> LOG.warn("NATS client: slow consumer{}, messages dropped", subject));
         }
 
         @Override
         public void heartbeatAlarm(Connection conn, JetStreamSubscription sub, long lastStreamSequence,
                                    long lastConsumerSequence) {
-            log(() -> LOG.debug("NATS client: heartbeats missed after stream sequence {}", lastStreamSequence));
+            log(() -> LOG.debug("NATS client: heartbeats missed{} after stream sequence {}", consumer(sub),
+                    lastStreamSequence));
         }
 
         @Override
         public void pullStatusError(Connection conn, JetStreamSubscription sub, Status status) {
-            log(() -> LOG.debug("NATS client: pull status {} {}", status.getCode(), status.getMessage()));
+            log(() -> LOG.debug("NATS client: pull status {} {}{}", status.getCode(), status.getMessage(),
+                    consumer(sub)));
+        }
+
+        /** @return " by consumer NAME of stream STREAM", or nothing when the subscription does not say */
+        private static String consumer(JetStreamSubscription sub) {
+            try {
+                String name = sub == null ? null : sub.getConsumerName();
+                return name == null ? "" : " by consumer " + name + " of stream " + sub.getStreamName();
+            } catch (RuntimeException e) {
+                return ""; // a log line's detail: never worth a failure
+            }
         }
     }
 }

@@ -108,6 +108,32 @@ public final class SharedConnections {
         return new Lease(group[pick]);
     }
 
+    /**
+     * Takes a share of the least shared connection of the key's group that is open now, if any: for a brief use
+     * (a paused source's lag read) that a running sharer's connection can serve, and that should not open one.
+     *
+     * @return the lease, whose {@link Lease#connection()} is that connection while it stays open; empty if the
+     *     group has no open connection
+     */
+    public synchronized java.util.Optional<Lease> leaseOpen(Object key) {
+        Share pick = null;
+        Share[] group = groups.get(key);
+        if (group != null) {
+            for (Share share : group) {
+                boolean open = share != null && share.refs > 0 && share.current != null
+                        && share.current.getStatus() != Connection.Status.CLOSED;
+                if (open && (pick == null || share.refs < pick.refs)) {
+                    pick = share;
+                }
+            }
+        }
+        if (pick == null) {
+            return java.util.Optional.empty();
+        }
+        pick.refs++;
+        return java.util.Optional.of(new Lease(pick));
+    }
+
     /** @return how many connections are open now, for every key; for tests and the bench */
     public synchronized int openConnections() {
         int open = 0;

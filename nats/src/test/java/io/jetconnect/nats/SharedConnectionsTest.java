@@ -106,6 +106,26 @@ class SharedConnectionsTest {
     }
 
     @Test
+    void aLeaseOfAnOpenConnectionBorrowsOneAndNeverOpens() throws Exception {
+        SharedConnections pool = new SharedConnections(4);
+        Broker broker = new Broker();
+        assertTrue(pool.leaseOpen("k").isEmpty(), "no group");
+        SharedConnections.Lease a = pool.lease("k", broker);
+        SharedConnections.Lease b = pool.lease("k", broker);
+        assertTrue(pool.leaseOpen("k").isEmpty(), "leased but nothing opened yet");
+        Connection first = a.connection();
+        SharedConnections.Lease borrowed = pool.leaseOpen("k").orElseThrow();
+        assertSame(first, borrowed.connection(), "the open one, although two slots are empty");
+        assertEquals(List.of(2, 1, 0, 0), pool.refs("k"));
+        a.close();
+        borrowed.close();
+        assertTrue(broker.of(first).closed, "the borrower's share counts like any other");
+        assertTrue(pool.leaseOpen("k").isEmpty(), "b's connection is not open");
+        assertEquals(1, broker.opened.size());
+        b.close();
+    }
+
+    @Test
     void theLastLeaseOutClosesTheConnectionAndClosingTwiceCountsOnce() throws Exception {
         SharedConnections pool = new SharedConnections(1);
         Broker broker = new Broker();

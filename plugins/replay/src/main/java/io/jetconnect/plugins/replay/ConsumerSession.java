@@ -5,6 +5,7 @@ import io.jetconnect.nats.SharedConnections;
 import io.jetconnect.spi.NatsSettings;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * on too), the stream, and the consumer it reads with, pulled through jnats' pipelined {@code iterate}
  * ({@code batch-size} per pull request, the next sent before the last batch is used up). The consumer may be
  * closed and opened again many times on one connection (a lost consumer, a rewind); an ephemeral one is deleted
- * when closed. Closing the session unsubscribes its own subscription and gives its share back: it never closes a
- * connection others may share (the last share given back does). Owned by the source's thread.
+ * when closed, and a reconnect re-opens it (a pull request may have gone with the old socket). Closing the session
+ * unsubscribes its own subscription and gives its share back: it never closes a connection others may share (the
+ * last share given back does); a connection to a server without JetStream is fenced, for every sharer. Owned by
+ * the source's thread.
  *
  * <p>A shared connection does not let one source hold up another: {@code iterate} reads through a subscription of
  * its own (no dispatcher), onto which the connection's reader only enqueues, and what the server sends it is
@@ -46,6 +49,8 @@ final class ConsumerSession implements AutoCloseable {
     private StreamContext stream;
     private StreamConsumers.Opened consumer;
     private IterableConsumer messages;
+    /** Set by the connection's thread on {@code RECONNECTED}, cleared by the source's. */
+    private volatile boolean reconnected;
 
     ConsumerSession(NatsConnector connector, NatsSettings nats, ReplaySettings settings, StreamConsumers consumers,
                     String label) {
@@ -67,6 +72,19 @@ final class ConsumerSession implements AutoCloseable {
     }
 
     /**
+     * @return whether the connection reconnected since the last call: a pull request sent before may have been lost
+     *     with the old socket, and the read would then wait for the heartbeat alarm; the caller opens the consumer
+     *     again instead. Any thread's {@code RECONNECTED} counts: it is one connection, shared or not.
+     */
+    boolean reconnectedSinceAsked() {
+        if (!reconnected) {
+            return false;
+        }
+        reconnected = false;
+        return true;
+    }
+
+    /**
      * Connects once; the caller retries.
      *
      * @throws IOException if the server cannot be reached, refuses the credentials or has no JetStream
@@ -80,14 +98,22 @@ final class ConsumerSession implements AutoCloseable {
         }
         if (lease == null) {
             lease = connector.lease();
+            lease.listen((c, event) -> {
+                if (event == ConnectionListener.Events.RECONNECTED) {
+                    reconnected = true;
+                }
+            });
         }
         Connection opened = lease.connection();
         java.util.Optional<String> disabled = io.jetconnect.nats.JetStreamAvailability.disabled(opened,
                 nats.redactedUrl());
         if (disabled.isPresent()) {
-            // Kept for the sharers; the retry asks again, maybe of a server reconnected to meanwhile.
+            // A server without JetStream is a healthy connection jnats never leaves: closed for every sharer (none
+            // can read on it either), so that the retry opens a new one, maybe to another server of the list.
+            lease.fence(opened);
             throw new IOException(disabled.get());
         }
+        reconnected = false;
         connection = opened;
         LOG.info("{}: connected to NATS at {}", label, nats.redactedUrl());
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -35,6 +36,9 @@ final class InFlightEvents {
     private static final Duration NAK_DELAY = Duration.ofSeconds(1);
     private static final long WAIT_SLICE = TimeUnit.MILLISECONDS.toNanos(10);
 
+    /** The least time between two WARN lines about dropped acks; those between are counted into the next. */
+    private static final long DROP_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(10);
+
     /** The first event the chain refused, and why. */
     record Refusal(long sequence, Throwable cause) {
     }
@@ -45,6 +49,8 @@ final class InFlightEvents {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LongAdder handled = new LongAdder();
     private final AtomicReference<Refusal> refusal = new AtomicReference<>();
+    private final AtomicLong droppedUnlogged = new AtomicLong();
+    private final AtomicLong nextDropLog = new AtomicLong(System.nanoTime());
 
     InFlightEvents(EventSink chain, int maxInFlight, ReplayMetrics metrics) {
         this.chain = chain;
@@ -141,6 +147,21 @@ final class InFlightEvents {
         return true;
     }
 
+    /**
+     * Counts an ack or nak that never left, and says so at WARN at most every {@link #DROP_LOG_INTERVAL}: when the
+     * reconnect buffer is full they come by the thousand.
+     */
+    private void dropped(long sequence, RuntimeException e) {
+        metrics.ackDropped();
+        droppedUnlogged.incrementAndGet();
+        long now = System.nanoTime();
+        long due = nextDropLog.get();
+        if (now - due >= 0 && nextDropLog.compareAndSet(due, now + DROP_LOG_INTERVAL)) {
+            LOG.warn("could not ack or nak {} event(s) (the last: sequence {}: {}); the durable consumer delivers "
+                    + "them again", droppedUnlogged.getAndSet(0), sequence, e.getMessage());
+        }
+    }
+
     /** What happens when the chain completes an event's stage; runs on the completing thread, briefly. */
     private final class Completion implements BiConsumer<Void, Throwable> {
 
@@ -179,9 +200,10 @@ final class InFlightEvents {
                 }
                 refusal.compareAndSet(null, new Refusal(sequence, cause));
             } catch (RuntimeException e) {
-                // An ack or nak on a closed connection: the durable consumer delivers the event again.
-                LOG.debug("cannot ack or nak sequence {}: {}", sequence, e.getMessage());
+                // An ack or nak on a closed connection, or past a full reconnect buffer (shared by every source on
+                // the connection): the durable consumer delivers the event again, a duplicate downstream.
                 window.succeed(token);
+                dropped(sequence, e);
             } finally {
                 outstanding.decrementAndGet();
             }

@@ -14,9 +14,10 @@ import java.util.List;
  * authentication, redacted logging) with reconnects without end.
  *
  * <p>Sources of the same NATS settings share a few connections ({@link SharedConnections}, the group
- * {@code replay-source}); a source with {@code connection = own} has a group of its own. A source never closes its
- * connection: jnats reconnects it for ever, and the source only re-creates its consumer (see {@link ConsumerSession}),
- * so the sharers need no fence. Not shared with the jetstream sinks: theirs reconnect only by being closed and
+ * {@code replay-source}); a source with {@code connection = own} has a group of its own, named in logs after its
+ * pipeline and type ({@code orders-replay#0}). A source does not close its connection on an outage: jnats
+ * reconnects it for ever, and the sources re-create their consumers (see {@link ConsumerSession}), so the sharers are
+ * not cut; only a connection to a server without JetStream, useless to every sharer, is fenced. Not shared with the jetstream sinks: theirs reconnect only by being closed and
  * opened again (a fence, {@code maxReconnects(0)}), which would cut every consumer on them; nor with the runtime's
  * cursor stores, so that a fast replay's deliveries do not queue ahead of the cursor writes on one socket.
  */
@@ -55,13 +56,18 @@ final class NatsConnector {
         // A shared connection is no one pipeline's: its name says only whose group it is.
         return ownConnection
                 ? new NatsConnector(nats, nats.connectionName() + "-" + pipeline + "-" + type,
-                        List.of("replay-source", new Object()))
+                        List.of(pipeline + "-" + type, new Object())) // logged as the pipeline's, not "replay-source#0"
                 : new NatsConnector(nats, nats.connectionName() + "-replay", List.of("replay-source", "shared"));
     }
 
     /** @return a share of a connection of this connector's group; close it, never the connection, when done */
     SharedConnections.Lease lease() {
         return connections.share(profile, options);
+    }
+
+    /** @return a share of a connection of this connector's group that is open now (a running source's), if any */
+    java.util.Optional<SharedConnections.Lease> leaseOpen() {
+        return connections.shareOpen(profile);
     }
 
     /** Connects once, to a connection of the caller's own, with a connector made for the purpose. */

@@ -192,6 +192,12 @@ final class ReplayLoop implements Runnable {
             connect();
             return;
         }
+        if (session.reconnectedSinceAsked() && session.reading()) {
+            // Pulls lost with the old socket would stall the read until the heartbeat alarm; the consumer
+            // sequence check keeps the order across the re-open.
+            LOG.info("{}: reconnected to NATS; reading again from {}", label, position.lastDelivered() + 1);
+            session.closeConsumer();
+        }
         if (!session.reading()) {
             open();
             return;
@@ -450,22 +456,26 @@ final class ReplayLoop implements Runnable {
 
     /** Stops reading, waits (bounded) for the events in flight, stores the cursor, closes everything. */
     private void finish() {
-        session.closeConsumer();
-        if (!inFlight.awaitOutstanding(settings.stopTimeout().toNanos())) {
-            LOG.warn("{}: {} events still in flight after {}; the cursor stays before them", label,
-                    inFlight.outstanding(), pretty(settings.stopTimeout()));
-        }
-        inFlight.advance();
-        if (settings.isDurable()) {
-            long floor = session.settledAckFloor(FLUSH_TIMEOUT);
-            if (floor >= 0) {
-                position.ackFloor(floor);
+        try {
+            session.closeConsumer();
+            if (!inFlight.awaitOutstanding(settings.stopTimeout().toNanos())) {
+                LOG.warn("{}: {} events still in flight after {}; the cursor stays before them", label,
+                        inFlight.outstanding(), pretty(settings.stopTimeout()));
             }
+            inFlight.advance();
+            if (settings.isDurable()) {
+                long floor = session.settledAckFloor(FLUSH_TIMEOUT);
+                if (floor >= 0) {
+                    position.ackFloor(floor);
+                }
+            }
+            if (cursorLoaded) {
+                checkpoints.store(cursor());
+            }
+        } finally {
+            // The share goes back whatever went wrong above: a leaked share would keep its connection open.
+            session.close();
         }
-        if (cursorLoaded) {
-            checkpoints.store(cursor());
-        }
-        session.close();
         LOG.info("{}: stopped at cursor {}", label, cursor());
     }
 

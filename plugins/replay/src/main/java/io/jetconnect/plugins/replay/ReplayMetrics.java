@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code jetconnect.source.cursor}: the last stream sequence up to which every event was handled;</li>
  *   <li>{@code jetconnect.source.lag.events}: the stream's last sequence minus the cursor;</li>
  *   <li>{@code jetconnect.source.gap.events}: events the stream's retention removed before they were read;</li>
- *   <li>{@code jetconnect.source.invalid{reason}}: messages skipped because they are not CloudEvents.</li>
+ *   <li>{@code jetconnect.source.invalid{reason}}: messages skipped because they are not CloudEvents;</li>
+ *   <li>{@code jetconnect.source.acks.dropped}: a durable consumer's acks and naks that could not be sent.</li>
  * </ul>
  */
 final class ReplayMetrics {
@@ -21,6 +22,7 @@ final class ReplayMetrics {
     private final String type;
     private final PluginMetrics.Counter events;
     private final PluginMetrics.Counter gap;
+    private final PluginMetrics.Counter acksDropped;
     private final Map<String, PluginMetrics.Counter> invalid = new ConcurrentHashMap<>();
 
     ReplayMetrics(PluginMetrics metrics, String type, LongSupplier cursor, LongSupplier lag) {
@@ -30,6 +32,9 @@ final class ReplayMetrics {
                 "Events the source handed to the chain and the chain durably handled", "source", type);
         this.gap = metrics.counter("jetconnect.source.gap.events",
                 "Events the stream's retention removed before the source could read them", "source", type);
+        this.acksDropped = metrics.counter("jetconnect.source.acks.dropped",
+                "Acks and naks of a durable consumer that could not be sent; the server delivers those events again",
+                "source", type);
         metrics.gauge("jetconnect.source.cursor",
                 "Last stream sequence up to which every event read was durably handled", cursor::getAsLong,
                 "source", type);
@@ -49,6 +54,10 @@ final class ReplayMetrics {
 
     void gap(long missing) {
         gap.increment(missing);
+    }
+
+    void ackDropped() {
+        acksDropped.increment();
     }
 
     void invalid(String reason) {

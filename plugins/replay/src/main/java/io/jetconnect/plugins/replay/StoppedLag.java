@@ -55,9 +55,9 @@ final class StoppedLag {
     }
 
     private void read() {
-        // A share, not a connection: the running sources of the same settings lend theirs, and only the last
-        // share closes it.
-        try (SharedConnections.Lease lease = connector.lease()) {
+        // A running source's connection if the group has one open: a lease of its own would take an empty slot
+        // and open a connection per read. Else one of its own, closed with the lease.
+        try (SharedConnections.Lease lease = connector.leaseOpen().orElseGet(connector::lease)) {
             Connection c = lease.connection();
             long last = c.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
             streamLast = Math.max(streamLast, last);

@@ -69,6 +69,28 @@ class InFlightEventsTest {
     }
 
     @Test
+    void acksThatCannotBeSentAreCountedAndTheCursorStillMoves() {
+        TestContexts contexts = TestContexts.of("replay");
+        ReplayMetrics metrics = new ReplayMetrics(contexts.sink().metrics(), "replay", () -> 0, () -> 0);
+        HeldChain chain = new HeldChain();
+        InFlightEvents events = new InFlightEvents(chain, 8, metrics);
+        // What jnats throws when the reconnect buffer is full.
+        io.nats.client.Message unsendable = (io.nats.client.Message) java.lang.reflect.Proxy.newProxyInstance(
+                io.nats.client.Message.class.getClassLoader(), new Class<?>[] {io.nats.client.Message.class},
+                (proxy, method, args) -> {
+                    throw new IllegalStateException("Unable to queue data, the reconnect buffer is full");
+                });
+        for (long sequence = 1; sequence <= 3; sequence++) {
+            events.emit(sequence, event(sequence), unsendable);
+        }
+        chain.stages.forEach(stage -> stage.complete(null));
+        assertEquals(3.0, contexts.registry().get("jetconnect.source.acks.dropped").counter().count());
+        events.advance();
+        assertEquals(3, events.cursor(), "the server delivers them again; the read goes on");
+        assertEquals(0, events.outstanding());
+    }
+
+    @Test
     void eventsTakenMoveTheCursor() {
         HeldChain chain = new HeldChain();
         InFlightEvents events = emitted(chain, 5, 6);
