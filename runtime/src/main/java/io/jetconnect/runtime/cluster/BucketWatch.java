@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * then); each time it asks for an apply on a thread of its own. Commits that arrive while an apply runs are taken
  * by one more apply of the latest, and no apply ever blocks the watch. It also keeps the leases of run-once
  * pipelines and the fleet's controls ({@link FleetControl}) for the view; a control that changes once the watch
- * has caught up asks, on the same thread as the applies, for the controls to be acted on. Every entry's server
- * timestamp sets the {@link ServerClock} the fleet view and the expiry of dead workers judge ages by.
+ * has caught up asks, on the same thread as the applies, for the controls to be acted on. This worker's own
+ * status entries set the {@link ServerClock} the fleet view and the expiry of dead workers judge ages by (others'
+ * entries only until the first own one arrives).
  *
  * <p>The watch is jnats' own (an ordered push consumer of the bucket's last value per key, then every change)
  * set up here rather than by {@code KeyValue.watchAll}, which leaves its subscription behind when its last step
@@ -42,6 +43,7 @@ final class BucketWatch {
     private static final Logger LOG = LoggerFactory.getLogger(BucketWatch.class);
     static final String WORKERS = "workers.";
 
+    private final String self;
     private final Runnable apply;
     private final Runnable control;
     private final java.util.function.Consumer<Map<String, FleetControl>> baseline;
@@ -67,11 +69,14 @@ final class BucketWatch {
     private volatile AutoCloseable subscription;
 
     /**
+     * @param self this worker's id: its own status sets the {@link ServerClock}
      * @param apply what applies the definitions ({@link #definitions()}); runs on the watch's own thread
      * @param control what acts on the controls ({@link #controls()}); runs on that thread too
      * @param baseline takes the controls present when the watch caught up, before the first apply
      */
-    BucketWatch(Runnable apply, Runnable control, java.util.function.Consumer<Map<String, FleetControl>> baseline) {
+    BucketWatch(String self, Runnable apply, Runnable control,
+                java.util.function.Consumer<Map<String, FleetControl>> baseline) {
+        this.self = self;
         this.apply = apply;
         this.control = control;
         this.baseline = baseline;
@@ -121,9 +126,13 @@ final class BucketWatch {
     }
 
     void watch(KeyValueEntry entry) {
-        serverClock.observe(entry.getCreated().toInstant());
         String key = entry.getKey();
         boolean gone = entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null;
+        if (key.equals(WORKERS + self) && !gone) {
+            serverClock.anchor(entry.getCreated().toInstant());
+        } else {
+            serverClock.observe(entry.getCreated().toInstant());
+        }
         if (key.startsWith(WORKERS)) {
             String id = key.substring(WORKERS.length());
             synchronized (this) {
@@ -162,7 +171,7 @@ final class BucketWatch {
 
     private static FleetView.Seen seen(KeyValueEntry entry) {
         return new FleetView.Seen(new String(entry.getValue(), StandardCharsets.UTF_8), entry.getCreated().toInstant(),
-                entry.getRevision());
+                entry.getRevision(), System.nanoTime());
     }
 
     private void others(String key, boolean gone, KeyValueEntry entry) {

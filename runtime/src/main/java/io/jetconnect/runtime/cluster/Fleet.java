@@ -99,7 +99,7 @@ public final class Fleet implements AutoCloseable {
             control.apply(watch.controls(), managed);
         };
         applyControls = () -> control.apply(watch.controls(), managed);
-        watch = new BucketWatch(applyBucket, applyControls, control::baseline);
+        watch = new BucketWatch(id, applyBucket, applyControls, control::baseline);
         timers.execute(() -> connect(0, pipelines, url));
     }
 
@@ -169,7 +169,7 @@ public final class Fleet implements AutoCloseable {
         if (now == null) {
             return;
         }
-        FleetView.expired(w.workers(), id, now, settings.workerExpiry()).forEach((worker, seen) -> {
+        FleetView.expired(w.workers(), id, now, settings.workerExpiry(), System.nanoTime()).forEach((worker, seen) -> {
             if (FleetBucket.deleteAt(kv, BucketWatch.WORKERS + worker, seen.revision())) {
                 long spill = FleetView.spillDepth(seen.json());
                 LOG.info("fleet {}: forgot worker {}, silent since {} (worker-expiry {}){}", settings.name(), worker,
@@ -182,7 +182,7 @@ public final class Fleet implements AutoCloseable {
     /** Follows the bucket again from its start with a new watch; the pipelines run on until it commits. */
     private void rewatch() throws Exception {
         BucketWatch old = watch;
-        BucketWatch fresh = new BucketWatch(applyBucket, applyControls, control::baseline);
+        BucketWatch fresh = new BucketWatch(id, applyBucket, applyControls, control::baseline);
         fresh.start(nats.connection(), settings.bucket());
         watch = fresh;
         old.close();

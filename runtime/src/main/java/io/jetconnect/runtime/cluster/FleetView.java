@@ -13,9 +13,11 @@ import java.util.TreeMap;
 /**
  * {@code GET /v1/cluster}: every worker whose status is in the bucket, alive or not, with its pipelines, states and
  * spill. A worker is alive while its last status was written at most {@code worker-timeout} ago, both times by the
- * server's clock ({@link ServerClock}): no machine's clock takes part, so skew between them changes nothing. A
+ * server's clock ({@link ServerClock}): no machine's wall clock takes part. A
  * worker that stopped gracefully removed its status; one that died stays, shown dead, until it returns under the
- * same id or its status is {@code worker-expiry} old and a live worker removes it ({@link #expired}).
+ * same id or its status is {@code worker-expiry} old and a live worker removes it ({@link #expired}). Removal also
+ * takes the status unchanged for {@code worker-expiry} by the remover's own monotonic clock, so an estimate of the
+ * server's time that ran ahead never removes a worker that still writes.
  */
 public final class FleetView {
 
@@ -27,8 +29,10 @@ public final class FleetView {
      * @param json its value
      * @param writtenAt when the server stored it, by the server's clock
      * @param revision its revision, for a compare-and-set on it
+     * @param deliveredAtNanos when the watch delivered this revision, by this machine's monotonic clock
+     *     ({@link System#nanoTime()})
      */
-    public record Seen(String json, Instant writtenAt, long revision) {
+    public record Seen(String json, Instant writtenAt, long revision, long deliveredAtNanos) {
     }
 
     private FleetView() {
@@ -101,12 +105,16 @@ public final class FleetView {
      * @param self this worker's id, never expired by itself
      * @param now the server's time now ({@link ServerClock})
      * @param expiry {@code worker-expiry}
-     * @return the statuses older than {@code expiry}, by worker id: workers dead so long that the view forgets them
+     * @param nowNanos this machine's monotonic clock now ({@link System#nanoTime()})
+     * @return the statuses older than {@code expiry} by the server's clock and delivered longer than {@code expiry}
+     *     ago by this machine's, by worker id: workers dead so long that the view forgets them
      */
-    static Map<String, Seen> expired(Map<String, Seen> workers, String self, Instant now, Duration expiry) {
+    static Map<String, Seen> expired(Map<String, Seen> workers, String self, Instant now, Duration expiry,
+                                     long nowNanos) {
         Map<String, Seen> expired = new TreeMap<>();
         workers.forEach((id, seen) -> {
-            if (!id.equals(self) && Duration.between(seen.writtenAt(), now).compareTo(expiry) > 0) {
+            if (!id.equals(self) && Duration.between(seen.writtenAt(), now).compareTo(expiry) > 0
+                    && nowNanos - seen.deliveredAtNanos() > expiry.toNanos()) {
                 expired.put(id, seen);
             }
         });

@@ -61,13 +61,13 @@ class BucketWatchIT {
                 int before = subscriptions(monitor, "noinfo");
 
                 AtomicInteger caughtUp = new AtomicInteger();
-                BucketWatch watch = new BucketWatch(() -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
+                BucketWatch watch = new BucketWatch("self", () -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
                 assertThrows(java.io.IOException.class, () -> watch.start(denied, cluster.bucket()));
                 // jnats' KeyValue.watchAll leaves one more here, for good.
                 await().atMost(Duration.ofSeconds(10)).until(() -> subscriptions(monitor, "noinfo") == before);
 
                 int adminBefore = subscriptions(monitor, "admin");
-                BucketWatch working = new BucketWatch(() -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
+                BucketWatch working = new BucketWatch("self", () -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
                 working.start(admin, cluster.bucket());
                 await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp.get() == 1);
                 kv.put("workers.w1", "{}".getBytes(StandardCharsets.UTF_8));
@@ -92,7 +92,7 @@ class BucketWatchIT {
                         Duration.ofSeconds(1), Duration.ofSeconds(3), 1, Duration.ofSeconds(1), Duration.ofHours(1));
                 KeyValue kv = FleetBucket.open(nc, cluster);
                 AtomicInteger caughtUp = new AtomicInteger();
-                BucketWatch watch = new BucketWatch(() -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
+                BucketWatch watch = new BucketWatch("self", () -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
                 watch.start(nc, cluster.bucket());
                 await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp.get() == 1);
                 assertTrue(watch.serverNow().isEmpty(), "nothing delivered, no server time");

@@ -23,9 +23,9 @@ class FleetViewTest {
     void aWorkerIsDeadOnceItsStatusIsOlderThanTheTimeoutByTheServersClock() {
         String json = WorkerStatusTest.status(List.of()).toJson();
         Map<String, FleetView.Seen> workers = Map.of(
-                "w1", new FleetView.Seen(json, NOW.minusSeconds(15), 1),
-                "w2", new FleetView.Seen(json, NOW.minusMillis(15_001), 2),
-                "w3", new FleetView.Seen(json, NOW.plusSeconds(1), 3));
+                "w1", new FleetView.Seen(json, NOW.minusSeconds(15), 1, 0),
+                "w2", new FleetView.Seen(json, NOW.minusMillis(15_001), 2, 0),
+                "w3", new FleetView.Seen(json, NOW.plusSeconds(1), 3, 0));
 
         JsonNode view = FleetView.of(CLUSTER, "w1", workers, List.of("ingest"), NOW);
 
@@ -47,7 +47,7 @@ class FleetViewTest {
 
     @Test
     void anUnreadableStatusIsShownNotDropped() {
-        JsonNode view = FleetView.of(CLUSTER, "w1", Map.of("odd", new FleetView.Seen("[1", NOW, 1)), List.of(), NOW);
+        JsonNode view = FleetView.of(CLUSTER, "w1", Map.of("odd", new FleetView.Seen("[1", NOW, 1, 0)), List.of(), NOW);
 
         assertEquals("status is not JSON", view.get("workers").get(0).get("error").asText());
         assertTrue(view.get("workers").get(0).get("alive").asBoolean());
@@ -57,13 +57,36 @@ class FleetViewTest {
     void aWorkerIsExpiredOnceOlderThanTheExpiryButNeverByItself() {
         String json = WorkerStatusTest.status(List.of()).toJson();
         Map<String, FleetView.Seen> workers = Map.of(
-                "w1", new FleetView.Seen(json, NOW.minus(Duration.ofHours(2)), 1),
-                "w2", new FleetView.Seen(json, NOW.minus(Duration.ofHours(1)), 2),
-                "w3", new FleetView.Seen(json, NOW.minus(Duration.ofHours(1)).minusMillis(1), 3));
+                "w1", new FleetView.Seen(json, NOW.minus(Duration.ofHours(2)), 1, 0),
+                "w2", new FleetView.Seen(json, NOW.minus(Duration.ofHours(1)), 2, 0),
+                "w3", new FleetView.Seen(json, NOW.minus(Duration.ofHours(1)).minusMillis(1), 3, 0));
 
-        assertEquals(List.of("w3"), List.copyOf(FleetView.expired(workers, "w1", NOW, Duration.ofHours(1)).keySet()),
+        assertEquals(List.of("w3"), List.copyOf(FleetView.expired(workers, "w1", NOW, Duration.ofHours(1),
+                Duration.ofHours(2).toNanos()).keySet()),
                 "w1 is the viewer; w2 is exactly at the expiry");
         assertEquals(12, FleetView.spillDepth(json));
         assertEquals(0, FleetView.spillDepth("[1"));
+    }
+
+    /**
+     * The server's time as estimated ran an hour ahead, so every status looks old; a worker that still writes gets a
+     * new revision each beat, delivered just now by this machine's clock, and is never forgotten.
+     */
+    @Test
+    void aLiveWorkerWhoseRevisionChangesIsNeverForgottenEvenIfItsStampsLookOld() {
+        String json = WorkerStatusTest.status(List.of()).toJson();
+        Duration expiry = Duration.ofMinutes(10);
+        Instant aheadNow = NOW.plus(Duration.ofHours(1));
+        long nanos = 0;
+        for (int beat = 1; beat <= 200; beat++) {
+            nanos += Duration.ofSeconds(5).toNanos();
+            Map<String, FleetView.Seen> workers = Map.of(
+                    "live", new FleetView.Seen(json, NOW.plusSeconds(5L * beat), beat, nanos),
+                    "dead", new FleetView.Seen(json, NOW.minus(Duration.ofHours(1)), 1, 0));
+            Map<String, FleetView.Seen> expired = FleetView.expired(workers, "self", aheadNow, expiry, nanos);
+            assertFalse(expired.containsKey("live"), "beat " + beat);
+            assertEquals(nanos > expiry.toNanos(), expired.containsKey("dead"),
+                    "the dead one only once unchanged for worker-expiry by this machine's clock too; beat " + beat);
+        }
     }
 }

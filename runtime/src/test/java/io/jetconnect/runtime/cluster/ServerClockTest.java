@@ -50,10 +50,10 @@ class ServerClockTest {
         nanos.addAndGet(Duration.ofSeconds(2).toNanos());
         String json = WorkerStatusTest.status(List.of()).toJson(); // heartbeatAt by a worker's own (2026) clock
         Map<String, FleetView.Seen> workers = Map.of(
-                "self", new FleetView.Seen(json, SERVER, 9),
-                "live", new FleetView.Seen(json, SERVER.minusSeconds(8), 7),
-                "dead", new FleetView.Seen(json, SERVER.minusSeconds(18), 3),
-                "gone", new FleetView.Seen(json, SERVER.minusSeconds(603), 1));
+                "self", new FleetView.Seen(json, SERVER, 9, 0),
+                "live", new FleetView.Seen(json, SERVER.minusSeconds(8), 7, 0),
+                "dead", new FleetView.Seen(json, SERVER.minusSeconds(18), 3, 0),
+                "gone", new FleetView.Seen(json, SERVER.minusSeconds(603), 1, 0));
 
         JsonNode view = FleetView.of(CLUSTER, "self", workers, List.of(), clock.now().orElseThrow());
 
@@ -68,7 +68,29 @@ class ServerClockTest {
         assertEquals(2, view.get("alive").asInt());
 
         assertEquals(Map.of("gone", workers.get("gone")),
-                FleetView.expired(workers, "self", clock.now().orElseThrow(), CLUSTER.workerExpiry()),
+                FleetView.expired(workers, "self", clock.now().orElseThrow(), CLUSTER.workerExpiry(),
+                        Duration.ofHours(1).toNanos()),
                 "only a status older than worker-expiry by the server's clock is forgotten");
+    }
+
+    /**
+     * An entry stamped by a server whose clock is an hour ahead (the stream leader moved) ran the estimate ahead; the
+     * next own status brings it back, and later entries of others no longer move it.
+     */
+    @Test
+    void anEstimateThatRanAheadIsSetBackByTheWorkersOwnStatus() {
+        AtomicLong nanos = new AtomicLong();
+        ServerClock clock = new ServerClock(nanos::get);
+        clock.observe(SERVER.plus(Duration.ofHours(1)));
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertEquals(Optional.of(SERVER.plus(Duration.ofHours(1)).plusSeconds(2)), clock.now());
+
+        clock.anchor(SERVER);
+        assertEquals(Optional.of(SERVER), clock.now(), "the own status sets it back");
+        clock.observe(SERVER.plus(Duration.ofHours(2)));
+        nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+        assertEquals(Optional.of(SERVER.plusSeconds(3)), clock.now(), "others' stamps no longer move it");
+        clock.anchor(SERVER.plusSeconds(4));
+        assertEquals(Optional.of(SERVER.plusSeconds(4)), clock.now());
     }
 }
