@@ -260,8 +260,9 @@ public final class AdminApi {
         if (!authorized(exchange)) {
             return;
         }
+        // Checked again, under the pipeline's lock, by the write: this one only spares reading the body.
         if (pipeline.state() != PipelineState.PAUSED) {
-            error(exchange, 409, "pause pipeline " + pipeline.name() + " before setting its cursor");
+            notPaused(exchange, pipeline);
             return;
         }
         JsonNode body;
@@ -289,7 +290,10 @@ public final class AdminApi {
             }
         }
         try {
-            store.store(key, body.get("position").asLong());
+            if (!pipeline.setCursor(key, body.get("position").asLong())) {
+                notPaused(exchange, pipeline);
+                return;
+            }
         } catch (IllegalArgumentException e) {
             error(exchange, 400, e.getMessage());
             return;
@@ -297,6 +301,10 @@ public final class AdminApi {
         ObjectNode out = JSON.createObjectNode();
         out.put("pipeline", pipeline.name()).put("key", key).put("position", body.get("position").asLong());
         send(exchange, 200, out);
+    }
+
+    private void notPaused(Exchange exchange, ManagedPipeline pipeline) throws IOException {
+        error(exchange, 409, "pause pipeline " + pipeline.name() + " before setting its cursor");
     }
 
     /** The only key stored; else the key the source reports as its cursor's (a stream's or a durable's name). */

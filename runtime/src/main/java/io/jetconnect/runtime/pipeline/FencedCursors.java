@@ -81,8 +81,11 @@ final class FencedCursors {
         }
     }
 
-    /** The token a key was claimed with and the revision this store last read or wrote. */
-    private record Claim(long token, long revision) {
+    /**
+     * The token a key was claimed with, the revision this store last saw its write of land at, and the value it last
+     * sent, which may have landed though its answer was lost.
+     */
+    private record Claim(long token, long revision, String sent) {
     }
 
     private final Bucket bucket;
@@ -129,7 +132,8 @@ final class FencedCursors {
 
     /**
      * A reset (the admin API's, the source paused): the key is claimed by the write, under the lease's current
-     * token, over any value written under a token not greater.
+     * token, over any value written under a token not greater. It is no claim of the session's: a source running
+     * anyway (resumed meanwhile) finds its own claim moved and starts again to read the reset.
      *
      * @throws RetriableException when this worker does not hold the lease, or a later holder claimed the key
      */
@@ -159,9 +163,10 @@ final class FencedCursors {
         for (int i = 0; i < ATTEMPTS; i++) {
             Optional<Bucket.Entry> entry = bucket.get(key);
             if (entry.isEmpty()) {
-                OptionalLong written = bucket.create(key, new Value(OptionalLong.empty(), token).text());
+                String claim = new Value(OptionalLong.empty(), token).text();
+                OptionalLong written = bucket.create(key, claim);
                 if (written.isPresent()) {
-                    claims.put(key, new Claim(token, written.getAsLong()));
+                    claims.put(key, new Claim(token, written.getAsLong(), claim));
                     return OptionalLong.empty();
                 }
                 continue;
@@ -170,10 +175,10 @@ final class FencedCursors {
             if (stored.token() > token) {
                 earlierBucket(key, stored.token(), token);
             }
-            OptionalLong written = bucket.update(key, new Value(stored.position(), token).text(),
-                    entry.get().revision());
+            String claim = new Value(stored.position(), token).text();
+            OptionalLong written = bucket.update(key, claim, entry.get().revision());
             if (written.isPresent()) {
-                claims.put(key, new Claim(token, written.getAsLong()));
+                claims.put(key, new Claim(token, written.getAsLong(), claim));
                 return stored.position();
             }
         }
@@ -197,8 +202,9 @@ final class FencedCursors {
     /**
      * Stores a position under the token its key was claimed with in this session. A key the session never read is
      * claimed by the write, under the lease's current token; a key it claimed is only ever updated under that
-     * claim: found deleted, or written under a lower token (by hand while the source ran), it is not written over
-     * but the source is restarted ({@code reclaim}) to read it again.
+     * claim: found deleted, written under a lower token (by hand while the source ran), or holding another value
+     * under its own token than this store last sent (a reset), it is not written over but the source is restarted
+     * ({@code reclaim}) to read it again. Only the exact value it sent, a write whose answer was lost, is its own.
      *
      * @param key the full key
      * @param in the session of the writer
@@ -212,15 +218,18 @@ final class FencedCursors {
         }
         Claim claim = claims.get(key);
         if (claim == null) {
-            claimByWrite(key, position);
+            claims.put(key, claimByWrite(key, position));
             return;
         }
         String text = new Value(OptionalLong.of(position), claim.token()).text();
         long expected = claim.revision();
+        String mine = claim.sent();
         for (int i = 0; i < ATTEMPTS; i++) {
+            // Sent before the answer: if it is lost (a RetriableException), the next store knows the value as its own.
+            claims.put(key, new Claim(claim.token(), expected, text));
             OptionalLong written = bucket.update(key, text, expected);
             if (written.isPresent()) {
-                claims.put(key, new Claim(claim.token(), written.getAsLong()));
+                claims.put(key, new Claim(claim.token(), written.getAsLong(), text));
                 return;
             }
             Optional<Bucket.Entry> entry = bucket.get(key);
@@ -228,19 +237,22 @@ final class FencedCursors {
             if (stored > claim.token()) {
                 throw superseded(key, stored, claim.token());
             }
-            if (stored < claim.token()) {
+            if (stored < claim.token() || !(entry.get().value().equals(mine) || entry.get().value().equals(text))) {
                 askReclaim();
                 throw new RetriableException("cursor " + key + " not stored: it was " + (entry.isEmpty() ? "deleted"
-                        : "written under lease token " + stored) + " while the source of pipeline " + pipeline
-                        + " ran (reset cursors with the pipeline paused); the source starts again to read it");
+                        : stored < claim.token() ? "written under lease token " + stored
+                        : "set to " + entry.get().value() + " by another writer") + " while the source of pipeline "
+                        + pipeline + " ran (reset cursors with the pipeline paused); the source starts again to read "
+                        + "it");
             }
-            // This claim's token: a write of this store's whose answer was lost. Write over it.
+            // The value this store last sent: a write of its own whose answer was lost. Write over it.
             expected = entry.get().revision();
         }
         throw busy(key);
     }
 
-    private void claimByWrite(String key, long position) {
+    /** @return the claim of the write, for the session to record when the write is a source's */
+    private Claim claimByWrite(String key, long position) {
         long token = fence.token();
         if (token == 0) {
             throw notHeld(key, "stored");
@@ -251,14 +263,13 @@ final class FencedCursors {
             if (entry.isPresent()) {
                 long stored = Value.parse(entry.get().value()).token();
                 if (stored > token) {
-                    throw superseded(key, stored, token);
+                    earlierBucket(key, stored, token);
                 }
             }
             OptionalLong written = entry.isEmpty() ? bucket.create(key, text)
                     : bucket.update(key, text, entry.get().revision());
             if (written.isPresent()) {
-                claims.put(key, new Claim(token, written.getAsLong()));
-                return;
+                return new Claim(token, written.getAsLong(), text);
             }
         }
         throw busy(key);

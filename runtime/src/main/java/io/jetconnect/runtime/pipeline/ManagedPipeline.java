@@ -41,4 +41,15 @@ public interface ManagedPipeline {
 
     /** @return whether it was paused and is now running */
     boolean resume();
+
+    /**
+     * Sets a cursor of its source, only while it is paused: checked and written under the lock a resume takes, so no
+     * source starts between the check and the write (and then stores over the reset).
+     *
+     * @return whether it was paused and the cursor is written; false, writing nothing, when it is not paused
+     * @throws IllegalArgumentException for a key the store cannot hold
+     * @throws io.jetconnect.spi.RetriableException when the store cannot be written now
+     * @throws IllegalStateException when it has no cursor store yet
+     */
+    boolean setCursor(String key, long position);
 }

@@ -389,6 +389,18 @@ public final class Pipeline implements ManagedPipeline {
         return state == PipelineState.RUNNING || state == PipelineState.STANDBY;
     }
 
+    @Override
+    public synchronized boolean setCursor(String key, long position) {
+        if (state != PipelineState.PAUSED) {
+            return false;
+        }
+        if (cursors == null) {
+            throw new IllegalStateException("pipeline " + name() + " has no cursor store yet");
+        }
+        cursors.store(key, position);
+        return true;
+    }
+
     private void sourceFailed(Throwable cause) {
         lastError = describe(cause);
         LOG.error("pipeline {}: source failed: {}", name(), lastError, cause);

@@ -77,6 +77,8 @@ class AdminApiTest {
         volatile ChainCounts counts = ChainCounts.NONE;
         volatile long inFlight;
         volatile FileCursorStore cursors;
+        /** Whether a resume comes between the admin API's first look at the state and its write of a cursor. */
+        volatile boolean resumedBeforeCursorSet;
 
         FakePipeline(String name, String source, String... chain) {
             this.cursors = new FileCursorStore(plugins.resolve("cursors-" + name + "-" + System.nanoTime()));
@@ -138,6 +140,18 @@ class AdminApiTest {
         @Override
         public boolean resume() {
             return move(PipelineState.PAUSED, PipelineState.RUNNING);
+        }
+
+        @Override
+        public synchronized boolean setCursor(String key, long position) {
+            if (resumedBeforeCursorSet) {
+                resume();
+            }
+            if (state != PipelineState.PAUSED) {
+                return false;
+            }
+            cursors.store(key, position);
+            return true;
         }
 
         private synchronized boolean move(PipelineState from, PipelineState to) {
@@ -524,6 +538,13 @@ class AdminApiTest {
         assertEquals("other", other.path("key").asText());
         assertEquals("{\"EVENTS\":20,\"other\":7}",
                 okJson("GET", "/v1/pipelines/mirror/cursor", null, 200).path("cursors").toString());
+
+        mirror.resumedBeforeCursorSet = true; // resumed after the first look at its state, before the write
+        assertError(409, call("PUT", "/v1/pipelines/mirror/cursor", "{\"position\": 5}"));
+        assertEquals(PipelineState.RUNNING, mirror.state());
+        assertEquals("{\"EVENTS\":20,\"other\":7}",
+                okJson("GET", "/v1/pipelines/mirror/cursor", null, 200).path("cursors").toString(),
+                "nothing written over a running source's cursor");
     }
 
     @Test

@@ -42,10 +42,18 @@ class FencedCursorsTest {
             return entry != null ? OptionalLong.empty() : write(value);
         }
 
+        /** Whether the next update's answer is lost after it was written. */
+        boolean loseAnswer;
+
         @Override
         public OptionalLong update(String key, String value, long expected) {
             before.run();
-            return entry == null || entry.revision() != expected ? OptionalLong.empty() : write(value);
+            OptionalLong written = entry == null || entry.revision() != expected ? OptionalLong.empty() : write(value);
+            if (loseAnswer) {
+                loseAnswer = false;
+                throw new RetriableException("timed out waiting for the answer");
+            }
+            return written;
         }
 
         OptionalLong write(String value) {
@@ -225,6 +233,55 @@ class FencedCursorsTest {
         assertEquals("60@10", bucket.entry.value(), "a key not claimed since the pause is claimed by the reset");
         long resumed = a.begin();
         assertEquals(OptionalLong.of(60), a.load(KEY, resumed));
+    }
+
+    /**
+     * The admin API saw the pipeline paused, then a resume started a source that claimed the key, then the reset
+     * landed under the same hold's token: the source's next store must not take the reset for its own lost write.
+     */
+    @Test
+    void aResetThatLandsAfterAResumeIsNotWrittenOverByTheResumedSource() {
+        FakeBucket bucket = new FakeBucket();
+        int[] reclaims = new int[1];
+        FencedCursors a = new FencedCursors(bucket, "copy", lease(10), () -> reclaims[0]++);
+        storedAt400(a);
+        a.begin(); // paused
+        long resumed = a.begin();
+        assertEquals(OptionalLong.of(400), a.load(KEY, resumed));
+        a.reset(KEY, 50);
+        RetriableException e = assertThrows(RetriableException.class, () -> a.store(KEY, 410, resumed));
+        assertTrue(e.getMessage().contains("set to 50@10 by another writer"), e.getMessage());
+        assertEquals("50@10", bucket.entry.value());
+        assertEquals(1, reclaims[0], "the source starts again, and reads the reset");
+    }
+
+    @Test
+    void aStoreWhoseAnswerWasLostIsKnownByItsValueAndWrittenOver() {
+        FakeBucket bucket = new FakeBucket();
+        int[] reclaims = new int[1];
+        FencedCursors a = new FencedCursors(bucket, "copy", lease(10), () -> reclaims[0]++);
+        long source = storedAt400(a);
+        bucket.loseAnswer = true;
+        assertThrows(RetriableException.class, () -> a.store(KEY, 410, source));
+        assertEquals("410@10", bucket.entry.value(), "it landed");
+        a.store(KEY, 420, source);
+        assertEquals("420@10", bucket.entry.value());
+        a.store(KEY, 430, source);
+        assertEquals(List.of("@10", "400@10", "410@10", "420@10", "430@10"), bucket.history);
+        assertEquals(0, reclaims[0]);
+    }
+
+    @Test
+    void aResetOverACursorOfAnEarlierFleetBucketIsWrittenOnceTheHoldIsConfirmed() {
+        FakeBucket bucket = new FakeBucket();
+        bucket.write("700@9000");
+        FakeLease lease = lease(12);
+        FencedCursors a = new FencedCursors(bucket, "copy", lease);
+        a.begin(); // paused
+        assertThrows(RetriableException.class, () -> a.reset(KEY, 5), "a later hold may have claimed it");
+        lease.confirms = true;
+        a.reset(KEY, 5);
+        assertEquals("5@12", bucket.entry.value());
     }
 
     @Test
