@@ -90,6 +90,8 @@ final class BucketWatch {
      */
     void start(Connection connection, String bucket) throws IOException, JetStreamApiException {
         Dispatcher dispatcher = connection.createDispatcher();
+        // Known before anything can fail or be delivered: a close while this runs closes it.
+        subscription = () -> connection.closeDispatcher(dispatcher);
         try {
             PushSubscribeOptions options = PushSubscribeOptions.builder()
                     .stream(NatsKeyValueUtil.toStreamName(bucket))
@@ -106,7 +108,10 @@ final class BucketWatch {
             if (!caughtUp.get() && sub.getConsumerInfo().getCalculatedPending() == 0) {
                 endOfData();
             }
-            subscription = () -> connection.closeDispatcher(dispatcher);
+            if (closed) {
+                // Closed while this started, maybe before the dispatcher was known to it: stop what it started.
+                closeQuietly(subscription);
+            }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             try {
                 connection.closeDispatcher(dispatcher);
@@ -201,26 +206,33 @@ final class BucketWatch {
     void endOfData() {
         if (caughtUp.compareAndSet(false, true)) {
             Map<String, FleetControl> present = controls();
-            applier.execute(() -> baseline.accept(present));
-            commit();
+            if (execute(() -> baseline.accept(present))) {
+                commit();
+            }
         }
     }
 
     /** Asks for the controls to be acted on (after a change, or to hold a pause on a new instance). */
     void requestControl() {
         if (caughtUp.get() && controlPending.compareAndSet(false, true)) {
-            try {
-                applier.execute(() -> {
-                    controlPending.set(false);
-                    try {
-                        control.run();
-                    } catch (RuntimeException e) {
-                        LOG.error("fleet: acting on the fleet's controls failed: {}", e.getMessage(), e);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // Closing.
-            }
+            execute(() -> {
+                controlPending.set(false);
+                try {
+                    control.run();
+                } catch (RuntimeException e) {
+                    LOG.error("fleet: acting on the fleet's controls failed: {}", e.getMessage(), e);
+                }
+            });
+        }
+    }
+
+    /** @return whether the task was taken; false once the watch is closed (on the watch's thread: nothing to do) */
+    private boolean execute(Runnable task) {
+        try {
+            applier.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
         }
     }
 
@@ -261,7 +273,7 @@ final class BucketWatch {
 
     private void requestApply() {
         if (pending.compareAndSet(false, true)) {
-            applier.execute(() -> {
+            execute(() -> {
                 pending.set(false);
                 if (closed) {
                     return;
@@ -297,12 +309,15 @@ final class BucketWatch {
     void close() {
         closed = true;
         applier.shutdown();
-        AutoCloseable sub = subscription;
+        closeQuietly(subscription);
+    }
+
+    private static void closeQuietly(AutoCloseable sub) {
         if (sub != null) {
             try {
                 sub.close();
             } catch (Exception e) {
-                LOG.debug("fleet: closing the watch: {}", e.toString());
+                LOG.debug("fleet: closing the watch: {}", e.toString()); // closed already, by close or by start
             }
         }
     }

@@ -61,13 +61,13 @@ class BucketWatchIT {
                 int before = subscriptions(monitor, "noinfo");
 
                 AtomicInteger caughtUp = new AtomicInteger();
-                BucketWatch watch = new BucketWatch("self", () -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
+                BucketWatch watch = watch(caughtUp);
                 assertThrows(java.io.IOException.class, () -> watch.start(denied, cluster.bucket()));
                 // jnats' KeyValue.watchAll leaves one more here, for good.
                 await().atMost(Duration.ofSeconds(10)).until(() -> subscriptions(monitor, "noinfo") == before);
 
                 int adminBefore = subscriptions(monitor, "admin");
-                BucketWatch working = new BucketWatch("self", () -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
+                BucketWatch working = watch(caughtUp);
                 working.start(admin, cluster.bucket());
                 await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp.get() == 1);
                 kv.put("workers.w1", "{}".getBytes(StandardCharsets.UTF_8));
@@ -92,7 +92,7 @@ class BucketWatchIT {
                         Duration.ofSeconds(1), Duration.ofSeconds(3), 1, Duration.ofSeconds(1), Duration.ofHours(1));
                 KeyValue kv = FleetBucket.open(nc, cluster);
                 AtomicInteger caughtUp = new AtomicInteger();
-                BucketWatch watch = new BucketWatch("self", () -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
+                BucketWatch watch = watch(caughtUp);
                 watch.start(nc, cluster.bucket());
                 await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp.get() == 1);
                 assertTrue(watch.serverNow().isEmpty(), "nothing delivered, no server time");
@@ -108,6 +108,74 @@ class BucketWatchIT {
                 nc.close();
             }
         }
+    }
+
+    /** A close that comes while the watch starts (here: before) leaves no subscription, and nothing fails after. */
+    @Test
+    void aWatchClosedWhileItStartsLeavesNoSubscriptionBehind() throws Exception {
+        int monitor = NatsServer.freePort();
+        String config = "http: \"127.0.0.1:" + monitor + "\"\n"
+                + "jetstream { store_dir: \"" + store + "\" }\n"
+                + "accounts { fleet { jetstream: enabled, users: [ { user: admin, password: admin } ] } }\n";
+        try (NatsServer server = NatsServer.withConfig(config)) {
+            Connection admin = connect(server, "admin");
+            try {
+                KeyValue kv = FleetBucket.open(admin, CLUSTER);
+                int before = subscriptions(monitor, "admin");
+                AtomicInteger caughtUp = new AtomicInteger();
+                BucketWatch watch = watch(caughtUp);
+                watch.close();
+                watch.start(admin, CLUSTER.bucket()); // an empty bucket: it asks, and would take the catch-up
+                kv.put("workers.w3", "{}".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(10)).until(() -> subscriptions(monitor, "admin") == before);
+                assertEquals(0, caughtUp.get(), "nothing runs on a closed watch");
+            } finally {
+                admin.close();
+            }
+        }
+    }
+
+    /**
+     * A forgotten worker's status is deleted only over the revision seen; its delete marker goes once old enough;
+     * a connection closing under the delete is a refusal, not an exception.
+     */
+    @Test
+    void forgottenStatusesLeaveNoMarkerForGoodAndAClosedConnectionIsARefusal() throws Exception {
+        try (NatsServer server = NatsServer.spawn()) {
+            Connection nc = Nats.connect(server.url());
+            Connection closing = Nats.connect(server.url());
+            try {
+                KeyValue kv = FleetBucket.open(nc, CLUSTER);
+                long revision = kv.put("workers.w4", "{}".getBytes(StandardCharsets.UTF_8));
+                assertEquals(false, FleetBucket.deleteAt(kv, "workers.w4", revision - 1), "changed since");
+                assertTrue(FleetBucket.deleteAt(kv, "workers.w4", revision));
+                assertEquals(1, messages(nc), "a delete marker");
+                assertTrue(FleetBucket.purgeMarkers(kv, Duration.ofMinutes(30)));
+                assertEquals(1, messages(nc), "a young marker stays, for watches that reconnect");
+                assertTrue(FleetBucket.purgeMarkers(kv, Duration.ZERO));
+                assertEquals(0, messages(nc));
+
+                long again = kv.put("workers.w5", "{}".getBytes(StandardCharsets.UTF_8));
+                KeyValue gone = FleetBucket.open(closing, CLUSTER);
+                closing.close();
+                assertEquals(false, FleetBucket.deleteAt(gone, "workers.w5", again));
+                assertEquals(false, FleetBucket.purgeMarkers(gone, Duration.ZERO));
+            } finally {
+                nc.close();
+            }
+        }
+    }
+
+    private static final ClusterSettings CLUSTER = new ClusterSettings("it", "closing-it", Optional.empty(),
+            Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(3), 1, Duration.ofSeconds(1),
+            Duration.ofHours(1));
+
+    private static long messages(Connection nc) throws Exception {
+        return nc.jetStreamManagement().getStreamInfo("KV_" + CLUSTER.bucket()).getStreamState().getMsgCount();
+    }
+
+    private static BucketWatch watch(AtomicInteger caughtUp) {
+        return new BucketWatch("self", () -> { }, () -> { }, controls -> caughtUp.incrementAndGet());
     }
 
     private static Connection connect(NatsServer server, String user) throws Exception {
