@@ -92,6 +92,8 @@ final class FencedCursors {
     private final String pipeline;
     private final SourceLeases.SourceLease fence;
     private final Runnable reclaim;
+    /** What the current session's source asks to start again with, given the key: {@link #reclaim} unless told. */
+    private java.util.function.Consumer<String> sessionReclaim;
     /** The claims of the current session: a source instance's, from its {@link #begin()} to the next. */
     private final Map<String, Claim> claims = new HashMap<>();
     private long session;
@@ -119,9 +121,18 @@ final class FencedCursors {
      * @return the session, for {@link #load(String, long)} and {@link #store(String, long, long)}
      */
     synchronized long begin() {
+        return begin(key -> reclaim.run());
+    }
+
+    /**
+     * {@link #begin()}, with what this session's source asks to start again with (given the key), so that a late
+     * request is known to be this source's and not the one started since.
+     */
+    synchronized long begin(java.util.function.Consumer<String> reclaim) {
         session++;
         claims.clear();
         reclaimAsked = false;
+        sessionReclaim = reclaim;
         return session;
     }
 
@@ -238,7 +249,7 @@ final class FencedCursors {
                 throw superseded(key, stored, claim.token());
             }
             if (stored < claim.token() || !(entry.get().value().equals(mine) || entry.get().value().equals(text))) {
-                askReclaim();
+                askReclaim(key);
                 throw new RetriableException("cursor " + key + " not stored: it was " + (entry.isEmpty() ? "deleted"
                         : stored < claim.token() ? "written under lease token " + stored
                         : "set to " + entry.get().value() + " by another writer") + " while the source of pipeline "
@@ -281,10 +292,10 @@ final class FencedCursors {
         }
     }
 
-    private void askReclaim() {
+    private void askReclaim(String key) {
         if (!reclaimAsked) {
             reclaimAsked = true;
-            reclaim.run();
+            sessionReclaim.accept(key);
         }
     }
 

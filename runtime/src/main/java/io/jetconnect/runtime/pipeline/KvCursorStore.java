@@ -66,10 +66,18 @@ final class KvCursorStore implements CursorStore, ListableCursors, AutoCloseable
      * never writes under the claims of the source started after it.
      */
     CursorStore session() {
-        if (fenced == null) {
-            return this;
-        }
-        long in = fenced.begin();
+        return fenced == null ? this : sessionOf(fenced.begin());
+    }
+
+    /**
+     * {@link #session()}, with what the source asks to start again with, given the full key of a cursor found
+     * reset while it ran (ignored without a lease).
+     */
+    CursorStore session(java.util.function.Consumer<String> reclaim) {
+        return fenced == null ? this : sessionOf(fenced.begin(reclaim));
+    }
+
+    private CursorStore sessionOf(long in) {
         return new CursorStore() {
             @Override
             public OptionalLong load(String key) {

@@ -44,6 +44,9 @@ public final class Pipeline implements ManagedPipeline {
     private volatile SourceLeases.SourceLease lease;
     /** The token of the hold its running source started under (0 without a lease): any other means start again. */
     private long startedToken;
+    /** Counts its source's starts: a reclaim asked by an earlier source than the running one is not its own. */
+    private long sourceGeneration;
+    private final Reclaims reclaims = new Reclaims();
 
     public Pipeline(ResolvedPipeline definition, PipelineEnvironment env) {
         this(definition, env, SourceLeases.NONE);
@@ -161,7 +164,7 @@ public final class Pipeline implements ManagedPipeline {
             case "file":
                 return new FileCursorStore(dataDir().resolve("cursors"));
             case "kv":
-                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name(), lease, this::reclaim);
+                KvCursorStore kv = new KvCursorStore(env.settings().nats(), name(), lease);
                 closeables.add(kv);
                 return kv;
             case "none":
@@ -191,12 +194,11 @@ public final class Pipeline implements ManagedPipeline {
                 lease = leases.join(name(), this::leaseChanged).orElse(null);
             }
             cursors = cursorStore(definition.source());
-            if (lease != null && !lease.holds()) {
+            if (!startSource()) {
                 state = PipelineState.STANDBY;
                 LOG.info("pipeline {} on standby: its source runs on the worker that holds its lease", name());
                 return;
             }
-            startSource();
             state = PipelineState.RUNNING;
             LOG.info("pipeline {} running: {}", name(), definition.summary());
         } catch (RuntimeException | LinkageError e) {
@@ -243,12 +245,13 @@ public final class Pipeline implements ManagedPipeline {
         }
         MDC.put("pipeline", name());
         try {
-            if (held.holds() && state == PipelineState.STANDBY) {
-                startSource();
-                state = PipelineState.RUNNING;
-                LOG.info("pipeline {} running on this worker (lease taken): {}", name(), definition.summary());
+            if (state == PipelineState.STANDBY) {
+                if (startSource()) {
+                    state = PipelineState.RUNNING;
+                    LOG.info("pipeline {} running on this worker (lease taken): {}", name(), definition.summary());
+                }
             } else if (state == PipelineState.RUNNING && (restart != null || held.token() != startedToken)) {
-                restartUnder(held, restart != null ? restart : "the lease's hold changed");
+                restartUnder(restart != null ? restart : "the lease's hold changed");
             }
         } catch (RuntimeException | LinkageError e) {
             lastError = describe(e);
@@ -260,11 +263,10 @@ public final class Pipeline implements ManagedPipeline {
     }
 
     /** Stops the running source; starts a new one, which claims its cursors anew, if the lease is held. */
-    private void restartUnder(SourceLeases.SourceLease held, String why) {
+    private void restartUnder(String why) {
         state = PipelineState.STANDBY;
         stopSourceAndWait();
-        if (held.holds()) {
-            startSource();
+        if (startSource()) {
             state = PipelineState.RUNNING;
             LOG.warn("pipeline {}: source started again ({}), under lease token {}", name(), why, startedToken);
         } else {
@@ -276,9 +278,39 @@ public final class Pipeline implements ManagedPipeline {
      * A fenced cursor was deleted or rewritten by hand while the source ran: the source starts again to read it.
      * Asked on the source's own thread, which the restart waits for, hence a thread of its own.
      */
-    private void reclaim() {
+    private void reclaim(long generation, String key) {
         io.jetconnect.nats.DaemonThreads.named("jetconnect-reclaim-" + name() + "-")
-                .newThread(() -> followLease("a cursor was reset by hand while it ran")).start();
+                .newThread(() -> reclaimed(generation, key)).start();
+    }
+
+    /**
+     * Starts the source again to claim {@code key} anew, unless the source that asked is no longer the running one
+     * (a restart came first, whose source reads the key anew anyway); fails the pipeline when the key keeps being
+     * written by another under the same hold ({@link Reclaims}), rather than restarting for ever.
+     *
+     * @param generation the {@link #sourceGeneration()} of the source that asked
+     */
+    synchronized void reclaimed(long generation, String key) {
+        if (generation != sourceGeneration || state != PipelineState.RUNNING) {
+            LOG.debug("pipeline {}: a reclaim of {} by an earlier source, ignored", name(), key);
+            return;
+        }
+        if (reclaims.tooMany(startedToken, System.nanoTime())) {
+            lastError = "cursor " + key + " keeps being written by something other than this pipeline's source ("
+                    + Reclaims.LIMIT + " restarts to read it within " + Reclaims.WINDOW.toSeconds() + " s): another "
+                    + "runtime, a script or an earlier build writing the same key of bucket " + KvCursorStore.BUCKET
+                    + "? Stop it, then restart the pipeline";
+            LOG.error("pipeline {} failed: {}", name(), lastError);
+            stopSourceAndWait();
+            state = PipelineState.FAILED;
+            return;
+        }
+        followLease("cursor " + key + " was reset by hand while it ran");
+    }
+
+    /** @return the count of its source's starts so far */
+    synchronized long sourceGeneration() {
+        return sourceGeneration;
     }
 
     private void awaitIdle() {
@@ -292,16 +324,28 @@ public final class Pipeline implements ManagedPipeline {
         }
     }
 
-    private void startSource() {
+    /**
+     * Starts the source, under the hold of its lease if it has one: the token is read once, so a hold that ran out
+     * between a look at the lease and the start leaves it on standby, never running under token 0.
+     *
+     * @return whether it started; false when it has a lease and does not hold it
+     */
+    private boolean startSource() {
         SourceLeases.SourceLease held = lease;
-        startedToken = held == null ? 0 : held.token();
+        long token = held == null ? 0 : held.token();
+        if (held != null && token == 0) {
+            return false;
+        }
+        startedToken = token;
+        long generation = ++sourceGeneration;
         ResolvedElement sourceElement = definition.source();
         source = env.plugins().create(sourceElement.type(), EventSource.class);
-        CursorStore own = cursors instanceof KvCursorStore kv ? kv.session() : cursors;
+        CursorStore own = cursors instanceof KvCursorStore kv ? kv.session(key -> reclaim(generation, key)) : cursors;
         sourceContext = new PipelineSourceContext(context(sourceElement, -1), gate, own,
                 env.ingress()::register, this::sourceFailed);
         EventSource s = source;
         PluginRegistry.runWithLoaderOf(sourceElement.type(), () -> s.start(sourceContext));
+        return true;
     }
 
     private void stopSource() {
@@ -370,13 +414,11 @@ public final class Pipeline implements ManagedPipeline {
         }
         MDC.put("pipeline", name());
         try {
-            SourceLeases.SourceLease held = lease;
-            if (held != null && !held.holds()) {
+            if (!startSource()) {
                 state = PipelineState.STANDBY;
                 LOG.info("pipeline {} resumed, on standby: another worker holds its lease", name());
                 return true;
             }
-            startSource();
             state = PipelineState.RUNNING;
             LOG.info("pipeline {} resumed", name());
         } catch (RuntimeException | LinkageError e) {

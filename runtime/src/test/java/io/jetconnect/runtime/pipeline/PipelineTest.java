@@ -110,6 +110,8 @@ class PipelineTest {
         volatile boolean holds;
         volatile long token = 1;
         volatile boolean closed;
+        /** Whether the hold ran out between a look at {@link #holds()} and one at {@link #token()}. */
+        volatile boolean runsOutBeforeTokenRead;
         Runnable changed;
 
         @Override
@@ -130,7 +132,7 @@ class PipelineTest {
 
         @Override
         public long token() {
-            return holds ? token : 0;
+            return holds && !runsOutBeforeTokenRead ? token : 0;
         }
 
         @Override
@@ -221,6 +223,55 @@ class PipelineTest {
             lease.token = 3;
             lease.set(true);
             assertEquals(6, events.size(), "and again");
+            pipelines.stopAll();
+        }
+    }
+
+    /**
+     * The hold runs out between the pipeline's look at the lease and its read of the token: it stays on standby,
+     * never running under token 0 (which no notice would stop). A reclaim asked by a source since replaced is
+     * ignored; one that keeps coming under one hold (another writer of the key) fails the pipeline.
+     */
+    @Test
+    void aSourceStartsOnlyUnderATokenAndReclaimsAreItsOwnAndFew() throws Exception {
+        LoadedConfig config = config("""
+                once { source { type = tick, count = 2, once = true }, sinks = [ { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
+            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions()));
+            TestLease lease = new TestLease();
+            pipelines.useLeases(lease);
+            Pipeline once = pipelines.start(resolved.get(0));
+            assertEquals(PipelineState.STANDBY, once.state());
+            List<Object> events = staticList(registry, "collect", "EVENTS");
+
+            lease.runsOutBeforeTokenRead = true;
+            lease.set(true);
+            assertEquals(PipelineState.STANDBY, once.state(), "no token read: not started");
+            assertEquals(0, events.size());
+            lease.runsOutBeforeTokenRead = false;
+            lease.changed.run();
+            assertEquals(PipelineState.RUNNING, once.state());
+            assertEquals(2, events.size());
+
+            long first = once.sourceGeneration();
+            lease.token = 2;
+            lease.changed.run();
+            assertEquals(4, events.size(), "restarted under the new hold");
+            once.reclaimed(first, "once.EVENTS");
+            assertEquals(4, events.size(), "a reclaim of the source replaced since is ignored");
+
+            once.reclaimed(once.sourceGeneration(), "once.EVENTS");
+            assertEquals(6, events.size(), "its own reclaim restarts it");
+            once.reclaimed(once.sourceGeneration(), "once.EVENTS");
+            assertEquals(PipelineState.RUNNING, once.state());
+            once.reclaimed(once.sourceGeneration(), "once.EVENTS");
+            assertEquals(PipelineState.FAILED, once.state(), "the third within a minute under one hold");
+            assertTrue(once.lastError().orElse("").contains("cursor once.EVENTS keeps being written by something "
+                    + "other"), once.lastError().orElse(""));
+            assertEquals(8, events.size());
             pipelines.stopAll();
         }
     }
