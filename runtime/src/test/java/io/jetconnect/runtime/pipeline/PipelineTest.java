@@ -199,19 +199,8 @@ class PipelineTest {
      */
     @Test
     void aHoldTakenAgainBeforeTheLossWasHandledRestartsTheSource() throws Exception {
-        LoadedConfig config = config("""
-                once { source { type = tick, count = 2, once = true }, sinks = [ { type = collect } ] }
-                """);
-        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
-            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
-            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions()));
-            TestLease lease = new TestLease();
-            lease.holds = true;
-            pipelines.useLeases(lease);
-            Pipeline once = pipelines.start(resolved.get(0));
+        onceUnderLease(true, (once, lease, events) -> {
             assertEquals(PipelineState.RUNNING, once.state(), once.lastError().orElse(""));
-            List<Object> events = staticList(registry, "collect", "EVENTS");
             assertEquals(2, events.size());
 
             lease.changed.run();
@@ -223,8 +212,7 @@ class PipelineTest {
             lease.token = 3;
             lease.set(true);
             assertEquals(6, events.size(), "and again");
-            pipelines.stopAll();
-        }
+        });
     }
 
     /**
@@ -234,18 +222,8 @@ class PipelineTest {
      */
     @Test
     void aSourceStartsOnlyUnderATokenAndReclaimsAreItsOwnAndFew() throws Exception {
-        LoadedConfig config = config("""
-                once { source { type = tick, count = 2, once = true }, sinks = [ { type = collect } ] }
-                """);
-        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
-            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
-            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions()));
-            TestLease lease = new TestLease();
-            pipelines.useLeases(lease);
-            Pipeline once = pipelines.start(resolved.get(0));
+        onceUnderLease(false, (once, lease, events) -> {
             assertEquals(PipelineState.STANDBY, once.state());
-            List<Object> events = staticList(registry, "collect", "EVENTS");
 
             lease.runsOutBeforeTokenRead = true;
             lease.set(true);
@@ -272,6 +250,27 @@ class PipelineTest {
             assertTrue(once.lastError().orElse("").contains("cursor once.EVENTS keeps being written by something "
                     + "other"), once.lastError().orElse(""));
             assertEquals(8, events.size());
+        });
+    }
+
+    /** What a test does with pipeline {@code once} (a tick source that runs once, 2 events a start) and its lease. */
+    private interface LeasedTest {
+        void run(Pipeline once, TestLease lease, List<Object> events) throws Exception;
+    }
+
+    private void onceUnderLease(boolean holds, LeasedTest test) throws Exception {
+        LoadedConfig config = config("""
+                once { source { type = tick, count = 2, once = true }, sinks = [ { type = collect } ] }
+                """);
+        try (PluginRegistry registry = PluginRegistry.load(config.settings().pluginsDir())) {
+            List<ResolvedPipeline> resolved = new PipelineResolver(registry).resolve(config);
+            Pipelines pipelines = new Pipelines(new PipelineEnvironment(registry, config.settings(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new IngressRoutes(), new AdminActions()));
+            TestLease lease = new TestLease();
+            lease.holds = holds;
+            pipelines.useLeases(lease);
+            Pipeline once = pipelines.start(resolved.get(0));
+            test.run(once, lease, staticList(registry, "collect", "EVENTS"));
             pipelines.stopAll();
         }
     }
