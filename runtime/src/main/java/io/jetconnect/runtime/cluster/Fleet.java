@@ -56,14 +56,6 @@ public final class Fleet implements AutoCloseable {
     private Runnable applyControls;
     private final Leases leases;
     private final ControlApplier control = new ControlApplier();
-    /**
-     * When this worker last forgot a worker (its delete marker is that old), by the monotonic clock; on the fleet
-     * thread, with {@link #markersPending}.
-     */
-    private long lastForgotNanos;
-    private boolean markersPending;
-    /** How long a delete marker stays for watches that reconnect to see it (jnats' default threshold). */
-    private static final java.time.Duration MARKERS_KEPT = java.time.Duration.ofMinutes(30);
 
     /**
      * @param settings the fleet's settings
@@ -169,8 +161,8 @@ public final class Fleet implements AutoCloseable {
     /**
      * Removes the status of every worker dead for longer than {@code worker-expiry}, each only over the revision
      * this worker saw: a worker that beat again meanwhile keeps its status. Every live worker does it; the first
-     * wins and the others' removals are refused the same way. The delete markers left go once they are
-     * {@link #MARKERS_KEPT} old.
+     * wins and the others' removals are refused the same way. The delete markers stay: purging markers purges
+     * every one of the bucket's, and a watch away longer than the threshold would miss a removed definition.
      */
     private void forgetExpired() {
         BucketWatch w = watch;
@@ -180,19 +172,12 @@ public final class Fleet implements AutoCloseable {
         }
         FleetView.expired(w.workers(), id, now, settings.workerExpiry(), System.nanoTime()).forEach((worker, seen) -> {
             if (FleetBucket.deleteAt(kv, BucketWatch.WORKERS + worker, seen.revision())) {
-                markersPending = true;
-                lastForgotNanos = System.nanoTime();
                 long spill = FleetView.spillDepth(seen.json());
                 LOG.info("fleet {}: forgot worker {}, silent since {} (worker-expiry {}){}", settings.name(), worker,
                         seen.writtenAt(), settings.workerExpiry(), spill == 0 ? ""
                                 : "; its last status showed " + spill + " events in its spill, on its own disk");
             }
         });
-        // Once the markers this worker left are older than those kept, none of them is needed any more.
-        if (markersPending && System.nanoTime() - lastForgotNanos > MARKERS_KEPT.toNanos()
-                && FleetBucket.purgeMarkers(kv, MARKERS_KEPT)) {
-            markersPending = false;
-        }
     }
 
     /** Follows the bucket again from its start with a new watch; the pipelines run on until it commits. */

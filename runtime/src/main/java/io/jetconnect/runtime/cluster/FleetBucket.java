@@ -8,7 +8,6 @@ import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValuePurgeOptions;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -130,8 +129,7 @@ public final class FleetBucket {
     }
 
     /**
-     * Deletes a key if its last revision is still {@code revision}. It leaves a delete marker, which
-     * {@link #purgeMarkers} removes once every watch has had time to see it.
+     * Deletes a key if its last revision is still {@code revision}. It leaves a delete marker of a few bytes.
      *
      * @return whether it deleted it; false when the key changed since (or is gone) or the server cannot be asked now
      *     (the caller tries again later)
@@ -148,27 +146,6 @@ public final class FleetBucket {
         } catch (IOException | RuntimeException e) {
             // A RuntimeException too: the connection closing under the call throws IllegalStateException.
             LOG.debug("cannot delete {}: {}", key, e.toString());
-            return false;
-        }
-    }
-
-    /**
-     * Removes the bucket's delete markers older than {@code kept} (a marker younger is left for watches that
-     * reconnect to see): with ephemeral worker ids every forgotten worker would otherwise leave one for good.
-     *
-     * @param kept how old a marker must be to go; zero for every marker
-     * @return whether it asked the server; false when it cannot now (the caller tries again later)
-     */
-    static boolean purgeMarkers(KeyValue kv, java.time.Duration kept) {
-        try {
-            kv.purgeDeletes(kept.isZero() ? KeyValuePurgeOptions.builder().deleteMarkersNoThreshold().build()
-                    : KeyValuePurgeOptions.builder().deleteMarkersThreshold(kept).build());
-            return true;
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            LOG.debug("cannot remove the fleet bucket's delete markers: {}", e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
