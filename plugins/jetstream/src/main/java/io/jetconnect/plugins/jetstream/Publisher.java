@@ -248,10 +248,12 @@ final class Publisher {
      * The last answer of a burst came: passes the window's floor over the done events now rather than at the
      * sink's next emit, which may be long in coming, so that they are not kept alive meanwhile (a hundred busy
      * pipelines each holding its last batch made every young collection copy them). Only if the lock is free: a
-     * holder is emitting, and advances the window itself.
+     * holder is emitting, and advances the window itself. Never from under the lock: an answer that came before
+     * {@code whenComplete} was attached settles on the sending thread, which may be walking the window's events
+     * ({@link #sendOwed}), and the lock is reentrant.
      */
     private void passDone() {
-        if (lock.tryLock()) {
+        if (!lock.isHeldByCurrentThread() && lock.tryLock()) {
             try {
                 window.hasRoom();
             } finally {

@@ -156,6 +156,9 @@ class PublisherScheduleTest {
                     broker.restart(); // the faults are over: the broker comes back for good
                 }
                 String broken = act(faults);
+                if (broken == null) {
+                    broken = broker.violation;
+                }
                 if (broken != null) {
                     return TRACE ? broken + "\n" + String.join("\n", TRACE_LOG) : broken;
                 }
@@ -330,6 +333,8 @@ class PublisherScheduleTest {
         boolean stalled;
         /** After a restart, the first publish handled is refused (the stream not recovered yet), maybe. */
         private boolean refuseNext;
+        /** A violation found while answering at once, on the sending thread. */
+        String violation;
         private long sequence;
 
         Broker(Random random) {
@@ -386,6 +391,27 @@ class PublisherScheduleTest {
             c.answers.add(() -> r.future.complete(reply("{\"stream\":\"s\",\"seq\":" + sequence
                     + (duplicate ? ",\"duplicate\":true}" : "}"))));
             return broken;
+        }
+
+        /**
+         * Stores a request and completes its answer at once, as a fast server's answer to a request the client
+         * has not attached its callback to yet: only when nothing is ahead of it, so the connection's order holds.
+         *
+         * @return whether it did; a violation is kept for the schedule to report
+         */
+        boolean answerAtOnce(Request r) {
+            if (!up || stalled || refuseNext) {
+                return false;
+            }
+            boolean duplicate = stored.contains(r.id);
+            trace(() -> "broker stores " + r.id + " at once" + (duplicate ? " (duplicate)" : ""));
+            String broken = store(r.subject, r.id);
+            if (broken != null && violation == null) {
+                violation = broken;
+            }
+            r.future.complete(reply("{\"stream\":\"s\",\"seq\":" + sequence
+                    + (duplicate ? ",\"duplicate\":true}" : "}")));
+            return true;
         }
 
         /** One connection's oldest answer reaches the client: answers come in order, as over one socket. */
@@ -477,7 +503,13 @@ class PublisherScheduleTest {
             }
             trace(() -> "send " + headers.getFirst(EventEncoder.MSG_ID) + " on " + id);
             CompletableFuture<Message> future = new CompletableFuture<>();
-            unhandled.add(new Request(subject, headers.getFirst(EventEncoder.MSG_ID), future));
+            Request request = new Request(subject, headers.getFirst(EventEncoder.MSG_ID), future);
+            if (unhandled.isEmpty() && answers.isEmpty() && broker.random.nextInt(6) == 0
+                    && broker.answerAtOnce(request)) {
+                // The answer came before the sender attached its callback: it settles on the sending thread.
+                return future;
+            }
+            unhandled.add(request);
             open.add(future);
             return future;
         }
